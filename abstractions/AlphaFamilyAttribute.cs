@@ -1,0 +1,26 @@
+namespace AlphaHost.Abstractions;
+
+/// <summary>Exports a class implementing <see cref="IAlphaFamily"/> to the host under a family name.</summary>
+/// <param name="name">The family name used in <c>families.&lt;name&gt;</c> of the configuration and in logs.</param>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class AlphaFamilyAttribute(string name) : Attribute
+{
+    /// <summary>The family name: lower case letters, digits and underscores.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>
+    /// An optional key under <c>features:</c> that also gates the family (for example <c>use_regime_detection</c>).
+    /// The family runs only when both this flag and <c>families.&lt;name&gt;.enabled</c> are true.
+    /// </summary>
+    public string? FeatureFlag { get; init; }
+
+    /// <summary>The value of <see cref="FeatureFlag"/> when the configuration does not set it.</summary>
+    /// <value>The default value is <c>true</c>.</value>
+    public bool FeatureFlagDefault { get; init; } = true;
+
+    /// <summary>
+    /// Marks a model-driven family whose health the heartbeat reports as <c>ml_state</c> and whose error
+    /// count it reports as <c>model_errors</c>.
+    /// </summary>
+    public bool IsModelFamily { get; init; }
+}

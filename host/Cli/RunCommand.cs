@@ -1,0 +1,90 @@
+using System.CommandLine;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Cycle;
+using AlphaHost.Host.Health;
+using AlphaHost.Host.Logging;
+using AlphaHost.Host.Market;
+using AlphaHost.Host.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace AlphaHost.Host.Cli;
+
+/// <summary><c>alphahost run</c>: the daemon.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = CommonOptions.Config();
+        var cycles = new Option<long?>("--cycles") { Description = "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)" };
+        var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles };
+        command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? configPath, long? maxCycles)
+    {
+        if (maxCycles is <= 0)
+        {
+            Console.Error.WriteLine("error: --cycles must be a positive number");
+            return ExitCodes.BadInput;
+        }
+
+        if (CommonOptions.LoadConfig(configPath) is not { } config)
+        {
+            return ExitCodes.BadInput;
+        }
+
+        IMarketFeed feed;
+        RuntimePaths paths;
+        try
+        {
+            paths = RuntimePaths.From(config.Host);
+            paths.Create();
+            feed = MarketFeedFactory.Create(config.Market);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        var clock = TimeProvider.System;
+        var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out);
+        try
+        {
+            using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger);
+            await host.RunAsync().ConfigureAwait(false);
+            return Environment.ExitCode;
+        }
+        finally
+        {
+            await logger.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    internal static IHost Build(AlphaHostConfig config, RuntimePaths paths, IMarketFeed feed, RunSettings run, TimeProvider clock, Serilog.ILogger logger)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "alphahost" });
+        builder.Services.AddSystemd();
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = config.Host.ShutdownTimeout);
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(paths);
+        builder.Services.AddSingleton(run);
+        builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>()));
+        builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark));
+        builder.Services.AddSingleton<PluginCatalog>();
+        builder.Services.AddSingleton<FamilyRunner>();
+        builder.Services.AddSingleton<HostStatus>();
+        builder.Services.AddSingleton(_ => new SignalWriter(paths.SignalsDir, clock));
+
+        // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line.
+        builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<CycleService>();
+        return builder.Build();
+    }
+}

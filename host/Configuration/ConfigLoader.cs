@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AlphaHost.Host.Configuration;
+
+/// <summary>
+/// Reads <c>golden_config.yaml</c> into an <see cref="AlphaHostConfig"/>. Only plain YAML is read into typed
+/// options (no type tags, no object construction); every error names file, line and key path.
+/// </summary>
+internal static partial class ConfigLoader
+{
+    private static readonly TimeSpan OneHour = TimeSpan.FromHours(1);
+
+    public static AlphaHostConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(path, 0, "(file)", $"cannot read the configuration: {ex.Message}");
+        }
+
+        return Parse(path, text);
+    }
+
+    public static AlphaHostConfig Parse(string path, string text)
+    {
+        var root = ReadRoot(path, text);
+        var warnings = new List<string>();
+        var document = new YamlSection(path, "", root);
+
+        var config = new AlphaHostConfig(
+            path,
+            Hash(text),
+            ReadHost(document.Section("host"), warnings),
+            ReadMarket(document.Section("market"), warnings),
+            ReadFeatures(document.Section("features")),
+            ReadFamilies(document.Section("families")),
+            warnings);
+
+        WarnUnknown(document, warnings);
+
+        return config;
+    }
+
+    public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static YamlMappingNode ReadRoot(string path, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ConfigException(path, 0, "(file)", "the configuration file is empty");
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            var problem = ex.InnerException?.Message ?? ex.Message;
+            throw new ConfigException(path, (int)ex.Start.Line, "(syntax)", problem);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ConfigException(path, 0, "(syntax)", ex.Message);
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw new ConfigException(path, 0, "(file)", $"expected one YAML document, found {stream.Documents.Count}");
+        }
+
+        return stream.Documents[0].RootNode as YamlMappingNode
+            ?? throw new ConfigException(path, (int)stream.Documents[0].RootNode.Start.Line, "(root)", "expected sections of key: value lines");
+    }
+
+    private static HostOptions ReadHost(YamlSection section, List<string> warnings)
+    {
+        var d = new HostOptions();
+        var options = new HostOptions
+        {
+            CycleInterval = section.Duration("cycle_interval", d.CycleInterval, TimeSpan.Zero, OneHour),
+            HeartbeatInterval = section.Duration("heartbeat_interval", d.HeartbeatInterval, TimeSpan.FromMilliseconds(10), OneHour),
+            FamilyTimeout = section.Duration("family_timeout", d.FamilyTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10)),
+            InitTimeout = section.Duration("init_timeout", d.InitTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
+            QuarantineAfter = section.Int("quarantine_after", d.QuarantineAfter, 1, 1000),
+            QuarantineBackoff = section.Duration("quarantine_backoff", d.QuarantineBackoff, TimeSpan.Zero, OneHour),
+            ShutdownTimeout = section.Duration("shutdown_timeout", d.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
+            PluginsDir = section.String("plugins_dir", d.PluginsDir),
+            RuntimeDir = section.String("runtime_dir", d.RuntimeDir),
+            MaxStaleFraction = section.Double("max_stale_fraction", d.MaxStaleFraction, 0.0, 1.0),
+        };
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static MarketOptions ReadMarket(YamlSection section, List<string> warnings)
+    {
+        var d = new MarketOptions();
+        var sample = section.Section("sample");
+        var options = new MarketOptions
+        {
+            Source = section.OneOf("source", d.Source, "sample", "bars"),
+            DataDir = section.String("data_dir", d.DataDir),
+            WarmupDays = section.Int("warmup_days", d.WarmupDays, 0, 10_000),
+            SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),
+            SampleSymbols = sample.Int("symbols", d.SampleSymbols, 2, 5_000),
+        };
+        if (options.Source == "bars" && options.DataDir.Length == 0)
+        {
+            throw new ConfigException(section.File, section.Line, "market.data_dir", "is required when market.source is bars");
+        }
+
+        WarnUnknown(sample, warnings);
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static Dictionary<string, FeatureFlag> ReadFeatures(YamlSection section)
+    {
+        var flags = new Dictionary<string, FeatureFlag>(StringComparer.Ordinal);
+        foreach (var (key, node) in section.Entries())
+        {
+            if (node is not YamlScalarNode scalar)
+            {
+                throw section.Error(node, section.Join(key), "expected true or false");
+            }
+
+            flags[key] = new FeatureFlag(section.ParseBool(scalar, section.Join(key)), (int)node.Start.Line);
+        }
+
+        return flags;
+    }
+
+    private static Dictionary<string, FamilyConfig> ReadFamilies(YamlSection section)
+    {
+        var families = new Dictionary<string, FamilyConfig>(StringComparer.Ordinal);
+        foreach (var (name, node) in section.Entries())
+        {
+            if (!FamilyNamePattern().IsMatch(name))
+            {
+                throw section.Error(node, section.Join(name), "a family name is lower case letters, digits and underscores");
+            }
+
+            var family = section.SectionOf(name, node);
+            var enabled = family.Bool("enabled", true);
+            var weight = family.Double("weight", 1.0, -10.0, 10.0);
+            var timeout = family.OptionalDuration("timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var (key, _) in family.UnreadKeys().ToList())
+            {
+                var relative = key[(family.Path.Length + 1)..];
+                Flatten(relative, ((YamlMappingNode)node).Children[new YamlScalarNode(relative)], values, lines);
+            }
+
+            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines);
+        }
+
+        return families;
+    }
+
+    private static void Flatten(string key, YamlNode node, Dictionary<string, string> values, Dictionary<string, int> lines)
+    {
+        switch (node)
+        {
+            case YamlScalarNode scalar:
+                values[key] = scalar.Value ?? "";
+                lines[key] = (int)scalar.Start.Line;
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (child, value) in mapping.Children)
+                {
+                    Flatten($"{key}.{((YamlScalarNode)child).Value}", value, values, lines);
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                var i = 0;
+                foreach (var item in sequence.Children)
+                {
+                    Flatten($"{key}.{i++}", item, values, lines);
+                }
+
+                break;
+        }
+    }
+
+    private static void WarnUnknown(YamlSection section, List<string> warnings)
+    {
+        foreach (var (key, line) in section.UnreadKeys())
+        {
+            warnings.Add($"{section.File}:{line}: unknown key '{key}' is ignored");
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex FamilyNamePattern();
+}

@@ -1,0 +1,45 @@
+namespace AlphaHost.Host.Configuration;
+
+/// <summary>The <c>host:</c> section.</summary>
+internal sealed record HostOptions
+{
+    /// <summary>Pause between cycles; each cycle advances the replay clock one trading day.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan CycleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the heartbeat line is written.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time budget of one family's computation in one cycle, unless its section sets <c>timeout</c>.</summary>
+    /// <value>The default value is 500 milliseconds.</value>
+    public TimeSpan FamilyTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Time budget of a family's initialization.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan InitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consecutive failed cycles after which a family is quarantined.</summary>
+    /// <value>The default value is 5.</value>
+    public int QuarantineAfter { get; init; } = 5;
+
+    /// <summary>First wait before a quarantined family is tried again; doubles on each failed retry, up to 30 minutes.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan QuarantineBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stop (SIGTERM) may take to finish the current cycle and flush.</summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The folder operators drop plugin folders into; empty means <c>plugins/</c> beside the executable.</summary>
+    /// <value>The default value is empty.</value>
+    public string PluginsDir { get; init; } = "";
+
+    /// <summary>Where logs, signals and state go, relative to the working directory unless absolute.</summary>
+    /// <value>The default value is <c>runtime</c>.</value>
+    public string RuntimeDir { get; init; } = "runtime";
+
+    /// <summary>Share of the universe that may be stale (no bar today) before the state turns DEGRADED.</summary>
+    /// <value>The default value is 0.1.</value>
+    public double MaxStaleFraction { get; init; } = 0.1;
+}

@@ -1,0 +1,25 @@
+namespace AlphaHost.Host.Configuration;
+
+/// <summary>The <c>market:</c> section.</summary>
+internal sealed record MarketOptions
+{
+    /// <summary><c>sample</c> (the built-in deterministic market) or <c>bars</c> (a bar folder).</summary>
+    /// <value>The default value is <c>sample</c>.</value>
+    public string Source { get; init; } = "sample";
+
+    /// <summary>The bar folder, for <c>source: bars</c>; relative paths are resolved against the config file's folder.</summary>
+    /// <value>The default value is empty.</value>
+    public string DataDir { get; init; } = "";
+
+    /// <summary>Trading days loaded as history before the first cycle.</summary>
+    /// <value>The default value is 300.</value>
+    public int WarmupDays { get; init; } = 300;
+
+    /// <summary>Seed of the sample market: the same seed gives the same market.</summary>
+    /// <value>The default value is 42.</value>
+    public int SampleSeed { get; init; } = 42;
+
+    /// <summary>Number of symbols in the sample market.</summary>
+    /// <value>The default value is 500.</value>
+    public int SampleSymbols { get; init; } = 500;
+}

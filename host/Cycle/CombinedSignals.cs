@@ -1,0 +1,11 @@
+namespace AlphaHost.Host.Cycle;
+
+/// <summary>One cycle's combined signals.</summary>
+/// <param name="Cycle">The cycle number.</param>
+/// <param name="Date">The market date.</param>
+/// <param name="Families">Family names, in the order of each symbol's contributions.</param>
+/// <param name="Signals">One entry per symbol of the snapshot.</param>
+internal sealed record CombinedSignals(long Cycle, DateOnly Date, IReadOnlyList<string> Families, IReadOnlyList<SymbolSignal> Signals);
+
+/// <summary>A symbol's combined signal and each family's contribution (weight times signal) to it.</summary>
+internal sealed record SymbolSignal(string Symbol, double Signal, double[] Contributions);

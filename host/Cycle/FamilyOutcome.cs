@@ -1,0 +1,47 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Plugins;
+
+namespace AlphaHost.Host.Cycle;
+
+/// <summary>How a family's turn in a cycle went.</summary>
+internal enum OutcomeKind
+{
+    Ok,
+    DisabledConfig,
+    Quarantined,
+    Failed,
+    TimedOut,
+    StillRunning,
+}
+
+/// <summary>One family's result in one cycle: its sanitized signals (empty unless Ok) and its state for the heartbeat.</summary>
+internal sealed record FamilyOutcome(
+    FamilyHandle Handle,
+    OutcomeKind Kind,
+    IReadOnlyDictionary<string, double> Signals,
+    double Weight,
+    FamilyHealth Health,
+    string? Error = null)
+{
+    public string Name => Handle.Name;
+
+    public bool IsFailure => Kind is OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning;
+
+    public bool IsEnabled => Kind != OutcomeKind.DisabledConfig;
+
+    /// <summary>The state the heartbeat shows: the host's verdict when it overrides the family's own.</summary>
+    public string StateName => Kind switch
+    {
+        OutcomeKind.DisabledConfig => "DISABLED_CONFIG",
+        OutcomeKind.Quarantined => "QUARANTINED",
+        OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning => "DEGRADED",
+        _ => Health.State switch
+        {
+            FamilyState.Ok => "OK",
+            FamilyState.DisabledConfig => "DISABLED_CONFIG",
+            FamilyState.DisabledGovernance => "DISABLED_GOVERNANCE",
+            FamilyState.Quarantined => "QUARANTINED",
+            _ => "DEGRADED",
+        },
+    };
+}

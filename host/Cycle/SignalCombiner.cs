@@ -1,0 +1,35 @@
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Cycle;
+
+/// <summary>
+/// Combines the families' signals per symbol: the sum of weight times signal over the families, clipped to
+/// [-1, 1]. A disabled, failed or quarantined family, or one without a signal for the symbol, contributes 0.0.
+/// </summary>
+internal static class SignalCombiner
+{
+    public static CombinedSignals Combine(MarketSnapshot snapshot, IReadOnlyList<FamilyOutcome> outcomes)
+    {
+        var names = outcomes.Select(o => o.Name).ToArray();
+        var signals = new SymbolSignal[snapshot.Symbols.Count];
+        for (var i = 0; i < signals.Length; i++)
+        {
+            var symbol = snapshot.Symbols[i].Symbol;
+            var contributions = new double[outcomes.Count];
+            var sum = 0.0;
+            for (var f = 0; f < outcomes.Count; f++)
+            {
+                var outcome = outcomes[f];
+                if (outcome.Kind == OutcomeKind.Ok && outcome.Signals.TryGetValue(symbol, out var value))
+                {
+                    contributions[f] = outcome.Weight * value;
+                    sum += contributions[f];
+                }
+            }
+
+            signals[i] = new SymbolSignal(symbol, Math.Clamp(sum, -1.0, 1.0), contributions);
+        }
+
+        return new CombinedSignals(snapshot.Cycle, snapshot.Date, names, signals);
+    }
+}

@@ -1,0 +1,76 @@
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Logging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AlphaHost.Host.Health;
+
+/// <summary>
+/// Writes the heartbeat every <c>host.heartbeat_interval</c> and once more at shutdown, after the cycle loop has
+/// stopped. The message text starts exactly as operators and their scripts expect:
+/// <c>[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574</c>
+/// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory and, when not OK, <c>reasons</c>.
+/// </summary>
+internal sealed class HeartbeatService(HostStatus status, ConfigStore config, TimeProvider clock, ILogger<HeartbeatService> logger) : BackgroundService
+{
+    private const string Template =
+        "[HEARTBEAT] uptime={Uptime}s | symbols={Symbols} | cycles={Cycles} | state={State} | ml_state={MlState} | model_errors={ModelErrors}" +
+        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | reasons={Reasons}";
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        Beat(final: true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = config.Current.Host.HeartbeatInterval;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+                Beat(final: false);
+                interval = config.Current.Host.HeartbeatInterval;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the final heartbeat is written by StopAsync once the cycle loop has finished.
+        }
+    }
+
+    internal void Beat(bool final)
+    {
+        var line = Compose(status, config.Current, clock);
+        using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
+        logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, line.State, line.MlState, line.ModelErrors,
+            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.Reasons);
+    }
+
+    internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock)
+    {
+        var report = status.Last;
+        var (state, reasons) = SystemState.Evaluate(report, config.Host.MaxStaleFraction);
+        var (mlState, modelErrors) = SystemState.Model(report);
+        var (p50, p99) = status.Latency();
+        return new HeartbeatLine(
+            (long)(clock.GetUtcNow() - status.StartedAt).TotalSeconds,
+            report?.FreshSymbols ?? 0,
+            status.Cycles,
+            state,
+            mlState,
+            modelErrors,
+            report?.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            report is null || report.Families.Count == 0 ? "none" : string.Join(",", report.Families.Select(f => $"{f.Name}:{f.State}")),
+            Math.Round(p50, 3),
+            Math.Round(p99, 3),
+            Environment.WorkingSet / (1024 * 1024),
+            reasons.Count == 0 ? "none" : string.Join(",", reasons));
+    }
+}
+
+/// <summary>The heartbeat's fields.</summary>
+internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, string State, string MlState, long ModelErrors,
+    string MarketDate, string Families, double P50, double P99, long MemoryMb, string Reasons);

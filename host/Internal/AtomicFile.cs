@@ -1,0 +1,31 @@
+namespace AlphaHost.Host.Internal;
+
+/// <summary>Writes that are either entirely visible or not at all: a temp file beside the target, flushed, then renamed over it.</summary>
+internal static class AtomicFile
+{
+    /// <param name="path">The target file.</param>
+    /// <param name="content">The whole new content.</param>
+    /// <param name="durable">Also force the bytes to disk before the rename (state that must survive a power loss);
+    /// without it a crash still never shows a half-written file, only possibly the previous one.</param>
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: durable);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Globalization;
+using AlphaHost.Abstractions;
+using CsvHelper;
+using CsvHelper.Configuration;
+
+namespace AlphaHost.Host.Market;
+
+/// <summary>
+/// Reads one <c>date,open,high,low,close,volume</c> file. Rows that do not parse or break
+/// <see cref="BarValidator"/> are left out and reported; a file without the needed columns is refused whole.
+/// </summary>
+internal static class BarFileReader
+{
+    private static readonly string[] Columns = ["date", "open", "high", "low", "close", "volume"];
+
+    private static readonly CsvConfiguration CsvOptions = new(CultureInfo.InvariantCulture)
+    {
+        PrepareHeaderForMatch = args => args.Header.Trim().ToLowerInvariant(),
+        BadDataFound = null,
+        MissingFieldFound = null,
+    };
+
+    /// <summary>Reads the file. Throws <see cref="InvalidDataException"/> naming the file when it is unusable.</summary>
+    public static BarFile Read(string path)
+    {
+        var bars = new List<Bar>(4096);
+        var issues = new List<string>();
+        using var reader = new StreamReader(path);
+        using var csv = new CsvReader(reader, CsvOptions);
+        if (!csv.Read() || !csv.ReadHeader())
+        {
+            throw new InvalidDataException($"{path}: empty file, expected a header {string.Join(",", Columns)}");
+        }
+
+        var header = csv.HeaderRecord!.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var missing = Columns.Where(c => !header.Contains(c)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new InvalidDataException($"{path}: missing column(s) {string.Join(", ", missing)}");
+        }
+
+        var index = Columns.Select(c => Array.IndexOf(header, c)).ToArray();
+        DateOnly? last = null;
+        while (csv.Read())
+        {
+            var line = csv.Parser.RawRow;
+            if (!TryParse(csv, index, out var bar, out var parseProblem))
+            {
+                issues.Add($"line {line}: {parseProblem}");
+                continue;
+            }
+
+            if (BarValidator.Problem(bar, last) is { } problem)
+            {
+                issues.Add($"line {line}: {problem}");
+                continue;
+            }
+
+            bars.Add(bar);
+            last = bar.Date;
+        }
+
+        return new BarFile(bars, issues);
+    }
+
+    private static bool TryParse(CsvReader csv, int[] index, out Bar bar, out string problem)
+    {
+        bar = default;
+        var fields = new string?[index.Length];
+        for (var i = 0; i < index.Length; i++)
+        {
+            fields[i] = csv.TryGetField<string>(index[i], out var field) ? field : null;
+        }
+
+        if (!DateOnly.TryParseExact(fields[0], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            problem = $"date '{fields[0]}' is not yyyy-MM-dd";
+            return false;
+        }
+
+        var values = new double[5];
+        for (var i = 1; i < index.Length; i++)
+        {
+            if (!double.TryParse(fields[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i - 1]))
+            {
+                problem = $"{date:yyyy-MM-dd}: {Columns[i]} '{fields[i]}' is not a number";
+                return false;
+            }
+        }
+
+        bar = new Bar(date, values[0], values[1], values[2], values[3], values[4]);
+        problem = "";
+        return true;
+    }
+}
+
+/// <summary>The good bars of a file and what was wrong with the others.</summary>
+internal sealed record BarFile(IReadOnlyList<Bar> Bars, IReadOnlyList<string> Issues);

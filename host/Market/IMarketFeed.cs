@@ -1,0 +1,22 @@
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Market;
+
+/// <summary>A source of trading days, oldest first. The replay clock advances it one day per cycle.</summary>
+internal interface IMarketFeed
+{
+    /// <summary>A one-line description for logs, e.g. <c>sample(seed=42, symbols=500)</c>.</summary>
+    string Description { get; }
+
+    /// <summary>Every symbol the feed may deliver, with its sector.</summary>
+    IReadOnlyList<SymbolInfo> Universe { get; }
+
+    /// <summary>The benchmark's symbol info (e.g. SPY).</summary>
+    SymbolInfo Benchmark { get; }
+
+    /// <summary>Problems found while opening the feed, per symbol (bad rows, unreadable files).</summary>
+    IReadOnlyList<DataIssue> LoadIssues { get; }
+
+    /// <summary>The next trading day, or false when no more data arrives.</summary>
+    bool TryNextDay(out MarketDay day);
+}

@@ -1,0 +1,120 @@
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Market;
+
+/// <summary>
+/// The validated history of every symbol, grown one trading day at a time. Bad bars are rejected here, so
+/// they never reach a family; a snapshot exposes each symbol's bars up to the current day only.
+/// </summary>
+internal sealed class MarketState
+{
+    private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly Series _benchmark;
+
+    public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark)
+    {
+        foreach (var info in universe)
+        {
+            _series[info.Symbol] = new Series(info);
+        }
+
+        _benchmark = new Series(benchmark);
+        UniverseSize = universe.Count;
+    }
+
+    public int UniverseSize { get; }
+
+    public DateOnly? CurrentDate { get; private set; }
+
+    /// <summary>Appends one day. Returns the rejected bars and stale symbols of that day.</summary>
+    public DayReport Append(MarketDay day)
+    {
+        var rejected = new List<DataIssue>();
+        if (day.Benchmark is { } benchmarkBar && _benchmark.TryAppend(benchmarkBar) is { } benchmarkProblem)
+        {
+            rejected.Add(new DataIssue(_benchmark.Info.Symbol, benchmarkProblem));
+        }
+
+        var unknown = 0;
+        foreach (var (symbol, bar) in day.Bars)
+        {
+            if (!_series.TryGetValue(symbol, out var series))
+            {
+                unknown++;
+                continue;
+            }
+
+            if (series.TryAppend(bar) is { } problem)
+            {
+                rejected.Add(new DataIssue(symbol, problem));
+            }
+        }
+
+        CurrentDate = day.Date;
+        var fresh = 0;
+        var stale = 0;
+        foreach (var series in _series.Values)
+        {
+            if (series.LastDate == day.Date)
+            {
+                fresh++;
+            }
+            else if (series.Count > 0)
+            {
+                stale++;
+            }
+        }
+
+        return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
+    }
+
+    /// <summary>The families' view of the current day: symbols with a valid bar today, and the benchmark.</summary>
+    public MarketSnapshot Snapshot(long cycle)
+    {
+        var date = CurrentDate ?? throw new InvalidOperationException("no market day has been appended yet");
+        var symbols = new List<SymbolHistory>(_series.Count);
+        foreach (var series in _series.Values)
+        {
+            if (series.LastDate == date)
+            {
+                symbols.Add(series.History());
+            }
+        }
+
+        return new MarketSnapshot(cycle, date, symbols, _benchmark.History());
+    }
+
+    private sealed class Series(SymbolInfo info)
+    {
+        private Bar[] _bars = new Bar[512];
+
+        public SymbolInfo Info { get; } = info;
+
+        public int Count { get; private set; }
+
+        public DateOnly? LastDate => Count == 0 ? null : _bars[Count - 1].Date;
+
+        public string? TryAppend(in Bar bar)
+        {
+            var problem = BarValidator.Problem(bar, LastDate);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (Count == _bars.Length)
+            {
+                Array.Resize(ref _bars, _bars.Length * 2);
+            }
+
+            _bars[Count++] = bar;
+            return null;
+        }
+
+        // Bars are append-only, so a view of the first Count bars never changes after it is handed out.
+        public SymbolHistory History() => new(Info, new ReadOnlyMemory<Bar>(_bars, 0, Count));
+    }
+}
+
+/// <summary>What appending one day found.</summary>
+internal sealed record DayReport(DateOnly Date, int Fresh, int Stale, IReadOnlyList<DataIssue> Rejected, int UnknownSymbols, bool BenchmarkFresh);

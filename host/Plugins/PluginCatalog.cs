@@ -1,0 +1,310 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Internal;
+using AlphaHost.Host.Logging;
+using McMaster.NETCore.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AlphaHost.Host.Plugins;
+
+/// <summary>
+/// Discovers plugin folders, loads each in its own collectible load context (only the contract and logging
+/// abstractions are shared with the host), finds its families by assembly scanning, and hot-swaps a folder whose
+/// files were replaced. A folder that fails to load is logged with the reason and skipped; a failed reload keeps
+/// the last good version running.
+/// </summary>
+internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider clock, ILogger<PluginCatalog> logger) : IAsyncDisposable
+{
+    private static readonly Type[] SharedTypes = [typeof(IAlphaFamily), typeof(ILogger), typeof(ILoggerFactory)];
+
+    private readonly Dictionary<string, LoadedPlugin> _loaded = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _failed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<FamilyHandle> Families { get; private set; } = [];
+
+    /// <summary>Plugin folders that failed to load, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> Failures => _failed;
+
+    /// <summary>
+    /// Loads new plugin folders and reloads replaced ones. A replaced folder is reloaded once its files have been
+    /// stable for one scan, so a copy in progress is not loaded half-way.
+    /// </summary>
+    public async Task RefreshAsync(string pluginsDir, string stateRoot, AlphaHostConfig config, CancellationToken cancellationToken)
+    {
+        var folders = Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [];
+        foreach (var folder in folders)
+        {
+            var stamp = PluginFolder.Stamp(folder);
+            var previous = _seenStamps.GetValueOrDefault(folder);
+            _seenStamps[folder] = stamp;
+            var loaded = _loaded.GetValueOrDefault(folder);
+            var current = loaded?.Stamp ?? _failed.GetValueOrDefault(folder + "\0stamp");
+            if (stamp == current || (current is not null && stamp != previous))
+            {
+                continue;
+            }
+
+            await LoadAsync(folder, stamp, loaded, stateRoot, config, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var gone in _loaded.Keys.Where(f => !Directory.Exists(f) || !File.Exists(_loaded[f].Info.AssemblyPath)).ToList())
+        {
+            if (_missingReported.Add(gone))
+            {
+                logger.LogError("Plugin {Plugin}: files were deleted; the loaded version keeps running until the folder is restored or the host restarts", Path.GetFileName(gone));
+            }
+        }
+
+        Families = _loaded.Values.SelectMany(p => p.Families).ToArray();
+    }
+
+    /// <summary>Hands changed family sections to their families. Returns the first refusal (and undoes the others), or null.</summary>
+    public string? ApplyConfig(AlphaHostConfig candidate)
+    {
+        var applied = new List<(FamilyHandle Handle, FamilyConfig Previous)>();
+        foreach (var handle in Families)
+        {
+            var section = candidate.Family(handle.Name);
+            if (section.SameValuesAs(handle.AppliedConfig))
+            {
+                continue;
+            }
+
+            try
+            {
+                handle.Family.Configure(Settings(handle.Name, section));
+                applied.Add((handle, handle.AppliedConfig));
+                handle.AppliedConfig = section;
+            }
+            catch (Exception ex)
+            {
+                foreach (var (done, previous) in applied)
+                {
+                    TryConfigure(done, previous);
+                }
+
+                return ex is FamilySettingsException ? ex.Message : $"families.{handle.Name}: the family refused its settings: {ex.Message}";
+            }
+        }
+
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var plugin in _loaded.Values)
+        {
+            await plugin.DisposeAsync(logger).ConfigureAwait(false);
+        }
+
+        _loaded.Clear();
+        Families = [];
+    }
+
+    /// <summary>Looks at every plugin folder without starting any family: what it exports, or why it cannot load.</summary>
+    public static IReadOnlyList<PluginInspection> Inspect(string pluginsDir)
+    {
+        var result = new List<PluginInspection>();
+        var folders = Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [];
+        foreach (var folder in folders)
+        {
+            PluginLoader? loader = null;
+            try
+            {
+                var path = PluginFolder.MainAssembly(folder);
+                loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
+                var assembly = loader.LoadDefaultAssembly();
+                CheckContractVersion(folder, assembly);
+                var info = new PluginInfo(folder, path, assembly.GetName().Name ?? path, VersionOf(assembly), Path.GetFileName(folder),
+                    Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+                var exports = assembly.GetTypes()
+                    .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAlphaFamily).IsAssignableFrom(t))
+                    .Select(t => t.GetCustomAttribute<AlphaFamilyAttribute>())
+                    .OfType<AlphaFamilyAttribute>()
+                    .ToArray();
+                result.Add(exports.Length == 0
+                    ? new PluginInspection(folder, info, [], $"{Path.GetFileName(path)} exports no family")
+                    : new PluginInspection(folder, info, exports, null));
+            }
+            catch (Exception ex)
+            {
+                result.Add(new PluginInspection(folder, null, [], ex is PluginLoadException p ? p.Reason : Describe(ex)));
+            }
+            finally
+            {
+                loader?.Dispose();
+            }
+        }
+
+        return result;
+    }
+
+    private async Task LoadAsync(string folder, string stamp, LoadedPlugin? old, string stateRoot, AlphaHostConfig config, CancellationToken cancellationToken)
+    {
+        var otherNames = _loaded.Where(p => p.Key != folder).SelectMany(p => p.Value.Families).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            var plugin = await LoadFolderAsync(folder, stamp, stateRoot, config, otherNames, cancellationToken).ConfigureAwait(false);
+            _loaded[folder] = plugin;
+            _failed.Remove(folder);
+            _failed.Remove(folder + "\0stamp");
+            _missingReported.Remove(folder);
+            logger.LogInformation("Plugin {Plugin} {Action}: families {Families} from {Assembly} {Version} in load context {LoadContext}",
+                Path.GetFileName(folder), old is null ? "loaded" : "reloaded", string.Join(",", plugin.Families.Select(f => f.Name)),
+                plugin.Info.AssemblyName, plugin.Info.Version, plugin.Info.LoadContext);
+            if (old is not null)
+            {
+                await old.DisposeAsync(logger).ConfigureAwait(false);
+            }
+        }
+        catch (PluginLoadException ex)
+        {
+            _failed[folder] = ex.Reason;
+            _failed[folder + "\0stamp"] = stamp;
+            if (old is null)
+            {
+                logger.LogError("Plugin {Plugin} skipped: {Reason}", Path.GetFileName(folder), ex.Reason);
+            }
+            else
+            {
+                logger.LogError("Plugin {Plugin} reload failed, the last good version keeps running: {Reason}", Path.GetFileName(folder), ex.Reason);
+            }
+        }
+    }
+
+    private async Task<LoadedPlugin> LoadFolderAsync(string folder, string stamp, string stateRoot, AlphaHostConfig config,
+        HashSet<string> takenNames, CancellationToken cancellationToken)
+    {
+        var path = PluginFolder.MainAssembly(folder);
+        PluginLoader? loader = null;
+        var families = new List<FamilyHandle>();
+        try
+        {
+            loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
+            var assembly = loader.LoadDefaultAssembly();
+            CheckContractVersion(folder, assembly);
+            var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), VersionOf(assembly),
+                $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+
+            foreach (var (export, family) in DiscoverFamilies(folder, assembly))
+            {
+                if (!takenNames.Add(export.Name))
+                {
+                    throw new PluginLoadException(folder, $"family '{export.Name}' is already exported by another plugin");
+                }
+
+                var section = config.Family(export.Name);
+                var context = new FamilyContext(export.Name, Settings(export.Name, section), FamilyLogger(export.Name), clock,
+                    folder, Path.Combine(stateRoot, export.Name));
+                Directory.CreateDirectory(context.StateDirectory);
+                try
+                {
+                    await TimeBudget.RunAsync(ct => family.InitializeAsync(context, ct).AsTask(), config.Host.InitTimeout, clock, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw new PluginLoadException(folder, $"family '{export.Name}' failed to initialize: {ex.GetType().Name}: {ex.Message}", ex);
+                }
+
+                WarnUnreadKeys(export.Name, section, context.Settings);
+                families.Add(new FamilyHandle(export.Name, export, family, info, section));
+            }
+
+            return families.Count == 0
+                ? throw new PluginLoadException(folder, $"{Path.GetFileName(path)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])")
+                : new LoadedPlugin(info, loader, families, stamp);
+        }
+        catch (Exception ex)
+        {
+            foreach (var handle in families)
+            {
+                await LoadedPlugin.DisposeFamilyAsync(handle, logger).ConfigureAwait(false);
+            }
+
+            loader?.Dispose();
+            throw ex is PluginLoadException ? ex : new PluginLoadException(folder, Describe(ex), ex);
+        }
+    }
+
+    private static void CheckContractVersion(string folder, Assembly assembly)
+    {
+        var contract = typeof(IAlphaFamily).Assembly.GetName();
+        var reference = assembly.GetReferencedAssemblies().FirstOrDefault(a => a.Name == contract.Name)
+            ?? throw new PluginLoadException(folder, $"{assembly.GetName().Name} does not reference {contract.Name}; it is not an alpha family plugin");
+        if (reference.Version?.Major != contract.Version?.Major)
+        {
+            throw new PluginLoadException(folder,
+                $"built for plugin contract v{reference.Version?.Major}, this host speaks v{contract.Version?.Major}; rebuild the plugin against this AlphaHost");
+        }
+    }
+
+    private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(loggerFactory);
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(clock);
+        services.Scan(scan => scan.FromAssemblies(assembly)
+            .AddClasses(classes => classes.AssignableTo<IAlphaFamily>().WithAttribute<AlphaFamilyAttribute>(), publicOnly: false)
+            .AsSelf()
+            .WithTransientLifetime());
+        var provider = services.BuildServiceProvider();
+        var result = new List<(AlphaFamilyAttribute, IAlphaFamily)>();
+        foreach (var descriptor in services.Where(d => d.ServiceType.IsClass && typeof(IAlphaFamily).IsAssignableFrom(d.ServiceType)))
+        {
+            var export = descriptor.ServiceType.GetCustomAttribute<AlphaFamilyAttribute>()!;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(export.Name, "^[a-z][a-z0-9_]*$"))
+            {
+                throw new PluginLoadException(folder, $"family name '{export.Name}' is not lower case letters, digits and underscores");
+            }
+
+            result.Add((export, (IAlphaFamily)provider.GetRequiredService(descriptor.ServiceType)));
+        }
+
+        return result;
+    }
+
+    private ILogger FamilyLogger(string family) => loggerFactory.CreateLogger($"{LoggingCategories.FamilyPrefix}{family}");
+
+    private void WarnUnreadKeys(string family, FamilyConfig section, FamilySettings settings)
+    {
+        foreach (var key in settings.UnreadKeys)
+        {
+            logger.LogWarning("Configuration: line {Line}: unknown key 'families.{Family}.{Key}' is ignored by the family",
+                section.Lines.GetValueOrDefault(key), family, key);
+        }
+    }
+
+    private void TryConfigure(FamilyHandle handle, FamilyConfig section)
+    {
+        try
+        {
+            handle.Family.Configure(Settings(handle.Name, section));
+            handle.AppliedConfig = section;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Family {Family} refused its previous settings while a rejected change was undone", handle.Name);
+        }
+    }
+
+    private static FamilySettings Settings(string family, FamilyConfig section) => new($"families.{family}", section.Values);
+
+    private static string VersionOf(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "unknown";
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        BadImageFormatException => $"not a valid .NET assembly ({ex.Message})",
+        FileNotFoundException f => $"missing dependency {f.FileName ?? f.Message}",
+        ReflectionTypeLoadException r => $"types could not be loaded: {r.LoaderExceptions.FirstOrDefault()?.Message ?? r.Message}",
+        _ => $"{ex.GetType().Name}: {ex.Message}",
+    };
+}

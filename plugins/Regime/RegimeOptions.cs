@@ -1,0 +1,3 @@
+namespace AlphaHost.Plugins.Regime;
+
+internal sealed record RegimeOptions(int TrendWindow, int VolWindow, double VolThreshold, double HighVolScale);

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Configuration;
+
+public sealed class ConfigLoaderTests
+{
+    [Fact]
+    public void Load_GoldenConfig_ShipsMlDisabledAndRegimeOn()
+    {
+        var config = ConfigLoader.Load(TestPaths.GoldenConfig);
+
+        Assert.False(config.Features["ml_enabled"].Value);
+        Assert.True(config.Features["use_regime_detection"].Value);
+        Assert.Empty(config.Warnings);
+        Assert.All(["momentum", "reversal", "regime", "ml_alpha"], name => Assert.True(config.Families[name].Enabled));
+    }
+
+    [Fact]
+    public void Load_SeedSedEdit_TurnsMlOnAndOff()
+    {
+        using var dir = new TempDir();
+        var path = dir.File("golden_config.yaml");
+        File.Copy(TestPaths.GoldenConfig, path);
+
+        Sed(path, "s/ml_enabled: false/ml_enabled: true/");
+        Assert.True(ConfigLoader.Load(path).Features["ml_enabled"].Value);
+
+        Sed(path, "s/ml_enabled: true/ml_enabled: false/");
+        Assert.False(ConfigLoader.Load(path).Features["ml_enabled"].Value);
+    }
+
+    [Fact]
+    public void Parse_EmptyDocument_UsesDeclaredDefaults()
+    {
+        var config = ConfigLoader.Parse("c.yaml", "host:\n");
+
+        Assert.Equal(new HostOptions(), config.Host);
+        Assert.Equal(new MarketOptions(), config.Market);
+        Assert.Empty(config.Families);
+    }
+
+    [Fact]
+    public void Parse_FamilySection_SplitsHostKeysFromFamilySettings()
+    {
+        var config = ConfigLoader.Parse("c.yaml", "families:\n  momentum:\n    enabled: false\n    weight: 0.25\n    timeout: 50ms\n    lookback_days: 126\n    nested:\n      a: 1\n");
+
+        var family = config.Families["momentum"];
+        Assert.False(family.Enabled);
+        Assert.Equal(0.25, family.Weight);
+        Assert.Equal(TimeSpan.FromMilliseconds(50), family.Timeout);
+        Assert.Equal(new Dictionary<string, string> { ["lookback_days"] = "126", ["nested.a"] = "1" }, family.Values);
+        Assert.Equal(6, family.Lines["lookback_days"]);
+    }
+
+    [Theory]
+    [InlineData("host:\n  cycle_interval: fast\n", 2, "host.cycle_interval", "expected a duration")]
+    [InlineData("host:\n  quarantine_after: 0\n", 2, "host.quarantine_after", "between 1 and 1000")]
+    [InlineData("features:\n  ml_enabled: maybe\n", 2, "features.ml_enabled", "expected true or false")]
+    [InlineData("families:\n  momentum:\n    weight: heavy\n", 3, "families.momentum.weight", "expected a number")]
+    [InlineData("families:\n  Momentum!:\n    weight: 1\n", 3, "families.Momentum!", "lower case")]
+    [InlineData("market:\n  source: tape\n", 2, "market.source", "expected one of sample, bars")]
+    [InlineData("host: [1, 2]\n", 1, "host", "expected a section")]
+    [InlineData("host:\n  cycle_interval: 1s\n   bad_indent: 2\n", 3, "(syntax)", "")]
+    [InlineData("features:\n  ml_enabled: true\n  ml_enabled: false\n", 3, "(syntax)", "Duplicate key")]
+    public void Parse_InvalidValue_NamesFileLineAndKey(string yaml, int line, string key, string problem)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", yaml));
+
+        Assert.Equal(line, error.Line);
+        Assert.Equal(key, error.KeyPath);
+        Assert.StartsWith($"golden.yaml:{line}: {key}: ", error.Message);
+        Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n")]
+    public void Parse_EmptyFile_IsRefused(string yaml)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", yaml));
+
+        Assert.Contains("empty", error.Message);
+    }
+
+    [Fact]
+    public void Parse_UnknownKeys_AreWarnedWithLine()
+    {
+        var config = ConfigLoader.Parse("golden.yaml", "host:\n  cycle_intervall: 1s\nextra: 1\n");
+
+        Assert.Contains("golden.yaml:2: unknown key 'host.cycle_intervall' is ignored", config.Warnings);
+        Assert.Contains("golden.yaml:3: unknown key 'extra' is ignored", config.Warnings);
+    }
+
+    [Fact]
+    public void Parse_TypeTags_AreNotObeyed()
+    {
+        var error = Assert.Throws<ConfigException>(() =>
+            ConfigLoader.Parse("golden.yaml", "host:\n  cycle_interval: !!System.Diagnostics.Process 1s\n  quarantine_after: !!int seven\n"));
+
+        Assert.Equal("host.quarantine_after", error.KeyPath);
+    }
+
+    [Fact]
+    public void Load_MissingFile_NamesTheFile()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load("/nonexistent/golden_config.yaml"));
+
+        Assert.Contains("/nonexistent/golden_config.yaml", error.Message);
+    }
+
+    private static void Sed(string path, string expression)
+    {
+        using var sed = Process.Start(new ProcessStartInfo("sed", ["-i", expression, path]))!;
+        sed.WaitForExit();
+        Assert.Equal(0, sed.ExitCode);
+    }
+}

@@ -1,0 +1,165 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Cycle;
+using AlphaHost.Host.Plugins;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Moq;
+
+namespace AlphaHost.Tests.Cycle;
+
+public sealed class FamilyRunnerTests
+{
+    private const string TwoFamilies = "host:\n  family_timeout: 200ms\n  quarantine_after: 3\n  quarantine_backoff: 60s\nfamilies:\n  good: {weight: 1}\n  bad: {weight: 1}\n";
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly MarketSnapshot _snapshot = SampleSnapshots.At(30, symbols: 20);
+
+    [Fact]
+    public async Task RunAsync_ThrowingFamily_FailsAloneAndOthersStillSignal()
+    {
+        var good = Handles.For(Constant(0.3), "good");
+        var bad = Handles.For(Throwing(), "bad");
+
+        var outcomes = await Runner().RunAsync(_snapshot, [good, bad], Handles.Config(TwoFamilies));
+
+        Assert.Equal(OutcomeKind.Ok, outcomes[0].Kind);
+        Assert.Equal(_snapshot.Symbols.Count, outcomes[0].Signals.Count);
+        Assert.Equal(OutcomeKind.Failed, outcomes[1].Kind);
+        Assert.Contains("InvalidOperationException", outcomes[1].Error);
+        Assert.Empty(outcomes[1].Signals);
+        Assert.Equal("DEGRADED", outcomes[1].StateName);
+    }
+
+    [Fact]
+    public async Task RunAsync_HangingFamily_TimesOutAndIsNotCalledAgainWhileStillBusy()
+    {
+        var hanging = new Mock<IAlphaFamily>();
+        var release = new TaskCompletionSource<FamilySignals>();
+        hanging.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<FamilySignals>(release.Task));
+        hanging.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        var handles = new[] { Handles.For(Constant(0.3), "good"), Handles.For(hanging.Object, "bad") };
+        var runner = new FamilyRunner(TimeProvider.System, NullLogger<FamilyRunner>.Instance);
+        var config = Handles.Config(TwoFamilies);
+
+        var first = await runner.RunAsync(_snapshot, handles, config);
+        var second = await runner.RunAsync(_snapshot, handles, config);
+
+        Assert.Equal(OutcomeKind.TimedOut, first[1].Kind);
+        Assert.Equal(OutcomeKind.StillRunning, second[1].Kind);
+        Assert.Equal(OutcomeKind.Ok, second[0].Kind);
+        hanging.Verify(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()), Times.Once);
+        release.SetResult(FamilySignals.Empty);
+    }
+
+    [Fact]
+    public async Task RunAsync_DisabledFamily_IsNeverCalled()
+    {
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        var handle = Handles.For(family.Object, "good");
+
+        var outcomes = await Runner().RunAsync(_snapshot, [handle], Handles.Config("families:\n  good: {enabled: false}\n"));
+
+        Assert.Equal(OutcomeKind.DisabledConfig, outcomes[0].Kind);
+        Assert.Equal("DISABLED_CONFIG", outcomes[0].StateName);
+        family.Verify(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Theory]
+    [InlineData("features:\n  use_regime_detection: false\nfamilies:\n  good: {enabled: true}\n", false)]
+    [InlineData("features:\n  use_regime_detection: true\nfamilies:\n  good: {enabled: true}\n", true)]
+    [InlineData("families:\n  good: {enabled: true}\n", true)]
+    [InlineData("features:\n  use_regime_detection: true\n", false)]
+    public async Task RunAsync_FeatureFlag_GatesTheFamilyTogetherWithItsSection(string yaml, bool called)
+    {
+        var handle = Handles.For(Constant(0.5), "good", featureFlag: "use_regime_detection");
+
+        var outcomes = await Runner().RunAsync(_snapshot, [handle], Handles.Config(yaml));
+
+        Assert.Equal(called ? OutcomeKind.Ok : OutcomeKind.DisabledConfig, outcomes[0].Kind);
+    }
+
+    [Fact]
+    public async Task RunAsync_RepeatedFailures_QuarantineThenRetryAfterBackoff()
+    {
+        var calls = 0;
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
+            .Returns(() => ++calls <= 3 ? throw new InvalidOperationException("boom") : ValueTask.FromResult(FamilySignals.Empty));
+        var handle = Handles.For(family.Object, "bad");
+        var runner = Runner();
+        var config = Handles.Config(TwoFamilies);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await runner.RunAsync(_snapshot, [handle], config);
+        }
+
+        var quarantined = await runner.RunAsync(_snapshot, [handle], config);
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        var retried = await runner.RunAsync(_snapshot, [handle], config);
+
+        Assert.Equal(OutcomeKind.Quarantined, quarantined[0].Kind);
+        Assert.Equal("QUARANTINED", quarantined[0].StateName);
+        Assert.Equal(OutcomeKind.Ok, retried[0].Kind);
+        Assert.Equal(0, handle.ConsecutiveFailures);
+        Assert.Null(handle.QuarantinedUntil);
+        Assert.Equal(4, calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_FailedRetryAfterQuarantine_DoublesTheBackoff()
+    {
+        var handle = Handles.For(Throwing(), "bad");
+        var runner = Runner();
+        var config = Handles.Config(TwoFamilies);
+        for (var i = 0; i < 3; i++)
+        {
+            await runner.RunAsync(_snapshot, [handle], config);
+        }
+
+        var firstUntil = handle.QuarantinedUntil!.Value;
+        _clock.Advance(TimeSpan.FromSeconds(61));
+        await runner.RunAsync(_snapshot, [handle], config);
+
+        Assert.Equal(TimeSpan.FromSeconds(60), firstUntil - (_clock.GetUtcNow() - TimeSpan.FromSeconds(61)));
+        Assert.Equal(TimeSpan.FromSeconds(120), handle.QuarantinedUntil!.Value - _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RunAsync_NonFiniteOutOfRangeAndUnknownSignals_AreDroppedOrClipped()
+    {
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        var symbols = _snapshot.Symbols.Select(s => s.Symbol).ToArray();
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>())).ReturnsAsync(new FamilySignals(
+            new Dictionary<string, double> { [symbols[0]] = double.NaN, [symbols[1]] = 7.0, [symbols[2]] = -3.0, ["UNKNOWN"] = 0.5 }));
+        var handle = Handles.For(family.Object, "good");
+
+        var outcome = (await Runner().RunAsync(_snapshot, [handle], Handles.Config(TwoFamilies)))[0];
+
+        Assert.Equal(new Dictionary<string, double> { [symbols[1]] = 1.0, [symbols[2]] = -1.0 }, outcome.Signals);
+        Assert.Equal("DEGRADED", outcome.StateName);
+    }
+
+    private FamilyRunner Runner() => new(_clock, NullLogger<FamilyRunner>.Instance);
+
+    private static IAlphaFamily Constant(double value)
+    {
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
+            .Returns<MarketSnapshot, CancellationToken>((s, _) => ValueTask.FromResult(new FamilySignals(s.Symbols.ToDictionary(x => x.Symbol, _ => value))));
+        return family.Object;
+    }
+
+    private static IAlphaFamily Throwing()
+    {
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>())).Throws(new InvalidOperationException("boom"));
+        return family.Object;
+    }
+}

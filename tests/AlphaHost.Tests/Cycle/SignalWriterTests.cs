@@ -1,0 +1,38 @@
+using System.Text.Json;
+using AlphaHost.Host.Cycle;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlphaHost.Tests.Cycle;
+
+public sealed class SignalWriterTests
+{
+    [Fact]
+    public void Write_TwoCycles_AppendsJournalLinesAndReplacesLatest()
+    {
+        using var dir = new TempDir();
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        using var writer = new SignalWriter(dir.Path, clock);
+
+        writer.Write(Cycle(1, 0.5));
+        writer.Write(Cycle(2, -0.25));
+
+        var journal = File.ReadAllLines(dir.File("signals_20261123.jsonl"));
+        Assert.Equal(4, journal.Length);
+        using var line = JsonDocument.Parse(journal[3]);
+        Assert.Equal("BBB", line.RootElement.GetProperty("symbol").GetString());
+        Assert.Equal(2, line.RootElement.GetProperty("cycle").GetInt64());
+        Assert.Equal(-0.125, line.RootElement.GetProperty("contributions").GetProperty("momentum").GetDouble());
+
+        using var latest = JsonDocument.Parse(File.ReadAllText(writer.LatestPath));
+        Assert.Equal(2, latest.RootElement.GetProperty("cycle").GetInt64());
+        Assert.Equal(-0.25, latest.RootElement.GetProperty("signals").GetProperty("AAA").GetProperty("signal").GetDouble());
+        Assert.Equal(["latest.json", "signals_20261123.jsonl"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+    }
+
+    private static CombinedSignals Cycle(long cycle, double signal) => new(cycle, new DateOnly(2016, 1, 4), ["momentum", "regime"],
+    [
+        new SymbolSignal("AAA", signal, [signal / 2, signal / 2]),
+        new SymbolSignal("BBB", signal, [signal / 2, signal / 2]),
+    ]);
+}

@@ -1,0 +1,118 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AlphaHost.Tests.Families;
+
+/// <summary>
+/// What every alpha family promises the host. Each family's tests inherit this class and supply the family and
+/// a snapshot on which it has enough history to produce signals.
+/// </summary>
+public abstract class AlphaFamilyContractTests
+{
+    protected abstract IAlphaFamily CreateFamily();
+
+    /// <summary>Trading days of sample history the family needs to produce signals.</summary>
+    protected virtual int HistoryDays => 320;
+
+    protected async Task<IAlphaFamily> InitializedAsync(IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var family = CreateFamily();
+        var context = new FamilyContext("under_test", new FamilySettings("families.under_test", settings ?? new Dictionary<string, string>()),
+            NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, Path.GetTempPath());
+        await family.InitializeAsync(context, CancellationToken.None);
+        return family;
+    }
+
+    [Fact]
+    public async Task ComputeAsync_WithEnoughHistory_GivesFiniteSignalsWithinUnitRange()
+    {
+        var family = await InitializedAsync();
+        var snapshot = SampleSnapshots.At(HistoryDays);
+
+        var signals = await family.ComputeAsync(snapshot, CancellationToken.None);
+
+        Assert.NotEmpty(signals.BySymbol);
+        Assert.All(signals.BySymbol.Values, v => Assert.True(double.IsFinite(v) && v is >= -1.0 and <= 1.0, $"signal {v}"));
+        Assert.Equal(FamilyState.Ok, family.Health.State);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_OnlySignalsSymbolsOfTheSnapshot()
+    {
+        var family = await InitializedAsync();
+        var snapshot = SampleSnapshots.At(HistoryDays);
+
+        var signals = await family.ComputeAsync(snapshot, CancellationToken.None);
+
+        var symbols = snapshot.Symbols.Select(s => s.Symbol).ToHashSet();
+        Assert.All(signals.BySymbol.Keys, s => Assert.Contains(s, symbols));
+    }
+
+    [Fact]
+    public async Task ComputeAsync_SameSnapshot_SameSignals()
+    {
+        var snapshot = SampleSnapshots.At(HistoryDays);
+
+        var first = await (await InitializedAsync()).ComputeAsync(snapshot, CancellationToken.None);
+        var second = await (await InitializedAsync()).ComputeAsync(snapshot, CancellationToken.None);
+
+        Assert.Equal(first.BySymbol.OrderBy(kv => kv.Key), second.BySymbol.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task ComputeAsync_LaterBars_DoNotChangeSignalsAtEarlierDate()
+    {
+        var market = SampleSnapshots.Market(HistoryDays);
+        var atT = market.Snapshot(1);
+        var before = await (await InitializedAsync()).ComputeAsync(atT, CancellationToken.None);
+
+        // Append more days to the same market: the snapshot taken at t must not see them.
+        var feed = new Host.Market.SampleMarket(99, 60);
+        for (var i = 0; i < 5; i++)
+        {
+            feed.TryNextDay(out var day);
+            market.Append(day with { Date = market.CurrentDate!.Value.AddDays(1) });
+        }
+
+        var after = await (await InitializedAsync()).ComputeAsync(atT, CancellationToken.None);
+        Assert.Equal(before.BySymbol.OrderBy(kv => kv.Key), after.BySymbol.OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public async Task ComputeAsync_WithTooLittleHistory_GivesNoSignalsAndSaysWhy()
+    {
+        var family = await InitializedAsync();
+        var snapshot = SampleSnapshots.At(3);
+
+        var signals = await family.ComputeAsync(snapshot, CancellationToken.None);
+
+        Assert.Empty(signals.BySymbol);
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        Assert.False(string.IsNullOrWhiteSpace(family.Health.Detail));
+    }
+
+    [Fact]
+    public async Task Configure_WithInvalidValue_ThrowsNamingTheKey()
+    {
+        var family = await InitializedAsync();
+        var key = InvalidSetting.Key;
+
+        var error = Assert.Throws<FamilySettingsException>(() =>
+            family.Configure(new FamilySettings("families.under_test", new Dictionary<string, string> { [key] = InvalidSetting.Value })));
+
+        Assert.Equal($"families.under_test.{key}", error.Key);
+    }
+
+    /// <summary>A key of the family's section and a value it must refuse.</summary>
+    protected abstract (string Key, string Value) InvalidSetting { get; }
+
+    [Fact]
+    public async Task DisposeAsync_AfterUse_Completes()
+    {
+        var family = await InitializedAsync();
+        await family.ComputeAsync(SampleSnapshots.At(HistoryDays), CancellationToken.None);
+
+        await family.DisposeAsync();
+    }
+}

@@ -1,0 +1,84 @@
+using AlphaHost.Host.Market;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Market;
+
+public sealed class BarFolderFeedTests
+{
+    [Fact]
+    public void Open_SmallFolder_ReplaysOnTheBenchmarkCalendar()
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n2020-01-03,1,1,1,1,1\n2020-01-06,1,1,1,1,1\n");
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n2020-01-06,2,2,2,2,1\n");
+        dir.Write("equities/BBB.csv", "date,open,high,low,close,volume\n2020-01-03,1,1,1,1,1\n2020-01-04,1,1,1,1,1\n");
+        dir.Write("universe.csv", "symbol,name,sector\nAAA,Alpha,Tech\nBBB,Beta,Energy\n");
+
+        var feed = BarFolderFeed.Open(dir.Path);
+        var days = new List<MarketDay>();
+        while (feed.TryNextDay(out var day))
+        {
+            days.Add(day);
+        }
+
+        Assert.Equal(["Tech", "Energy"], feed.Universe.Select(u => u.Sector));
+        Assert.Equal(3, days.Count);
+        Assert.Equal(["AAA"], days[0].Bars.Keys);
+        Assert.Equal(["BBB"], days[1].Bars.Keys);
+        Assert.Equal(["AAA"], days[2].Bars.Keys);
+    }
+
+    [Fact]
+    public void Open_FolderWithoutBenchmark_IsRefusedNamingTheFile()
+    {
+        using var dir = new TempDir();
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => BarFolderFeed.Open(dir.Path));
+
+        Assert.Contains("benchmark_SPY.csv", error.Message);
+    }
+
+    [Fact]
+    public void Open_EmptyFolder_IsRefused()
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+
+        var error = Assert.Throws<InvalidDataException>(() => BarFolderFeed.Open(dir.Path));
+
+        Assert.Contains("equities", error.Message);
+    }
+
+    [Fact]
+    public void Open_FileWithMissingColumn_SkipsOnlyThatSymbol()
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        dir.Write("equities/BAD.csv", "date,price\n2020-01-02,1\n");
+
+        var feed = BarFolderFeed.Open(dir.Path);
+
+        Assert.Equal(["AAA"], feed.Universe.Select(u => u.Symbol));
+        Assert.Contains(feed.LoadIssues, i => i.Symbol == "BAD" && i.Problem.Contains("missing column"));
+    }
+
+    [SharedDataFact]
+    public void Open_SharedData_LoadsEveryListedSymbolAndReportsRealQuirks()
+    {
+        var feed = BarFolderFeed.Open(TestPaths.SharedData!);
+        var market = new MarketState(feed.Universe, feed.Benchmark);
+        var days = 0;
+        while (feed.TryNextDay(out var day))
+        {
+            Assert.Empty(market.Append(day).Rejected);
+            days++;
+        }
+
+        Assert.Equal(494, feed.Universe.Count);
+        Assert.InRange(days, 4700, 4800);
+        Assert.Equal(11, feed.Universe.Select(u => u.Sector).Distinct().Count());
+        Assert.InRange(market.Snapshot(days).Symbols.Count, 480, 494);
+    }
+}
