@@ -76,7 +76,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(run);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>()));
-        builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark));
+        builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays));
         builder.Services.AddSingleton<PluginCatalog>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();

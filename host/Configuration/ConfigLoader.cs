@@ -111,6 +111,7 @@ internal static partial class ConfigLoader
             Source = section.OneOf("source", d.Source, "sample", "bars"),
             DataDir = section.String("data_dir", d.DataDir),
             WarmupDays = section.Int("warmup_days", d.WarmupDays, 0, 10_000),
+            MaxHistoryDays = section.Int("max_history_days", d.MaxHistoryDays, 60, 100_000),
             SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),
             SampleSymbols = sample.Int("symbols", d.SampleSymbols, 2, 5_000),
         };

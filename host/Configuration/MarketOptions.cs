@@ -15,6 +15,10 @@ internal sealed record MarketOptions
     /// <value>The default value is 300.</value>
     public int WarmupDays { get; init; } = 300;
 
+    /// <summary>Bars kept per symbol in memory (at least this many, at most twice); bounds a long-running daemon's memory.</summary>
+    /// <value>The default value is 1260 (five years).</value>
+    public int MaxHistoryDays { get; init; } = 1260;
+
     /// <summary>Seed of the sample market: the same seed gives the same market.</summary>
     /// <value>The default value is 42.</value>
     public int SampleSeed { get; init; } = 42;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using AlphaHost.Host.Internal;
@@ -10,6 +11,10 @@ namespace AlphaHost.Host.Cycle;
 /// </summary>
 internal sealed class SignalWriter(string signalsDir, TimeProvider clock) : IDisposable
 {
+    // Reused across cycles: a cycle writes ~500 lines and one latest.json without allocating new buffers.
+    private readonly ArrayBufferWriter<byte> _journalBuffer = new(64 * 1024);
+    private readonly ArrayBufferWriter<byte> _latestBuffer = new(64 * 1024);
+    private readonly Utf8JsonWriter _json = new(Stream.Null);
     private FileStream? _journal;
     private string? _journalPath;
 
@@ -21,61 +26,61 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock) : IDis
         var ts = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
         var date = combined.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-        using var lines = new MemoryStream(combined.Signals.Count * 128);
+        _journalBuffer.ResetWrittenCount();
         foreach (var signal in combined.Signals)
         {
-            using (var json = new Utf8JsonWriter(lines))
-            {
-                json.WriteStartObject();
-                json.WriteString("ts", ts);
-                json.WriteNumber("cycle", combined.Cycle);
-                json.WriteString("market_date", date);
-                json.WriteString("symbol", signal.Symbol);
-                json.WriteNumber("signal", Math.Round(signal.Signal, 6));
-                WriteContributions(json, combined.Families, signal.Contributions);
-                json.WriteEndObject();
-            }
-
-            lines.WriteByte((byte)'\n');
+            _json.Reset(_journalBuffer);
+            _json.WriteStartObject();
+            _json.WriteString("ts", ts);
+            _json.WriteNumber("cycle", combined.Cycle);
+            _json.WriteString("market_date", date);
+            _json.WriteString("symbol", signal.Symbol);
+            _json.WriteNumber("signal", Math.Round(signal.Signal, 6));
+            WriteContributions(_json, combined.Families, signal.Contributions);
+            _json.WriteEndObject();
+            _json.Flush();
+            _journalBuffer.Write("\n"u8);
         }
 
         var journal = Journal(now);
-        journal.Write(lines.GetBuffer(), 0, (int)lines.Length);
+        journal.Write(_journalBuffer.WrittenSpan);
         journal.Flush();
 
-        using var latest = new MemoryStream(combined.Signals.Count * 96);
-        using (var json = new Utf8JsonWriter(latest, new JsonWriterOptions { Indented = false }))
+        _latestBuffer.ResetWrittenCount();
+        _json.Reset(_latestBuffer);
+        _json.WriteStartObject();
+        _json.WriteString("ts", ts);
+        _json.WriteNumber("cycle", combined.Cycle);
+        _json.WriteString("market_date", date);
+        _json.WriteStartArray("families");
+        foreach (var family in combined.Families)
         {
-            json.WriteStartObject();
-            json.WriteString("ts", ts);
-            json.WriteNumber("cycle", combined.Cycle);
-            json.WriteString("market_date", date);
-            json.WriteStartArray("families");
-            foreach (var family in combined.Families)
-            {
-                json.WriteStringValue(family);
-            }
-
-            json.WriteEndArray();
-            json.WriteStartObject("signals");
-            foreach (var signal in combined.Signals)
-            {
-                json.WriteStartObject(signal.Symbol);
-                json.WriteNumber("signal", Math.Round(signal.Signal, 6));
-                WriteContributions(json, combined.Families, signal.Contributions);
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
+            _json.WriteStringValue(family);
         }
 
+        _json.WriteEndArray();
+        _json.WriteStartObject("signals");
+        foreach (var signal in combined.Signals)
+        {
+            _json.WriteStartObject(signal.Symbol);
+            _json.WriteNumber("signal", Math.Round(signal.Signal, 6));
+            WriteContributions(_json, combined.Families, signal.Contributions);
+            _json.WriteEndObject();
+        }
+
+        _json.WriteEndObject();
+        _json.WriteEndObject();
+        _json.Flush();
+
         // Replaced every cycle: atomic, but not forced to disk each time (the journal holds the history).
-        AtomicFile.Write(LatestPath, latest.GetBuffer().AsSpan(0, (int)latest.Length), durable: false);
+        AtomicFile.Write(LatestPath, _latestBuffer.WrittenSpan, durable: false);
     }
 
-    public void Dispose() => _journal?.Dispose();
-
+    public void Dispose()
+    {
+        _journal?.Dispose();
+        _json.Dispose();
+    }
     private static void WriteContributions(Utf8JsonWriter json, IReadOnlyList<string> families, double[] contributions)
     {
         json.WriteStartObject("contributions");

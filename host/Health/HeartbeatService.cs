@@ -15,7 +15,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
 {
     private const string Template =
         "[HEARTBEAT] uptime={Uptime}s | symbols={Symbols} | cycles={Cycles} | state={State} | ml_state={MlState} | model_errors={ModelErrors}" +
-        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | reasons={Reasons}";
+        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | reasons={Reasons}";
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +46,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         var line = Compose(status, config.Current, clock);
         using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
         logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, line.State, line.MlState, line.ModelErrors,
-            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.Reasons);
+            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.Reasons);
     }
 
     internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock)
@@ -67,10 +67,11 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             Math.Round(p50, 3),
             Math.Round(p99, 3),
             Environment.WorkingSet / (1024 * 1024),
+            GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024),
             reasons.Count == 0 ? "none" : string.Join(",", reasons));
     }
 }
 
 /// <summary>The heartbeat's fields.</summary>
 internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, string State, string MlState, long ModelErrors,
-    string MarketDate, string Families, double P50, double P99, long MemoryMb, string Reasons);
+    string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, string Reasons);

@@ -11,14 +11,17 @@ internal sealed class MarketState
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Series _benchmark;
 
-    public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark)
+    /// <param name="universe">Every symbol the feed may deliver.</param>
+    /// <param name="benchmark">The benchmark.</param>
+    /// <param name="maxHistory">Bars kept per symbol (at least this many, at most twice): older ones are dropped so a long-running daemon's memory stays flat.</param>
+    public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark, int maxHistory = 1260)
     {
         foreach (var info in universe)
         {
-            _series[info.Symbol] = new Series(info);
+            _series[info.Symbol] = new Series(info, maxHistory);
         }
 
-        _benchmark = new Series(benchmark);
+        _benchmark = new Series(benchmark, maxHistory);
         UniverseSize = universe.Count;
     }
 
@@ -84,9 +87,9 @@ internal sealed class MarketState
         return new MarketSnapshot(cycle, date, symbols, _benchmark.History());
     }
 
-    private sealed class Series(SymbolInfo info)
+    private sealed class Series(SymbolInfo info, int maxHistory)
     {
-        private Bar[] _bars = new Bar[512];
+        private Bar[] _bars = new Bar[Math.Min(512, 2 * maxHistory)];
 
         public SymbolInfo Info { get; } = info;
 
@@ -104,7 +107,12 @@ internal sealed class MarketState
 
             if (Count == _bars.Length)
             {
-                Array.Resize(ref _bars, _bars.Length * 2);
+                // Views already handed out keep the old array, so moving to a new one never changes what they see.
+                var keep = Math.Min(Count, maxHistory);
+                var next = new Bar[Math.Min(Math.Max(_bars.Length * 2, 512), 2 * maxHistory)];
+                Array.Copy(_bars, Count - keep, next, 0, keep);
+                _bars = next;
+                Count = keep;
             }
 
             _bars[Count++] = bar;

@@ -53,6 +53,25 @@ public sealed class MarketStateTests
     }
 
     [Fact]
+    public void Append_BeyondMaxHistory_KeepsAtLeastMaxBarsAndOldSnapshotsIntact()
+    {
+        var market = new MarketState(Universe, Spy, maxHistory: 100);
+        MarketSnapshot? old = null;
+        for (var d = 1; d <= 1000; d++)
+        {
+            market.Append(Day(d, ("AAA", d)));
+            old = d == 150 ? market.Snapshot(d) : old;
+        }
+
+        var history = market.Snapshot(1000).Symbols[0];
+        Assert.InRange(history.Count, 100, 200);
+        Assert.Equal(1000, history.Last.Close);
+        Assert.Equal(Enumerable.Range(1001 - history.Count, history.Count).Select(c => (double)c), history.Bars.ToArray().Select(b => b.Close));
+        Assert.Equal(150, old!.Symbols[0].Last.Close);
+        Assert.Equal(150, old.Symbols[0].Count);
+    }
+
+    [Fact]
     public void Append_UnknownSymbol_IsCountedNotAdded()
     {
         var market = new MarketState(Universe, Spy);

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Daemon;
+
+/// <summary>The built daemon as operators run it: a real process, real signals, real files.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class DaemonProcessTests : IDisposable
+{
+    private const int Sigterm = 15;
+    private const int Sigint = 2;
+    private readonly TempDir _dir = new();
+
+    [Theory]
+    [InlineData(Sigterm)]
+    [InlineData(Sigint)]
+    public async Task Run_StopSignal_FinishesTheCycleWritesFinalHeartbeatFlushesLogsAndExitsZero(int signal)
+    {
+        var config = WriteConfig(cycleInterval: "50ms", heartbeat: "200ms");
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Count(HostProcess.IsHeartbeat) >= 2);
+
+        host.SendSignal(signal);
+        var exitCode = await host.WaitForExitAsync();
+
+        Assert.Equal(0, exitCode);
+        var lines = HostProcess.ReadLog(host.LiveLog);
+        var last = lines[^1];
+        Assert.True(HostProcess.IsHeartbeat(last), $"last line is not the final heartbeat: {last}");
+        Assert.True(last.GetProperty("final").GetBoolean());
+        Assert.Matches(@"^\[HEARTBEAT\] uptime=\d+s \| symbols=\d+ \| cycles=\d+ \| state=OK \| ml_state=ABSENT \| model_errors=0 \|", last.GetProperty("message").GetString());
+        Assert.Contains("[HEARTBEAT] uptime=", host.Stdout.Split('\n').Last(l => l.Length > 0));
+        Assert.True(File.Exists(host.LatestSignals));
+        Assert.Empty(host.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_WithCycles_StopsAfterThemAndExitsZero()
+    {
+        var config = WriteConfig(cycleInterval: "0ms", heartbeat: "10m");
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "7");
+        using var _ = host;
+
+        Assert.Equal(0, exitCode);
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        Assert.Equal(7, latest.RootElement.GetProperty("cycle").GetInt64());
+        var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat);
+        Assert.Contains("| cycles=7 |", final.GetProperty("message").GetString());
+        Assert.Contains("families=momentum:OK,regime:OK,reversal:OK", final.GetProperty("message").GetString());
+    }
+
+    [Theory]
+    [InlineData("host:\n  cycle_interval: soon\n", "golden.yaml:2: host.cycle_interval: expected a duration")]
+    [InlineData("families: [\n", "golden.yaml:")]
+    [InlineData("market:\n  source: bars\n  data_dir: /nonexistent/bars\n", "/nonexistent/bars: bar folder not found")]
+    public async Task Run_BadInput_ExitsTwoWithOneLineNamingTheProblem(string yaml, string expected)
+    {
+        var config = _dir.Write("golden.yaml", yaml);
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "1");
+        using var _ = host;
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(host.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("error: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", host.Stderr + host.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_UnknownOption_ExitsTwo()
+    {
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--cycels", "3");
+        using var _ = host;
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--cycels", host.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_FaultyPlugins_OtherFamiliesKeepSignallingAndTheDaemonRunsOn()
+    {
+        var plugins = _dir.File("plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), Path.Combine(plugins, "Momentum"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "Faulty"), Path.Combine(plugins, "Faulty"));
+        _dir.Write("plugins/Garbage/Garbage.dll", "not an assembly");
+        var config = _dir.Write("golden.yaml", $"""
+            host:
+              cycle_interval: 10ms
+              heartbeat_interval: 100ms
+              family_timeout: 100ms
+              quarantine_after: 3
+              plugins_dir: {plugins}
+            market:
+              warmup_days: 300
+            families:
+              momentum: {"{weight: 0.5}"}
+              throwing: {"{weight: 0.5}"}
+              hanging: {"{weight: 0.5}"}
+              garbage_values: {"{weight: 0.5}"}
+            """);
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "12");
+        using var _ = host;
+
+        Assert.Equal(0, exitCode);
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        var contributions = latest.RootElement.GetProperty("signals").EnumerateObject().Select(s => s.Value.GetProperty("contributions")).ToList();
+        Assert.Contains(contributions, c => c.GetProperty("momentum").GetDouble() != 0.0);
+        Assert.All(contributions, c => Assert.Equal(0.0, c.GetProperty("throwing").GetDouble()));
+        Assert.All(contributions, c => Assert.Equal(0.0, c.GetProperty("hanging").GetDouble()));
+        Assert.All(latest.RootElement.GetProperty("signals").EnumerateObject(), s => Assert.InRange(s.Value.GetProperty("signal").GetDouble(), -1.0, 1.0));
+
+        var errors = HostProcess.ReadLog(host.ErrorLog).Select(e => e.GetProperty("message").GetString()!).ToList();
+        Assert.Contains(errors, m => m.StartsWith("Plugin Garbage skipped: not a valid .NET assembly"));
+        Assert.Contains(errors, m => m.Contains("Family throwing failed") && m.Contains("InvalidOperationException"));
+        Assert.Contains(errors, m => m.Contains("Family hanging failed") && m.Contains("100 ms budget"));
+        Assert.Contains(errors, m => m.StartsWith("Family throwing quarantined after 3 consecutive failures"));
+        var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
+        Assert.Contains("state=DEGRADED", final);
+        Assert.Contains("throwing:QUARANTINED", final);
+        Assert.Contains("momentum:OK", final);
+    }
+
+    [Fact]
+    public async Task Run_ConfigSavedWhileRunning_TakesEffectWithoutRestartAndBadEditsAreRejected()
+    {
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(HostProcess.IsHeartbeat));
+
+        await Sed(config, "s/use_regime_detection: true/use_regime_detection: false/");
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && l.GetProperty("message").GetString()!.Contains("regime:DISABLED_CONFIG")));
+        using (var latest = JsonDocument.Parse(await File.ReadAllTextAsync(host.LatestSignals)))
+        {
+            Assert.All(latest.RootElement.GetProperty("signals").EnumerateObject(), s => Assert.Equal(0.0, s.Value.GetProperty("contributions").GetProperty("regime").GetDouble()));
+        }
+
+        await File.AppendAllTextAsync(config, "  weight: [broken\n");
+        var errors = await host.WaitForLogAsync(lines => lines.Any(l => l.GetProperty("message").GetString()!.StartsWith("Configuration change rejected")), host.ErrorLog);
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && l.GetProperty("message").GetString()!.Contains("config_rejected")));
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Contains("golden.yaml", errors.First(l => l.GetProperty("message").GetString()!.StartsWith("Configuration change rejected")).GetProperty("message").GetString());
+        var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
+        Assert.Contains("regime:DISABLED_CONFIG", final);
+        Assert.Contains("momentum:OK", final);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string WriteConfig(string cycleInterval, string heartbeat)
+    {
+        var text = File.ReadAllText(TestPaths.GoldenConfig)
+            .Replace("cycle_interval: 1s", $"cycle_interval: {cycleInterval}")
+            .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}");
+        return _dir.Write("golden.yaml", text);
+    }
+
+    private static async Task Sed(string path, string expression)
+    {
+        using var sed = System.Diagnostics.Process.Start("sed", ["-i", expression, path]);
+        await sed.WaitForExitAsync();
+        Assert.Equal(0, sed.ExitCode);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessCollection
+{
+    public const string Name = "processes";
+}

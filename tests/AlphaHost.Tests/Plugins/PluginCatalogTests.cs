@@ -1,0 +1,197 @@
+using System.Runtime.Loader;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Plugins;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AlphaHost.Tests.Plugins;
+
+public sealed class PluginCatalogTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private readonly PluginCatalog _catalog = new(NullLoggerFactory.Instance, TimeProvider.System, NullLogger<PluginCatalog>.Instance);
+
+    private string PluginsDir => _dir.File("plugins");
+
+    private string StateDir => _dir.File("state");
+
+    [Fact]
+    public async Task RefreshAsync_ShippedPlugins_EachFamilyInItsOwnLoadContext()
+    {
+        foreach (var name in new[] { "Momentum", "Reversal", "Regime" })
+        {
+            Install(Path.Combine(TestPaths.ShippedPlugins, name), name);
+        }
+
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        Assert.Equal(["momentum", "regime", "reversal"], _catalog.Families.Select(f => f.Name).Order());
+        var contexts = _catalog.Families.Select(f => AssemblyLoadContext.GetLoadContext(f.Family.GetType().Assembly)).ToList();
+        Assert.All(contexts, c => Assert.NotSame(AssemblyLoadContext.Default, c));
+        Assert.Equal(3, contexts.Distinct().Count());
+        Assert.Empty(_catalog.Failures);
+    }
+
+    [Fact]
+    public async Task RefreshAsync_TwoPluginsWithDifferentMajorVersionsOfOnePackage_EachRunsItsOwn()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "YamlOld"), "YamlOld");
+        Install(Path.Combine(TestPaths.FixturePlugins, "YamlNew"), "YamlNew");
+
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        var old = _catalog.Families.Single(f => f.Name == "yaml_old");
+        var current = _catalog.Families.Single(f => f.Name == "yaml_new");
+        Assert.Equal("YamlDotNet 11.0", old.ReadHealth().Detail);
+        Assert.Equal("YamlDotNet 18.0", current.ReadHealth().Detail);
+        var snapshot = SampleSnapshots.At(5, symbols: 3);
+        Assert.All((await old.Family.ComputeAsync(snapshot, default)).BySymbol.Values, v => Assert.Equal(0.25, v));
+        Assert.All((await current.Family.ComputeAsync(snapshot, default)).BySymbol.Values, v => Assert.Equal(0.25, v));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_UnloadableFolders_AreSkippedWithReasonsAndTheRestLoads()
+    {
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+        _dir.Write("plugins/Garbage/Garbage.dll", "this is not an assembly");
+        Directory.CreateDirectory(_dir.File("plugins/Empty"));
+        Install(Path.Combine(TestPaths.FixturePlugins, "NeedsDependency"), "NoDependency");
+        File.Delete(_dir.File("plugins/NoDependency/AlphaHost.TestPlugins.FixtureDependency.dll"));
+        File.Copy(typeof(Abstractions.IAlphaFamily).Assembly.Location, _dir.File("plugins/Contract/Contract.dll").Also(CreateParent));
+
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
+        Assert.Contains("not a valid .NET assembly", Failure("Garbage"));
+        Assert.Contains("no plugin assembly", Failure("Empty"));
+        Assert.Contains("AlphaHost.TestPlugins.FixtureDependency", Failure("NoDependency"));
+        Assert.Contains("not an alpha family plugin", Failure("Contract"));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_ReplacedPluginFiles_SwapTheFamilyOnceTheCopyIsStable()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "Swap");
+        await RefreshAsync(Handles.Config(TestConfig));
+        var v1 = _catalog.Families.Single();
+
+        Replace("Swap", Path.Combine(TestPaths.FixturePlugins, "SwapV2"));
+        await RefreshAsync(Handles.Config(TestConfig));
+        var duringCopy = _catalog.Families.Single();
+        await RefreshAsync(Handles.Config(TestConfig));
+        var v2 = _catalog.Families.Single();
+
+        Assert.Equal("value=0.1", v1.ReadHealth().Detail);
+        Assert.Same(v1, duringCopy);
+        Assert.Equal("value=0.2", v2.ReadHealth().Detail);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    [InlineData("deleted")]
+    public async Task RefreshAsync_PluginBrokenWhileRunning_KeepsTheLastGoodVersion(string damage)
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "Swap");
+        await RefreshAsync(Handles.Config(TestConfig));
+        var good = _catalog.Families.Single();
+        var dll = _dir.File("plugins/Swap/AlphaHost.TestPlugins.SwapV1.dll");
+
+        switch (damage)
+        {
+            case "garbage":
+                File.WriteAllText(dll, "garbage");
+                break;
+            case "truncated":
+                File.WriteAllBytes(dll, File.ReadAllBytes(dll)[..1000]);
+                break;
+            default:
+                Directory.Delete(_dir.File("plugins/Swap"), recursive: true);
+                break;
+        }
+
+        await RefreshAsync(Handles.Config(TestConfig));
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        Assert.Same(good, _catalog.Families.Single());
+        var signals = await good.Family.ComputeAsync(SampleSnapshots.At(5, symbols: 3), default);
+        Assert.All(signals.BySymbol.Values, v => Assert.Equal(0.1, v));
+        if (damage != "deleted")
+        {
+            Assert.NotNull(Failure("Swap"));
+        }
+    }
+
+    [Fact]
+    public async Task RefreshAsync_SameFamilyNameInTwoFolders_RefusesTheSecond()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "A");
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV2"), "B");
+
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        Assert.Single(_catalog.Families);
+        Assert.Contains("already exported", Failure("B"));
+    }
+
+    [Fact]
+    public async Task ApplyConfig_FamilyRefusesItsSection_ReturnsTheKeyAndKeepsEveryFamilyOnItsOldSettings()
+    {
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Reversal"), "Reversal");
+        await RefreshAsync(Handles.Config(TestConfig));
+        var before = _catalog.Families.ToDictionary(f => f.Name, f => f.AppliedConfig);
+
+        var refusal = _catalog.ApplyConfig(Handles.Config(
+            "families:\n  momentum:\n    lookback_days: 100\n  reversal:\n    lookback_days: -1\n"));
+
+        Assert.Contains("families.reversal.lookback_days", refusal);
+        Assert.All(_catalog.Families, f => Assert.Same(before[f.Name], f.AppliedConfig));
+    }
+
+    [Fact]
+    public void Inspect_ListsExportsAndUnloadableFolders()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "Faulty"), "Faulty");
+        _dir.Write("plugins/Garbage/Garbage.dll", "nope");
+
+        var inspections = PluginCatalog.Inspect(PluginsDir);
+
+        Assert.Equal(["garbage_values", "hanging", "throwing"], inspections.Single(i => i.Folder.EndsWith("Faulty")).Exports.Select(e => e.Name).Order());
+        Assert.Contains("not a valid .NET assembly", inspections.Single(i => i.Folder.EndsWith("Garbage")).Error);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _catalog.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private const string TestConfig = "families:\n  needs_dependency: {}\n  momentum: {}\n  reversal: {}\n  regime: {}\n  yaml_old: {}\n  yaml_new: {}\n  swap: {}\n";
+
+    private Task RefreshAsync(AlphaHostConfig config) => _catalog.RefreshAsync(PluginsDir, StateDir, config, CancellationToken.None);
+
+    private string? Failure(string folder) => _catalog.Failures.GetValueOrDefault(Path.Combine(PluginsDir, folder));
+
+    private void Install(string source, string name) => TempDir.CopyDirectory(source, Path.Combine(PluginsDir, name));
+
+    private void Replace(string name, string source)
+    {
+        var target = Path.Combine(PluginsDir, name);
+        Directory.Delete(target, recursive: true);
+        TempDir.CopyDirectory(source, target);
+    }
+
+    private static void CreateParent(string path) => Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+}
+
+internal static class ObjectExtensions
+{
+    public static string Also(this string value, Action<string> action)
+    {
+        action(value);
+        return value;
+    }
+}

@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace AlphaHost.Tests.Support;
+
+/// <summary>The built <c>alphahost</c> running as a real process in a scratch working directory.</summary>
+internal sealed class HostProcess : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+
+    private HostProcess(Process process, string workingDirectory)
+    {
+        _process = process;
+        WorkingDirectory = workingDirectory;
+        _process.OutputDataReceived += (_, e) => Append(_stdout, e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(_stderr, e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string WorkingDirectory { get; }
+
+    public string LiveLog => Path.Combine(WorkingDirectory, "runtime", "logs", "live.jsonl");
+
+    public string ErrorLog => Path.Combine(WorkingDirectory, "runtime", "logs", "errors.jsonl");
+
+    public string LatestSignals => Path.Combine(WorkingDirectory, "runtime", "signals", "latest.json");
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public static HostProcess Start(string workingDirectory, params string[] args)
+    {
+        if (!File.Exists(TestPaths.HostDll))
+        {
+            throw new InvalidOperationException($"{TestPaths.HostDll} is missing: build the solution before running the tests");
+        }
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(TestPaths.HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new HostProcess(Process.Start(start)!, workingDirectory);
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code.</summary>
+    public static async Task<(int ExitCode, HostProcess Process)> RunAsync(string workingDirectory, params string[] args)
+    {
+        var process = Start(workingDirectory, args);
+        return (await process.WaitForExitAsync(), process);
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        using var cts = new CancellationTokenSource(Patience);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public void SendSignal(int signal)
+    {
+        Assert.Equal(0, Kill(_process.Id, signal));
+    }
+
+    /// <summary>The log lines of <paramref name="path"/> as JSON, once <paramref name="until"/> holds for them.</summary>
+    public async Task<IReadOnlyList<JsonElement>> WaitForLogAsync(Func<IReadOnlyList<JsonElement>, bool> until, string? path = null)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var lines = ReadLog(path ?? LiveLog);
+            if (until(lines))
+            {
+                return lines;
+            }
+
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"log condition not met (exited={_process.HasExited}).\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public static IReadOnlyList<JsonElement> ReadLog(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        var result = new List<JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.EndsWith('}'))
+            {
+                result.Add(JsonDocument.Parse(line).RootElement.Clone());
+            }
+        }
+
+        return result;
+    }
+
+    public static bool IsHeartbeat(JsonElement line) => line.GetProperty("message").GetString()!.StartsWith("[HEARTBEAT]", StringComparison.Ordinal);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void Append(StringBuilder buffer, string? line)
+    {
+        if (line is not null)
+        {
+            lock (buffer)
+            {
+                buffer.AppendLine(line);
+            }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
