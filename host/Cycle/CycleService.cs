@@ -87,6 +87,11 @@ internal sealed class CycleService(
             current.SourcePath, feed.Description, paths.PluginsDir, paths.RuntimeDir);
         ReportIssues(feed.LoadIssues, "while loading");
 
+        if (!Directory.Exists(paths.PluginsDir))
+        {
+            logger.LogWarning("Plugins folder {PluginsDir} does not exist; no family can run until plugin folders are put there", paths.PluginsDir);
+        }
+
         await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, current, CancellationToken.None).ConfigureAwait(false);
         WarnUnclaimedKeys(current);
 

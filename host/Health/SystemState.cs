@@ -3,7 +3,7 @@ namespace AlphaHost.Host.Health;
 /// <summary>
 /// The written rules for the heartbeat's <c>state</c> and <c>ml_state</c>.
 /// HALTED: no new market data this cycle, no symbol with a fresh bar, or every enabled family failed.
-/// DEGRADED: any enabled family not OK, bad bars rejected, the benchmark missing, more than
+/// DEGRADED: no enabled family at all, any enabled family not OK, bad bars rejected, the benchmark missing, more than
 /// <c>host.max_stale_fraction</c> of the universe stale, a rejected config edit, or a failed signal write.
 /// OK otherwise.
 /// </summary>
@@ -43,6 +43,11 @@ internal static class SystemState
         }
 
         var degraded = new List<string>();
+        if (enabled.Count == 0)
+        {
+            degraded.Add("no_enabled_family");
+        }
+
         degraded.AddRange(enabled.Where(f => f.State != "OK").Select(f => $"family_{f.State.ToLowerInvariant()}:{f.Name}"));
         if (report.RejectedBars > 0)
         {

@@ -48,6 +48,19 @@ public sealed class SystemStateTests
         Assert.Equal(["family_degraded:reversal"], reasons);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Evaluate_NoEnabledFamily_IsDegradedBecauseNothingProducesSignals(bool anyLoaded)
+    {
+        var report = Healthy with { Families = anyLoaded ? [new("regime", false, false, "DISABLED_CONFIG", false, 0)] : [] };
+
+        var (state, reasons) = SystemState.Evaluate(report, 0.1);
+
+        Assert.Equal("DEGRADED", state);
+        Assert.Equal(["no_enabled_family"], reasons);
+    }
+
     [Fact]
     public void Evaluate_DisabledFamily_DoesNotDegrade()
     {

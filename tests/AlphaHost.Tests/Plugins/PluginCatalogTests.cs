@@ -135,6 +135,31 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshAsync_PluginBuiltForAnotherContractVersion_IsRefusedWithBothVersions()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "FutureContract"), "FutureContract");
+
+        await RefreshAsync(Handles.Config(TestConfig));
+
+        Assert.Empty(_catalog.Families);
+        Assert.Contains("built for plugin contract v2, this host speaks v1", Failure("FutureContract"));
+    }
+
+    [Theory]
+    [InlineData("throw", "failed to initialize: InvalidOperationException: cannot open my model store")]
+    [InlineData("hang", "failed to initialize: TimeoutException: did not finish within 200 ms")]
+    public async Task RefreshAsync_FamilyThatCannotInitialize_IsRefusedAndOthersLoad(string mode, string reason)
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), "FailingInit");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+
+        await RefreshAsync(Handles.Config($"host:\n  init_timeout: 200ms\nfamilies:\n  momentum: {{}}\n  failing_init:\n    mode: {mode}\n"));
+
+        Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
+        Assert.Contains(reason, Failure("FailingInit"));
+    }
+
+    [Fact]
     public async Task ApplyConfig_FamilyRefusesItsSection_ReturnsTheKeyAndKeepsEveryFamilyOnItsOldSettings()
     {
         Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
