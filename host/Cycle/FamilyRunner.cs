@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Internal;
@@ -41,7 +40,7 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
             else
             {
                 var task = TimeBudget.Start(ct => handle.Family.ComputeAsync(snapshot, ct).AsTask(), CancellationToken.None, out var cts);
-                running.Add((handle, task, cts, Stopwatch.GetTimestamp(), config.Family(handle.Name).Timeout ?? config.Host.FamilyTimeout));
+                running.Add((handle, task, cts, clock.GetTimestamp(), config.Family(handle.Name).Timeout ?? config.Host.FamilyTimeout));
             }
         }
 
@@ -52,7 +51,7 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
             var weight = config.Family(handle.Name).Weight;
             try
             {
-                var remaining = budget - Stopwatch.GetElapsedTime(started);
+                var remaining = budget - clock.GetElapsedTime(started);
                 var signals = await task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, clock).ConfigureAwait(false);
                 cts.Dispose();
                 outcomes[index] = Succeed(handle, signals, snapshot, symbols, weight);
