@@ -247,24 +247,27 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly)
     {
         var services = new ServiceCollection();
-        services.AddSingleton(loggerFactory);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton(clock);
         services.Scan(scan => scan.FromAssemblies(assembly)
             .AddClasses(classes => classes.AssignableTo<IAlphaFamily>().WithAttribute<AlphaFamilyAttribute>(), publicOnly: false)
             .AsSelf()
             .WithTransientLifetime());
+        var exported = services.Select(d => d.ServiceType).ToList();
+        var familyByCategory = exported.ToDictionary(t => t.FullName!.Replace('+', '.'), t => t.GetCustomAttribute<AlphaFamilyAttribute>()!.Name);
+        var fallback = familyByCategory.Count == 1 ? familyByCategory.Values.Single() : Path.GetFileName(folder);
+        services.AddSingleton<ILoggerFactory>(new ComponentLoggerFactory(loggerFactory, familyByCategory, fallback));
+        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        services.AddSingleton(clock);
         var provider = services.BuildServiceProvider();
         var result = new List<(AlphaFamilyAttribute, IAlphaFamily)>();
-        foreach (var descriptor in services.Where(d => d.ServiceType.IsClass && typeof(IAlphaFamily).IsAssignableFrom(d.ServiceType)))
+        foreach (var type in exported)
         {
-            var export = descriptor.ServiceType.GetCustomAttribute<AlphaFamilyAttribute>()!;
+            var export = type.GetCustomAttribute<AlphaFamilyAttribute>()!;
             if (!System.Text.RegularExpressions.Regex.IsMatch(export.Name, "^[a-z][a-z0-9_]*$"))
             {
                 throw new PluginLoadException(folder, $"family name '{export.Name}' is not lower case letters, digits and underscores");
             }
 
-            result.Add((export, (IAlphaFamily)provider.GetRequiredService(descriptor.ServiceType)));
+            result.Add((export, (IAlphaFamily)provider.GetRequiredService(type)));
         }
 
         return result;

@@ -117,7 +117,9 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains(errors, m => m.Contains("Family throwing failed") && m.Contains("InvalidOperationException"));
         Assert.Contains(errors, m => m.Contains("Family hanging failed") && m.Contains("100 ms budget"));
         Assert.Contains(errors, m => m.StartsWith("Family throwing quarantined after 3 consecutive failures"));
-        var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
+        var live = HostProcess.ReadLog(host.LiveLog);
+        Assert.Contains(live, l => l.GetProperty("component").GetString() == "garbage_values" && l.GetProperty("message").GetString()!.StartsWith("Emitting garbage"));
+        var final = live.Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
         Assert.Contains("state=DEGRADED", final);
         Assert.Contains("throwing:QUARANTINED", final);
         Assert.Contains("momentum:OK", final);

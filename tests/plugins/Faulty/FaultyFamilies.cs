@@ -1,4 +1,5 @@
 using AlphaHost.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.TestPlugins.Faulty;
 
@@ -41,9 +42,9 @@ public sealed class HangingFamily : IAlphaFamily
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
-/// <summary>Emits NaN, infinities, out-of-range values and symbols that are not in the snapshot.</summary>
+/// <summary>Emits NaN, infinities, out-of-range values and symbols that are not in the snapshot, and says so in its log.</summary>
 [AlphaFamily("garbage_values")]
-public sealed class GarbageValuesFamily : IAlphaFamily
+public sealed class GarbageValuesFamily(ILogger<GarbageValuesFamily> logger) : IAlphaFamily
 {
     public FamilyHealth Health => FamilyHealth.Ok;
 
@@ -55,6 +56,7 @@ public sealed class GarbageValuesFamily : IAlphaFamily
 
     public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
     {
+        logger.LogWarning("Emitting garbage for {Count} symbols in cycle {Cycle}", snapshot.Symbols.Count, snapshot.Cycle);
         var signals = new Dictionary<string, double> { ["NOT_A_SYMBOL"] = 0.5 };
         for (var i = 0; i < snapshot.Symbols.Count; i++)
         {
