@@ -40,7 +40,8 @@ public sealed class FamilyRunnerTests
         hanging.Setup(f => f.Health).Returns(FamilyHealth.Ok);
         var handles = new[] { Handles.For(Constant(0.3), "good"), Handles.For(hanging.Object, "bad") };
         var runner = new FamilyRunner(TimeProvider.System, NullLogger<FamilyRunner>.Instance);
-        var config = Handles.Config(TwoFamilies);
+        // The healthy family gets a budget no loaded test machine can overrun; only the hanging one has a short one.
+        var config = Handles.Config("families:\n  good: {weight: 1, timeout: 60s}\n  bad: {weight: 1, timeout: 200ms}\n");
 
         var first = await runner.RunAsync(_snapshot, handles, config);
         var second = await runner.RunAsync(_snapshot, handles, config);

@@ -95,10 +95,10 @@ public sealed class DaemonProcessTests : IDisposable
             market:
               warmup_days: 300
             families:
-              momentum: {"{weight: 0.5}"}
-              throwing: {"{weight: 0.5}"}
+              momentum: {"{weight: 0.5, timeout: 60s}"}
+              throwing: {"{weight: 0.5, timeout: 60s}"}
               hanging: {"{weight: 0.5}"}
-              garbage_values: {"{weight: 0.5}"}
+              garbage_values: {"{weight: 0.5, timeout: 60s}"}
             """);
 
         var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "12");
@@ -157,7 +157,8 @@ public sealed class DaemonProcessTests : IDisposable
     {
         var text = File.ReadAllText(TestPaths.GoldenConfig)
             .Replace("cycle_interval: 1s", $"cycle_interval: {cycleInterval}")
-            .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}");
+            .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}")
+            .Replace("family_timeout: 500ms", "family_timeout: 60s");
         return _dir.Write("golden.yaml", text);
     }
 

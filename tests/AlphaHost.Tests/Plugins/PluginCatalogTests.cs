@@ -146,14 +146,14 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("throw", "failed to initialize: InvalidOperationException: cannot open my model store")]
-    [InlineData("hang", "failed to initialize: TimeoutException: did not finish within 200 ms")]
-    public async Task RefreshAsync_FamilyThatCannotInitialize_IsRefusedAndOthersLoad(string mode, string reason)
+    [InlineData("throw", "60s", "failed to initialize: InvalidOperationException: cannot open my model store")]
+    [InlineData("hang", "200ms", "failed to initialize: TimeoutException: did not finish within 200 ms")]
+    public async Task RefreshAsync_FamilyThatCannotInitialize_IsRefusedAndOthersLoad(string mode, string initTimeout, string reason)
     {
         Install(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), "FailingInit");
         Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
 
-        await RefreshAsync(Handles.Config($"host:\n  init_timeout: 200ms\nfamilies:\n  momentum: {{}}\n  failing_init:\n    mode: {mode}\n"));
+        await RefreshAsync(Handles.Config($"host:\n  init_timeout: {initTimeout}\nfamilies:\n  momentum: {{}}\n  failing_init:\n    mode: {mode}\n"));
 
         Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
         Assert.Contains(reason, Failure("FailingInit"));
