@@ -1,0 +1,35 @@
+namespace AlphaHost.Plugins.MlAlpha.Features;
+
+/// <summary>One symbol's features: a row per bar, float32 columns in contract order.</summary>
+internal sealed class FeatureMatrix(string symbol, IReadOnlyList<string> names, DateOnly[] dates, float[] values, int minHistoryBars)
+{
+    public string Symbol { get; } = symbol;
+
+    public IReadOnlyList<string> Names { get; } = names;
+
+    public IReadOnlyList<DateOnly> Dates { get; } = dates;
+
+    public int Rows => dates.Length;
+
+    /// <summary>The row's features, in contract order.</summary>
+    public ReadOnlySpan<float> Row(int row) => values.AsSpan(row * Names.Count, Names.Count);
+
+    /// <summary>Why a row cannot be used: the features that are not finite (empty when the row is valid).</summary>
+    public IReadOnlyList<string> MissingFeatures(int row)
+    {
+        var values = Row(row);
+        var missing = new List<string>();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                missing.Add(Names[i]);
+            }
+        }
+
+        return missing;
+    }
+
+    /// <summary>A row is valid when the symbol had the contract's minimum history and every feature is finite.</summary>
+    public bool IsValid(int row) => row + 1 >= minHistoryBars && MissingFeatures(row).Count == 0;
+}
