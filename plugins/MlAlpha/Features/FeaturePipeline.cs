@@ -25,6 +25,25 @@ internal sealed class FeaturePipeline
 
     public IReadOnlyList<string> Names => _contract.Names;
 
+    /// <summary>Where <c>cross_rank_sector</c> sits in a <see cref="FeatureState"/> row.</summary>
+    public int SectorRankColumn => _sectorRank;
+
+    /// <summary>The contract's columns of a <see cref="FeatureState"/> row, as float32 in contract order.</summary>
+    public float[] Select(ReadOnlySpan<double> raw)
+    {
+        var values = new float[_columns.Length];
+        for (var c = 0; c < _columns.Length; c++)
+        {
+            values[c] = (float)raw[_columns[c]];
+        }
+
+        return values;
+    }
+
+    /// <summary>Sector ranks of one day's <c>ret_20d</c> values, one <see cref="FeatureState"/> row per symbol.</summary>
+    public Dictionary<string, double> SectorRanks(IEnumerable<(SymbolHistory History, double[] Raw)> day) =>
+        SectorRank.Assign(day.Where(d => HasSector(d.History)).Select(d => (d.History.Symbol, d.History.Info.Sector, d.Raw[_ret20])));
+
     /// <summary>Every symbol's feature matrix over its whole history.</summary>
     /// <param name="symbols">The symbols with their validated bars and sectors.</param>
     /// <param name="benchmark">The market benchmark, or null when there is none (beta_60 is then missing).</param>
@@ -104,7 +123,8 @@ internal sealed class FeaturePipeline
         return new FeatureMatrix(history.Symbol, _contract.Names, dates, values, _contract.MinHistoryBars);
     }
 
-    private static Dictionary<DateOnly, double> BenchmarkReturns(SymbolHistory? benchmark)
+    /// <summary>The benchmark's simple return by date.</summary>
+    public static Dictionary<DateOnly, double> BenchmarkReturns(SymbolHistory? benchmark)
     {
         var returns = new Dictionary<DateOnly, double>();
         if (benchmark is null)
