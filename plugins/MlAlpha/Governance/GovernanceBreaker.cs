@@ -1,0 +1,132 @@
+using System.Text.Json;
+
+namespace AlphaHost.Plugins.MlAlpha.Governance;
+
+/// <summary>
+/// Disables a model after <see cref="GovernanceOptions.MaxFailures"/> model failures within
+/// <see cref="GovernanceOptions.Window"/>. The decision is written atomically to a state file before it takes effect,
+/// survives restarts, and is cleared only by <see cref="Reset"/> with an operator's reason. A state file that cannot
+/// be read keeps the model disabled: a restart must never silently re-enable a model that failed.
+/// </summary>
+internal sealed class GovernanceBreaker
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly string _statePath;
+    private readonly GovernanceOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly Queue<DateTimeOffset> _recent = new();
+    private readonly Lock _lock = new();
+
+    public GovernanceBreaker(string statePath, string model, string contractHash, GovernanceOptions options, TimeProvider clock)
+    {
+        _statePath = statePath;
+        _options = options;
+        _clock = clock;
+        State = Read(statePath, model, contractHash, clock);
+    }
+
+    public GovernanceState State { get; private set; }
+
+    public bool IsDisabled => State.Disabled;
+
+    /// <summary>Throws <see cref="GovernanceDisabledException"/> when the model is disabled.</summary>
+    public void EnsureEnabled()
+    {
+        var state = State;
+        if (state.Disabled)
+        {
+            throw new GovernanceDisabledException(state.Model, state.Reason ?? "disabled");
+        }
+    }
+
+    /// <summary>Counts a model failure. Returns true when this failure disabled the model.</summary>
+    public bool RecordFailure(string reason)
+    {
+        lock (_lock)
+        {
+            var now = _clock.GetUtcNow();
+            State = State with { ModelErrors = State.ModelErrors + 1 };
+            if (State.Disabled)
+            {
+                return false;
+            }
+
+            _recent.Enqueue(now);
+            while (_recent.Count > 0 && now - _recent.Peek() > _options.Window)
+            {
+                _recent.Dequeue();
+            }
+
+            if (_recent.Count < _options.MaxFailures)
+            {
+                return false;
+            }
+
+            var disabled = State with { Disabled = true, DisabledAt = now, Reason = reason };
+            Write(disabled);
+            State = disabled;
+            _recent.Clear();
+            return true;
+        }
+    }
+
+    /// <summary>An operator's reset: re-enables the model and records who asked and why.</summary>
+    public void Reset(string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("a reset needs a reason", nameof(reason));
+        }
+
+        lock (_lock)
+        {
+            var reset = GovernanceState.Enabled(State.Model, State.ContractHash) with { ResetAt = _clock.GetUtcNow(), ResetReason = reason, ModelErrors = State.ModelErrors };
+            Write(reset);
+            State = reset;
+            _recent.Clear();
+        }
+    }
+
+    private void Write(GovernanceState state)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(_statePath))!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $".{Path.GetFileName(_statePath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                JsonSerializer.Serialize(stream, state, Json);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, _statePath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static GovernanceState Read(string path, string model, string contractHash, TimeProvider clock)
+    {
+        if (!File.Exists(path))
+        {
+            return GovernanceState.Enabled(model, contractHash);
+        }
+
+        try
+        {
+            var state = JsonSerializer.Deserialize<GovernanceState>(File.ReadAllText(path), Json)
+                ?? throw new JsonException("empty state file");
+            // A disabled state holds even if the model was retrained since: only an operator reset clears it.
+            return state;
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return new GovernanceState(true, model, contractHash, clock.GetUtcNow(), $"STATE_UNREADABLE: {path}: {ex.Message}", 0);
+        }
+    }
+}
