@@ -49,10 +49,7 @@ public sealed class GovernanceBreakerTests : IDisposable
     public void Constructor_AfterATrip_StaysDisabledAcrossRestart()
     {
         var first = Create();
-        for (var i = 0; i < 3; i++)
-        {
-            first.RecordFailure("FEATURE_MISMATCH");
-        }
+        Trip(first);
 
         var restarted = Create();
 
@@ -64,10 +61,7 @@ public sealed class GovernanceBreakerTests : IDisposable
     public void Reset_WithReason_ReEnablesAndTheResetSurvivesRestart()
     {
         var breaker = Create();
-        for (var i = 0; i < 3; i++)
-        {
-            breaker.RecordFailure("FEATURE_MISMATCH");
-        }
+        Trip(breaker);
 
         breaker.Reset("models retrained and validated, ticket OPS-42");
         var restarted = Create();
@@ -103,10 +97,7 @@ public sealed class GovernanceBreakerTests : IDisposable
     public void RecordFailure_Trip_LeavesNoTemporaryFiles()
     {
         var breaker = Create();
-        for (var i = 0; i < 3; i++)
-        {
-            breaker.RecordFailure("FEATURE_MISMATCH");
-        }
+        Trip(breaker);
 
         Assert.Equal(["governance.json"], Directory.GetFiles(Path.GetDirectoryName(StatePath)!).Select(Path.GetFileName));
     }
@@ -125,6 +116,14 @@ public sealed class GovernanceBreakerTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    private static void Trip(GovernanceBreaker breaker)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            breaker.RecordFailure("FEATURE_MISMATCH");
+        }
+    }
 
     private GovernanceBreaker Create() => new(StatePath, "ml_v1", "hash", GovernanceOptions.Default, _clock);
 }
