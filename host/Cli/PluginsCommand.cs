@@ -31,7 +31,7 @@ internal static class PluginsCommand
             foreach (var export in inspection.Exports)
             {
                 var info = inspection.Info!;
-                var enabled = Enabled(config, export) ? "yes" : "no";
+                var enabled = config.IsEnabled(export) ? "yes" : "no";
                 Console.WriteLine($"{export.Name,-16} {enabled,-8} {Path.GetFileName(inspection.Folder),-14} {info.AssemblyName,-34} {info.Version,-9} {"isolated:" + info.LoadContext,-14} {info.Sha256[..16]}");
             }
 
@@ -47,12 +47,5 @@ internal static class PluginsCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    private static bool Enabled(AlphaHostConfig config, Abstractions.AlphaFamilyAttribute export)
-    {
-        var section = config.Family(export.Name);
-        var flag = export.FeatureFlag is { } key && config.Features.TryGetValue(key, out var value) ? value.Value : export.FeatureFlagDefault;
-        return section != FamilyConfig.Absent && section.Enabled && flag;
     }
 }

@@ -15,6 +15,17 @@ internal sealed record AlphaHostConfig(
         new Dictionary<string, FeatureFlag>(), new Dictionary<string, FamilyConfig>(), []);
 
     public FamilyConfig Family(string name) => Families.TryGetValue(name, out var family) ? family : FamilyConfig.Absent;
+
+    /// <summary>
+    /// Whether config turns an exported family on: it needs a <c>families.&lt;name&gt;</c> section with
+    /// <c>enabled: true</c> and, if it declares one, its feature flag true (or the flag's declared default).
+    /// </summary>
+    public bool IsEnabled(AlphaHost.Abstractions.AlphaFamilyAttribute export)
+    {
+        var section = Family(export.Name);
+        var flag = export.FeatureFlag is { } key && Features.TryGetValue(key, out var value) ? value.Value : export.FeatureFlagDefault;
+        return section != FamilyConfig.Absent && section.Enabled && flag;
+    }
 }
 
 /// <summary>A <c>features.&lt;flag&gt;</c> value and its line.</summary>

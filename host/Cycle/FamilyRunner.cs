@@ -19,7 +19,7 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
     public async Task<IReadOnlyList<FamilyOutcome>> RunAsync(MarketSnapshot snapshot, IReadOnlyList<FamilyHandle> families, AlphaHostConfig config)
     {
         var now = clock.GetUtcNow();
-        var running = new List<(FamilyHandle Handle, Task<FamilySignals> Task, CancellationTokenSource Cts, long Started, TimeSpan Budget)>();
+        var running = new List<(int Index, FamilyHandle Handle, Task<FamilySignals> Task, CancellationTokenSource Cts, long Started, TimeSpan Budget)>();
         var outcomes = new FamilyOutcome?[families.Count];
         for (var i = 0; i < families.Count; i++)
         {
@@ -40,14 +40,13 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
             else
             {
                 var task = TimeBudget.Start(ct => handle.Family.ComputeAsync(snapshot, ct).AsTask(), CancellationToken.None, out var cts);
-                running.Add((handle, task, cts, clock.GetTimestamp(), config.Family(handle.Name).Timeout ?? config.Host.FamilyTimeout));
+                running.Add((i, handle, task, cts, clock.GetTimestamp(), config.Family(handle.Name).Timeout ?? config.Host.FamilyTimeout));
             }
         }
 
         var symbols = snapshot.Symbols.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal);
-        foreach (var (handle, task, cts, started, budget) in running)
+        foreach (var (index, handle, task, cts, started, budget) in running)
         {
-            var index = IndexOf(families, handle);
             var weight = config.Family(handle.Name).Weight;
             try
             {
@@ -134,19 +133,6 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
         }
 
         return new FamilyOutcome(handle, kind, Empty, weight, handle.ReadHealth(), reason);
-    }
-
-    private static int IndexOf(IReadOnlyList<FamilyHandle> families, FamilyHandle handle)
-    {
-        for (var i = 0; i < families.Count; i++)
-        {
-            if (ReferenceEquals(families[i], handle))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"family {handle.Name} is not in the list");
     }
 
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();

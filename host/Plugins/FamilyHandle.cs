@@ -30,12 +30,7 @@ internal sealed class FamilyHandle(string name, AlphaFamilyAttribute export, IAl
     public long HostErrors { get; set; }
 
     /// <summary>Whether config turns the family on: its section's <c>enabled</c> and its feature flag, if it has one.</summary>
-    public bool IsEnabled(AlphaHostConfig config)
-    {
-        var section = config.Family(Name);
-        var flag = Export.FeatureFlag is { } key && config.Features.TryGetValue(key, out var value) ? value.Value : Export.FeatureFlagDefault;
-        return section != FamilyConfig.Absent && section.Enabled && flag;
-    }
+    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export);
 
     /// <summary>The family's own health; a plugin whose getter throws is reported degraded.</summary>
     public FamilyHealth ReadHealth()

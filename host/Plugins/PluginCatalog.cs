@@ -116,19 +116,14 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             PluginLoader? loader = null;
             try
             {
-                var path = PluginFolder.MainAssembly(folder);
-                loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
-                var assembly = loader.LoadDefaultAssembly();
-                CheckContractVersion(folder, assembly);
-                var info = new PluginInfo(folder, path, assembly.GetName().Name ?? path, VersionOf(assembly), Path.GetFileName(folder),
-                    Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+                var (assembly, info) = Open(folder, out loader);
                 var exports = assembly.GetTypes()
                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAlphaFamily).IsAssignableFrom(t))
                     .Select(t => t.GetCustomAttribute<AlphaFamilyAttribute>())
                     .OfType<AlphaFamilyAttribute>()
                     .ToArray();
                 result.Add(exports.Length == 0
-                    ? new PluginInspection(folder, info, [], $"{Path.GetFileName(path)} exports no family")
+                    ? new PluginInspection(folder, info, [], $"{Path.GetFileName(info.AssemblyPath)} exports no family")
                     : new PluginInspection(folder, info, exports, null));
             }
             catch (Exception ex)
@@ -180,16 +175,11 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     private async Task<LoadedPlugin> LoadFolderAsync(string folder, string stamp, string stateRoot, AlphaHostConfig config,
         HashSet<string> takenNames, CancellationToken cancellationToken)
     {
-        var path = PluginFolder.MainAssembly(folder);
         PluginLoader? loader = null;
         var families = new List<FamilyHandle>();
         try
         {
-            loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
-            var assembly = loader.LoadDefaultAssembly();
-            CheckContractVersion(folder, assembly);
-            var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), VersionOf(assembly),
-                $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+            var (assembly, info) = Open(folder, out loader);
 
             foreach (var (export, family) in DiscoverFamilies(folder, assembly))
             {
@@ -217,7 +207,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             }
 
             return families.Count == 0
-                ? throw new PluginLoadException(folder, $"{Path.GetFileName(path)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])")
+                ? throw new PluginLoadException(folder, $"{Path.GetFileName(info.AssemblyPath)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])")
                 : new LoadedPlugin(info, loader, families, stamp);
         }
         catch (Exception ex)
@@ -230,6 +220,18 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             loader?.Dispose();
             throw ex is PluginLoadException ? ex : new PluginLoadException(folder, Describe(ex), ex);
         }
+    }
+
+    /// <summary>Loads a folder's main assembly into a new isolated, collectible context and checks its contract version.</summary>
+    private static (Assembly Assembly, PluginInfo Info) Open(string folder, out PluginLoader loader)
+    {
+        var path = PluginFolder.MainAssembly(folder);
+        loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
+        var assembly = loader.LoadDefaultAssembly();
+        CheckContractVersion(folder, assembly);
+        var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), VersionOf(assembly),
+            $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+        return (assembly, info);
     }
 
     private static void CheckContractVersion(string folder, Assembly assembly)
