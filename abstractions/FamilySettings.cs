@@ -83,6 +83,24 @@ public sealed class FamilySettings
         return bool.TryParse(raw, out var value) ? value : throw Invalid(key, $"expected true or false, got '{raw}'");
     }
 
+    /// <summary>Reads a duration (<c>250ms</c>, <c>2s</c>, <c>5m</c>, <c>1h</c>), or <paramref name="defaultValue"/> when absent.</summary>
+    /// <param name="key">Key within the section.</param>
+    /// <param name="defaultValue">Value when the key is absent.</param>
+    /// <param name="min">Shortest allowed value.</param>
+    /// <param name="max">Longest allowed value.</param>
+    public TimeSpan GetDuration(string key, TimeSpan defaultValue, TimeSpan min, TimeSpan max)
+    {
+        if (!TryGet(key, out var raw))
+        {
+            return defaultValue;
+        }
+
+        var value = DurationText.Parse(raw) ?? throw Invalid(key, $"expected a duration like 250ms, 2s, 5m or 1h, got '{raw}'");
+        return value < min || value > max
+            ? throw Invalid(key, $"must be between {DurationText.Format(min)} and {DurationText.Format(max)}, got {raw}")
+            : value;
+    }
+
     /// <summary>Reads a string, or <paramref name="defaultValue"/> when absent.</summary>
     /// <param name="key">Key within the section.</param>
     /// <param name="defaultValue">Value when the key is absent.</param>

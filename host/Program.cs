@@ -5,6 +5,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
 {
     RunCommand.Create(),
     PluginsCommand.Create(),
+    TrainCommand.Create(),
 };
 
 var parsed = root.Parse(args);

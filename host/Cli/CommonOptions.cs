@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using AlphaHost.Host.Configuration;
 
 namespace AlphaHost.Host.Cli;
@@ -38,4 +39,55 @@ internal static class CommonOptions
             return null;
         }
     }
+
+    public static Option<string?> Data() => new("--data") { Description = "A bar folder (equities/, benchmark_SPY.csv, universe.csv) instead of the config's market" };
+
+    public static Option<string?> Date(string name, string description) => new(name) { Description = $"{description}; yyyy-MM-dd" };
+
+    public static Option<string?> Family() => new("--family") { Description = "The family to use when several can (default: the only one)" };
+
+    /// <summary>The config, or a <see cref="UsageException"/> naming the file, line and key.</summary>
+    public static AlphaHostConfig LoadConfigOrThrow(string? given)
+    {
+        try
+        {
+            return ConfigLoader.Load(ResolveConfigPath(given));
+        }
+        catch (ConfigException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    /// <summary>Parses <c>--start</c>/<c>--end</c>; a start after the end is bad input.</summary>
+    public static (DateOnly? Start, DateOnly? End) Period(string? start, string? end)
+    {
+        var from = ParseDate("--start", start);
+        var to = ParseDate("--end", end);
+        return from > to ? throw new UsageException($"--start {start} is after --end {end}") : (from, to);
+    }
+
+    /// <summary>Runs a command body: bad usage or input prints one line on stderr and exits 2, without a stack trace.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("error: cancelled");
+            return ExitCodes.BadInput;
+        }
+    }
+
+    private static DateOnly? ParseDate(string option, string? text) =>
+        text is null ? null
+        : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
+        : throw new UsageException($"{option} '{text}' is not a date (yyyy-MM-dd)");
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AlphaHost.Abstractions;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -161,27 +162,9 @@ internal sealed partial class YamlSection
 
     public string Join(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
 
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var match = DurationPattern().Match(text.Trim());
-        if (match.Success)
-        {
-            var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            return match.Groups[2].Value switch
-            {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
-            };
-        }
+    internal static TimeSpan? ParseDuration(string text) => DurationText.Parse(text);
 
-        return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
-    }
-
-    private static string Format(TimeSpan span) => span.TotalSeconds < 1
-        ? FormattableString.Invariant($"{span.TotalMilliseconds}ms")
-        : FormattableString.Invariant($"{span.TotalSeconds}s");
+    private static string Format(TimeSpan span) => DurationText.Format(span);
 
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is null or "" or "~" or "null";
@@ -208,7 +191,4 @@ internal sealed partial class YamlSection
             _ => throw Error(node, Join(key), "expected a single value, got a section or list"),
         };
     }
-
-    [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)$")]
-    private static partial Regex DurationPattern();
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using AlphaHost.Abstractions;
 using CsvHelper;
 
@@ -9,7 +8,7 @@ namespace AlphaHost.Host.Market;
 /// Replays a bar folder (<c>equities/&lt;SYMBOL&gt;.csv</c>, <c>benchmark_SPY.csv</c>, <c>universe.csv</c>) day by
 /// day on the benchmark's calendar. Bad rows are dropped when the files are read and reported per symbol.
 /// </summary>
-internal sealed partial class BarFolderFeed : IMarketFeed
+internal sealed class BarFolderFeed : IMarketFeed
 {
     private readonly IReadOnlyList<Bar> _benchmarkBars;
     private readonly Dictionary<string, IReadOnlyList<Bar>> _bars;
@@ -79,7 +78,7 @@ internal sealed partial class BarFolderFeed : IMarketFeed
         var universe = new List<SymbolInfo>();
         foreach (var (symbol, file, error) in loaded.OrderBy(l => l.Symbol, StringComparer.Ordinal))
         {
-            if (!SymbolPattern().IsMatch(symbol))
+            if (!SymbolInfo.IsValidSymbol(symbol))
             {
                 issues.Add(new DataIssue(symbol, "file name is not a valid symbol; skipped"));
                 continue;
@@ -160,8 +159,6 @@ internal sealed partial class BarFolderFeed : IMarketFeed
         return result;
     }
 
-    [GeneratedRegex(@"^[A-Z0-9][A-Z0-9.\-]{0,14}$")]
-    private static partial Regex SymbolPattern();
 
     private sealed class UniverseRow
     {

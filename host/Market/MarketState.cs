@@ -87,6 +87,12 @@ internal sealed class MarketState
         return new MarketSnapshot(cycle, date, symbols, _benchmark.History());
     }
 
+    /// <summary>Every symbol's whole kept history (symbols without a bar are left out), for offline work.</summary>
+    public MarketHistory History(string source) => new(
+        _series.Values.Where(s => s.Count > 0).Select(s => s.History()).ToArray(),
+        _benchmark.Count > 0 ? _benchmark.History() : null,
+        source);
+
     private sealed class Series(SymbolInfo info, int maxHistory)
     {
         private Bar[] _bars = new Bar[Math.Min(512, 2 * maxHistory)];

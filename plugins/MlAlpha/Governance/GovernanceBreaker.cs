@@ -13,22 +13,47 @@ internal sealed class GovernanceBreaker
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly string _statePath;
-    private readonly GovernanceOptions _options;
+    private GovernanceOptions _options;
     private readonly TimeProvider _clock;
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly Lock _lock = new();
+    private readonly string _model;
+    private readonly string _contractHash;
+    private DateTime? _stamp;
 
     public GovernanceBreaker(string statePath, string model, string contractHash, GovernanceOptions options, TimeProvider clock)
     {
         _statePath = statePath;
         _options = options;
         _clock = clock;
+        _model = model;
+        _contractHash = contractHash;
+        _stamp = StampOf(statePath);
         State = Read(statePath, model, contractHash, clock);
     }
 
     public GovernanceState State { get; private set; }
 
     public bool IsDisabled => State.Disabled;
+
+    /// <summary>The limits in force; a configuration change applies from the next failure on.</summary>
+    public GovernanceOptions Options
+    {
+        get => _options;
+        set => _options = value;
+    }
+
+    /// <summary>Failures counted in the current window.</summary>
+    public int FailuresInWindow
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _recent.Count;
+            }
+        }
+    }
 
     /// <summary>Throws <see cref="GovernanceDisabledException"/> when the model is disabled.</summary>
     public void EnsureEnabled()
@@ -88,6 +113,35 @@ internal sealed class GovernanceBreaker
         }
     }
 
+    /// <summary>
+    /// Takes in a state file another process wrote since (an operator's reset or disable through the CLI).
+    /// Returns the previous state when the file changed, else null.
+    /// </summary>
+    public GovernanceState? ReloadIfChanged()
+    {
+        lock (_lock)
+        {
+            var stamp = StampOf(_statePath);
+            if (stamp == _stamp)
+            {
+                return null;
+            }
+
+            _stamp = stamp;
+            var previous = State;
+            var read = Read(_statePath, _model, _contractHash, _clock);
+            State = read with { ModelErrors = Math.Max(previous.ModelErrors, read.ModelErrors) };
+            _recent.Clear();
+            return previous;
+        }
+    }
+
+    private static DateTime? StampOf(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? info.LastWriteTimeUtc : null;
+    }
+
     private void Write(GovernanceState state)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(_statePath))!;
@@ -102,6 +156,7 @@ internal sealed class GovernanceBreaker
             }
 
             File.Move(temp, _statePath, overwrite: true);
+            _stamp = StampOf(_statePath);
         }
         catch
         {

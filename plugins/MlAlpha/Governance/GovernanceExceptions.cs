@@ -10,7 +10,7 @@ internal sealed class GovernanceDisabledException(string model, string reason)
 }
 
 /// <summary>The feature vector handed to a model does not match the features it was trained on.</summary>
-internal sealed class ModelFeatureMismatchException(string symbol, IReadOnlyList<string> expected, IReadOnlyList<string> provided, IReadOnlyList<string> nonFinite)
+internal sealed class ModelFeatureMismatchException(string symbol, IReadOnlyList<string> expected, IReadOnlyList<string> provided, IReadOnlyList<string> nonFinite, string folder = "")
     : Exception($"{symbol}: features do not match the model: expected {expected.Count}, provided {provided.Count}" +
         (expected.Except(provided).Any() ? $", missing {string.Join(",", expected.Except(provided))}" : "") +
         (provided.Except(expected).Any() ? $", extra {string.Join(",", provided.Except(expected))}" : "") +
@@ -18,6 +18,9 @@ internal sealed class ModelFeatureMismatchException(string symbol, IReadOnlyList
         (expected.Count == provided.Count && !expected.Except(provided).Any() && !expected.SequenceEqual(provided) ? ", same names in another order" : ""))
 {
     public string Symbol { get; } = symbol;
+
+    /// <summary>The model folder whose feature list was checked.</summary>
+    public string Folder { get; } = folder;
 
     public IReadOnlyList<string> Expected { get; } = expected;
 

@@ -28,7 +28,7 @@ public sealed class DaemonProcessTests : IDisposable
         var last = lines[^1];
         Assert.True(HostProcess.IsHeartbeat(last), $"last line is not the final heartbeat: {last}");
         Assert.True(last.GetProperty("final").GetBoolean());
-        Assert.Matches(@"^\[HEARTBEAT\] uptime=\d+s \| symbols=\d+ \| cycles=\d+ \| state=OK \| ml_state=ABSENT \| model_errors=0 \|", last.GetProperty("message").GetString());
+        Assert.Matches(@"^\[HEARTBEAT\] uptime=\d+s \| symbols=\d+ \| cycles=\d+ \| state=OK \| ml_state=DISABLED_CONFIG \| model_errors=0 \|", last.GetProperty("message").GetString());
         Assert.Contains("[HEARTBEAT] uptime=", host.Stdout.Split('\n').Last(l => l.Length > 0));
         Assert.True(File.Exists(host.LatestSignals));
         Assert.Empty(host.Stderr);
@@ -47,7 +47,7 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Equal(7, latest.RootElement.GetProperty("cycle").GetInt64());
         var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat);
         Assert.Contains("| cycles=7 |", final.GetProperty("message").GetString());
-        Assert.Contains("families=momentum:OK,regime:OK,reversal:OK", final.GetProperty("message").GetString());
+        Assert.Contains("families=ml_alpha:DISABLED_CONFIG,momentum:OK,regime:OK,reversal:OK", final.GetProperty("message").GetString());
     }
 
     [Theory]

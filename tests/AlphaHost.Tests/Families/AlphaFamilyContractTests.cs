@@ -15,14 +15,28 @@ public abstract class AlphaFamilyContractTests
     /// <summary>Trading days of sample history the family needs to produce signals.</summary>
     protected virtual int HistoryDays => 320;
 
+    /// <summary>Settings every test of the family starts from (e.g. where its models are).</summary>
+    protected virtual IReadOnlyDictionary<string, string> BaseSettings { get; } = new Dictionary<string, string>();
+
     protected async Task<IAlphaFamily> InitializedAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var family = CreateFamily();
-        var context = new FamilyContext("under_test", new FamilySettings("families.under_test", settings ?? new Dictionary<string, string>()),
-            NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, Path.GetTempPath());
+        var merged = new Dictionary<string, string>(BaseSettings);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            merged[key] = value;
+        }
+
+        var state = Path.Combine(Path.GetTempPath(), "alphahost-tests", "state-" + Guid.NewGuid().ToString("N")[..12]);
+        var context = new FamilyContext("under_test", new FamilySettings("families.under_test", merged),
+            NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, state);
         await family.InitializeAsync(context, CancellationToken.None);
+        await PrepareAsync(family);
         return family;
     }
+
+    /// <summary>What the family needs after initialization before it can compute (e.g. loading its models).</summary>
+    protected virtual Task PrepareAsync(IAlphaFamily family) => Task.CompletedTask;
 
     [Fact]
     public async Task ComputeAsync_WithEnoughHistory_GivesFiniteSignalsWithinUnitRange()

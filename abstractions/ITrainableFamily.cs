@@ -1,0 +1,53 @@
+namespace AlphaHost.Abstractions;
+
+/// <summary>
+/// A capability a family may implement besides <see cref="IAlphaFamily"/>: it trains models from market history.
+/// <c>alphahost train</c> asks the plugin catalog for the families that implement it, so the host never names one.
+/// </summary>
+public interface ITrainableFamily
+{
+    /// <summary>
+    /// Trains one model per requested symbol and stores them where the family serves them from. A symbol that cannot
+    /// be trained is reported in <see cref="TrainingSummary.Skipped"/> with its reason; the others still train.
+    /// </summary>
+    /// <param name="request">The history to learn from and the symbols to train.</param>
+    /// <param name="progress">Receives one report per finished symbol; may be null.</param>
+    /// <param name="cancellationToken">Stops training; models already written stay, none is left half-written.</param>
+    Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
+}
+
+/// <summary>Market history handed to an offline operation (training, audit, backtest).</summary>
+/// <param name="Symbols">Every symbol's validated bars, oldest first; the whole universe, so that cross-sectional features can be computed.</param>
+/// <param name="Benchmark">The market benchmark (e.g. SPY), or null when the data has none.</param>
+/// <param name="Source">A one-line description of where the data came from, for reports.</param>
+public sealed record MarketHistory(IReadOnlyList<SymbolHistory> Symbols, SymbolHistory? Benchmark, string Source);
+
+/// <summary>What to train.</summary>
+/// <param name="History">The history; training uses only bars within it.</param>
+/// <param name="Symbols">The symbols to train, a subset of <see cref="MarketHistory.Symbols"/>.</param>
+/// <param name="OutputDirectory">Where models go; null for the family's configured folder.</param>
+public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string> Symbols, string? OutputDirectory = null);
+
+/// <summary>One finished symbol.</summary>
+/// <param name="Done">Symbols finished so far, trained or skipped.</param>
+/// <param name="Total">Symbols requested.</param>
+/// <param name="Symbol">The symbol just finished.</param>
+/// <param name="Trained">Whether it was trained (false: skipped).</param>
+public readonly record struct TrainingProgress(int Done, int Total, string Symbol, bool Trained);
+
+/// <summary>The outcome of a training run.</summary>
+/// <param name="OutputDirectory">The folder the models were written to.</param>
+/// <param name="Trained">The models written.</param>
+/// <param name="Skipped">The symbols not trained, each with the reason.</param>
+public sealed record TrainingSummary(string OutputDirectory, IReadOnlyList<TrainedModel> Trained, IReadOnlyList<SkippedSymbol> Skipped);
+
+/// <summary>A model that was written.</summary>
+/// <param name="Symbol">Its symbol.</param>
+/// <param name="Location">Its folder.</param>
+/// <param name="Metrics">Validation metrics by name (e.g. <c>ic</c>, <c>rmse</c>).</param>
+public sealed record TrainedModel(string Symbol, string Location, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>A symbol that was not trained.</summary>
+/// <param name="Symbol">The symbol.</param>
+/// <param name="Reason">Why, in words an operator can act on.</param>
+public sealed record SkippedSymbol(string Symbol, string Reason);

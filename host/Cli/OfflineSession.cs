@@ -1,0 +1,102 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Logging;
+using AlphaHost.Host.Market;
+using AlphaHost.Host.Plugins;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Serilog.Extensions.Logging;
+
+namespace AlphaHost.Host.Cli;
+
+/// <summary>
+/// What an offline command (train, audit, backtest) needs: the config, the installed families initialized with their
+/// sections (so a family's own settings apply), and a logger that prints warnings and errors on stderr.
+/// </summary>
+internal sealed class OfflineSession : IAsyncDisposable
+{
+    private readonly Serilog.Core.Logger _logger;
+    private readonly SerilogLoggerFactory _loggerFactory;
+
+    private OfflineSession(AlphaHostConfig config, RuntimePaths paths, PluginCatalog catalog, Serilog.Core.Logger logger, SerilogLoggerFactory loggerFactory)
+    {
+        Config = config;
+        Paths = paths;
+        Catalog = catalog;
+        _logger = logger;
+        _loggerFactory = loggerFactory;
+    }
+
+    public AlphaHostConfig Config { get; }
+
+    public RuntimePaths Paths { get; }
+
+    public PluginCatalog Catalog { get; }
+
+    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken)
+    {
+        var paths = RuntimePaths.From(config.Host);
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Warning()
+            .Enrich.FromLogContext()
+            .Enrich.With<ComponentEnricher>()
+            .WriteTo.Sink(new ThrottledConsoleSink(Console.Error, TimeProvider.System, LoggingSetup.ConsoleWindow))
+            .CreateLogger();
+        var factory = new SerilogLoggerFactory(logger);
+        var catalog = new PluginCatalog(factory, TimeProvider.System, factory.CreateLogger<PluginCatalog>());
+        Directory.CreateDirectory(paths.StateDir);
+        await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, config, cancellationToken).ConfigureAwait(false);
+        return new OfflineSession(config, paths, catalog, logger, factory);
+    }
+
+    /// <summary>The one installed family with capability <typeparamref name="T"/>, or the named one; else a usage error.</summary>
+    public (string Name, T Family) Capable<T>(string? family, string what)
+        where T : class
+    {
+        var capable = Catalog.Families.Where(f => f.Family is T).ToList();
+        if (family is not null)
+        {
+            var named = capable.FirstOrDefault(f => f.Name == family)
+                ?? throw new UsageException($"family '{family}' is not installed or cannot {what} (installed that can: {Names(capable)})");
+            return (named.Name, (T)named.Family);
+        }
+
+        return capable.Count switch
+        {
+            0 => throw new UsageException($"no installed family can {what}; plugins folder {Paths.PluginsDir} holds: {Names(Catalog.Families.ToList())}"),
+            1 => (capable[0].Name, (T)capable[0].Family),
+            _ => throw new UsageException($"several families can {what} ({Names(capable)}); choose one with --family"),
+        };
+    }
+
+    /// <summary>The market history of <c>--data</c> (a bar folder) or of the config's market.</summary>
+    public static MarketHistory LoadHistory(AlphaHostConfig config, string? dataDir, DateOnly? start, DateOnly? end)
+    {
+        try
+        {
+            var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = dataDir };
+            var feed = MarketFeedFactory.Create(market);
+            var (history, _) = MarketHistoryLoader.Load(feed, start, end, endless: market.Source != "bars");
+            return history.Symbols.Count == 0
+                ? throw new UsageException($"{feed.Description}: no symbol has a valid bar{(start is null && end is null ? "" : " in the asked period")}")
+                : history;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Catalog.DisposeAsync().ConfigureAwait(false);
+        _loggerFactory.Dispose();
+        await _logger.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string Names(IReadOnlyList<FamilyHandle> families) => families.Count == 0 ? "none" : string.Join(", ", families.Select(f => f.Name));
+}
+
+/// <summary>Bad usage or bad input: the command prints the message in one line and exits 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,292 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Drift;
+using AlphaHost.Plugins.MlAlpha.Features;
+using AlphaHost.Plugins.MlAlpha.Governance;
+using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Plugins.MlAlpha.Training;
+using Microsoft.Extensions.Logging;
+
+namespace AlphaHost.Plugins.MlAlpha;
+
+/// <summary>
+/// The ML alpha: one LightGBM model per symbol on the contract's 28 features. Ships disabled
+/// (<c>features.ml_enabled: false</c>); while disabled it is never called and loads no model. Once called it loads every
+/// symbol's latest model in the background, then each cycle updates the live features (O(1) per symbol), checks every
+/// feature vector against its model's declared features, predicts, and maps each prediction to a signal with the
+/// model's recorded rule. Any mismatch raises <see cref="ModelFeatureMismatchException"/>, is logged in the
+/// governance shape and counted by the <see cref="GovernanceBreaker"/>, which disables the family after repeated
+/// failures until an operator resets it; a disabled family returns neutral signals.
+/// </summary>
+[AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
+internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
+{
+    /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>
+    private const double MaxInvalidShare = 0.1;
+
+    private FamilyContext _context = null!;
+    private MlAlphaOptions _options = new();
+    private FeatureContract _contract = null!;
+    private LiveFeatures _live = null!;
+    private GovernanceBreaker _breaker = null!;
+    private GovernanceLog _governanceLog = null!;
+    private ModelCatalog _catalog = null!;
+    private DriftMonitor _drift = null!;
+    private Task? _scan;
+    private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+
+    public FamilyHealth Health { get; private set; } = new(FamilyState.Ok, 0, "not started: no model loaded");
+
+    public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
+    {
+        _context = context;
+        _options = MlAlphaOptions.From(context.Settings);
+        _contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), _options.Contract);
+        _live = new LiveFeatures(_contract);
+        _drift = new DriftMonitor(_contract.Names, _options.DriftWindowCycles);
+        _governanceLog = new GovernanceLog(context.Logger, _contract.Name);
+        _breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), _contract.Name, _contract.Hash, _options.Governance, context.Clock);
+        _catalog = new ModelCatalog(Store(), _contract, context.Logger);
+        if (_breaker.IsDisabled)
+        {
+            _governanceLog.StillDisabled(_breaker.State);
+        }
+
+        Health = _breaker.IsDisabled ? Disabled() : Health;
+        return ValueTask.CompletedTask;
+    }
+
+    public void Configure(FamilySettings settings)
+    {
+        var options = MlAlphaOptions.From(settings);
+        if (_contract is not null && options.Contract != _contract.Name)
+        {
+            throw new FamilySettingsException($"{settings.Path}.contract", $"the served contract cannot change in a running daemon ({_contract.Name} -> {options.Contract}); restart to switch");
+        }
+
+        if (_catalog is not null && options.ModelsDir != _options.ModelsDir)
+        {
+            _catalog = new ModelCatalog(Store(options), _contract!, _context.Logger);
+            _lastScan = DateTimeOffset.MinValue;
+        }
+
+        _options = options;
+        if (_breaker is not null)
+        {
+            _breaker.Options = options.Governance;
+        }
+    }
+
+    public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var rows = _live.Update(snapshot);
+        if (_breaker.ReloadIfChanged() is { } previous && previous.Disabled && !_breaker.IsDisabled)
+        {
+            _governanceLog.Reset(_breaker.State.ResetReason ?? "reset", previous.Reason ?? "unknown");
+        }
+
+        if (_breaker.IsDisabled)
+        {
+            Health = Disabled();
+            return ValueTask.FromResult(FamilySignals.Empty);
+        }
+
+        ScanModelsWhenDue();
+        if (_catalog.Current is not { } models)
+        {
+            Health = new FamilyHealth(FamilyState.Degraded, ErrorCount, "loading models");
+            return ValueTask.FromResult(FamilySignals.Empty);
+        }
+
+        var result = Predict(snapshot, rows, models, cancellationToken);
+        Health = result.Health;
+        return ValueTask.FromResult(result.Signals);
+    }
+
+    public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : Store();
+        return new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+    }
+
+    /// <summary>Loads the models now, on the caller's thread (offline replays, tests); the daemon loads them in the background.</summary>
+    internal ModelSet LoadModels()
+    {
+        _lastScan = _context.Clock.GetUtcNow();
+        return _catalog.Scan(_options.AllowLegacyModels, _options.LegacySignalScale);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_scan is { } scan)
+        {
+            await scan.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private (FamilySignals Signals, FamilyHealth Health) Predict(MarketSnapshot snapshot, IReadOnlyDictionary<string, LiveRow> rows, ModelSet models, CancellationToken cancellationToken)
+    {
+        // Check every vector first, so that a cycle with a mismatch counts it before anything is predicted.
+        var ready = new List<(ServingModel Model, LiveRow Row)>(models.BySymbol.Count);
+        var invalid = 0;
+        var mismatches = 0;
+        foreach (var history in snapshot.Symbols)
+        {
+            if (!models.BySymbol.TryGetValue(history.Symbol, out var model))
+            {
+                continue;
+            }
+
+            var row = rows[history.Symbol];
+            if (!row.IsValid)
+            {
+                invalid++;
+                continue;
+            }
+
+            try
+            {
+                _breaker.EnsureEnabled();
+                model.Check(_contract.Names, row.Values);
+                ready.Add((model, row));
+            }
+            catch (ModelFeatureMismatchException ex)
+            {
+                mismatches++;
+                if (Fail(GovernanceLog.FeatureMismatch, ex.Expected.Count, ex.Provided.Count, ex.MissingFeatures, () => _governanceLog.Mismatch(ex, _breaker.FailuresInWindow + 1)))
+                {
+                    return (FamilySignals.Empty, Disabled());
+                }
+            }
+            catch (GovernanceDisabledException)
+            {
+                return (FamilySignals.Empty, Disabled());
+            }
+        }
+
+        var predictions = new double[ready.Count];
+        var errors = new string?[ready.Count];
+        Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = ready.Count > 64 ? Environment.ProcessorCount : 1 }, i =>
+        {
+            try
+            {
+                predictions[i] = ready[i].Model.Signal.Apply(ready[i].Model.Model.Predict(ready[i].Row.Values));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                errors[i] = $"{ex.GetType().Name}: {ex.Message}";
+            }
+        });
+
+        var signals = new Dictionary<string, double>(ready.Count, StringComparer.Ordinal);
+        for (var i = 0; i < ready.Count; i++)
+        {
+            var (model, row) = ready[i];
+            var problem = errors[i] ?? (double.IsFinite(predictions[i]) ? null : $"prediction is {predictions[i]}");
+            if (problem is not null)
+            {
+                if (Fail(GovernanceLog.ModelError, model.Features.Count, row.Values.Length, [], () => _governanceLog.Failure(model.Symbol, problem, _breaker.FailuresInWindow + 1)))
+                {
+                    return (FamilySignals.Empty, Disabled());
+                }
+
+                continue;
+            }
+
+            signals[model.Symbol] = predictions[i];
+            _drift.Add(model, row.Values);
+        }
+
+        _drift.EndCycle();
+        return (new FamilySignals(signals), Assess(models, ready.Count, invalid, mismatches, signals.Count));
+    }
+
+    /// <summary>Logs and counts one model failure; true when it disabled the family.</summary>
+    private bool Fail(string reason, int expected, int got, IReadOnlyList<string> missing, Action log)
+    {
+        log();
+        if (!_breaker.RecordFailure(reason))
+        {
+            return false;
+        }
+
+        _governanceLog.Disabled(reason, expected, got, missing, _breaker.Options.MaxFailures, _breaker.Options.Window);
+        return true;
+    }
+
+    private FamilyHealth Assess(ModelSet models, int checkedCount, int invalid, int mismatches, int predicted)
+    {
+        var problems = new List<string>();
+        if (models.Refused.Count > 0)
+        {
+            problems.Add($"{models.Refused.Count} model(s) refused ({string.Join(",", models.Refused.Keys.Take(5))})");
+        }
+
+        if (models.Legacy > 0)
+        {
+            problems.Add($"{models.Legacy} legacy model(s) without metadata");
+        }
+
+        if (mismatches > 0)
+        {
+            problems.Add($"{mismatches} feature mismatch(es)");
+        }
+
+        var covered = checkedCount + invalid + mismatches;
+        if (covered > 0 && invalid > MaxInvalidShare * covered)
+        {
+            problems.Add($"{invalid} of {covered} modelled symbols without valid features");
+        }
+
+        var drifting = _drift.Psi().Where(p => p.Value > _options.DriftPsiThreshold).OrderByDescending(p => p.Value).ToArray();
+        if (drifting.Length > 0)
+        {
+            problems.Add($"drift: {string.Join(",", drifting.Take(3).Select(p => FormattableString.Invariant($"{p.Key} psi={p.Value:0.00}")))}");
+        }
+
+        var summary = $"models={models.BySymbol.Count} predicted={predicted}";
+        return problems.Count == 0
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary)
+            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}");
+    }
+
+    private void ScanModelsWhenDue()
+    {
+        var now = _context.Clock.GetUtcNow();
+        if (_scan is { IsCompleted: false } || now - _lastScan < _options.ModelRefresh)
+        {
+            return;
+        }
+
+        _lastScan = now;
+        var catalog = _catalog;
+        var (allowLegacy, legacyScale) = (_options.AllowLegacyModels, _options.LegacySignalScale);
+        var first = catalog.Current is null;
+        _scan = Task.Run(() =>
+        {
+            try
+            {
+                var set = catalog.Scan(allowLegacy, legacyScale);
+                if (first)
+                {
+                    _context.Logger.LogInformation("ML models loaded from {ModelsDir}: {Loaded} serving, {Refused} refused, {Legacy} legacy",
+                        catalog.Store.Root, set.BySymbol.Count, set.Refused.Count, set.Legacy);
+                }
+            }
+            catch (Exception ex)
+            {
+                _context.Logger.LogError(ex, "ML models could not be scanned in {ModelsDir}", catalog.Store.Root);
+            }
+        });
+    }
+
+    private FamilyHealth Disabled() =>
+        new(FamilyState.DisabledGovernance, ErrorCount, $"disabled by governance since {_breaker.State.DisabledAt:O}: {_breaker.State.Reason}; reset required");
+
+    private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
+
+    private ModelStore Store(MlAlphaOptions? options = null) => new((options ?? _options).ModelsDir, ModelTag(_contract));
+
+    /// <summary>The version tag in model folder names: <c>v</c> and the contract's major version.</summary>
+    private static string ModelTag(FeatureContract contract) => $"v{contract.Version.Split('.')[0]}";
+}

@@ -1,0 +1,76 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha.Governance;
+using AlphaHost.Plugins.MlAlpha.Training;
+
+namespace AlphaHost.Plugins.MlAlpha;
+
+/// <summary>The family's settings, <c>families.ml_alpha.*</c> of the golden config. Defaults are declared here only.</summary>
+internal sealed record MlAlphaOptions
+{
+    /// <summary>The feature contract the family serves and trains on.</summary>
+    /// <value>The default value is <c>ml_v1</c>.</value>
+    public string Contract { get; init; } = "ml_v1";
+
+    /// <summary>Where models live, relative to the working directory unless absolute.</summary>
+    /// <value>The default value is <c>models/ml_alpha</c>.</value>
+    public string ModelsDir { get; init; } = "models/ml_alpha";
+
+    /// <summary>Whether a model folder without <c>model_meta.json</c> may serve (deprecated; the family then stays DEGRADED).</summary>
+    /// <value>The default value is false.</value>
+    public bool AllowLegacyModels { get; init; }
+
+    /// <summary>The signal scale of a legacy model, which has no recorded prediction spread.</summary>
+    /// <value>The default value is 0.01.</value>
+    public double LegacySignalScale { get; init; } = 0.01;
+
+    /// <summary>How often the models folder is checked for retrained or changed models.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan ModelRefresh { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The governance breaker.</summary>
+    public GovernanceOptions Governance { get; init; } = GovernanceOptions.Default;
+
+    /// <summary>PSI of a feature (live against training) above which the family reports drift.</summary>
+    /// <value>The default value is 0.25.</value>
+    public double DriftPsiThreshold { get; init; } = 0.25;
+
+    /// <summary>Cycles of live rows the drift check pools.</summary>
+    /// <value>The default value is 20.</value>
+    public int DriftWindowCycles { get; init; } = 20;
+
+    /// <summary>Training parameters.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    public static MlAlphaOptions From(FamilySettings settings)
+    {
+        var d = new MlAlphaOptions();
+        var t = d.Training;
+        return new MlAlphaOptions
+        {
+            Contract = settings.GetString("contract", d.Contract),
+            ModelsDir = settings.GetString("models_dir", d.ModelsDir),
+            AllowLegacyModels = settings.GetBool("allow_legacy_models", d.AllowLegacyModels),
+            LegacySignalScale = settings.GetDouble("legacy_signal_scale", d.LegacySignalScale, min: 1e-6, max: 10),
+            ModelRefresh = settings.GetDuration("model_refresh", d.ModelRefresh, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),
+            Governance = new GovernanceOptions(
+                settings.GetInt("governance.max_failures", d.Governance.MaxFailures, min: 1, max: 1_000_000),
+                settings.GetDuration("governance.window", d.Governance.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7))),
+            DriftPsiThreshold = settings.GetDouble("drift.psi_threshold", d.DriftPsiThreshold, min: 0.0, max: 100.0),
+            DriftWindowCycles = settings.GetInt("drift.window_cycles", d.DriftWindowCycles, min: 1, max: 10_000),
+            Training = new TrainingOptions
+            {
+                HorizonDays = settings.GetInt("training.horizon_days", t.HorizonDays, min: 1, max: 250),
+                ValidationFraction = settings.GetDouble("training.validation_fraction", t.ValidationFraction, min: 0.05, max: 0.5),
+                MinTrainRows = settings.GetInt("training.min_train_rows", t.MinTrainRows, min: 50, max: 1_000_000),
+                MinValidationRows = settings.GetInt("training.min_validation_rows", t.MinValidationRows, min: 10, max: 1_000_000),
+                Trees = settings.GetInt("training.trees", t.Trees, min: 1, max: 10_000),
+                Leaves = settings.GetInt("training.leaves", t.Leaves, min: 2, max: 1024),
+                LearningRate = settings.GetDouble("training.learning_rate", t.LearningRate, min: 1e-4, max: 1.0),
+                MinRowsPerLeaf = settings.GetInt("training.min_rows_per_leaf", t.MinRowsPerLeaf, min: 1, max: 100_000),
+                Seed = settings.GetInt("training.seed", t.Seed),
+                ThreadsPerModel = settings.GetInt("training.threads_per_model", t.ThreadsPerModel, min: 1, max: 64),
+                Parallelism = settings.GetInt("training.parallelism", t.Parallelism, min: 1, max: 64),
+            },
+        };
+    }
+}

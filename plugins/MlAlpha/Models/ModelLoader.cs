@@ -1,0 +1,102 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AlphaHost.Plugins.MlAlpha.Contracts;
+
+namespace AlphaHost.Plugins.MlAlpha.Models;
+
+/// <summary>
+/// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata (unless
+/// legacy models are allowed), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
+/// a contract hash other than the served contract's, an unreadable model. A model whose declared feature list differs
+/// from the contract is loaded as declared: each of its predictions then fails the feature check, which governance counts.
+/// </summary>
+internal static class ModelLoader
+{
+    public static ModelMetadata ReadMeta(string folder)
+    {
+        var path = Path.Combine(folder, ModelStore.MetaFile);
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.MissingMeta, $"no {ModelStore.MetaFile}");
+        }
+
+        ModelMetadata? meta;
+        try
+        {
+            meta = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllBytes(path), ModelMetadata.Json);
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is not valid: {ex.Message}");
+        }
+
+        if (meta is null || meta.Features is null || meta.Signal is null || meta.Contract is null || meta.ModelSha256 is null)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} lacks features, contract, signal or model_sha256");
+        }
+
+        return meta.NFeatures != meta.Features.Count
+            ? throw new ModelLoadException(folder, ModelLoadException.BadNFeatures, $"n_features is {meta.NFeatures} but {meta.Features.Count} features are listed")
+            : meta;
+    }
+
+    public static ServingModel Load(string symbol, string folder, FeatureContract contract, bool allowLegacy, double legacyScale)
+    {
+        var modelPath = Path.Combine(folder, ModelStore.ModelFile);
+        var stamp = Stamp(folder);
+        if (!File.Exists(Path.Combine(folder, ModelStore.MetaFile)) && allowLegacy)
+        {
+            return new ServingModel(symbol, folder, stamp, contract.Names, Open(folder, modelPath), new Models.SignalRule("legacy: signal = tanh(prediction / legacy_signal_scale)", legacyScale), null);
+        }
+
+        var meta = ReadMeta(folder);
+        if (!File.Exists(modelPath))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"no {ModelStore.ModelFile}");
+        }
+
+        var actual = Sha256(modelPath);
+        if (!string.Equals(actual, meta.ModelSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.HashMismatch, $"{ModelStore.ModelFile} has SHA-256 {actual[..12]}…, its metadata says {meta.ModelSha256[..Math.Min(12, meta.ModelSha256.Length)]}…");
+        }
+
+        if (meta.Features.SequenceEqual(contract.Names) && meta.Contract.Hash != contract.Hash)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.ContractHashMismatch,
+                $"trained on contract {meta.Contract.Name} {meta.Contract.Version} ({meta.Contract.Hash[..Math.Min(12, meta.Contract.Hash.Length)]}…), serving {contract.Name} {contract.Version} ({contract.Hash[..12]}…): the feature definitions changed");
+        }
+
+        if (!(meta.Signal.Scale > 0) || !double.IsFinite(meta.Signal.Scale))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"signal.scale must be a positive number, got {meta.Signal.Scale}");
+        }
+
+        return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta);
+    }
+
+    /// <summary>Changes whenever the folder's model or metadata is replaced.</summary>
+    public static string Stamp(string folder) => string.Join('|', new[] { ModelStore.ModelFile, ModelStore.MetaFile }.Select(f =>
+    {
+        var info = new FileInfo(Path.Combine(folder, f));
+        return info.Exists ? $"{folder}/{f}:{info.Length}:{info.LastWriteTimeUtc.Ticks}" : $"{f}:absent";
+    }));
+
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    private static LightGbmModel Open(string folder, string modelPath)
+    {
+        try
+        {
+            return LightGbmModel.Load(modelPath);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"{ModelStore.ModelFile}: {ex.Message}");
+        }
+    }
+}

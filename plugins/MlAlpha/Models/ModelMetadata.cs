@@ -1,0 +1,125 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AlphaHost.Plugins.MlAlpha.Models;
+
+/// <summary>
+/// <c>model_meta.json</c>: everything needed to serve a model safely and to audit it later. The feature list, count,
+/// dtype and contract hash are what inference checks; the rest tells who trained what, on which data, how well.
+/// </summary>
+internal sealed record ModelMetadata
+{
+    public const int CurrentSchema = 1;
+
+    public int SchemaVersion { get; init; } = CurrentSchema;
+
+    /// <summary>The model family and contract, e.g. <c>ml_v1</c>.</summary>
+    public required string Model { get; init; }
+
+    public required string Symbol { get; init; }
+
+    /// <summary>The ordered feature names the model was trained on.</summary>
+    public required IReadOnlyList<string> Features { get; init; }
+
+    public required int NFeatures { get; init; }
+
+    public required string Dtype { get; init; }
+
+    public required ContractRef Contract { get; init; }
+
+    public required DateTimeOffset TrainedAt { get; init; }
+
+    public required string GitCommit { get; init; }
+
+    /// <summary><c>true</c>, <c>false</c> or <c>unknown</c>: whether the trainer's build had uncommitted changes.</summary>
+    public required string GitDirty { get; init; }
+
+    /// <summary>First and last date of the bars the model learned from (features and labels alike).</summary>
+    public required Period TrainingDataPeriod { get; init; }
+
+    public required Period TrainPeriod { get; init; }
+
+    public required Period ValidationPeriod { get; init; }
+
+    public required LabelInfo Label { get; init; }
+
+    public required TrainerInfo Trainer { get; init; }
+
+    public required ValidationMetrics Metrics { get; init; }
+
+    public required SignalRule Signal { get; init; }
+
+    /// <summary>Per feature, the training distribution the live features are compared with (PSI).</summary>
+    public required IReadOnlyDictionary<string, FeatureReference> Reference { get; init; }
+
+    /// <summary>Lower-case hex SHA-256 of <c>model.zip</c>; a model whose file differs is refused.</summary>
+    public required string ModelSha256 { get; init; }
+
+    public static JsonSerializerOptions Json { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+}
+
+internal sealed record ContractRef(string Name, string Version, string Hash);
+
+internal sealed record Period(DateOnly Start, DateOnly End)
+{
+    public bool Overlaps(DateOnly start, DateOnly end) => Start <= end && start <= End;
+
+    public override string ToString() => $"{Start:yyyy-MM-dd}..{End:yyyy-MM-dd}";
+}
+
+/// <param name="Definition">The label in words.</param>
+/// <param name="HorizonDays">The forward horizon in trading days.</param>
+/// <param name="GapDays">Rows dropped between the training and validation sets, so no training label sees a validation day.</param>
+internal sealed record LabelInfo(string Definition, int HorizonDays, int GapDays);
+
+internal sealed record TrainerInfo(string Name, string Library, IReadOnlyDictionary<string, string> Parameters);
+
+/// <param name="Ic">Pearson correlation of predictions and labels on the validation rows.</param>
+/// <param name="RankIc">Spearman rank correlation on the validation rows.</param>
+/// <param name="Rmse">Root mean squared error on the validation rows.</param>
+/// <param name="TrainRows">Rows the model was fitted on.</param>
+/// <param name="ValidationRows">Rows it was validated on.</param>
+internal sealed record ValidationMetrics(double Ic, double RankIc, double Rmse, int TrainRows, int ValidationRows);
+
+/// <param name="Rule">How a prediction becomes a signal, in words.</param>
+/// <param name="Scale">The divisor in that rule: the standard deviation of the model's predictions on its training rows.</param>
+internal sealed record SignalRule(string Rule, double Scale)
+{
+    public const string TanhRule = "signal = tanh(prediction / scale), scale = standard deviation of the model's in-sample predictions";
+
+    public double Apply(double prediction) => Math.Tanh(prediction / Scale);
+}
+
+/// <param name="Edges">Inner bucket edges (deciles of the training values): bucket i holds edges[i-1] &lt; x &lt;= edges[i].</param>
+/// <param name="Proportions">Share of training rows in each bucket.</param>
+/// <param name="Mean">Mean of the training values.</param>
+/// <param name="Std">Standard deviation of the training values.</param>
+internal sealed record FeatureReference(IReadOnlyList<double> Edges, IReadOnlyList<double> Proportions, double Mean, double Std)
+{
+    /// <summary>The bucket of a value.</summary>
+    public int Bucket(double value)
+    {
+        int lo = 0, hi = Edges.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (value <= Edges[mid])
+            {
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,43 @@
+using AlphaHost.Plugins.MlAlpha.Governance;
+
+namespace AlphaHost.Plugins.MlAlpha.Models;
+
+/// <summary>
+/// A model ready to serve one symbol: the features it declares it was trained on, the model itself and its signal rule.
+/// Every prediction first checks the provided feature vector against the declared features.
+/// </summary>
+/// <param name="Symbol">The symbol it serves.</param>
+/// <param name="Folder">The model folder it was loaded from.</param>
+/// <param name="Stamp">Identifies the files it was loaded from; a change means reload.</param>
+/// <param name="Features">The ordered features from its metadata (the contract's for a legacy model).</param>
+/// <param name="Model">The model.</param>
+/// <param name="Signal">Prediction to signal.</param>
+/// <param name="Meta">Its metadata; null for a legacy model.</param>
+internal sealed record ServingModel(string Symbol, string Folder, string Stamp, IReadOnlyList<string> Features, LightGbmModel Model, SignalRule Signal, ModelMetadata? Meta)
+{
+    public bool IsLegacy => Meta is null;
+
+    /// <summary>Throws <see cref="ModelFeatureMismatchException"/> unless the provided vector is exactly the declared features, all finite.</summary>
+    public void Check(IReadOnlyList<string> providedNames, ReadOnlySpan<float> values)
+    {
+        var sameNames = providedNames.Count == Features.Count && Features.Count == Model.Width;
+        for (var i = 0; sameNames && i < Features.Count; i++)
+        {
+            sameNames = string.Equals(providedNames[i], Features[i], StringComparison.Ordinal);
+        }
+
+        List<string>? nonFinite = null;
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                (nonFinite ??= []).Add(i < providedNames.Count ? providedNames[i] : $"#{i}");
+            }
+        }
+
+        if (!sameNames || values.Length != providedNames.Count || nonFinite is not null)
+        {
+            throw new ModelFeatureMismatchException(Symbol, Features, providedNames, nonFinite ?? [], Path.GetFileName(Folder));
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Features;
+using AlphaHost.Plugins.MlAlpha.Models;
+
+namespace AlphaHost.Plugins.MlAlpha.Training;
+
+/// <summary>
+/// Trains one LightGBM model per symbol on the contract's features: features for the whole universe in one batch (sector
+/// ranks need every symbol), then symbols in parallel, each with one LightGBM thread. Every model is written atomically
+/// with its metadata; a symbol that cannot be trained is skipped with its reason and the others go on.
+/// </summary>
+internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions options, ModelStore store, TimeProvider clock)
+{
+    private const int Buckets = 10;
+
+    public async Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var bySymbol = request.History.Symbols.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
+        store.RemoveLeftovers();
+        var matrices = new FeaturePipeline(contract).ComputeBatch(request.History.Symbols, request.History.Benchmark);
+        var trained = new ConcurrentBag<TrainedModel>();
+        var skipped = new ConcurrentBag<SkippedSymbol>();
+        var done = 0;
+        await Parallel.ForEachAsync(request.Symbols, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken },
+            (symbol, ct) =>
+            {
+                ct.ThrowIfCancellationRequested();
+                var (model, reason) = !ModelStore.IsValidSymbol(symbol) ? (null, "not a valid symbol name")
+                    : !bySymbol.TryGetValue(symbol, out var history) ? (null, "not in the data")
+                    : TryTrainOne(history, matrices[symbol], request.History.Benchmark is null);
+                if (model is not null)
+                {
+                    trained.Add(model);
+                }
+                else
+                {
+                    skipped.Add(new SkippedSymbol(symbol, reason!));
+                }
+
+                progress?.Report(new TrainingProgress(Interlocked.Increment(ref done), request.Symbols.Count, symbol, model is not null));
+                return ValueTask.CompletedTask;
+            }).ConfigureAwait(false);
+
+        return new TrainingSummary(store.Root,
+            trained.OrderBy(t => t.Symbol, StringComparer.Ordinal).ToArray(),
+            skipped.OrderBy(s => s.Symbol, StringComparer.Ordinal).ToArray());
+    }
+
+    private (TrainedModel? Model, string? Reason) TryTrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark)
+    {
+        try
+        {
+            return TrainOne(history, matrix, noBenchmark);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"could not write the model to {store.Root}: {ex.Message}");
+        }
+    }
+
+    private (TrainedModel? Model, string? Reason) TrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark)
+    {
+        var bars = history.Bars.Span;
+        var (set, reason) = TrainingSet.Build(matrix, bars, options);
+        if (set is null)
+        {
+            return (null, noBenchmark ? $"missing benchmark (beta_60 cannot be computed); {reason}" : Explain(reason!, matrix));
+        }
+
+        var model = LightGbmModel.Train(set.TrainX, set.TrainY, options);
+        var inSample = model.PredictMany(set.TrainX);
+        var scale = StandardDeviation(inSample.Select(p => (double)p).ToArray());
+        if (!(scale > 0) || !double.IsFinite(scale))
+        {
+            return (null, "the fitted model predicts a constant: no usable signal (too little or too noisy data)");
+        }
+
+        var predicted = model.PredictMany(set.ValidX).Select(p => (double)p).ToArray();
+        var actual = set.ValidY.Select(y => (double)y).ToArray();
+        var metrics = new ValidationMetrics(
+            Round(Correlation.Pearson(predicted, actual)), Round(Correlation.Spearman(predicted, actual)), Round(Correlation.Rmse(predicted, actual)),
+            set.TrainX.Length, set.ValidX.Length);
+        var trainedAt = clock.GetUtcNow();
+        var folder = store.Write(history.Symbol, trainedAt, temp =>
+        {
+            var modelPath = Path.Combine(temp, ModelStore.ModelFile);
+            using (var stream = File.Create(modelPath))
+            {
+                model.Save(stream);
+            }
+
+            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, Sha256(modelPath));
+            File.WriteAllBytes(Path.Combine(temp, ModelStore.MetaFile), JsonSerializer.SerializeToUtf8Bytes(meta, ModelMetadata.Json));
+        });
+
+        return (new TrainedModel(history.Symbol, folder, new Dictionary<string, double>
+        {
+            ["ic"] = metrics.Ic,
+            ["rank_ic"] = metrics.RankIc,
+            ["rmse"] = metrics.Rmse,
+            ["train_rows"] = metrics.TrainRows,
+            ["validation_rows"] = metrics.ValidationRows,
+        }), null);
+    }
+
+    private ModelMetadata Metadata(string symbol, TrainingSet set, ValidationMetrics metrics, double scale, DateTimeOffset trainedAt, string modelHash) => new()
+    {
+        Model = contract.Name,
+        Symbol = symbol,
+        Features = contract.Names,
+        NFeatures = contract.Names.Count,
+        Dtype = contract.Dtype,
+        Contract = new ContractRef(contract.Name, contract.Version, contract.Hash),
+        TrainedAt = trainedAt,
+        GitCommit = BuildInfo.GitCommit,
+        GitDirty = BuildInfo.GitDirty,
+        TrainingDataPeriod = new Period(set.TrainDates[0], set.LastLabelDate),
+        TrainPeriod = new Period(set.TrainDates[0], set.TrainDates[^1]),
+        ValidationPeriod = new Period(set.ValidDates[0], set.ValidDates[^1]),
+        Label = new LabelInfo($"forward simple return over {options.HorizonDays} trading days: close[t+{options.HorizonDays}] / close[t] - 1", options.HorizonDays, options.HorizonDays),
+        Trainer = new TrainerInfo(LightGbmModel.TrainerName, $"Microsoft.ML {BuildInfo.MlNetVersion}", new Dictionary<string, string>
+        {
+            ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
+            ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
+            ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
+            ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["threads"] = options.ThreadsPerModel.ToString(CultureInfo.InvariantCulture),
+            ["validation_fraction"] = options.ValidationFraction.ToString(CultureInfo.InvariantCulture),
+        }),
+        Metrics = metrics,
+        Signal = new SignalRule(SignalRule.TanhRule, scale),
+        Reference = References(set.TrainX),
+        ModelSha256 = modelHash,
+    };
+
+    private Dictionary<string, FeatureReference> References(float[][] rows)
+    {
+        var result = new Dictionary<string, FeatureReference>(StringComparer.Ordinal);
+        for (var c = 0; c < contract.Names.Count; c++)
+        {
+            var values = rows.Select(r => (double)r[c]).ToArray();
+            Array.Sort(values);
+            var edges = Enumerable.Range(1, Buckets - 1).Select(q => values[(int)((long)q * (values.Length - 1) / Buckets)]).ToArray();
+            var reference = new FeatureReference(edges, [], values.Average(), StandardDeviation(values));
+            var counts = new int[Buckets];
+            foreach (var v in values)
+            {
+                counts[reference.Bucket(v)]++;
+            }
+
+            result[contract.Names[c]] = reference with { Proportions = counts.Select(n => Round((double)n / values.Length)).ToArray() };
+        }
+
+        return result;
+    }
+
+    private string Explain(string reason, FeatureMatrix matrix)
+    {
+        var missing = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var t = contract.MinHistoryBars - 1; t < matrix.Rows; t++)
+        {
+            foreach (var name in matrix.MissingFeatures(t))
+            {
+                missing[name] = missing.GetValueOrDefault(name) + 1;
+            }
+        }
+
+        var rows = Math.Max(1, matrix.Rows - contract.MinHistoryBars + 1);
+        var worst = missing.OrderByDescending(m => m.Value).Take(3).Select(m => $"{m.Key} missing on {100.0 * m.Value / rows:0}% of rows").ToArray();
+        return worst.Length == 0 ? reason : $"{reason}; {string.Join(", ", worst)}";
+    }
+
+    private static double StandardDeviation(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+
+        var mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
+    }
+
+    private static double Round(double value) => Math.Round(value, 6);
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}

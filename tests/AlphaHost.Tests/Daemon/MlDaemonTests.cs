@@ -1,0 +1,141 @@
+using System.Text.Json;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Daemon;
+
+/// <summary>The ML family in the built daemon: trained by <c>alphahost train</c>, served, tripped by governance, persisted.</summary>
+[Collection(ProcessCollection.Name)]
+public sealed class MlDaemonTests : IDisposable
+{
+    private const int Sigterm = 15;
+    private readonly TempDir _dir = new();
+
+    [Fact]
+    public async Task Train_ThenRunWithMlEnabled_ServesUntilMetadataDriftsThenGovernanceDisablesAndTheDecisionSurvivesRestart()
+    {
+        var config = WriteConfig(mlEnabled: true);
+        var (trainExit, train) = await HostProcess.RunAsync(_dir.Path, "train", "--config", config, "--symbols", "AAA,AAB,AAC");
+        using (train)
+        {
+            Assert.True(trainExit == 0, train.Stdout + train.Stderr);
+            Assert.Contains("trained 3, skipped 0", train.Stdout);
+        }
+
+        using (var host = HostProcess.Start(_dir.Path, "run", "--config", config))
+        {
+            await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
+            await WaitForAsync(() => MlContribution(host, "AAA") != 0.0);
+
+            ModelFiles.DropFeatures(Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json"), 4);
+            var lines = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=DISABLED_GOVERNANCE |")));
+
+            var heartbeat = Message(lines.Last(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("DISABLED_GOVERNANCE")));
+            Assert.Matches(@"\| state=DEGRADED \| ml_state=DISABLED_GOVERNANCE \| model_errors=[3-9]\d* \|", heartbeat);
+            var errors = HostProcess.ReadLog(host.ErrorLog);
+            var mismatches = errors.Where(e => Field(e, "status") == "FEATURE_MISMATCH").ToList();
+            Assert.Equal(3, mismatches.Count);
+            Assert.All(mismatches, e =>
+            {
+                Assert.Equal(("ML_GOVERNANCE", "AAA", "ml_v1"), (Field(e, "component"), Field(e, "symbol"), Field(e, "model")));
+                Assert.Equal((24, 28), (e.GetProperty("expected_count").GetInt32(), e.GetProperty("provided_count").GetInt32()));
+                Assert.Equal(24, e.GetProperty("details").GetProperty("expected").GetInt32());
+            });
+            var disabled = Assert.Single(errors, e => Field(e, "status") == "DISABLED_BY_GOVERNANCE");
+            Assert.Equal(("CRITICAL", "FEATURE_MISMATCH"), (Field(disabled, "level"), Field(disabled, "reason")));
+
+            await WaitForAsync(() => MlContribution(host, "AAB") == 0.0 && Contribution(host, "AAB", "momentum") != 0.0);
+            host.SendSignal(Sigterm);
+            Assert.Equal(0, await host.WaitForExitAsync());
+        }
+
+        File.Delete(Path.Combine(_dir.Path, "runtime", "logs", "live.jsonl"));
+        using (var restarted = HostProcess.Start(_dir.Path, "run", "--config", config))
+        {
+            var lines = await restarted.WaitForLogAsync(lines => lines.Count(AfterFirstCycle) >= 2);
+
+            Assert.All(lines.Where(AfterFirstCycle), l => Assert.Contains("| ml_state=DISABLED_GOVERNANCE |", Message(l)));
+            Assert.Contains(lines, l => Message(l).StartsWith("DISABLED_BY_GOVERNANCE: model ml_v1 is disabled since", StringComparison.Ordinal));
+            restarted.SendSignal(Sigterm);
+            Assert.Equal(0, await restarted.WaitForExitAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Run_MlDisabledByConfig_ReportsDisabledConfigAndLoadsNoModel()
+    {
+        var config = WriteConfig(mlEnabled: false);
+        Directory.CreateDirectory(Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest"));
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "5");
+        using var _ = host;
+
+        Assert.Equal(0, exitCode);
+        var lines = HostProcess.ReadLog(host.LiveLog);
+        Assert.Contains("| ml_state=DISABLED_CONFIG | model_errors=0 |", Message(lines.Last(HostProcess.IsHeartbeat)));
+        Assert.DoesNotContain(lines, l => Field(l, "component") == "ml_alpha" && !Message(l).Contains("[HEARTBEAT]"));
+    }
+
+    [Theory]
+    [InlineData("--symbols,NOPE", "error: unknown symbol(s) NOPE: not in sample")]
+    [InlineData("--symbols,../etc", "error: '../ETC' is not a valid symbol")]
+    [InlineData("--symbols,AAA,--start,2019-01-01,--end,2018-01-01", "error: --start 2019-01-01 is after --end 2018-01-01")]
+    [InlineData("--symbols,AAA,--end,yesterday", "error: --end 'yesterday' is not a date (yyyy-MM-dd)")]
+    [InlineData("--all,--symbols,AAA", "error: give either --symbols A,B,... or --all")]
+    [InlineData("--all,--data,/nonexistent/bars", "error: /nonexistent/bars: bar folder not found")]
+    public async Task Train_BadInput_ExitsTwoWithOneLineAndWritesNothing(string args, string expected)
+    {
+        var config = WriteConfig(mlEnabled: false);
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, ["train", "--config", config, .. args.Split(',')]);
+        using var _ = host;
+
+        Assert.Equal(2, exitCode);
+        Assert.StartsWith(expected, host.Stderr);
+        Assert.Single(host.Stderr.Trim().Split('\n'));
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "models")));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private string WriteConfig(bool mlEnabled)
+    {
+        var text = File.ReadAllText(TestPaths.GoldenConfig)
+            .Replace("ml_enabled: false", $"ml_enabled: {(mlEnabled ? "true" : "false")}")
+            .Replace("cycle_interval: 1s", "cycle_interval: 100ms")
+            .Replace("heartbeat_interval: 30s", "heartbeat_interval: 300ms")
+            .Replace("family_timeout: 500ms", "family_timeout: 60s")
+            .Replace("    weight: 0.4\n", "    weight: 0.4\n    model_refresh: 200ms\n    training:\n      trees: 20\n");
+        return _dir.Write("golden.yaml", text);
+    }
+
+    private static double MlContribution(HostProcess host, string symbol) => Contribution(host, symbol, "ml_alpha");
+
+    private static double Contribution(HostProcess host, string symbol, string family)
+    {
+        try
+        {
+            using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+            return latest.RootElement.GetProperty("signals").GetProperty(symbol).GetProperty("contributions").GetProperty(family).GetDouble();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
+        {
+            return double.NaN;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
+            await Task.Delay(50);
+        }
+    }
+
+    private static bool AfterFirstCycle(JsonElement line) => HostProcess.IsHeartbeat(line) && line.GetProperty("Cycles").GetInt64() > 0;
+
+    private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
+
+    private static string? Field(JsonElement line, string name) => line.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}

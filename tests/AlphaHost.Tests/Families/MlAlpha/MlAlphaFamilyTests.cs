@@ -1,0 +1,212 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha;
+using AlphaHost.Plugins.MlAlpha.Governance;
+using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlphaHost.Tests.Families.MlAlpha;
+
+public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 23, 19, 0, 0, TimeSpan.Zero));
+    private readonly CapturingLogger _log = new();
+
+    protected override IAlphaFamily CreateFamily() => new MlAlphaFamily();
+
+    protected override IReadOnlyDictionary<string, string> BaseSettings { get; } = new Dictionary<string, string> { ["models_dir"] = TrainedModels.Folder };
+
+    protected override Task PrepareAsync(IAlphaFamily family)
+    {
+        ((MlAlphaFamily)family).LoadModels();
+        return Task.CompletedTask;
+    }
+
+    protected override (string Key, string Value) InvalidSetting => ("governance.max_failures", "0");
+
+    private string Models => _dir.File("models");
+
+    private string State => _dir.File("state");
+
+    [Fact]
+    public async Task ComputeAsync_TrainedModels_SignalsExactlyTheModelledSymbolsByTheRecordedRule()
+    {
+        TrainedModels.CopyTo(Models);
+        var family = await StartAsync();
+        var snapshot = new SampleReplay(400).Next();
+
+        var signals = (await family.ComputeAsync(snapshot, CancellationToken.None)).BySymbol;
+
+        var modelled = TrainedModels.Summary.Trained.Select(t => t.Symbol).Where(s => snapshot.Symbols.Any(h => h.Symbol == s)).ToHashSet();
+        Assert.Equal(modelled.Order(), signals.Keys.Order());
+        var model = ModelLoader.Load("AAA", new ModelStore(Models, "v1").ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")), TrainedModels.Contract, false, 1);
+        var row = new AlphaHost.Plugins.MlAlpha.Features.LiveFeatures(TrainedModels.Contract).Update(snapshot)["AAA"];
+        Assert.Equal(Math.Tanh(model.Model.Predict(row.Values) / model.Meta!.Signal.Scale), signals["AAA"], 12);
+        Assert.Equal(FamilyState.Ok, family.Health.State);
+    }
+
+    [Fact]
+    public async Task Initialize_WithoutBeingCalled_LoadsNoModelAndTouchesNothing()
+    {
+        TrainedModels.CopyTo(Models);
+        Corrupt(Path.Combine(Models, "AAB_v1_latest", ModelStore.ModelFile));
+
+        var family = await StartAsync(load: false);
+
+        Assert.Empty(_log.Snapshot());
+        Assert.Contains("no model loaded", family.Health.Detail);
+        Assert.False(Directory.Exists(State) && Directory.EnumerateFileSystemEntries(State).Any(), "a family that was never called wrote state");
+    }
+
+    [Fact]
+    public async Task ComputeAsync_ModelMetadataDropsFeatures_ThirdMismatchInFiveMinutesDisablesByGovernance()
+    {
+        TrainedModels.CopyTo(Models);
+        DropFeatures("AAA", 4);
+        var family = await StartAsync();
+        var replay = new SampleReplay(400);
+
+        var first = await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        _clock.Advance(TimeSpan.FromSeconds(60));
+        var third = await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        var later = await family.ComputeAsync(replay.Next(), CancellationToken.None);
+
+        Assert.DoesNotContain("AAA", first.BySymbol.Keys);
+        Assert.NotEmpty(first.BySymbol);
+        Assert.Empty(third.BySymbol);
+        Assert.Empty(later.BySymbol);
+        Assert.Equal(FamilyState.DisabledGovernance, family.Health.State);
+        Assert.Equal(3, family.Health.ErrorCount);
+
+        var events = _log.Snapshot().Where(e => e.Properties.GetValueOrDefault("component") as string == GovernanceLog.Component).ToList();
+        var mismatches = events.Where(e => e.Properties.GetValueOrDefault("reason") as string == "FEATURE_MISMATCH" && e.Properties.GetValueOrDefault("status") as string == "FEATURE_MISMATCH").ToList();
+        Assert.Equal(3, mismatches.Count);
+        Assert.All(mismatches, e =>
+        {
+            Assert.Equal(LogLevel.Error, e.Level);
+            Assert.Equal("AAA", e.Properties["symbol"]);
+            Assert.Equal(24, e.Properties["expected_count"]);
+            Assert.Equal(28, e.Properties["provided_count"]);
+            Assert.Equal("ml_v1", e.Properties["model"]);
+            var details = Assert.IsType<Dictionary<string, object>>(e.Properties["details"]);
+            Assert.Equal(24, details["expected"]);
+            Assert.Equal(28, details["got"]);
+        });
+        var disabled = Assert.Single(events, e => e.Properties.GetValueOrDefault("status") as string == GovernanceLog.DisabledByGovernance);
+        Assert.Equal(LogLevel.Critical, disabled.Level);
+        Assert.Equal("FEATURE_MISMATCH", disabled.Properties["reason"]);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_MismatchesFurtherApartThanTheWindow_DoNotDisable()
+    {
+        TrainedModels.CopyTo(Models);
+        DropFeatures("AAA", 1);
+        var family = await StartAsync();
+        var replay = new SampleReplay(400);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await family.ComputeAsync(replay.Next(), CancellationToken.None);
+            _clock.Advance(TimeSpan.FromMinutes(3));
+        }
+
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        Assert.Equal(5, family.Health.ErrorCount);
+        Assert.Contains("feature mismatch", family.Health.Detail);
+    }
+
+    [Fact]
+    public async Task Restart_AfterGovernanceDisabled_StaysDisabledUntilAnOperatorResets()
+    {
+        TrainedModels.CopyTo(Models);
+        var original = File.ReadAllText(Path.Combine(Models, "AAA_v1_latest", ModelStore.MetaFile));
+        DropFeatures("AAA", 2);
+        var replay = new SampleReplay(400);
+        var family = await StartAsync(settings: new() { ["governance.max_failures"] = "1" });
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        Assert.Equal(FamilyState.DisabledGovernance, family.Health.State);
+        await family.DisposeAsync();
+        File.WriteAllText(Path.Combine(Models, "AAA_v1_latest", ModelStore.MetaFile), original);
+
+        var restarted = await StartAsync();
+        var whileDisabled = await restarted.ComputeAsync(replay.Next(), CancellationToken.None);
+        Assert.Equal(FamilyState.DisabledGovernance, restarted.Health.State);
+        Assert.Empty(whileDisabled.BySymbol);
+        Assert.Contains(_log.Snapshot(), e => e.Message.StartsWith("DISABLED_BY_GOVERNANCE: model ml_v1 is disabled since", StringComparison.Ordinal));
+
+        new GovernanceBreaker(Path.Combine(State, "governance.json"), "ml_v1", TrainedModels.Contract.Hash, GovernanceOptions.Default, _clock).Reset("retrained AAA, metadata validated");
+        var afterReset = await restarted.ComputeAsync(replay.Next(), CancellationToken.None);
+
+        Assert.Contains("AAA", afterReset.BySymbol.Keys);
+        Assert.Equal(FamilyState.Ok, restarted.Health.State);
+        Assert.Contains(_log.Snapshot(), e => e.Message.StartsWith("GOVERNANCE_RESET", StringComparison.Ordinal) && e.Message.Contains("retrained AAA", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LoadModels_TamperedModelFile_RefusedOthersServe()
+    {
+        TrainedModels.CopyTo(Models);
+        Corrupt(Path.Combine(Models, "AAB_v1_latest", ModelStore.ModelFile));
+        var family = await StartAsync();
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.DoesNotContain("AAB", signals.BySymbol.Keys);
+        Assert.Contains("AAA", signals.BySymbol.Keys);
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        Assert.Contains("refused (AAB)", family.Health.Detail);
+        Assert.Equal(1, family.Health.ErrorCount);
+        Assert.Contains(_log.Snapshot(), e => e.Level == LogLevel.Error && e.Message.Contains("HASH MISMATCH", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task LoadModels_ModelWithoutMetadata_ServesOnlyInLegacyModeWhenAllowed(bool allowLegacy)
+    {
+        TrainedModels.CopyTo(Models);
+        File.Delete(Path.Combine(Models, "AAC_v1_latest", ModelStore.MetaFile));
+        var family = await StartAsync(settings: new() { ["allow_legacy_models"] = allowLegacy ? "true" : "false" });
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.Equal(allowLegacy, signals.BySymbol.ContainsKey("AAC"));
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        Assert.Contains(allowLegacy ? "legacy" : "refused (AAC)", family.Health.Detail);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
+    {
+        var values = new Dictionary<string, string> { ["models_dir"] = Models };
+        foreach (var (key, value) in settings ?? [])
+        {
+            values[key] = value;
+        }
+
+        var family = new MlAlphaFamily();
+        await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", values), _log, _clock, AppContext.BaseDirectory, State), CancellationToken.None);
+        if (load)
+        {
+            family.LoadModels();
+        }
+
+        return family;
+    }
+
+    private void DropFeatures(string symbol, int count) => ModelFiles.DropFeatures(Path.Combine(Models, $"{symbol}_v1_latest", ModelStore.MetaFile), count);
+
+    private static void Corrupt(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+    }
+}

@@ -1,0 +1,73 @@
+using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Families.MlAlpha;
+
+public sealed class ModelStoreTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly DateTimeOffset _at = new(2026, 1, 23, 19, 0, 0, TimeSpan.Zero);
+
+    private ModelStore Store => new(_dir.File("models"), "v1");
+
+    [Fact]
+    public void Write_FailsPartWay_LeavesNoVisibleModelAndLatestOnThePreviousOne()
+    {
+        var previous = Store.Write("AAPL", _at, folder => File.WriteAllText(Path.Combine(folder, ModelStore.ModelFile), "v1"));
+
+        Assert.Throws<IOException>(() => Store.Write("AAPL", _at.AddDays(1), folder =>
+        {
+            File.WriteAllText(Path.Combine(folder, ModelStore.ModelFile), "half");
+            throw new IOException("disk full");
+        }));
+
+        Assert.Equal(["AAPL_v1_20260123_190000", "AAPL_v1_latest"], Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order());
+        Assert.Equal(previous, Store.ResolveLatest("AAPL", Path.Combine(Store.Root, "AAPL_v1_latest")));
+    }
+
+    [Fact]
+    public void Write_SameSecondTwice_KeepsBothUnderDistinctNames()
+    {
+        var first = Store.Write("MSFT", _at, _ => { });
+        var second = Store.Write("MSFT", _at, _ => { });
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, Store.ResolveLatest("MSFT", Path.Combine(Store.Root, "MSFT_v1_latest")));
+    }
+
+    [Theory]
+    [InlineData("../etc")]
+    [InlineData("aapl")]
+    [InlineData("A/B")]
+    [InlineData("")]
+    [InlineData("ABCDEFGHIJKLMNOP")]
+    public void Write_SymbolThatIsNotASymbol_Refused(string symbol)
+    {
+        Assert.Throws<ArgumentException>(() => Store.Write(symbol, _at, _ => { }));
+        Assert.False(Directory.Exists(Store.Root) && Directory.EnumerateFileSystemEntries(Store.Root).Any());
+    }
+
+    [Fact]
+    public void ResolveLatest_LinkLeavingTheModelsFolderOrNamingAnotherSymbol_Refused()
+    {
+        Store.Write("XOM", _at, _ => { });
+        Directory.CreateDirectory(_dir.File("elsewhere/AAPL_v1_x"));
+        Directory.CreateSymbolicLink(_dir.File("models/AAPL_v1_latest"), "../elsewhere/AAPL_v1_x");
+        Directory.CreateSymbolicLink(_dir.File("models/JPM_v1_latest"), "XOM_v1_20260123_190000");
+
+        Assert.Throws<InvalidDataException>(() => Store.ResolveLatest("AAPL", _dir.File("models/AAPL_v1_latest")));
+        Assert.Throws<InvalidDataException>(() => Store.ResolveLatest("JPM", _dir.File("models/JPM_v1_latest")));
+    }
+
+    [Fact]
+    public void RemoveLeftovers_TempFoldersOfAnInterruptedWriter_Removed()
+    {
+        Store.Write("XOM", _at, _ => { });
+        Directory.CreateDirectory(_dir.File("models/.tmp-XOM_v1_20260124_000000-abc"));
+
+        Assert.Equal(1, Store.RemoveLeftovers());
+        Assert.Equal(["XOM_v1_20260123_190000", "XOM_v1_latest"], Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order());
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
