@@ -43,7 +43,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
         _options = MlAlphaOptions.From(context.Settings);
         _contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), _options.Contract);
         _live = new LiveFeatures(_contract);
-        _drift = new DriftMonitor(_contract.Names, _options.DriftWindowCycles);
+        _drift = new DriftMonitor(_contract.Names.Count, _options.DriftWindowCycles);
         _governanceLog = new GovernanceLog(context.Logger, _contract.Name);
         _breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), _contract.Name, _contract.Hash, _options.Governance, context.Clock);
         _catalog = new ModelCatalog(Store(), _contract, context.Logger);
@@ -194,7 +194,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
             }
 
             signals[model.Symbol] = predictions[i];
-            _drift.Add(model, row.Values);
+            _drift.Add(model.Drift, row.Values);
         }
 
         _drift.EndCycle();
@@ -238,10 +238,10 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
             problems.Add($"{invalid} of {covered} modelled symbols without valid features");
         }
 
-        var drifting = _drift.Psi().Where(p => p.Value > _options.DriftPsiThreshold).OrderByDescending(p => p.Value).ToArray();
-        if (drifting.Length > 0)
+        if (_drift.Psi() is { } psi && psi.Max() > _options.DriftPsiThreshold)
         {
-            problems.Add($"drift: {string.Join(",", drifting.Take(3).Select(p => FormattableString.Invariant($"{p.Key} psi={p.Value:0.00}")))}");
+            var worst = psi.Select((value, f) => (Name: _contract.Names[f], Value: value)).Where(p => p.Value > _options.DriftPsiThreshold).OrderByDescending(p => p.Value).Take(3);
+            problems.Add($"drift: {string.Join(",", worst.Select(p => FormattableString.Invariant($"{p.Name} psi={p.Value:0.00}")))}");
         }
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";

@@ -34,9 +34,9 @@ internal sealed record MlAlphaOptions
     /// <value>The default value is 0.25.</value>
     public double DriftPsiThreshold { get; init; } = 0.25;
 
-    /// <summary>Cycles of live rows the drift check pools.</summary>
-    /// <value>The default value is 20.</value>
-    public int DriftWindowCycles { get; init; } = 20;
+    /// <summary>Cycles of live rows the drift check pools (about a year of trading days).</summary>
+    /// <value>The default value is 250.</value>
+    public int DriftWindowCycles { get; init; } = 250;
 
     /// <summary>Training parameters.</summary>
     public TrainingOptions Training { get; init; } = new();

@@ -1,86 +1,98 @@
-using AlphaHost.Plugins.MlAlpha.Models;
-
 namespace AlphaHost.Plugins.MlAlpha.Drift;
 
 /// <summary>
 /// Population stability of the live features against each model's training distribution. Every live row is bucketed by
 /// its own model's training deciles, and the buckets are pooled over the symbols and the last <c>window</c> cycles; the
 /// PSI of a feature is sum((live - train) * ln(live / train)) over its buckets. Without drift each bucket holds its
-/// training share whatever the symbol, so pooling keeps the check meaningful with one model per symbol.
+/// training share whatever the symbol, so pooling keeps the check meaningful with one model per symbol. Totals are kept
+/// running (a cycle's counts added when it ends, dropped when it leaves the window), so a cycle costs O(rows x features).
 /// </summary>
-internal sealed class DriftMonitor(IReadOnlyList<string> features, int window)
+internal sealed class DriftMonitor(int features, int window)
 {
-    private const int Buckets = 10;
+    private const int Buckets = DriftReference.Buckets;
     private const double Floor = 1e-4;
     private readonly Queue<(long[] Live, double[] Expected, long Rows)> _cycles = new();
-    private long[] _live = new long[features.Count * Buckets];
-    private double[] _expected = new double[features.Count * Buckets];
+    private readonly long[] _liveTotal = new long[features * Buckets];
+    private readonly double[] _expectedTotal = new double[features * Buckets];
+    private long[] _live = new long[features * Buckets];
+    private double[] _expected = new double[features * Buckets];
     private long _rows;
+    private long _rowsTotal;
 
-    /// <summary>Rows pooled needed before drift is reported at all.</summary>
-    public int MinRows { get; init; } = 200;
+    /// <summary>Pooled rows needed before drift is reported at all.</summary>
+    public int MinRows { get; init; } = 1000;
 
-    public void Add(ServingModel model, ReadOnlySpan<float> values)
+    public void Add(DriftReference? reference, ReadOnlySpan<float> values)
     {
-        if (model.Meta?.Reference is not { } reference)
+        if (reference is null)
         {
             return;
         }
 
-        for (var f = 0; f < features.Count; f++)
+        var proportions = reference.Proportions;
+        for (var f = 0; f < features; f++)
         {
-            if (!reference.TryGetValue(features[f], out var r) || r.Proportions.Count != Buckets)
-            {
-                return;
-            }
-
-            _live[(f * Buckets) + r.Bucket(values[f])]++;
+            _live[(f * Buckets) + reference.Bucket(f, values[f])]++;
+            var at = f * Buckets;
             for (var b = 0; b < Buckets; b++)
             {
-                _expected[(f * Buckets) + b] += r.Proportions[b];
+                _expected[at + b] += proportions[at + b];
             }
         }
 
         _rows++;
     }
 
-    /// <summary>Closes a cycle: the oldest cycle beyond the window is dropped.</summary>
+    /// <summary>Closes a cycle: it joins the totals, and the oldest cycle beyond the window leaves them.</summary>
     public void EndCycle()
     {
+        Accumulate(_live, _expected, _rows, +1);
         _cycles.Enqueue((_live, _expected, _rows));
-        _live = new long[features.Count * Buckets];
-        _expected = new double[features.Count * Buckets];
-        _rows = 0;
         while (_cycles.Count > window)
         {
-            _cycles.Dequeue();
+            var (live, expected, rows) = _cycles.Dequeue();
+            Accumulate(live, expected, rows, -1);
         }
+
+        _live = new long[features * Buckets];
+        _expected = new double[features * Buckets];
+        _rows = 0;
     }
 
-    /// <summary>PSI per feature over the window; empty while fewer than <see cref="MinRows"/> rows are pooled.</summary>
-    public IReadOnlyDictionary<string, double> Psi()
+    /// <summary>PSI per feature (contract order) over the window; null while fewer than <see cref="MinRows"/> rows are pooled.</summary>
+    public double[]? Psi()
     {
-        var rows = _cycles.Sum(c => c.Rows);
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (rows < MinRows)
+        if (_rowsTotal < MinRows)
         {
-            return result;
+            return null;
         }
 
-        for (var f = 0; f < features.Count; f++)
+        var result = new double[features];
+        for (var f = 0; f < features; f++)
         {
             var psi = 0.0;
             for (var b = 0; b < Buckets; b++)
             {
                 var i = (f * Buckets) + b;
-                var live = Math.Max(_cycles.Sum(c => c.Live[i]) / (double)rows, Floor);
-                var expected = Math.Max(_cycles.Sum(c => c.Expected[i]) / rows, Floor);
+                var live = Math.Max(_liveTotal[i] / (double)_rowsTotal, Floor);
+                var expected = Math.Max(_expectedTotal[i] / _rowsTotal, Floor);
                 psi += (live - expected) * Math.Log(live / expected);
             }
 
-            result[features[f]] = psi;
+            result[f] = psi;
         }
 
         return result;
+    }
+
+    private void Accumulate(long[] live, double[] expected, long rows, int sign)
+    {
+        for (var i = 0; i < live.Length; i++)
+        {
+            _liveTotal[i] += sign * live[i];
+            _expectedTotal[i] += sign * expected[i];
+        }
+
+        _rowsTotal += sign * rows;
     }
 }

@@ -12,7 +12,7 @@ internal sealed class LiveFeatures
 {
     private readonly FeatureContract _contract;
     private readonly FeaturePipeline _layout;
-    private readonly Dictionary<string, (FeatureState State, DateOnly LastDate, double[] Raw)> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _states = new(StringComparer.Ordinal);
 
     public LiveFeatures(FeatureContract contract)
     {
@@ -23,49 +23,42 @@ internal sealed class LiveFeatures
     /// <summary>Today's row for every symbol of the snapshot, in contract order, with the names of missing features.</summary>
     public IReadOnlyDictionary<string, LiveRow> Update(MarketSnapshot snapshot)
     {
-        var width = FeatureState.Supported.Count;
-        Dictionary<DateOnly, double>? marketReturns = null;
-        var today = MarketReturnToday(snapshot);
-        foreach (var history in snapshot.Symbols)
+        var entries = new Entry[snapshot.Symbols.Count];
+        for (var s = 0; s < entries.Length; s++)
         {
-            if (!_states.TryGetValue(history.Symbol, out var entry))
+            var symbol = snapshot.Symbols[s].Symbol;
+            if (!_states.TryGetValue(symbol, out var entry))
             {
-                entry = (new FeatureState(), DateOnly.MinValue, new double[width]);
+                _states[symbol] = entry = new Entry();
             }
 
-            var bars = history.Bars.Span;
-            var first = bars.Length;
-            while (first > 0 && bars[first - 1].Date > entry.LastDate)
-            {
-                first--;
-            }
-
-            for (var i = first; i < bars.Length; i++)
-            {
-                var marketReturn = bars[i].Date == snapshot.Date ? today : (marketReturns ??= FeaturePipeline.BenchmarkReturns(snapshot.Benchmark)).GetValueOrDefault(bars[i].Date, double.NaN);
-                entry.State.Update(bars[i], marketReturn, entry.Raw);
-            }
-
-            _states[history.Symbol] = (entry.State, bars[^1].Date, entry.Raw);
+            entries[s] = entry;
         }
 
-        var ranks = _layout.SectorRanks(snapshot.Symbols.Select(h => (h, _states[h.Symbol].Raw)));
-        var rows = new Dictionary<string, LiveRow>(snapshot.Symbols.Count, StringComparer.Ordinal);
-        foreach (var history in snapshot.Symbols)
+        var today = MarketReturnToday(snapshot);
+        var marketReturns = new Lazy<Dictionary<DateOnly, double>>(() => FeaturePipeline.BenchmarkReturns(snapshot.Benchmark));
+        // Symbols are independent until the sector ranks: update them on every core.
+        Parallel.For(0, entries.Length, new ParallelOptions { MaxDegreeOfParallelism = entries.Length >= 64 ? Environment.ProcessorCount : 1 }, s =>
+            entries[s].Feed(snapshot.Symbols[s].Bars.Span, snapshot.Date, today, marketReturns));
+
+        var ranks = _layout.SectorRanks(snapshot.Symbols.Select((h, s) => (h, entries[s].Raw)));
+        var rows = new Dictionary<string, LiveRow>(entries.Length, StringComparer.Ordinal);
+        for (var s = 0; s < entries.Length; s++)
         {
-            var (state, _, raw) = _states[history.Symbol];
-            raw[_layout.SectorRankColumn] = ranks.GetValueOrDefault(history.Symbol, double.NaN);
-            var values = _layout.Select(raw);
-            var missing = new List<string>();
+            var history = snapshot.Symbols[s];
+            var entry = entries[s];
+            entry.Raw[_layout.SectorRankColumn] = ranks.GetValueOrDefault(history.Symbol, double.NaN);
+            var values = _layout.Select(entry.Raw);
+            List<string>? missing = null;
             for (var c = 0; c < values.Length; c++)
             {
                 if (!float.IsFinite(values[c]))
                 {
-                    missing.Add(_contract.Names[c]);
+                    (missing ??= []).Add(_contract.Names[c]);
                 }
             }
 
-            rows[history.Symbol] = new LiveRow(values, missing, state.Bars >= _contract.MinHistoryBars && missing.Count == 0);
+            rows[history.Symbol] = new LiveRow(values, missing ?? (IReadOnlyList<string>)[], entry.State.Bars >= _contract.MinHistoryBars && missing is null);
         }
 
         return rows;
@@ -75,6 +68,37 @@ internal sealed class LiveFeatures
     {
         var bars = snapshot.Benchmark.Bars.Span;
         return bars.Length >= 2 && bars[^1].Date == snapshot.Date ? (bars[^1].Close / bars[^2].Close) - 1.0 : double.NaN;
+    }
+
+    /// <summary>One symbol's running state and the last bar it has taken.</summary>
+    private sealed class Entry
+    {
+        public FeatureState State { get; } = new();
+
+        public double[] Raw { get; } = new double[FeatureState.Supported.Count];
+
+        private DateOnly _lastDate = DateOnly.MinValue;
+
+        /// <summary>Takes the bars not seen yet (normally just today's; the whole history on first sight).</summary>
+        public void Feed(ReadOnlySpan<Bar> bars, DateOnly today, double todayReturn, Lazy<Dictionary<DateOnly, double>> marketReturns)
+        {
+            var first = bars.Length;
+            while (first > 0 && bars[first - 1].Date > _lastDate)
+            {
+                first--;
+            }
+
+            for (var i = first; i < bars.Length; i++)
+            {
+                var marketReturn = bars[i].Date == today ? todayReturn : marketReturns.Value.GetValueOrDefault(bars[i].Date, double.NaN);
+                State.Update(bars[i], marketReturn, Raw);
+            }
+
+            if (bars.Length > 0)
+            {
+                _lastDate = bars[^1].Date;
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 using AlphaHost.Plugins.MlAlpha.Training;
 
@@ -9,7 +10,7 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// A LightGBM regression model through ML.NET, over a float32 feature vector of a fixed width. Not thread-safe: one
 /// instance serves one caller at a time (the family's cycle, or one training task).
 /// </summary>
-internal sealed class LightGbmModel
+internal sealed class LightGbmModel : IRowPredictor
 {
     public const string TrainerName = "LightGbmRegression";
 
@@ -33,7 +34,11 @@ internal sealed class LightGbmModel
 
         _engine = ml.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(transformer, inputSchemaDefinition: FeatureRow.Schema(width));
         _row = new FeatureRow { Features = new float[width] };
+        Compiled = Ensemble(transformer) is { } ensemble ? TreeEnsemble.Compile(ensemble, width) : null;
     }
+
+    /// <summary>The trees compiled for fast single-row prediction; null when they cannot be (then ML.NET's engine serves).</summary>
+    internal TreeEnsemble? Compiled { get; }
 
     /// <summary>Fits a model; deterministic for the same rows and options.</summary>
     public static LightGbmModel Train(float[][] x, float[] y, TrainingOptions options)
@@ -77,12 +82,25 @@ internal sealed class LightGbmModel
     /// <summary>Writes the model to a stream (a zip).</summary>
     public void Save(Stream stream) => _ml.Model.Save(_transformer, FeatureRow.EmptyView(_ml, Width).Schema, stream);
 
-    /// <summary>One prediction.</summary>
-    public float Predict(ReadOnlySpan<float> features)
+    /// <summary>What serves this model: the compiled trees (thread-safe, and without ML.NET's objects), else the model itself.</summary>
+    public IRowPredictor Server => Compiled ?? (IRowPredictor)this;
+
+    /// <summary>One prediction (thread-safe when the trees are compiled, which is the case for every model this family trains).</summary>
+    public float Predict(ReadOnlySpan<float> features) => Compiled?.Predict(features) ?? PredictWithEngine(features);
+
+    /// <summary>One prediction through ML.NET's own engine (not thread-safe).</summary>
+    internal float PredictWithEngine(ReadOnlySpan<float> features)
     {
         features.CopyTo(_row.Features);
         return _engine.Predict(_row).Score;
     }
+
+    private static RegressionTreeEnsemble? Ensemble(ITransformer transformer) => transformer switch
+    {
+        ISingleFeaturePredictionTransformer<LightGbmRegressionModelParameters> p => p.Model.TrainedTreeEnsemble,
+        TransformerChain<ITransformer> chain => chain.LastTransformer is { } last ? Ensemble(last) : null,
+        _ => null,
+    };
 
     /// <summary>Predictions for many rows at once, through one pass of the pipeline.</summary>
     public float[] PredictMany(float[][] rows)

@@ -88,11 +88,11 @@ internal static class ModelLoader
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
 
-    private static LightGbmModel Open(string folder, string modelPath)
+    private static IRowPredictor Open(string folder, string modelPath)
     {
         try
         {
-            return LightGbmModel.Load(modelPath);
+            return LightGbmModel.Load(modelPath).Server;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using AlphaHost.Plugins.MlAlpha.Drift;
 using AlphaHost.Plugins.MlAlpha.Governance;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
@@ -10,11 +11,14 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// <param name="Folder">The model folder it was loaded from.</param>
 /// <param name="Stamp">Identifies the files it was loaded from; a change means reload.</param>
 /// <param name="Features">The ordered features from its metadata (the contract's for a legacy model).</param>
-/// <param name="Model">The model.</param>
+/// <param name="Model">The model, as served (compiled trees for every model this family trains).</param>
 /// <param name="Signal">Prediction to signal.</param>
 /// <param name="Meta">Its metadata; null for a legacy model.</param>
-internal sealed record ServingModel(string Symbol, string Folder, string Stamp, IReadOnlyList<string> Features, LightGbmModel Model, SignalRule Signal, ModelMetadata? Meta)
+internal sealed record ServingModel(string Symbol, string Folder, string Stamp, IReadOnlyList<string> Features, IRowPredictor Model, SignalRule Signal, ModelMetadata? Meta)
 {
+    /// <summary>Its training distributions for the drift check; null for a legacy model or one without them.</summary>
+    public DriftReference? Drift { get; } = DriftReference.From(Meta?.Reference, Features);
+
     public bool IsLegacy => Meta is null;
 
     /// <summary>Throws <see cref="ModelFeatureMismatchException"/> unless the provided vector is exactly the declared features, all finite.</summary>

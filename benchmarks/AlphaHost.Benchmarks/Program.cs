@@ -1,0 +1,23 @@
+using System.Globalization;
+using AlphaHost.Benchmarks;
+using BenchmarkDotNet.Running;
+
+// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train>
+var what = args.Length > 0 ? args[0] : "";
+switch (what)
+{
+    case "features":
+        BenchmarkRunner.Run<FeatureBenchmarks>();
+        break;
+    case "cycle":
+        await CycleBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000, args.Length > 2 ? args[2] : null);
+        break;
+    case "train":
+        await TrainingBenchmark.RunAsync();
+        break;
+    default:
+        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train");
+        return 2;
+}
+
+return 0;
