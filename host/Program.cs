@@ -6,6 +6,11 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     RunCommand.Create(),
     PluginsCommand.Create(),
     TrainCommand.Create(),
+    AuditCommand.Create(),
+    ModelsCommand.Create(),
+    ContractCommand.Create(),
+    FeaturesCommand.Create(),
+    MlCommand.Create(),
 };
 
 var parsed = root.Parse(args);

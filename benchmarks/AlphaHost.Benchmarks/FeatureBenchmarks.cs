@@ -9,6 +9,7 @@ namespace AlphaHost.Benchmarks;
 /// operation is one row, so BenchmarkDotNet's time per operation inverts to rows per second.
 /// </summary>
 [MemoryDiagnoser]
+[InProcess]
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
 public class FeatureBenchmarks
 {

@@ -44,6 +44,17 @@ internal static class CommonOptions
 
     public static Option<string?> Date(string name, string description) => new(name) { Description = $"{description}; yyyy-MM-dd" };
 
+    public static Option<bool> Json() => new("--json") { Description = "Machine-readable JSON on stdout" };
+
+    /// <summary>How commands print JSON: indented, snake_case keys, dates as ISO strings.</summary>
+    public static System.Text.Json.JsonSerializerOptions JsonOutput { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     public static Option<string?> Family() => new("--family") { Description = "The family to use when several can (default: the only one)" };
 
     /// <summary>The config, or a <see cref="UsageException"/> naming the file, line and key.</summary>

@@ -19,7 +19,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
-internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
+internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCatalog, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>
     private const double MaxInvalidShare = 0.1;
@@ -107,6 +107,65 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
     {
         var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : Store();
         return new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+    }
+
+    public string ModelsDirectory => Store().Root;
+
+    public IReadOnlyList<ModelCheck> Validate(string? directory) =>
+        ModelValidator.ValidateAll(directory is null ? Store() : new ModelStore(directory, ModelTag(_contract)), _contract);
+
+    public FeatureComparison Compare(string modelDirectory) => ModelValidator.Compare(modelDirectory, _contract);
+
+    public ContractDescription DescribeContract(string? name)
+    {
+        var contract = name is null || name == _contract.Name ? _contract : FeatureContract.LoadNamed(Path.Combine(_context.PluginDirectory, "contracts"), name);
+        return new ContractDescription(contract.Name, contract.Version, contract.Dtype, contract.Hash, contract.MinHistoryBars,
+            contract.Features.Select(f => new ContractFeature(f.Name, f.Window, f.Definition)).ToArray());
+    }
+
+    public GovernanceStatus ReadGovernance()
+    {
+        _breaker.ReloadIfChanged();
+        return Status(_breaker.State);
+    }
+
+    public GovernanceStatus ResetGovernance(string reason)
+    {
+        _breaker.ReloadIfChanged();
+        var previous = _breaker.State;
+        _breaker.Reset(reason);
+        if (previous.Disabled)
+        {
+            _governanceLog.Reset(reason, previous.Reason ?? "unknown");
+        }
+
+        return Status(_breaker.State);
+    }
+
+    public IReadOnlyDictionary<string, FeatureTable> Compute(MarketHistory history, IReadOnlyList<string> symbols)
+    {
+        var wanted = symbols.ToHashSet(StringComparer.Ordinal);
+        var matrices = new FeaturePipeline(_contract).ComputeBatch(history.Symbols, history.Benchmark);
+        var tables = new Dictionary<string, FeatureTable>(StringComparer.Ordinal);
+        foreach (var symbol in history.Symbols.Where(s => wanted.Contains(s.Symbol)))
+        {
+            var matrix = matrices[symbol.Symbol];
+            var notes = new List<string>();
+            if (history.Benchmark is null)
+            {
+                notes.Add("missing benchmark: beta_60 cannot be computed");
+            }
+
+            if (string.IsNullOrWhiteSpace(symbol.Info.Sector) || symbol.Info.Sector == "Unknown")
+            {
+                notes.Add("missing sector: cross_rank_sector cannot be computed");
+            }
+
+            var rows = Enumerable.Range(0, matrix.Rows).Select(r => matrix.Row(r).ToArray()).ToArray();
+            tables[symbol.Symbol] = new FeatureTable(symbol.Symbol, _contract.Names, matrix.Dates, rows, _contract.MinHistoryBars - 1, notes);
+        }
+
+        return tables;
     }
 
     /// <summary>Loads the models now, on the caller's thread (offline replays, tests); the daemon loads them in the background.</summary>
@@ -279,6 +338,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily
             }
         });
     }
+
+    private static GovernanceStatus Status(GovernanceState state) =>
+        new(state.Model, state.Disabled, state.Reason, state.DisabledAt, state.ModelErrors, state.ResetAt, state.ResetReason);
 
     private FamilyHealth Disabled() =>
         new(FamilyState.DisabledGovernance, ErrorCount, $"disabled by governance since {_breaker.State.DisabledAt:O}: {_breaker.State.Reason}; reset required");

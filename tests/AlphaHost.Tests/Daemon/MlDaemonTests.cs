@@ -11,9 +11,10 @@ public sealed class MlDaemonTests : IDisposable
     private readonly TempDir _dir = new();
 
     [Fact]
-    public async Task Train_ThenRunWithMlEnabled_ServesUntilMetadataDriftsThenGovernanceDisablesAndTheDecisionSurvivesRestart()
+    public async Task Train_Run_DriftTripsGovernance_DecisionSurvivesRestart_OperatorResetsAndDisablesWithoutRestart()
     {
         var config = WriteConfig(mlEnabled: true);
+        string original;
         var (trainExit, train) = await HostProcess.RunAsync(_dir.Path, "train", "--config", config, "--symbols", "AAA,AAB,AAC");
         using (train)
         {
@@ -26,7 +27,9 @@ public sealed class MlDaemonTests : IDisposable
             await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
             await WaitForAsync(() => MlContribution(host, "AAA") != 0.0);
 
-            ModelFiles.DropFeatures(Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json"), 4);
+            var metaPath = Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json");
+            original = File.ReadAllText(metaPath);
+            ModelFiles.DropFeatures(metaPath, 4);
             var lines = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=DISABLED_GOVERNANCE |")));
 
             var heartbeat = Message(lines.Last(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("DISABLED_GOVERNANCE")));
@@ -55,8 +58,24 @@ public sealed class MlDaemonTests : IDisposable
 
             Assert.All(lines.Where(AfterFirstCycle), l => Assert.Contains("| ml_state=DISABLED_GOVERNANCE |", Message(l)));
             Assert.Contains(lines, l => Message(l).StartsWith("DISABLED_BY_GOVERNANCE: model ml_v1 is disabled since", StringComparison.Ordinal));
+
+            // The runbook's recovery, on the running daemon: fix the model, reset with a reason, then an emergency disable.
+            File.WriteAllText(Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json"), original);
+            var (resetExit, reset) = await HostProcess.RunAsync(_dir.Path, "ml", "reset-governance", "--reason", "metadata restored", "--config", config);
+            reset.Dispose();
+            Assert.Equal(0, resetExit);
+            lines = await restarted.WaitForLogAsync(lines => lines.Any(l => AfterFirstCycle(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
+            Assert.Contains(lines, l => Message(l).StartsWith("GOVERNANCE_RESET: model ml_v1 re-enabled by an operator: metadata restored", StringComparison.Ordinal));
+
+            var (disableExit, disable) = await HostProcess.RunAsync(_dir.Path, "ml", "disable", "--reason", "rollback drill", "--config", config);
+            disable.Dispose();
+            Assert.Equal(0, disableExit);
+            await restarted.WaitForLogAsync(lines => lines.Any(l => AfterFirstCycle(l) && Message(l).Contains("| ml_state=DISABLED_CONFIG |")));
             restarted.SendSignal(Sigterm);
             Assert.Equal(0, await restarted.WaitForExitAsync());
+            var final = HostProcess.ReadLog(restarted.LiveLog).Last(HostProcess.IsHeartbeat);
+            Assert.True(final.GetProperty("final").GetBoolean());
+            Assert.Contains("| ml_state=DISABLED_CONFIG |", Message(final));
         }
     }
 

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Text.Json;
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Plugins;
+
+namespace AlphaHost.Host.Cli;
+
+/// <summary>
+/// <c>alphahost ml status | disable | enable | reset-governance --reason R</c>: the runbook's operator controls. Disable and
+/// enable change the model family's flag in the golden config (only that value; comments stay); reset-governance clears
+/// the persisted governance decision. A running daemon applies either at its next cycle, no restart. Every change is
+/// recorded with who and why in <c>runtime/logs/operator.jsonl</c>.
+/// </summary>
+internal static class MlCommand
+{
+    public static Command Create()
+    {
+        var status = new Command("status", "The model family's config flag, governance decision and the daemon's latest heartbeat");
+        var config = CommonOptions.Config();
+        var json = CommonOptions.Json();
+        status.Add(config);
+        status.Add(json);
+        status.SetAction((result, ct) => CommonOptions.RunAsync(() => StatusAsync(result.GetValue(config), result.GetValue(json), ct)));
+
+        return new Command("ml", "Operator controls of the model family (ml_state in the heartbeat)")
+        {
+            status,
+            Change("disable", "Turn the model family off in the golden config (features flag false); the daemon goes DISABLED_CONFIG at its next cycle",
+                (session, handle, reason) => SetFlag(session, handle, false, reason)),
+            Change("enable", "Turn the model family on in the golden config (features flag true); governance may still hold it disabled",
+                (session, handle, reason) => SetFlag(session, handle, true, reason)),
+            Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
+                (session, handle, reason) => Reset(session, handle, reason)),
+        };
+    }
+
+    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, int> action)
+    {
+        var config = CommonOptions.Config();
+        var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
+        var command = new Command(name, description) { reason, config };
+        command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
+        {
+            var why = result.GetValue(reason)!.Trim();
+            if (why.Length == 0)
+            {
+                throw new UsageException("--reason must say why");
+            }
+
+            await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(result.GetValue(config)), ct).ConfigureAwait(false);
+            return action(session, ModelFamily(session), why);
+        }));
+        return command;
+    }
+
+    private static async Task<int> StatusAsync(string? configPath, bool json, CancellationToken cancellationToken)
+    {
+        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        var handle = ModelFamily(session);
+        var flag = handle.Export.FeatureFlag;
+        var enabled = session.Config.IsEnabled(handle.Export);
+        var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
+        var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                family = handle.Name,
+                config = session.Config.SourcePath,
+                flag = flag is null ? null : $"features.{flag}",
+                enabled_by_config = enabled,
+                governance,
+                last_heartbeat = heartbeat,
+            }, CommonOptions.JsonOutput));
+            return ExitCodes.Success;
+        }
+
+        Console.WriteLine($"family:     {handle.Name} ({handle.Plugin.AssemblyName} {handle.Plugin.Version})");
+        Console.WriteLine($"config:     {session.Config.SourcePath}: {(flag is null ? "" : $"features.{flag}, ")}families.{handle.Name}.enabled -> {(enabled ? "ENABLED" : "DISABLED_CONFIG")}");
+        Console.WriteLine(governance is null ? "governance: none (the family has no breaker)"
+            : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {governance.DisabledAt:O}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
+            : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {at:O}: {governance.ResetReason}" : "")}");
+        Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
+        return ExitCodes.Success;
+    }
+
+    private static int SetFlag(OfflineSession session, FamilyHandle handle, bool value, string reason)
+    {
+        var flag = handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use families.{handle.Name}.enabled");
+        var path = session.Config.SourcePath;
+        bool? previous;
+        try
+        {
+            previous = ConfigEditor.SetFeatureFlag(path, flag, value);
+        }
+        catch (ConfigException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
+        var change = $"features.{flag}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
+        OperatorLog.Append(session.Paths, value ? "ml enable" : "ml disable", reason, new { config = path, change });
+        Console.WriteLine($"{path}: {change} ({reason}); a running daemon applies it at its next cycle");
+        if (value && (handle.Family as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
+        {
+            Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private static int Reset(OfflineSession session, FamilyHandle handle, string reason)
+    {
+        var controls = handle.Family as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
+        var before = controls.ReadGovernance();
+        var after = controls.ResetGovernance(reason);
+        OperatorLog.Append(session.Paths, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
+        Console.WriteLine(before.Disabled
+            ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}; a running daemon resumes at its next cycle"
+            : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
+        return ExitCodes.Success;
+    }
+
+    private static FamilyHandle ModelFamily(OfflineSession session)
+    {
+        var models = session.Catalog.Families.Where(f => f.Export.IsModelFamily).ToList();
+        return models.Count switch
+        {
+            0 => throw new UsageException($"no model family is installed in {session.Paths.PluginsDir}"),
+            1 => models[0],
+            _ => throw new UsageException($"several model families are installed ({string.Join(", ", models.Select(m => m.Name))}); ml commands need exactly one"),
+        };
+    }
+
+    /// <summary>The newest heartbeat line of the log, read from its end.</summary>
+    private static string? LastHeartbeat(string liveLog)
+    {
+        if (!File.Exists(liveLog))
+        {
+            return null;
+        }
+
+        using var stream = new FileStream(liveLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var tail = (int)Math.Min(stream.Length, 1 << 20);
+        stream.Seek(-tail, SeekOrigin.End);
+        var buffer = new byte[tail];
+        stream.ReadExactly(buffer);
+        foreach (var line in System.Text.Encoding.UTF8.GetString(buffer).Split('\n').Reverse())
+        {
+            if (line.Contains("[HEARTBEAT]", StringComparison.Ordinal) && line.EndsWith('}'))
+            {
+                try
+                {
+                    using var doc = JsonDocument.Parse(line);
+                    return $"{doc.RootElement.GetProperty("ts").GetString()} {doc.RootElement.GetProperty("message").GetString()}";
+                }
+                catch (JsonException)
+                {
+                    // A line cut by the 1 MB window: look further back.
+                }
+            }
+        }
+
+        return null;
+    }
+}
