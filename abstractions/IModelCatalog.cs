@@ -17,6 +17,10 @@ public interface IModelCatalog
     /// <param name="modelDirectory">One model folder (or a <c>_latest</c> link to one).</param>
     FeatureComparison Compare(string modelDirectory);
 
+    /// <summary>Loads the models it would serve, now and on the caller's thread (offline replays do this before the first day).</summary>
+    /// <returns>How many models are ready to serve.</returns>
+    int LoadServingModels();
+
     /// <summary>The feature contract the family serves, or the one named.</summary>
     /// <param name="name">A contract name, or null for the served one.</param>
     ContractDescription DescribeContract(string? name);

@@ -11,6 +11,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     ContractCommand.Create(),
     FeaturesCommand.Create(),
     MlCommand.Create(),
+    BacktestCommand.Create(),
 };
 
 var parsed = root.Parse(args);

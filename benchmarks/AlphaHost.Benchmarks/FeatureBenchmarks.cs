@@ -1,6 +1,10 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Features;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 
 namespace AlphaHost.Benchmarks;
 
@@ -9,8 +13,7 @@ namespace AlphaHost.Benchmarks;
 /// operation is one row, so BenchmarkDotNet's time per operation inverts to rows per second.
 /// </summary>
 [MemoryDiagnoser]
-[InProcess]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 5)]
+[Config(typeof(OneShotConfig))]
 public class FeatureBenchmarks
 {
     private const int Rows = 2_300_000;
@@ -50,4 +53,21 @@ public class FeatureBenchmarks
     /// <summary>The whole batch entry point: kernels on every core, sector ranks, float32 matrices in contract order.</summary>
     [Benchmark(OperationsPerInvoke = Rows)]
     public int ComputeBatchAllCores() => _pipeline.ComputeBatch(_history.Symbols, _history.Benchmark).Count;
+}
+
+/// <summary>
+/// Each invocation is a whole pass over 2.3 million rows (seconds), so: in process, no pilot, one warm-up and five
+/// measured passes.
+/// </summary>
+public sealed class OneShotConfig : ManualConfig
+{
+    public OneShotConfig()
+    {
+        AddJob(Job.Default
+            .WithToolchain(new InProcessNoEmitToolchain(TimeSpan.FromMinutes(10), logOutput: true))
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(5));
+    }
 }

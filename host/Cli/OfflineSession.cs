@@ -34,7 +34,10 @@ internal sealed class OfflineSession : IAsyncDisposable
 
     public PluginCatalog Catalog { get; }
 
-    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken)
+    /// <param name="config">The configuration.</param>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <param name="stateRoot">Families' state folders go here instead of <c>runtime/state</c> (a backtest must not touch live state).</param>
+    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null)
     {
         var paths = RuntimePaths.From(config.Host);
         var logger = new LoggerConfiguration()
@@ -45,8 +48,9 @@ internal sealed class OfflineSession : IAsyncDisposable
             .CreateLogger();
         var factory = new SerilogLoggerFactory(logger);
         var catalog = new PluginCatalog(factory, TimeProvider.System, factory.CreateLogger<PluginCatalog>());
-        Directory.CreateDirectory(paths.StateDir);
-        await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, config, cancellationToken).ConfigureAwait(false);
+        var state = stateRoot ?? paths.StateDir;
+        Directory.CreateDirectory(state);
+        await catalog.RefreshAsync(paths.PluginsDir, state, config, cancellationToken).ConfigureAwait(false);
         return new OfflineSession(config, paths, catalog, logger, factory);
     }
 

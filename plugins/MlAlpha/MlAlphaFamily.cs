@@ -114,6 +114,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     public IReadOnlyList<ModelCheck> Validate(string? directory) =>
         ModelValidator.ValidateAll(directory is null ? Store() : new ModelStore(directory, ModelTag(_contract)), _contract);
 
+    public int LoadServingModels() => LoadModels().BySymbol.Count;
+
     public FeatureComparison Compare(string modelDirectory) => ModelValidator.Compare(modelDirectory, _contract);
 
     public ContractDescription DescribeContract(string? name)
