@@ -93,6 +93,13 @@ internal sealed class CycleService(
         }
 
         await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, current, CancellationToken.None).ConfigureAwait(false);
+        status.LoadedFamilies = catalog.Families.Select(f =>
+        {
+            var health = f.ReadHealth();
+            var enabled = f.IsEnabled(current);
+            var state = !enabled ? "DISABLED_CONFIG" : new FamilyOutcome(f, OutcomeKind.Ok, new Dictionary<string, double>(), 0, health).StateName;
+            return new FamilyStatus(f.Name, enabled, false, state, f.Export.IsModelFamily, health.ErrorCount);
+        }).ToArray();
         WarnUnclaimedKeys(current);
 
         var warmed = 0;

@@ -53,7 +53,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     {
         var report = status.Last;
         var (state, reasons) = SystemState.Evaluate(report, config.Host.MaxStaleFraction);
-        var (mlState, modelErrors) = SystemState.Model(report);
+        var (mlState, modelErrors) = SystemState.Model(report ?? new CycleReport { Families = status.LoadedFamilies });
         var (p50, p99) = status.Latency();
         return new HeartbeatLine(
             (long)(clock.GetUtcNow() - status.StartedAt).TotalSeconds,

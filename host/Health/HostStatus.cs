@@ -13,6 +13,12 @@ internal sealed class HostStatus(TimeProvider clock)
 
     public long Cycles { get; private set; }
 
+    /// <summary>
+    /// The loaded families as the plugin catalog found them at start, before any cycle ran: the heartbeat reports their
+    /// state (e.g. a persisted <c>DISABLED_GOVERNANCE</c>) instead of claiming no model family is installed.
+    /// </summary>
+    public IReadOnlyList<FamilyStatus> LoadedFamilies { get; set; } = [];
+
     public CycleReport? Last
     {
         get

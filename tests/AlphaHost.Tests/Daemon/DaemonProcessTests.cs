@@ -18,7 +18,7 @@ public sealed class DaemonProcessTests : IDisposable
     {
         var config = WriteConfig(cycleInterval: "50ms", heartbeat: "200ms");
         using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
-        await host.WaitForLogAsync(lines => lines.Count(HostProcess.IsHeartbeat) >= 2);
+        await host.WaitForLogAsync(lines => lines.Count(l => HostProcess.IsHeartbeat(l) && l.GetProperty("Cycles").GetInt64() > 0) >= 2);
 
         host.SendSignal(signal);
         var exitCode = await host.WaitForExitAsync();

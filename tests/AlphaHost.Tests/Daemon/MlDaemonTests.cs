@@ -80,6 +80,23 @@ public sealed class MlDaemonTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_GovernanceDisabledBeforeStart_HeartbeatsSayItBeforeTheFirstCycle()
+    {
+        var config = WriteConfig(mlEnabled: true);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("warmup_days: 300", "warmup_days: 3000"));
+        var state = Path.Combine(_dir.Path, "runtime", "state", "ml_alpha", "governance.json");
+        var hash = AlphaHost.Tests.Families.MlAlpha.TrainedModels.Contract.Hash;
+        new AlphaHost.Plugins.MlAlpha.Governance.GovernanceBreaker(state, "ml_v1", hash, new(1, TimeSpan.FromMinutes(5)), TimeProvider.System).RecordFailure("FEATURE_MISMATCH");
+
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        var lines = await host.WaitForLogAsync(lines => AfterPluginsLoaded(lines).Any(HostProcess.IsHeartbeat));
+
+        var first = AfterPluginsLoaded(lines).First(HostProcess.IsHeartbeat);
+        Assert.Equal(0, first.GetProperty("Cycles").GetInt64());
+        Assert.Contains("| ml_state=DISABLED_GOVERNANCE |", Message(first));
+    }
+
+    [Fact]
     public async Task Run_MlDisabledByConfig_ReportsDisabledConfigAndLoadsNoModel()
     {
         var config = WriteConfig(mlEnabled: false);
@@ -151,6 +168,9 @@ public sealed class MlDaemonTests : IDisposable
             await Task.Delay(50);
         }
     }
+
+    private static IEnumerable<JsonElement> AfterPluginsLoaded(IReadOnlyList<JsonElement> lines) =>
+        lines.SkipWhile(l => !Message(l).StartsWith("Plugin MlAlpha loaded", StringComparison.Ordinal));
 
     private static bool AfterFirstCycle(JsonElement line) => HostProcess.IsHeartbeat(line) && line.GetProperty("Cycles").GetInt64() > 0;
 
