@@ -22,6 +22,15 @@ public sealed class MlDaemonTests : IDisposable
             Assert.Contains("trained 3, skipped 0", train.Stdout);
         }
 
+        var (validateExit, validate) = await HostProcess.RunAsync(_dir.Path, "models", "validate", "--config", config);
+        var (auditExit, audit) = await HostProcess.RunAsync(_dir.Path, "audit", "--symbols", "AAA,AAB,AAC", "--out", "reports/audit.json", "--config", config);
+        using (validate)
+        using (audit)
+        {
+            Assert.Equal((0, 0), (validateExit, auditExit));
+            Assert.EndsWith("3 OK, 0 bad", validate.Stdout.Trim());
+        }
+
         using (var host = HostProcess.Start(_dir.Path, "run", "--config", config))
         {
             await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
@@ -76,6 +85,18 @@ public sealed class MlDaemonTests : IDisposable
             var final = HostProcess.ReadLog(restarted.LiveLog).Last(HostProcess.IsHeartbeat);
             Assert.True(final.GetProperty("final").GetBoolean());
             Assert.Contains("| ml_state=DISABLED_CONFIG |", Message(final));
+        }
+
+        // The models learned from the first 1,500 sample days (to 2020-10-01): backtest the months after.
+        var (backtestExit, backtest) = await HostProcess.RunAsync(_dir.Path, "backtest", "--model-dir", "models/ml_alpha", "--start", "2020-10-05", "--end", "2021-06-30", "--out", "reports/bt", "--config", config);
+        using (backtest)
+        {
+            using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "reports", "bt", "report.json")));
+            var verdict = report.RootElement.GetProperty("verdict").GetString();
+            var passed = report.RootElement.GetProperty("acceptance").EnumerateArray().All(c => c.GetProperty("passed").GetBoolean());
+            Assert.Equal(passed ? "PASS" : "FAIL", verdict);
+            Assert.Equal(passed ? 0 : 1, backtestExit);
+            Assert.All(new[] { "report.md", "equity.png", "drawdown.png" }, f => Assert.True(File.Exists(Path.Combine(_dir.Path, "reports", "bt", f)), f));
         }
     }
 

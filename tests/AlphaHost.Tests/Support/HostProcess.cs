@@ -55,6 +55,7 @@ internal sealed class HostProcess : IDisposable
 
     public static HostProcess Start(string workingDirectory, params string[] args)
     {
+        RestoreDefaultInterrupt();
         if (!File.Exists(TestPaths.HostDll))
         {
             throw new InvalidOperationException($"{TestPaths.HostDll} is missing: build the solution before running the tests");
@@ -162,6 +163,24 @@ internal sealed class HostProcess : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// A test run started in the background by a non-interactive shell inherits SIGINT as ignored, and so would every
+    /// daemon it starts (POSIX keeps an inherited ignore across exec), which makes the SIGINT test meaningless. Reset it
+    /// to the default, as an operator's interactive shell has it, before starting children.
+    /// </summary>
+    private static void RestoreDefaultInterrupt()
+    {
+        const int Sigint = 2;
+        var status = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal)) : null;
+        if (status is not null && (Convert.ToUInt64(status["SigIgn:".Length..].Trim(), 16) & (1UL << (Sigint - 1))) != 0)
+        {
+            Signal(Sigint, IntPtr.Zero);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "signal", SetLastError = true)]
+    private static extern IntPtr Signal(int signal, IntPtr handler);
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
