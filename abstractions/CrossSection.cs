@@ -31,37 +31,50 @@ public static class CrossSection
     /// <param name="scores">Raw score per symbol.</param>
     public static Dictionary<string, double> RankToUnit(IReadOnlyList<KeyValuePair<string, double>> scores)
     {
-        var finite = scores.Where(s => double.IsFinite(s.Value)).OrderBy(s => s.Value).ToArray();
+        var finite = scores.Where(s => double.IsFinite(s.Value)).ToArray();
         var result = new Dictionary<string, double>(finite.Length, StringComparer.Ordinal);
-        if (finite.Length < 2)
-        {
-            foreach (var s in finite)
-            {
-                result[s.Key] = 0.0;
-            }
-
-            return result;
-        }
-
+        var ranks = AverageRanks(finite.Select(s => s.Value).ToArray());
         var last = finite.Length - 1;
-        var i = 0;
-        while (i < finite.Length)
+        for (var i = 0; i < finite.Length; i++)
         {
-            var j = i;
-            while (j + 1 < finite.Length && finite[j + 1].Value == finite[i].Value)
-            {
-                j++;
-            }
-
-            var averageRank = (i + j) / 2.0;
-            for (var k = i; k <= j; k++)
-            {
-                result[finite[k].Key] = (2.0 * averageRank / last) - 1.0;
-            }
-
-            i = j + 1;
+            result[finite[i].Key] = last < 1 ? 0.0 : (2.0 * ranks[i] / last) - 1.0;
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Ranks from 0 (smallest) to n - 1 (largest), in the order of <paramref name="values"/>; tied values share their
+    /// average rank. The one ranking rule of every cross-sectional score, percentile and rank correlation.
+    /// </summary>
+    /// <param name="values">The values to rank (finite).</param>
+    public static double[] AverageRanks(IReadOnlyList<double> values)
+    {
+        var order = new int[values.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => values[a].CompareTo(values[b]));
+        var ranks = new double[values.Count];
+        var start = 0;
+        while (start < order.Length)
+        {
+            var end = start;
+            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
+            {
+                end++;
+            }
+
+            for (var k = start; k <= end; k++)
+            {
+                ranks[order[k]] = (start + end) / 2.0;
+            }
+
+            start = end + 1;
+        }
+
+        return ranks;
     }
 }

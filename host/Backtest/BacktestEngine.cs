@@ -17,7 +17,7 @@ internal sealed class BacktestEngine(IAlphaFamily family, BacktestOptions option
         var universe = history.Symbols.Select(s => s.Info).ToArray();
         var benchmarkInfo = history.Benchmark?.Info ?? new SymbolInfo("SPY", "Benchmark", "Benchmark");
         var market = new MarketState(universe, benchmarkInfo, maxHistory: 1_000_000);
-        var calendar = Calendar(history, window.End);
+        var calendar = MarketHistoryLoader.Calendar(history.Benchmark is { } index ? [index] : history.Symbols, window.End);
         var cursors = history.Symbols.ToDictionary(s => s.Symbol, _ => 0, StringComparer.Ordinal);
         var benchmarkCursor = 0;
         var run = new BacktestRun();
@@ -151,7 +151,7 @@ internal sealed class BacktestEngine(IAlphaFamily family, BacktestOptions option
         }
 
         var symbols = signals.Keys.ToArray();
-        var ranks = Stats.Ranks(symbols.Select(s => signals[s]).ToArray());
+        var ranks = CrossSection.AverageRanks(symbols.Select(s => signals[s]).ToArray());
         var centre = (symbols.Length - 1) / 2.0;
         var gross = ranks.Sum(r => Math.Abs(r - centre));
         if (gross == 0)
@@ -176,12 +176,6 @@ internal sealed class BacktestEngine(IAlphaFamily family, BacktestOptions option
     /// <summary>Close-to-close return; 0 for a symbol without a bar today (its position earns nothing that day).</summary>
     private static double Return(string symbol, Dictionary<string, double> closes, Dictionary<string, Bar> bars) =>
         bars.TryGetValue(symbol, out var bar) && closes.TryGetValue(symbol, out var previous) ? (bar.Close / previous) - 1 : 0.0;
-
-    private static DateOnly[] Calendar(MarketHistory history, DateOnly end)
-    {
-        var source = history.Benchmark is { } benchmark ? benchmark.Bars.ToArray().Select(b => b.Date) : history.Symbols.SelectMany(s => s.Bars.ToArray().Select(b => b.Date));
-        return source.Where(d => d <= end).Distinct().Order().ToArray();
-    }
 }
 
 /// <summary>What a replay produced, day by day.</summary>

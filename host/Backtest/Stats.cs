@@ -1,3 +1,5 @@
+using AlphaHost.Abstractions;
+
 namespace AlphaHost.Host.Backtest;
 
 /// <summary>The statistics of a backtest report.</summary>
@@ -36,32 +38,7 @@ internal static class Stats
         return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
     }
 
-    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
-
-    /// <summary>Ranks from 0, ties at their average rank.</summary>
-    public static double[] Ranks(IReadOnlyList<double> values)
-    {
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Count];
-        var i = 0;
-        while (i < order.Length)
-        {
-            var j = i;
-            while (j + 1 < order.Length && values[order[j + 1]] == values[order[i]])
-            {
-                j++;
-            }
-
-            for (var k = i; k <= j; k++)
-            {
-                ranks[order[k]] = (i + j) / 2.0;
-            }
-
-            i = j + 1;
-        }
-
-        return ranks;
-    }
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(CrossSection.AverageRanks(x), CrossSection.AverageRanks(y));
 
     /// <summary>Compounded equity from daily returns, starting at 1.</summary>
     public static double[] Equity(IReadOnlyList<double> returns)

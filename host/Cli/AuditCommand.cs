@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Internal;
+using AlphaHost.Host.Market;
 using Spectre.Console;
 
 namespace AlphaHost.Host.Cli;
@@ -58,7 +59,7 @@ internal static class AuditCommand
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         var (name, source) = session.Capable<IFeatureSource>(request.Family, "compute features");
 
-        var calendar = history.Symbols.SelectMany(s => s.Bars.ToArray().Select(b => b.Date)).Distinct().Order().ToArray();
+        var calendar = MarketHistoryLoader.Calendar(history.Symbols, DateOnly.MaxValue);
         var window = date is { } day ? new DatePeriod(day, day)
             : request.Last is { } n ? new DatePeriod(calendar[Math.Max(0, calendar.Length - n)], calendar[^1])
             : new DatePeriod(calendar[0], calendar[^1]);

@@ -31,9 +31,9 @@ internal static class CommonOptions
     {
         try
         {
-            return ConfigLoader.Load(ResolveConfigPath(given));
+            return LoadConfigOrThrow(given);
         }
-        catch (ConfigException ex)
+        catch (UsageException ex)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return null;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using AlphaHost.Abstractions;
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace AlphaHost.Host.Configuration;
@@ -9,7 +8,7 @@ namespace AlphaHost.Host.Configuration;
 /// Typed reads from one mapping of the YAML document. Every error names the file, line and full key path;
 /// keys that nothing reads are reported as unknown.
 /// </summary>
-internal sealed partial class YamlSection
+internal sealed class YamlSection
 {
     private readonly string _file;
     private readonly YamlMappingNode? _node;

@@ -97,8 +97,7 @@ internal sealed class CycleService(
         {
             var health = f.ReadHealth();
             var enabled = f.IsEnabled(current);
-            var state = !enabled ? "DISABLED_CONFIG" : new FamilyOutcome(f, OutcomeKind.Ok, new Dictionary<string, double>(), 0, health).StateName;
-            return new FamilyStatus(f.Name, enabled, false, state, f.Export.IsModelFamily, health.ErrorCount);
+            return new FamilyStatus(f.Name, enabled, false, enabled ? FamilyOutcome.NameOf(health.State) : "DISABLED_CONFIG", f.Export.IsModelFamily, health.ErrorCount);
         }).ToArray();
         WarnUnclaimedKeys(current);
 

@@ -35,13 +35,16 @@ internal sealed record FamilyOutcome(
         OutcomeKind.DisabledConfig => "DISABLED_CONFIG",
         OutcomeKind.Quarantined => "QUARANTINED",
         OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning => "DEGRADED",
-        _ => Health.State switch
-        {
-            FamilyState.Ok => "OK",
-            FamilyState.DisabledConfig => "DISABLED_CONFIG",
-            FamilyState.DisabledGovernance => "DISABLED_GOVERNANCE",
-            FamilyState.Quarantined => "QUARANTINED",
-            _ => "DEGRADED",
-        },
+        _ => NameOf(Health.State),
+    };
+
+    /// <summary>A family's own state as the heartbeat spells it.</summary>
+    public static string NameOf(FamilyState state) => state switch
+    {
+        FamilyState.Ok => "OK",
+        FamilyState.DisabledConfig => "DISABLED_CONFIG",
+        FamilyState.DisabledGovernance => "DISABLED_GOVERNANCE",
+        FamilyState.Quarantined => "QUARANTINED",
+        _ => "DEGRADED",
     };
 }

@@ -159,7 +159,6 @@ internal sealed class BarFolderFeed : IMarketFeed
         return result;
     }
 
-
     private sealed class UniverseRow
     {
         [CsvHelper.Configuration.Attributes.Name("symbol")]

@@ -38,4 +38,22 @@ internal static class MarketHistoryLoader
 
         return (market.History(feed.Description), issues);
     }
+
+    /// <summary>The distinct dates of <paramref name="series"/> up to <paramref name="end"/>, ascending.</summary>
+    public static DateOnly[] Calendar(IEnumerable<SymbolHistory> series, DateOnly end)
+    {
+        var dates = new HashSet<DateOnly>();
+        foreach (var history in series)
+        {
+            foreach (var bar in history.Bars.Span)
+            {
+                if (bar.Date <= end)
+                {
+                    dates.Add(bar.Date);
+                }
+            }
+        }
+
+        return dates.Order().ToArray();
+    }
 }

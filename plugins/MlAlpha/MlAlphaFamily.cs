@@ -46,7 +46,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         _drift = new DriftMonitor(_contract.Names.Count, _options.DriftWindowCycles);
         _governanceLog = new GovernanceLog(context.Logger, _contract.Name);
         _breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), _contract.Name, _contract.Hash, _options.Governance, context.Clock);
-        _catalog = new ModelCatalog(Store(), _contract, context.Logger);
+        _catalog = new ModelCatalog(Store(_options), _contract, context.Logger);
         if (_breaker.IsDisabled)
         {
             _governanceLog.StillDisabled(_breaker.State);
@@ -105,14 +105,14 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
     public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : Store();
+        var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : _catalog.Store;
         return new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
     }
 
-    public string ModelsDirectory => Store().Root;
+    public string ModelsDirectory => _catalog.Store.Root;
 
     public IReadOnlyList<ModelCheck> Validate(string? directory) =>
-        ModelValidator.ValidateAll(directory is null ? Store() : new ModelStore(directory, ModelTag(_contract)), _contract);
+        ModelValidator.ValidateAll(directory is null ? _catalog.Store : new ModelStore(directory, ModelTag(_contract)), _contract);
 
     public int LoadServingModels() => LoadModels().BySymbol.Count;
 
@@ -349,7 +349,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
     private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
 
-    private ModelStore Store(MlAlphaOptions? options = null) => new((options ?? _options).ModelsDir, ModelTag(_contract));
+    private ModelStore Store(MlAlphaOptions options) => new(options.ModelsDir, ModelTag(_contract));
 
     /// <summary>The version tag in model folder names: <c>v</c> and the contract's major version.</summary>
     private static string ModelTag(FeatureContract contract) => $"v{contract.Version.Split('.')[0]}";

@@ -50,10 +50,15 @@ internal sealed class DriftReference
         return new DriftReference(edges, proportions);
     }
 
-    /// <summary>The bucket of feature <paramref name="feature"/>'s value: bucket i holds edges[i-1] &lt; x &lt;= edges[i].</summary>
-    public int Bucket(int feature, double value)
+    /// <summary>The bucket of feature <paramref name="feature"/>'s value.</summary>
+    public int Bucket(int feature, double value) => BucketOf(Edges.AsSpan(feature * (Buckets - 1), Buckets - 1), value);
+
+    /// <summary>
+    /// The bucketing rule of training and live alike: bucket i holds edges[i-1] &lt; x &lt;= edges[i] (a linear scan: there
+    /// are nine edges).
+    /// </summary>
+    public static int BucketOf(ReadOnlySpan<double> edges, double value)
     {
-        var edges = Edges.AsSpan(feature * (Buckets - 1), Buckets - 1);
         var bucket = 0;
         while (bucket < edges.Length && value > edges[bucket])
         {

@@ -1,3 +1,5 @@
+using AlphaHost.Abstractions;
+
 namespace AlphaHost.Plugins.MlAlpha.Features;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal static class SectorRank
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var sector in rows.GroupBy(r => r.Sector, StringComparer.Ordinal))
         {
-            var members = sector.Where(r => double.IsFinite(r.Ret20)).OrderBy(r => r.Ret20).ToArray();
+            var members = sector.Where(r => double.IsFinite(r.Ret20)).ToArray();
             foreach (var missing in sector.Where(r => !double.IsFinite(r.Ret20)))
             {
                 result[missing.Symbol] = double.NaN;
@@ -26,21 +28,10 @@ internal static class SectorRank
                 continue;
             }
 
-            var i = 0;
-            while (i < members.Length)
+            var ranks = CrossSection.AverageRanks(members.Select(m => m.Ret20).ToArray());
+            for (var k = 0; k < members.Length; k++)
             {
-                var j = i;
-                while (j + 1 < members.Length && members[j + 1].Ret20 == members[i].Ret20)
-                {
-                    j++;
-                }
-
-                for (var k = i; k <= j; k++)
-                {
-                    result[members[k].Symbol] = (i + j) / 2.0 / (members.Length - 1);
-                }
-
-                i = j + 1;
+                result[members[k].Symbol] = ranks[k] / (members.Length - 1);
             }
         }
 

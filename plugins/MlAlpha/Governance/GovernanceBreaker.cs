@@ -13,7 +13,6 @@ internal sealed class GovernanceBreaker
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     private readonly string _statePath;
-    private GovernanceOptions _options;
     private readonly TimeProvider _clock;
     private readonly Queue<DateTimeOffset> _recent = new();
     private readonly Lock _lock = new();
@@ -24,7 +23,7 @@ internal sealed class GovernanceBreaker
     public GovernanceBreaker(string statePath, string model, string contractHash, GovernanceOptions options, TimeProvider clock)
     {
         _statePath = statePath;
-        _options = options;
+        Options = options;
         _clock = clock;
         _model = model;
         _contractHash = contractHash;
@@ -37,11 +36,7 @@ internal sealed class GovernanceBreaker
     public bool IsDisabled => State.Disabled;
 
     /// <summary>The limits in force; a configuration change applies from the next failure on.</summary>
-    public GovernanceOptions Options
-    {
-        get => _options;
-        set => _options = value;
-    }
+    public GovernanceOptions Options { get; set; }
 
     /// <summary>Failures counted in the current window.</summary>
     public int FailuresInWindow
@@ -78,12 +73,12 @@ internal sealed class GovernanceBreaker
             }
 
             _recent.Enqueue(now);
-            while (_recent.Count > 0 && now - _recent.Peek() > _options.Window)
+            while (_recent.Count > 0 && now - _recent.Peek() > Options.Window)
             {
                 _recent.Dequeue();
             }
 
-            if (_recent.Count < _options.MaxFailures)
+            if (_recent.Count < Options.MaxFailures)
             {
                 return false;
             }

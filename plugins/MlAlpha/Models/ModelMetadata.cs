@@ -101,25 +101,4 @@ internal sealed record SignalRule(string Rule, double Scale)
 /// <param name="Proportions">Share of training rows in each bucket.</param>
 /// <param name="Mean">Mean of the training values.</param>
 /// <param name="Std">Standard deviation of the training values.</param>
-internal sealed record FeatureReference(IReadOnlyList<double> Edges, IReadOnlyList<double> Proportions, double Mean, double Std)
-{
-    /// <summary>The bucket of a value.</summary>
-    public int Bucket(double value)
-    {
-        int lo = 0, hi = Edges.Count;
-        while (lo < hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (value <= Edges[mid])
-            {
-                hi = mid;
-            }
-            else
-            {
-                lo = mid + 1;
-            }
-        }
-
-        return lo;
-    }
-}
+internal sealed record FeatureReference(IReadOnlyList<double> Edges, IReadOnlyList<double> Proportions, double Mean, double Std);

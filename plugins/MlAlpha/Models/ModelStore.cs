@@ -27,9 +27,6 @@ internal sealed class ModelStore
     /// <summary>The model version tag in folder names, e.g. <c>v1</c>.</summary>
     public string Tag { get; }
 
-    /// <summary>Symbols are upper case letters, digits, dots and dashes, at most 15: nothing that can leave the models folder.</summary>
-    public static bool IsValidSymbol(string symbol) => SymbolInfo.IsValidSymbol(symbol);
-
     public string LatestName(string symbol) => $"{symbol}_{Tag}_latest";
 
     /// <summary>Writes one model: <paramref name="write"/> fills a temp folder, which then becomes the new latest.</summary>
@@ -98,7 +95,7 @@ internal sealed class ModelStore
         var suffix = $"_{Tag}_latest";
         return Directory.EnumerateFileSystemEntries(Root, $"*{suffix}")
             .Select(p => (Symbol: Path.GetFileName(p)[..^suffix.Length], Path: p))
-            .Where(e => IsValidSymbol(e.Symbol))
+            .Where(e => SymbolInfo.IsValidSymbol(e.Symbol))
             .OrderBy(e => e.Symbol, StringComparer.Ordinal)
             .ToArray();
     }
@@ -162,7 +159,7 @@ internal sealed class ModelStore
 
     private static void RequireSymbol(string symbol)
     {
-        if (!IsValidSymbol(symbol))
+        if (!SymbolInfo.IsValidSymbol(symbol))
         {
             throw new ArgumentException($"'{symbol}' is not a valid symbol (upper case letters, digits, '.' and '-', at most 15)", nameof(symbol));
         }

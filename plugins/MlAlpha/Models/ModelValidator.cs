@@ -26,7 +26,7 @@ internal static partial class ModelValidator
         {
             var name = Path.GetFileName(entry);
             var match = FolderPattern().Match(name);
-            if (!match.Success || match.Groups["tag"].Value != store.Tag || !ModelStore.IsValidSymbol(match.Groups["symbol"].Value))
+            if (!match.Success || match.Groups["tag"].Value != store.Tag || !SymbolInfo.IsValidSymbol(match.Groups["symbol"].Value))
             {
                 continue;
             }

@@ -1,3 +1,5 @@
+using AlphaHost.Abstractions;
+
 namespace AlphaHost.Plugins.MlAlpha.Training;
 
 /// <summary>The validation statistics quants check a model by: IC (Pearson), rank IC (Spearman) and RMSE.</summary>
@@ -33,7 +35,7 @@ internal static class Correlation
         return sxx == 0 || syy == 0 ? 0.0 : sxy / Math.Sqrt(sxx * syy);
     }
 
-    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(CrossSection.AverageRanks(x), CrossSection.AverageRanks(y));
 
     public static double Rmse(IReadOnlyList<double> predicted, IReadOnlyList<double> actual)
     {
@@ -45,30 +47,5 @@ internal static class Correlation
         }
 
         return predicted.Count == 0 ? double.NaN : Math.Sqrt(sum / predicted.Count);
-    }
-
-    /// <summary>Ranks from 1, ties at their average rank.</summary>
-    public static double[] Ranks(IReadOnlyList<double> values)
-    {
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Count];
-        var i = 0;
-        while (i < order.Length)
-        {
-            var j = i;
-            while (j + 1 < order.Length && values[order[j + 1]] == values[order[i]])
-            {
-                j++;
-            }
-
-            for (var k = i; k <= j; k++)
-            {
-                ranks[order[k]] = ((i + j) / 2.0) + 1;
-            }
-
-            i = j + 1;
-        }
-
-        return ranks;
     }
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Drift;
 using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Plugins.MlAlpha.Models;
 
@@ -16,7 +16,7 @@ namespace AlphaHost.Plugins.MlAlpha.Training;
 /// </summary>
 internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions options, ModelStore store, TimeProvider clock)
 {
-    private const int Buckets = 10;
+    private const int Buckets = DriftReference.Buckets;
 
     public async Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
@@ -30,7 +30,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             (symbol, ct) =>
             {
                 ct.ThrowIfCancellationRequested();
-                var (model, reason) = !ModelStore.IsValidSymbol(symbol) ? (null, "not a valid symbol name")
+                var (model, reason) = !SymbolInfo.IsValidSymbol(symbol) ? (null, "not a valid symbol name")
                     : !bySymbol.TryGetValue(symbol, out var history) ? (null, "not in the data")
                     : TryTrainOne(history, matrices[symbol], request.History.Benchmark is null);
                 if (model is not null)
@@ -94,7 +94,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
                 model.Save(stream);
             }
 
-            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, Sha256(modelPath));
+            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath));
             File.WriteAllBytes(Path.Combine(temp, ModelStore.MetaFile), JsonSerializer.SerializeToUtf8Bytes(meta, ModelMetadata.Json));
         });
 
@@ -147,14 +147,13 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             var values = rows.Select(r => (double)r[c]).ToArray();
             Array.Sort(values);
             var edges = Enumerable.Range(1, Buckets - 1).Select(q => values[(int)((long)q * (values.Length - 1) / Buckets)]).ToArray();
-            var reference = new FeatureReference(edges, [], values.Average(), StandardDeviation(values));
             var counts = new int[Buckets];
             foreach (var v in values)
             {
-                counts[reference.Bucket(v)]++;
+                counts[DriftReference.BucketOf(edges, v)]++;
             }
 
-            result[contract.Names[c]] = reference with { Proportions = counts.Select(n => Round((double)n / values.Length)).ToArray() };
+            result[contract.Names[c]] = new FeatureReference(edges, counts.Select(n => Round((double)n / values.Length)).ToArray(), values.Average(), StandardDeviation(values));
         }
 
         return result;
@@ -188,10 +187,4 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
     }
 
     private static double Round(double value) => Math.Round(value, 6);
-
-    private static string Sha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
 }
