@@ -10,6 +10,9 @@ internal sealed record AlphaHostConfig(
     IReadOnlyDictionary<string, FamilyConfig> Families,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>The <c>plugins:</c> section: which plugin builds may load.</summary>
+    public PluginTrustOptions Plugins { get; init; } = new();
+
     public static AlphaHostConfig Default(string sourcePath) => new(
         sourcePath, "", new HostOptions(), new MarketOptions(),
         new Dictionary<string, FeatureFlag>(), new Dictionary<string, FamilyConfig>(), []);

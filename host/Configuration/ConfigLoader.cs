@@ -42,7 +42,10 @@ internal static partial class ConfigLoader
             ReadMarket(document.Section("market"), warnings),
             ReadFeatures(document.Section("features")),
             ReadFamilies(document.Section("families")),
-            warnings);
+            warnings)
+        {
+            Plugins = ReadPlugins(document.Section("plugins"), warnings),
+        };
 
         WarnUnknown(document, warnings);
 
@@ -121,6 +124,38 @@ internal static partial class ConfigLoader
         }
 
         WarnUnknown(sample, warnings);
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static PluginTrustOptions ReadPlugins(YamlSection section, List<string> warnings)
+    {
+        var trusted = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var pins = section.Section("trusted");
+        foreach (var (folder, node) in pins.Entries())
+        {
+            var keyPath = pins.Join(folder);
+            if (!PluginFolderPattern().IsMatch(folder))
+            {
+                throw pins.Error(node, keyPath, "a plugin folder name is letters, digits, '.', '_' and '-'");
+            }
+
+            IEnumerable<YamlNode> values = node is YamlSequenceNode sequence ? sequence.Children : [node];
+            var hashes = new List<string>();
+            foreach (var value in values)
+            {
+                if (value is not YamlScalarNode { Value: { } text } || !Sha256Pattern().IsMatch(text.Trim()))
+                {
+                    throw pins.Error(value, keyPath, "expected the 64-hex-digit SHA-256 of the plugin's main assembly (or a list of them), as `alphahost plugins list` prints it");
+                }
+
+                hashes.Add(text.Trim().ToLowerInvariant());
+            }
+
+            trusted[folder] = hashes;
+        }
+
+        var options = new PluginTrustOptions { RequireTrusted = section.Bool("require_trusted", false), Trusted = trusted };
         WarnUnknown(section, warnings);
         return options;
     }
@@ -205,4 +240,10 @@ internal static partial class ConfigLoader
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex FamilyNamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex PluginFolderPattern();
+
+    [GeneratedRegex("^[0-9A-Fa-f]{64}$")]
+    private static partial Regex Sha256Pattern();
 }

@@ -37,6 +37,11 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
             {
                 outcomes[i] = Fail(handle, OutcomeKind.StillRunning, weight, snapshot.Cycle, "still running an earlier cycle's computation", config);
             }
+            else if (handle.Pending is { IsFaulted: true } overran && overran.Exception?.InnerException is OutOfMemoryException)
+            {
+                handle.Pending = null;
+                outcomes[i] = Fail(handle, OutcomeKind.Failed, weight, snapshot.Cycle, "ran out of memory in an overrun of an earlier cycle", config, quarantineNow: true);
+            }
             else
             {
                 var task = TimeBudget.Start(ct => handle.Family.ComputeAsync(snapshot, ct).AsTask(), CancellationToken.None, out var cts);
@@ -64,7 +69,8 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
             catch (Exception ex)
             {
                 cts.Dispose();
-                outcomes[index] = Fail(handle, OutcomeKind.Failed, weight, snapshot.Cycle, $"threw {ex.GetType().Name}: {ex.Message}", config);
+                outcomes[index] = Fail(handle, OutcomeKind.Failed, weight, snapshot.Cycle, $"threw {ex.GetType().Name}: {ex.Message}", config,
+                    quarantineNow: ex is OutOfMemoryException);
             }
         }
 
@@ -116,13 +122,14 @@ internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> log
         return new FamilyOutcome(handle, OutcomeKind.Ok, clean, weight, health);
     }
 
-    private FamilyOutcome Fail(FamilyHandle handle, OutcomeKind kind, double weight, long cycle, string reason, AlphaHostConfig config)
+    /// <param name="quarantineNow">Quarantine at once (the family ran out of memory: another try would starve the others).</param>
+    private FamilyOutcome Fail(FamilyHandle handle, OutcomeKind kind, double weight, long cycle, string reason, AlphaHostConfig config, bool quarantineNow = false)
     {
         handle.ConsecutiveFailures++;
         handle.HostErrors++;
         logger.LogError("Family {Family} failed in cycle {Cycle} ({Failures} in a row): {Reason}; it contributes 0.0 this cycle",
             handle.Name, cycle, handle.ConsecutiveFailures, reason);
-        if (handle.ConsecutiveFailures >= config.Host.QuarantineAfter)
+        if (quarantineNow || handle.ConsecutiveFailures >= config.Host.QuarantineAfter)
         {
             handle.QuarantineCount++;
             var factor = Math.Pow(2, Math.Min(handle.QuarantineCount - 1, 20));

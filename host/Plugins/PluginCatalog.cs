@@ -24,6 +24,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     private readonly Dictionary<string, string> _failed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+    private string? _trustFingerprint;
 
     public IReadOnlyList<FamilyHandle> Families { get; private set; } = [];
 
@@ -36,6 +37,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     /// </summary>
     public async Task RefreshAsync(string pluginsDir, string stateRoot, AlphaHostConfig config, CancellationToken cancellationToken)
     {
+        await ApplyTrustChangeAsync(config.Plugins).ConfigureAwait(false);
         var folders = Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [];
         foreach (var folder in folders)
         {
@@ -58,6 +60,46 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             {
                 logger.LogError("Plugin {Plugin}: files were deleted; the loaded version keeps running until the folder is restored or the host restarts", Path.GetFileName(gone));
             }
+        }
+
+        Families = _loaded.Values.SelectMany(p => p.Families).ToArray();
+    }
+
+    /// <summary>
+    /// When the <c>plugins:</c> trust settings change, plugins that are no longer trusted are unloaded and refused
+    /// folders are tried again with the new settings.
+    /// </summary>
+    private async Task ApplyTrustChangeAsync(PluginTrustOptions trust)
+    {
+        var first = _trustFingerprint is null;
+        if (trust.Fingerprint == _trustFingerprint)
+        {
+            return;
+        }
+
+        _trustFingerprint = trust.Fingerprint;
+        if (first)
+        {
+            return;
+        }
+
+        foreach (var stampKey in _failed.Keys.Where(k => k.EndsWith("\0stamp", StringComparison.Ordinal)).ToList())
+        {
+            _failed.Remove(stampKey);
+        }
+
+        foreach (var (folder, plugin) in _loaded.ToList())
+        {
+            if (trust.Refusal(Path.GetFileName(folder), plugin.Info.Sha256) is not { } refusal)
+            {
+                continue;
+            }
+
+            _loaded.Remove(folder);
+            _failed[folder] = refusal;
+            _failed[folder + "\0stamp"] = plugin.Stamp;
+            logger.LogError("Plugin {Plugin} unloaded after a change of plugins trust settings: {Reason}", Path.GetFileName(folder), refusal);
+            await plugin.DisposeAsync(logger).ConfigureAwait(false);
         }
 
         Families = _loaded.Values.SelectMany(p => p.Families).ToArray();
@@ -116,7 +158,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             PluginLoader? loader = null;
             try
             {
-                var (assembly, info) = Open(folder, out loader);
+                var (assembly, info) = Open(folder, null, out loader);
                 var exports = assembly.GetTypes()
                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IAlphaFamily).IsAssignableFrom(t))
                     .Select(t => t.GetCustomAttribute<AlphaFamilyAttribute>())
@@ -179,7 +221,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         var families = new List<FamilyHandle>();
         try
         {
-            var (assembly, info) = Open(folder, out loader);
+            var (assembly, info) = Open(folder, config.Plugins, out loader);
 
             foreach (var (export, family) in DiscoverFamilies(folder, assembly))
             {
@@ -222,15 +264,25 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         }
     }
 
-    /// <summary>Loads a folder's main assembly into a new isolated, collectible context and checks its contract version.</summary>
-    private static (Assembly Assembly, PluginInfo Info) Open(string folder, out PluginLoader loader)
+    /// <summary>
+    /// Loads a folder's main assembly into a new isolated, collectible context and checks its contract version.
+    /// With <paramref name="trust"/>, the assembly's SHA-256 is checked against the allowlist before anything is loaded.
+    /// </summary>
+    private static (Assembly Assembly, PluginInfo Info) Open(string folder, PluginTrustOptions? trust, out PluginLoader loader)
     {
         var path = PluginFolder.MainAssembly(folder);
+        var sha256 = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+        if (trust?.Refusal(Path.GetFileName(folder), sha256) is { } refusal)
+        {
+            loader = null!;
+            throw new PluginLoadException(folder, refusal);
+        }
+
         loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
         var assembly = loader.LoadDefaultAssembly();
         CheckContractVersion(folder, assembly);
         var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), VersionOf(assembly),
-            $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant());
+            $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", sha256);
         return (assembly, info);
     }
 

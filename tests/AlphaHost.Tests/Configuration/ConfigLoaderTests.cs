@@ -64,6 +64,9 @@ public sealed class ConfigLoaderTests
     [InlineData("host: [1, 2]\n", 1, "host", "expected a section")]
     [InlineData("host:\n  cycle_interval: 1s\n   bad_indent: 2\n", 3, "(syntax)", "")]
     [InlineData("features:\n  ml_enabled: true\n  ml_enabled: false\n", 3, "(syntax)", "Duplicate key")]
+    [InlineData("plugins:\n  trusted:\n    Momentum: abc123\n", 3, "plugins.trusted.Momentum", "64-hex-digit SHA-256")]
+    [InlineData("plugins:\n  trusted:\n    ../evil: " + Sha + "\n", 3, "plugins.trusted.../evil", "plugin folder name")]
+    [InlineData("plugins:\n  require_trusted: sometimes\n", 2, "plugins.require_trusted", "expected true or false")]
     public void Parse_InvalidValue_NamesFileLineAndKey(string yaml, int line, string key, string problem)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", yaml));
@@ -73,6 +76,33 @@ public sealed class ConfigLoaderTests
         Assert.StartsWith($"golden.yaml:{line}: {key}: ", error.Message);
         Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public void Parse_PluginPins_AreReadLowerCaseAsOneOrSeveralHashes()
+    {
+        var config = ConfigLoader.Parse("golden.yaml",
+            $"plugins:\n  require_trusted: true\n  trusted:\n    Momentum: {Sha.ToUpperInvariant()}\n    Regime: [{Sha}, {Sha2}]\n");
+
+        Assert.True(config.Plugins.RequireTrusted);
+        Assert.Equal([Sha], config.Plugins.Trusted["Momentum"]);
+        Assert.Equal([Sha, Sha2], config.Plugins.Trusted["Regime"]);
+        Assert.Null(config.Plugins.Refusal("Momentum", Sha));
+        Assert.Contains("not the one pinned", config.Plugins.Refusal("Momentum", Sha2));
+        Assert.Contains("has no entry for Reversal", config.Plugins.Refusal("Reversal", Sha));
+    }
+
+    [Fact]
+    public void Parse_NoPluginsSection_LoadsAnyPluginButPinnedOnesMustMatch()
+    {
+        var config = ConfigLoader.Parse("golden.yaml", $"plugins:\n  trusted:\n    Momentum: {Sha}\n");
+
+        Assert.Null(ConfigLoader.Parse("golden.yaml", "host: {}\n").Plugins.Refusal("Anything", Sha));
+        Assert.Null(config.Plugins.Refusal("Reversal", Sha2));
+        Assert.NotNull(config.Plugins.Refusal("Momentum", Sha2));
+    }
+
+    private const string Sha = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    private const string Sha2 = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
 
     [Theory]
     [InlineData("")]

@@ -126,6 +126,43 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_FamilyAllocatingWithoutBound_RunsOutOfMemoryAloneAndIsQuarantinedAtOnce()
+    {
+        var plugins = _dir.File("plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), Path.Combine(plugins, "Momentum"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "Faulty"), Path.Combine(plugins, "Faulty"));
+        var config = _dir.Write("golden.yaml", $$"""
+            host:
+              cycle_interval: 10ms
+              heartbeat_interval: 100ms
+              quarantine_after: 5
+              plugins_dir: {{plugins}}
+            market:
+              warmup_days: 300
+            families:
+              momentum: {weight: 0.5, timeout: 60s}
+              hungry: {weight: 0.5, timeout: 60s}
+            """);
+
+        using var host = HostProcess.Start(_dir.Path, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x30000000" },
+            "run", "--config", config, "--cycles", "6");
+        var exitCode = await host.WaitForExitAsync();
+
+        Assert.Equal(0, exitCode);
+        var errors = HostProcess.ReadLog(host.ErrorLog).Select(e => e.GetProperty("message").GetString()!).ToList();
+        Assert.Single(errors, m => m.Contains("Family hungry failed") && m.Contains("OutOfMemoryException"));
+        Assert.Contains(errors, m => m.StartsWith("Family hungry quarantined"));
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        var contributions = latest.RootElement.GetProperty("signals").EnumerateObject().Select(s => s.Value.GetProperty("contributions")).ToList();
+        Assert.Contains(contributions, c => c.GetProperty("momentum").GetDouble() != 0.0);
+        var live = HostProcess.ReadLog(host.LiveLog);
+        var final = live.Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
+        Assert.Contains("cycles=6", final);
+        Assert.Contains("hungry:QUARANTINED", final);
+        Assert.Contains("momentum:OK", final);
+    }
+
+    [Fact]
     public async Task Run_ConfigSavedWhileRunning_TakesEffectWithoutRestartAndBadEditsAreRejected()
     {
         var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");

@@ -123,6 +123,55 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshAsync_RequireTrusted_LoadsOnlyPinnedBuilds()
+    {
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Reversal"), "Reversal");
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "Swap");
+        var momentum = Sha256Of("plugins/Momentum/AlphaHost.Plugins.Momentum.dll");
+
+        await RefreshAsync(Handles.Config(TestConfig + $"plugins:\n  require_trusted: true\n  trusted:\n    Momentum: {momentum}\n    Swap: {new string('0', 64)}\n"));
+
+        Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
+        Assert.Contains("has no entry for Reversal", Failure("Reversal"));
+        Assert.Contains("is not the one pinned in plugins.trusted.Swap", Failure("Swap"));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_PinnedPluginReplacedByAnotherBuild_KeepsTheTrustedVersionRunning()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "Swap");
+        var config = Handles.Config(TestConfig + $"plugins:\n  trusted:\n    Swap: {Sha256Of("plugins/Swap/AlphaHost.TestPlugins.SwapV1.dll")}\n");
+        await RefreshAsync(config);
+        var trusted = _catalog.Families.Single();
+
+        Replace("Swap", Path.Combine(TestPaths.FixturePlugins, "SwapV2"));
+        await RefreshAsync(config);
+        await RefreshAsync(config);
+
+        Assert.Same(trusted, _catalog.Families.Single());
+        Assert.Equal("value=0.1", _catalog.Families.Single().ReadHealth().Detail);
+        Assert.Contains("untrusted", Failure("Swap"));
+    }
+
+    [Fact]
+    public async Task RefreshAsync_TrustSettingsChangedWhileRunning_UnloadsTheUntrustedAndRetriesTheRefused()
+    {
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Reversal"), "Reversal");
+        var momentum = Sha256Of("plugins/Momentum/AlphaHost.Plugins.Momentum.dll");
+        var reversal = Sha256Of("plugins/Reversal/AlphaHost.Plugins.Reversal.dll");
+        await RefreshAsync(Handles.Config(TestConfig + $"plugins:\n  require_trusted: true\n  trusted:\n    Momentum: {momentum}\n"));
+        Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
+
+        await RefreshAsync(Handles.Config(TestConfig + $"plugins:\n  require_trusted: true\n  trusted:\n    Reversal: {reversal}\n"));
+
+        Assert.Equal(["reversal"], _catalog.Families.Select(f => f.Name));
+        Assert.Contains("has no entry for Momentum", Failure("Momentum"));
+        Assert.Null(Failure("Reversal"));
+    }
+
+    [Fact]
     public async Task RefreshAsync_SameFamilyNameInTwoFolders_RefusesTheSecond()
     {
         Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "A");
@@ -147,7 +196,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
 
     [Theory]
     [InlineData("throw", "60s", "failed to initialize: InvalidOperationException: cannot open my model store")]
-    [InlineData("hang", "200ms", "failed to initialize: TimeoutException: did not finish within 200 ms")]
+    [InlineData("hang", "2s", "failed to initialize: TimeoutException: did not finish within 2000 ms")]
     public async Task RefreshAsync_FamilyThatCannotInitialize_IsRefusedAndOthersLoad(string mode, string initTimeout, string reason)
     {
         Install(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), "FailingInit");
@@ -182,7 +231,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
 
         var inspections = PluginCatalog.Inspect(PluginsDir);
 
-        Assert.Equal(["garbage_values", "hanging", "throwing"], inspections.Single(i => i.Folder.EndsWith("Faulty")).Exports.Select(e => e.Name).Order());
+        Assert.Equal(["garbage_values", "hanging", "hungry", "throwing"], inspections.Single(i => i.Folder.EndsWith("Faulty")).Exports.Select(e => e.Name).Order());
         Assert.Contains("not a valid .NET assembly", inspections.Single(i => i.Folder.EndsWith("Garbage")).Error);
     }
 
@@ -197,6 +246,9 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     private const string TestConfig = "families:\n  needs_dependency: {}\n  momentum: {}\n  reversal: {}\n  regime: {}\n  yaml_old: {}\n  yaml_new: {}\n  swap: {}\n";
 
     private Task RefreshAsync(AlphaHostConfig config) => _catalog.RefreshAsync(PluginsDir, StateDir, config, CancellationToken.None);
+
+    private string Sha256Of(string relative) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(_dir.File(relative)))).ToLowerInvariant();
 
     private string? Failure(string folder) => _catalog.Failures.GetValueOrDefault(Path.Combine(PluginsDir, folder));
 

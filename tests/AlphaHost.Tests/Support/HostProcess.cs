@@ -53,7 +53,10 @@ internal sealed class HostProcess : IDisposable
         }
     }
 
-    public static HostProcess Start(string workingDirectory, params string[] args)
+    public static HostProcess Start(string workingDirectory, params string[] args) => Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the host with extra environment variables (e.g. a GC heap limit).</summary>
+    public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         RestoreDefaultInterrupt();
         if (!File.Exists(TestPaths.HostDll))
@@ -69,6 +72,11 @@ internal sealed class HostProcess : IDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(TestPaths.HostDll);
         foreach (var arg in args)
         {

@@ -68,3 +68,29 @@ public sealed class GarbageValuesFamily(ILogger<GarbageValuesFamily> logger) : I
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>Allocates without bound in every cycle and ignores cancellation, until the runtime refuses (heap hard limit).</summary>
+[AlphaFamily("hungry")]
+public sealed class HungryFamily : IAlphaFamily
+{
+    public FamilyHealth Health => FamilyHealth.Ok;
+
+    public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public void Configure(FamilySettings settings)
+    {
+    }
+
+    public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var hoard = new List<byte[]>();
+        while (true)
+        {
+            var block = new byte[8 << 20];
+            Array.Fill(block, (byte)1);
+            hoard.Add(block);
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
