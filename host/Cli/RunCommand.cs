@@ -51,10 +51,11 @@ internal static class RunCommand
         }
 
         var clock = TimeProvider.System;
-        var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out);
+        var logHealth = new LogFileHealth();
+        var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out, logHealth);
         try
         {
-            using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger);
+            using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth);
             await host.RunAsync().ConfigureAwait(false);
             return Environment.ExitCode;
         }
@@ -64,7 +65,8 @@ internal static class RunCommand
         }
     }
 
-    internal static IHost Build(AlphaHostConfig config, RuntimePaths paths, IMarketFeed feed, RunSettings run, TimeProvider clock, Serilog.ILogger logger)
+    internal static IHost Build(AlphaHostConfig config, RuntimePaths paths, IMarketFeed feed, RunSettings run, TimeProvider clock, Serilog.ILogger logger,
+        LogFileHealth logHealth)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "alphahost" });
         builder.Services.AddSystemd();
@@ -72,6 +74,7 @@ internal static class RunCommand
         builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = config.Host.ShutdownTimeout);
         builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(logHealth);
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(run);
         builder.Services.AddSingleton(feed);

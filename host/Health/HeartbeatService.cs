@@ -11,11 +11,11 @@ namespace AlphaHost.Host.Health;
 /// <c>[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574</c>
 /// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory and, when not OK, <c>reasons</c>.
 /// </summary>
-internal sealed class HeartbeatService(HostStatus status, ConfigStore config, TimeProvider clock, ILogger<HeartbeatService> logger) : BackgroundService
+internal sealed class HeartbeatService(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logHealth, ILogger<HeartbeatService> logger) : BackgroundService
 {
     private const string Template =
         "[HEARTBEAT] uptime={Uptime}s | symbols={Symbols} | cycles={Cycles} | state={State} | ml_state={MlState} | model_errors={ModelErrors}" +
-        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | reasons={Reasons}";
+        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | logs={Logs} | reasons={Reasons}";
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -43,16 +43,24 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
 
     internal void Beat(bool final)
     {
-        var line = Compose(status, config.Current, clock);
+        var line = Compose(status, config.Current, clock, logHealth.Faults);
         using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
         logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, line.State, line.MlState, line.ModelErrors,
-            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.Reasons);
+            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.Logs, line.Reasons);
     }
 
-    internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock)
+    /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons.</param>
+    internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<string>? logFaults = null)
     {
         var report = status.Last;
         var (state, reasons) = SystemState.Evaluate(report, config.Host.MaxStaleFraction);
+        logFaults ??= [];
+        if (logFaults.Count > 0)
+        {
+            state = state == SystemState.Ok ? SystemState.Degraded : state;
+            reasons = [.. reasons, .. logFaults.Select(f => "log_fault:" + f.Split(':')[0])];
+        }
+
         var (mlState, modelErrors) = SystemState.Model(report ?? new CycleReport { Families = status.LoadedFamilies });
         var (p50, p99) = status.Latency();
         return new HeartbeatLine(
@@ -68,10 +76,11 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             Math.Round(p99, 3),
             Environment.WorkingSet / (1024 * 1024),
             GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024),
+            logFaults.Count == 0 ? "ok" : "FAULT(" + string.Join("; ", logFaults) + ")",
             reasons.Count == 0 ? "none" : string.Join(",", reasons));
     }
 }
 
 /// <summary>The heartbeat's fields.</summary>
 internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, string State, string MlState, long ModelErrors,
-    string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, string Reasons);
+    string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, string Logs, string Reasons);

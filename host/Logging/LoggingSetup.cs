@@ -9,17 +9,17 @@ internal static class LoggingSetup
 {
     public static readonly TimeSpan ConsoleWindow = TimeSpan.FromSeconds(5);
 
-    public static Logger Create(string logsDir, TimeProvider clock, TextWriter console, LogEventLevel minimumLevel = LogEventLevel.Information)
+    /// <param name="health">Where the file sinks report that a log file cannot be written (shown by the heartbeat).</param>
+    public static Logger Create(string logsDir, TimeProvider clock, TextWriter console, LogFileHealth health, LogEventLevel minimumLevel = LogEventLevel.Information)
     {
-        Directory.CreateDirectory(logsDir);
         var formatter = new JsonLinesFormatter();
         return new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.With<ComponentEnricher>()
-            .WriteTo.File(formatter, Path.Combine(logsDir, "live.jsonl"), fileSizeLimitBytes: null)
-            .WriteTo.File(formatter, Path.Combine(logsDir, "errors.jsonl"), restrictedToMinimumLevel: LogEventLevel.Error, fileSizeLimitBytes: null)
+            .WriteTo.Sink(new ResilientFileSink(Path.Combine(logsDir, "live.jsonl"), formatter, console, clock, health))
+            .WriteTo.Sink(new ResilientFileSink(Path.Combine(logsDir, "errors.jsonl"), formatter, console, clock, health), LogEventLevel.Error)
             .WriteTo.Sink(new ThrottledConsoleSink(console, clock, ConsoleWindow))
             .CreateLogger();
     }

@@ -188,7 +188,56 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("momentum:OK", final);
     }
 
+    [Fact]
+    public async Task Run_LogsFolderUnwritable_SignalsGoOnFaultIsReportedAndFileLoggingResumesWithHeldEvents()
+    {
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(HostProcess.IsHeartbeat));
+        var logs = Path.Combine(_dir.Path, "runtime", "logs");
+
+        Directory.Move(logs, logs + ".rotated");
+        File.WriteAllText(logs, "not a folder");
+        await WaitUntil(() => host.Stdout.Contains("/runtime/logs/live.jsonl: ") && host.Stdout.Contains("logs=FAULT(live.jsonl"));
+        var cycleDuringFault = LatestCycle(host);
+        await WaitUntil(() => LatestCycle(host) > cycleDuringFault + 5);
+        File.Delete(logs);
+        await host.WaitForLogAsync(lines => lines.Any(l => l.GetProperty("message").GetString()!.StartsWith("File logging to live.jsonl resumed")));
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var resumed = HostProcess.ReadLog(host.LiveLog);
+        Assert.Contains(resumed, l => HostProcess.IsHeartbeat(l) && l.GetProperty("message").GetString()!.Contains("state=DEGRADED") && l.GetProperty("message").GetString()!.Contains("reasons=log_fault:live.jsonl"));
+        var final = resumed.Last(HostProcess.IsHeartbeat).GetProperty("message").GetString()!;
+        Assert.Contains("logs=ok", final);
+        Assert.Contains("state=OK", final);
+        Assert.Contains(resumed, l => l.GetProperty("message").GetString()!.StartsWith("File logging to live.jsonl resumed") && l.GetProperty("message").GetString()!.EndsWith("0 dropped"));
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    private static long LatestCycle(HostProcess host)
+    {
+        try
+        {
+            using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+            return latest.RootElement.GetProperty("cycle").GetInt64();
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
+            await Task.Delay(50);
+        }
+    }
 
     private string WriteConfig(string cycleInterval, string heartbeat)
     {

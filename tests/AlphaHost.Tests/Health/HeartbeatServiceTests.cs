@@ -29,7 +29,7 @@ public sealed class HeartbeatServiceTests
         using var log = new StringWriter();
         using var serilog = new Serilog.LoggerConfiguration().Enrich.With<ComponentEnricher>().WriteTo.Sink(new ThrottledConsoleSink(log, clock, TimeSpan.FromSeconds(5))).CreateLogger();
         var logger = new Microsoft.Extensions.Logging.Logger<HeartbeatService>(new SerilogLoggerFactory(serilog));
-        var service = new HeartbeatService(status, Store(), clock, logger);
+        var service = new HeartbeatService(status, Store(), clock, new LogFileHealth(), logger);
 
         service.Beat(final: false);
 
@@ -48,6 +48,27 @@ public sealed class HeartbeatServiceTests
         var line = HeartbeatService.Compose(new HostStatus(clock), Store().Current, clock);
 
         Assert.Equal(("OK", "ABSENT", 0L, 0), (line.State, line.MlState, line.Cycles, line.Symbols));
+    }
+
+    [Fact]
+    public void Compose_LogFileCannotBeWritten_IsDegradedAndNamesTheFile()
+    {
+        var clock = new FakeTimeProvider();
+        var status = new HostStatus(clock);
+        status.Publish(new CycleReport
+        {
+            Cycle = 1, MarketData = true, FreshSymbols = 3, UniverseSize = 3, BenchmarkFresh = true,
+            Families = [new("momentum", true, false, "OK", false, 0)],
+        }, TimeSpan.FromMilliseconds(1));
+        var health = new LogFileHealth();
+        health.Report("live.jsonl", "Access to the path is denied");
+
+        var faulted = HeartbeatService.Compose(status, Store().Current, clock, health.Faults);
+        health.Report("live.jsonl", null);
+        var recovered = HeartbeatService.Compose(status, Store().Current, clock, health.Faults);
+
+        Assert.Equal(("DEGRADED", "FAULT(live.jsonl: Access to the path is denied)", "log_fault:live.jsonl"), (faulted.State, faulted.Logs, faulted.Reasons));
+        Assert.Equal(("OK", "ok", "none"), (recovered.State, recovered.Logs, recovered.Reasons));
     }
 
     private static ConfigStore Store() => new(AlphaHostConfig.Default("test.yaml"), NullLogger<ConfigStore>.Instance);

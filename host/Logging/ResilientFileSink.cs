@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Parsing;
+
+namespace AlphaHost.Host.Logging;
+
+/// <summary>
+/// Appends formatted events to one file and survives the file becoming unwritable (folder removed or replaced,
+/// permissions, disk full). While it cannot write it holds the newest events in memory (up to a bound), says so once
+/// on the console and in <see cref="LogFileHealth"/> (the heartbeat shows it), and retries every
+/// <see cref="RetryInterval"/>; once the file can be written again the held events go first, followed by a line that
+/// tells how long the fault lasted and how many events, if any, were dropped. It also notices the file being moved or
+/// deleted (e.g. by log rotation) and reopens it at its path.
+/// </summary>
+internal sealed class ResilientFileSink : ILogEventSink, IDisposable
+{
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
+
+    private readonly string _path;
+    private readonly ITextFormatter _formatter;
+    private readonly TextWriter _console;
+    private readonly TimeProvider _clock;
+    private readonly LogFileHealth _health;
+    private readonly int _maxHeld;
+    private readonly Queue<LogEvent> _held = new();
+    private readonly Lock _lock = new();
+    private readonly StringWriter _buffer = new(CultureInfo.InvariantCulture);
+    private FileStream? _stream;
+    private DateTimeOffset _nextCheck;
+    private DateTimeOffset? _faultSince;
+    private long _dropped;
+
+    public ResilientFileSink(string path, ITextFormatter formatter, TextWriter console, TimeProvider clock, LogFileHealth health, int maxHeld = 100_000)
+    {
+        _path = path;
+        _formatter = formatter;
+        _console = console;
+        _clock = clock;
+        _health = health;
+        _maxHeld = maxHeld;
+    }
+
+    private string Name => Path.GetFileName(_path);
+
+    public void Emit(LogEvent logEvent)
+    {
+        lock (_lock)
+        {
+            var now = _clock.GetUtcNow();
+            if (now >= _nextCheck)
+            {
+                _nextCheck = now + RetryInterval;
+                if (_stream is not null && !File.Exists(_path))
+                {
+                    Close();
+                }
+
+                if (_stream is null)
+                {
+                    TryOpen(now);
+                }
+            }
+
+            if (_stream is null)
+            {
+                Hold(logEvent);
+                return;
+            }
+
+            try
+            {
+                Write(logEvent);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Close();
+                Fault(now, ex.Message);
+                Hold(logEvent);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_held.Count > 0 && _stream is null)
+            {
+                TryOpen(_clock.GetUtcNow());
+            }
+
+            Close();
+        }
+    }
+
+    private void TryOpen(DateTimeOffset now)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            while (_held.TryPeek(out var held))
+            {
+                Write(held);
+                _held.Dequeue();
+            }
+
+            if (_faultSince is { } since)
+            {
+                var notice = $"File logging to {Name} resumed after {(now - since).TotalSeconds:0.#}s; held events written, {_dropped} dropped";
+                Write(Notice(LogEventLevel.Warning, notice, now));
+                _console.WriteLine($"{now:HH:mm:ss} WARNING host: {notice}");
+                _console.Flush();
+                _faultSince = null;
+                _dropped = 0;
+                _health.Report(Name, null);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            Close();
+            Fault(now, ex.Message);
+        }
+    }
+
+    private void Write(LogEvent logEvent)
+    {
+        _buffer.GetStringBuilder().Clear();
+        _formatter.Format(logEvent, _buffer);
+        var bytes = Encoding.UTF8.GetBytes(_buffer.GetStringBuilder().ToString());
+        _stream!.Write(bytes);
+        _stream.Flush();
+    }
+
+    private void Hold(LogEvent logEvent)
+    {
+        if (_held.Count >= _maxHeld)
+        {
+            _held.Dequeue();
+            _dropped++;
+        }
+
+        _held.Enqueue(logEvent);
+    }
+
+    private void Fault(DateTimeOffset now, string error)
+    {
+        _health.Report(Name, error);
+        if (_faultSince is not null)
+        {
+            return;
+        }
+
+        _faultSince = now;
+        _console.WriteLine($"{now:HH:mm:ss} ERROR   host: cannot write {_path}: {error}; holding up to {_maxHeld} events in memory and retrying every {RetryInterval.TotalSeconds:0}s (signals are unaffected)");
+        _console.Flush();
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _stream?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The data that could not be flushed is lost with the broken file; the fault is reported by the caller.
+        }
+
+        _stream = null;
+    }
+
+    private static LogEvent Notice(LogEventLevel level, string text, DateTimeOffset now) =>
+        new(now, level, null, new MessageTemplate(text, [new TextToken(text)]), [new LogEventProperty(LoggingCategories.Component, new ScalarValue("host"))]);
+}
