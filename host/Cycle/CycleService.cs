@@ -32,6 +32,7 @@ internal sealed class CycleService(
     ILogger<CycleService> logger) : BackgroundService
 {
     private long _cycle;
+    private long _cyclesWithoutData;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -121,11 +122,24 @@ internal sealed class CycleService(
         var current = config.Current;
         await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, current, CancellationToken.None).ConfigureAwait(false);
 
-        if (!feed.TryNextDay(out var day))
+        var hasDay = feed.TryNextDay(out var day);
+        ReportIssues(feed.TakeIssues(), "in newly arrived data");
+        if (!hasDay)
         {
             Publish(new CycleReport { Cycle = _cycle, MarketData = false, MarketDate = market.CurrentDate, UniverseSize = market.UniverseSize, ConfigRejected = configRejected }, TimeSpan.Zero);
-            logger.LogWarning("No market data for cycle {Cycle}: the feed {Feed} delivered no new trading day; no signals are emitted", _cycle, feed.Description);
+            if (_cyclesWithoutData++ == 0)
+            {
+                logger.LogWarning("No market data from cycle {Cycle}: the feed {Feed} delivered no new trading day after {Date}; no signals are emitted until it does",
+                    _cycle, feed.Description, market.CurrentDate);
+            }
+
             return;
+        }
+
+        if (_cyclesWithoutData > 0)
+        {
+            logger.LogWarning("Market data resumed in cycle {Cycle} with {Date} after {Cycles} cycle(s) without a new trading day", _cycle, day.Date, _cyclesWithoutData);
+            _cyclesWithoutData = 0;
         }
 
         var started = Stopwatch.GetTimestamp();

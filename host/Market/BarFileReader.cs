@@ -23,9 +23,15 @@ internal static class BarFileReader
     /// <summary>Reads the file. Throws <see cref="InvalidDataException"/> naming the file when it is unusable.</summary>
     public static BarFile Read(string path)
     {
+        using var reader = new StreamReader(path);
+        return Read(path, reader);
+    }
+
+    /// <summary>Reads bar rows from <paramref name="reader"/>; <paramref name="path"/> names the source in errors.</summary>
+    public static BarFile Read(string path, TextReader reader)
+    {
         var bars = new List<Bar>(4096);
         var issues = new List<string>();
-        using var reader = new StreamReader(path);
         using var csv = new CsvReader(reader, CsvOptions);
         if (!csv.Read() || !csv.ReadHeader())
         {

@@ -7,21 +7,29 @@ namespace AlphaHost.Host.Market;
 /// <summary>
 /// Replays a bar folder (<c>equities/&lt;SYMBOL&gt;.csv</c>, <c>benchmark_SPY.csv</c>, <c>universe.csv</c>) day by
 /// day on the benchmark's calendar. Bad rows are dropped when the files are read and reported per symbol.
+/// When the replay reaches the end it follows the files: rows appended later are delivered as new days. The
+/// benchmark row is the day's commit mark, so a data drop appends the equities first and the benchmark last; a
+/// symbol whose row is not there yet is stale that day.
 /// </summary>
 internal sealed class BarFolderFeed : IMarketFeed
 {
-    private readonly IReadOnlyList<Bar> _benchmarkBars;
-    private readonly Dictionary<string, IReadOnlyList<Bar>> _bars;
+    private readonly string _benchmarkPath;
+    private readonly Dictionary<string, string> _paths;
+    private readonly Followed _benchmark;
+    private readonly Dictionary<string, Followed> _bars;
     private readonly Dictionary<string, int> _cursor;
+    private readonly List<DataIssue> _newIssues = [];
     private int _day;
 
-    private BarFolderFeed(string folder, IReadOnlyList<SymbolInfo> universe, Dictionary<string, IReadOnlyList<Bar>> bars,
-        IReadOnlyList<Bar> benchmark, IReadOnlyList<DataIssue> issues)
+    private BarFolderFeed(string folder, IReadOnlyList<SymbolInfo> universe, Dictionary<string, Followed> bars, Dictionary<string, string> paths,
+        string benchmarkPath, Followed benchmark, IReadOnlyList<DataIssue> issues)
     {
         Description = $"bars({folder}, symbols={universe.Count})";
         Universe = universe;
         _bars = bars;
-        _benchmarkBars = benchmark;
+        _paths = paths;
+        _benchmarkPath = benchmarkPath;
+        _benchmark = benchmark;
         LoadIssues = issues;
         _cursor = bars.Keys.ToDictionary(k => k, _ => 0, StringComparer.Ordinal);
     }
@@ -57,10 +65,12 @@ internal sealed class BarFolderFeed : IMarketFeed
 
         var issues = new List<DataIssue>();
         var sectors = ReadUniverse(Path.Combine(folder, "universe.csv"), issues);
+        var benchmarkStamp = Followed.StampOf(benchmarkPath);
         var benchmark = BarFileReader.Read(benchmarkPath);
         issues.AddRange(benchmark.Issues.Select(i => new DataIssue("SPY", i)));
 
         var loaded = new (string Symbol, BarFile? File, string? Error)[files.Length];
+        var stamps = files.Select(Followed.StampOf).ToArray();
         Parallel.For(0, files.Length, i =>
         {
             var symbol = Path.GetFileNameWithoutExtension(files[i]).ToUpperInvariant();
@@ -74,9 +84,10 @@ internal sealed class BarFolderFeed : IMarketFeed
             }
         });
 
-        var bars = new Dictionary<string, IReadOnlyList<Bar>>(StringComparer.Ordinal);
+        var bars = new Dictionary<string, Followed>(StringComparer.Ordinal);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         var universe = new List<SymbolInfo>();
-        foreach (var (symbol, file, error) in loaded.OrderBy(l => l.Symbol, StringComparer.Ordinal))
+        foreach (var ((symbol, file, error), index) in loaded.Select((l, i) => (l, i)).OrderBy(l => l.l.Symbol, StringComparer.Ordinal))
         {
             if (!SymbolInfo.IsValidSymbol(symbol))
             {
@@ -103,25 +114,35 @@ internal sealed class BarFolderFeed : IMarketFeed
                 info = new SymbolInfo(symbol, symbol, "Unknown");
             }
 
-            bars[symbol] = file.Bars;
+            bars[symbol] = new Followed(file, stamps[index]);
+            paths[symbol] = files[index];
             universe.Add(info);
         }
 
-        return new BarFolderFeed(folder, universe, bars, benchmark.Bars, issues);
+        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, new Followed(benchmark, benchmarkStamp), issues);
+    }
+
+    /// <summary>Problems in rows appended since the folder was opened; each is returned once.</summary>
+    public IReadOnlyList<DataIssue> TakeIssues()
+    {
+        var issues = _newIssues.ToArray();
+        _newIssues.Clear();
+        return issues;
     }
 
     public bool TryNextDay(out MarketDay day)
     {
-        if (_day >= _benchmarkBars.Count)
+        if (_day >= _benchmark.Bars.Count && !FollowAppendedRows())
         {
             day = null!;
             return false;
         }
 
-        var benchmark = _benchmarkBars[_day++];
+        var benchmark = _benchmark.Bars[_day++];
         var bars = new Dictionary<string, Bar>(_bars.Count, StringComparer.Ordinal);
-        foreach (var (symbol, series) in _bars)
+        foreach (var (symbol, followed) in _bars)
         {
+            var series = followed.Bars;
             var i = _cursor[symbol];
             while (i < series.Count && series[i].Date < benchmark.Date)
             {
@@ -138,6 +159,75 @@ internal sealed class BarFolderFeed : IMarketFeed
 
         day = new MarketDay(benchmark.Date, bars, benchmark);
         return true;
+    }
+
+    /// <summary>
+    /// Picks up rows appended to the files once the benchmark file has changed. Returns whether a new benchmark day
+    /// arrived. A file that cannot be read now keeps what it had and is tried again when it changes.
+    /// </summary>
+    private bool FollowAppendedRows()
+    {
+        if (Followed.StampOf(_benchmarkPath) == _benchmark.Stamp)
+        {
+            return false;
+        }
+
+        foreach (var (symbol, followed) in _bars)
+        {
+            followed.Follow(_paths[symbol], symbol, _newIssues);
+        }
+
+        _benchmark.Follow(_benchmarkPath, Benchmark.Symbol, _newIssues);
+        return _day < _benchmark.Bars.Count;
+    }
+
+    /// <summary>One file's good bars, extended by rows appended later (only rows dated after the last good bar count).</summary>
+    private sealed class Followed(BarFile file, string stamp)
+    {
+        private readonly List<Bar> _bars = [.. file.Bars];
+        private int _issuesSeen = file.Issues.Count;
+
+        public IReadOnlyList<Bar> Bars => _bars;
+
+        public string Stamp { get; private set; } = stamp;
+
+        public static string StampOf(string path)
+        {
+            var info = new FileInfo(path);
+            return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "missing";
+        }
+
+        public void Follow(string path, string symbol, List<DataIssue> issues)
+        {
+            var stamp = StampOf(path);
+            if (stamp == Stamp)
+            {
+                return;
+            }
+
+            try
+            {
+                // A row still being written (no line end yet) could parse as a wrong number: only complete lines count.
+                string text;
+                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                using (var reader = new StreamReader(stream))
+                {
+                    text = reader.ReadToEnd();
+                }
+
+                var file = BarFileReader.Read(path, new StringReader(text[..(text.LastIndexOf('\n') + 1)]));
+                var last = _bars.Count > 0 ? _bars[^1].Date : DateOnly.MinValue;
+                _bars.AddRange(file.Bars.Where(b => b.Date > last));
+                issues.AddRange(file.Issues.Skip(_issuesSeen).Select(i => new DataIssue(symbol, i)));
+                _issuesSeen = file.Issues.Count;
+                Stamp = stamp;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CsvHelperException)
+            {
+                issues.Add(new DataIssue(symbol, $"appended rows not read: {ex.Message}"));
+                Stamp = stamp;
+            }
+        }
     }
 
     private static Dictionary<string, SymbolInfo> ReadUniverse(string path, List<DataIssue> issues)

@@ -17,6 +17,9 @@ internal interface IMarketFeed
     /// <summary>Problems found while opening the feed, per symbol (bad rows, unreadable files).</summary>
     IReadOnlyList<DataIssue> LoadIssues { get; }
 
-    /// <summary>The next trading day, or false when no more data arrives.</summary>
+    /// <summary>Problems found in data that arrived after opening (e.g. appended bad rows); each is returned once.</summary>
+    IReadOnlyList<DataIssue> TakeIssues() => [];
+
+    /// <summary>The next trading day, or false when no new day has arrived (yet).</summary>
     bool TryNextDay(out MarketDay day);
 }

@@ -214,7 +214,55 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains(resumed, l => l.GetProperty("message").GetString()!.StartsWith("File logging to live.jsonl resumed") && l.GetProperty("message").GetString()!.EndsWith("0 dropped"));
     }
 
+    [Fact]
+    public async Task Run_MarketDataStopsAndReturns_HaltsWithoutSignalsThenRecoversByItselfAndReportsBadRows()
+    {
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30);
+        data.Append(310);
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        File.WriteAllText(config, File.ReadAllText(config)
+            .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", $"data_dir: {data.Folder}").Replace("warmup_days: 300", "warmup_days: 290"));
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("state=HALTED") && Message(l).Contains("reasons=no_market_data")));
+        var lastWhileHalted = LatestCycle(host);
+        await Task.Delay(500);
+        Assert.Equal(lastWhileHalted, LatestCycle(host));
+        var victim = data.Universe[0].Symbol;
+        data.Append(5, (symbol, row) => symbol == victim ? row.Replace(row.Split(',')[4], "NaN") : row);
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data resumed")));
+        var lastDay = File.ReadLines(Path.Combine(data.Folder, "benchmark_SPY.csv")).Last()[..10];
+        await WaitUntil(() => LatestDate(host) == lastDay);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var live = HostProcess.ReadLog(host.LiveLog);
+
+        // Warned once per outage: when the 310 days ran out and again after the 5 appended ones, not every cycle.
+        Assert.Equal(2, live.Count(l => Message(l).StartsWith("No market data from cycle")));
+        Assert.Contains(live, l => Message(l).StartsWith($"Market data {victim}: ") && Message(l).Contains("in newly arrived data") && Message(l).Contains("must be finite"));
+        Assert.Contains(live, l => Message(l).StartsWith("Market data resumed") && Message(l).Contains("after") && Message(l).Contains("cycle(s) without a new trading day"));
+        Assert.Contains($"date={lastDay}", Message(live.Last(HostProcess.IsHeartbeat)));
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        Assert.False(latest.RootElement.GetProperty("signals").TryGetProperty(victim, out _), "no signal from a symbol whose bar was rejected");
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
+
+    private static string? LatestDate(HostProcess host)
+    {
+        try
+        {
+            using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+            return latest.RootElement.GetProperty("market_date").GetString();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private static long LatestCycle(HostProcess host)
     {

@@ -29,6 +29,45 @@ public sealed class BarFolderFeedTests
     }
 
     [Fact]
+    public void TryNextDay_RowsAppendedAfterTheEnd_AreDeliveredOnceTheBenchmarkRowArrives()
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        dir.Write("equities/BBB.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        var feed = BarFolderFeed.Open(dir.Path);
+        Assert.True(feed.TryNextDay(out _));
+
+        var beforeAnything = feed.TryNextDay(out _);
+        File.AppendAllText(dir.File("equities/AAA.csv"), "2020-01-03,2,2,2,2,1\n");
+        var equitiesOnly = feed.TryNextDay(out _);
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), "2020-01-03,1,1,1,1,1\n");
+        Assert.True(feed.TryNextDay(out var third));
+        File.AppendAllText(dir.File("equities/AAA.csv"), "2020-01-06,NaN,2,2,2,1\n");
+        File.AppendAllText(dir.File("equities/BBB.csv"), "2020-01-06,3,3,3,3,1\n");
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), "2020-01-06,1,1,1,1,1\n2020-01-07,1,1,1,1");
+        Assert.True(feed.TryNextDay(out var fourth));
+        var halfWrittenRow = feed.TryNextDay(out _);
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), ",1\n");
+        Assert.True(feed.TryNextDay(out var fifth));
+
+        Assert.False(beforeAnything);
+        Assert.False(equitiesOnly);
+        Assert.Equal(new DateOnly(2020, 1, 3), third.Date);
+        Assert.Equal(["AAA"], third.Bars.Keys);
+        Assert.Equal(new DateOnly(2020, 1, 6), fourth.Date);
+        Assert.Equal(["BBB"], fourth.Bars.Keys);
+        Assert.False(halfWrittenRow);
+        Assert.Equal(new DateOnly(2020, 1, 7), fifth.Date);
+        Assert.Empty(fifth.Bars);
+        var issues = feed.TakeIssues();
+        Assert.Single(issues);
+        Assert.Equal("AAA", issues[0].Symbol);
+        Assert.Contains("line 4", issues[0].Problem);
+        Assert.Empty(feed.TakeIssues());
+    }
+
+    [Fact]
     public void Open_FolderWithoutBenchmark_IsRefusedNamingTheFile()
     {
         using var dir = new TempDir();

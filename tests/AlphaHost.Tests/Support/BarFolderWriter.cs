@@ -1,0 +1,62 @@
+using System.Globalization;
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Market;
+
+namespace AlphaHost.Tests.Support;
+
+/// <summary>Writes the sample market into a bar folder, and appends later days to it as a data vendor's drop would.</summary>
+internal sealed class BarFolderWriter
+{
+    private const string Header = "date,open,high,low,close,volume\n";
+    private readonly SampleMarket _market;
+
+    public BarFolderWriter(string folder, int symbols, int seed = 11)
+    {
+        Folder = folder;
+        _market = new SampleMarket(seed, symbols);
+        Directory.CreateDirectory(Path.Combine(folder, "equities"));
+        File.WriteAllText(Path.Combine(folder, "universe.csv"),
+            "symbol,name,sector\n" + string.Concat(_market.Universe.Select(u => $"{u.Symbol},{u.Name},{u.Sector}\n")));
+        File.WriteAllText(Path.Combine(folder, "benchmark_SPY.csv"), Header);
+        foreach (var info in _market.Universe)
+        {
+            File.WriteAllText(EquityFile(info.Symbol), Header);
+        }
+    }
+
+    public string Folder { get; }
+
+    public IReadOnlyList<SymbolInfo> Universe => _market.Universe;
+
+    public string EquityFile(string symbol) => Path.Combine(Folder, "equities", symbol + ".csv");
+
+    /// <summary>
+    /// Appends the next <paramref name="days"/> days: every equity file first, the benchmark last (the day's commit mark).
+    /// <paramref name="damage"/> may rewrite a row (symbol, row) before it is written.
+    /// </summary>
+    public void Append(int days, Func<string, string, string>? damage = null)
+    {
+        var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var benchmark = new List<string>();
+        for (var d = 0; d < days && _market.TryNextDay(out var day); d++)
+        {
+            foreach (var (symbol, bar) in day.Bars)
+            {
+                var row = Row(bar);
+                (rows.TryGetValue(symbol, out var list) ? list : rows[symbol] = []).Add(damage?.Invoke(symbol, row) ?? row);
+            }
+
+            benchmark.Add(Row(day.Benchmark!.Value));
+        }
+
+        foreach (var (symbol, lines) in rows)
+        {
+            File.AppendAllText(EquityFile(symbol), string.Concat(lines));
+        }
+
+        File.AppendAllText(Path.Combine(Folder, "benchmark_SPY.csv"), string.Concat(benchmark));
+    }
+
+    private static string Row(Bar bar) =>
+        string.Create(CultureInfo.InvariantCulture, $"{bar.Date:yyyy-MM-dd},{bar.Open},{bar.High},{bar.Low},{bar.Close},{bar.Volume}\n");
+}
