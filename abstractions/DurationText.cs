@@ -6,7 +6,7 @@ namespace AlphaHost.Abstractions;
 /// <summary>Durations as configuration writes them: <c>250ms</c>, <c>2s</c>, <c>5m</c>, <c>1h</c>, or <c>hh:mm:ss</c>.</summary>
 public static partial class DurationText
 {
-    /// <summary>Parses a duration; null when the text is not one.</summary>
+    /// <summary>Parses a duration; null when the text is not one. A duration too long to represent reads as <see cref="TimeSpan.MaxValue"/>.</summary>
     /// <param name="text">The text, e.g. <c>5m</c>.</param>
     public static TimeSpan? Parse(string text)
     {
@@ -14,13 +14,14 @@ public static partial class DurationText
         if (match.Success)
         {
             var amount = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-            return match.Groups[2].Value switch
+            var milliseconds = amount * match.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
+                "ms" => 1.0,
+                "s" => 1_000.0,
+                "m" => 60_000.0,
+                _ => 3_600_000.0,
             };
+            return milliseconds >= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(milliseconds);
         }
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;

@@ -14,6 +14,12 @@ internal static partial class ConfigLoader
 {
     private static readonly TimeSpan OneHour = TimeSpan.FromHours(1);
 
+    /// <summary>A configuration is a page of settings; anything larger is a mistake (or an attack on the parser).</summary>
+    private const int MaxLength = 1 << 20;
+
+    /// <summary>Deepest flow nesting (<c>[</c>, <c>{</c>) accepted; the real config needs 2.</summary>
+    private const int MaxFlowDepth = 64;
+
     public static AlphaHostConfig Load(string path)
     {
         string text;
@@ -61,6 +67,12 @@ internal static partial class ConfigLoader
             throw new ConfigException(path, 0, "(file)", "the configuration file is empty");
         }
 
+        if (text.Length > MaxLength)
+        {
+            throw new ConfigException(path, 0, "(file)", $"the configuration file is {text.Length:N0} characters, more than the {MaxLength:N0} allowed");
+        }
+
+        CheckFlowDepth(path, text);
         var stream = new YamlStream();
         try
         {
@@ -71,9 +83,10 @@ internal static partial class ConfigLoader
             var problem = ex.InnerException?.Message ?? ex.Message;
             throw new ConfigException(path, (int)ex.Start.Line, "(syntax)", problem);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            throw new ConfigException(path, 0, "(syntax)", ex.Message);
+            // The parser's own failures on some malformed flow collections (found by the fuzz corpus).
+            throw new ConfigException(path, 0, "(syntax)", $"the YAML parser could not read the file: {ex.Message}");
         }
 
         if (stream.Documents.Count != 1)
@@ -81,8 +94,74 @@ internal static partial class ConfigLoader
             throw new ConfigException(path, 0, "(file)", $"expected one YAML document, found {stream.Documents.Count}");
         }
 
-        return stream.Documents[0].RootNode as YamlMappingNode
-            ?? throw new ConfigException(path, (int)stream.Documents[0].RootNode.Start.Line, "(root)", "expected sections of key: value lines");
+        var root = stream.Documents[0].RootNode;
+        CheckPlainYaml(path, root);
+        return root as YamlMappingNode
+            ?? throw new ConfigException(path, (int)root.Start.Line, "(root)", "expected sections of key: value lines");
+    }
+
+    /// <summary>
+    /// Only plain YAML: no type tags (nothing is ever constructed from the file) and no anchors or aliases (a value
+    /// is written where it is used, and an alias bomb cannot expand).
+    /// </summary>
+    private static void CheckPlainYaml(string path, YamlNode root)
+    {
+        var pending = new Queue<YamlNode>([root]);
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        while (pending.TryDequeue(out var node))
+        {
+            if (!node.Anchor.IsEmpty || !seen.Add(node))
+            {
+                throw new ConfigException(path, (int)node.Start.Line, "(syntax)", "anchors and aliases are not allowed; write each value where it is used");
+            }
+
+            if (!node.Tag.IsEmpty && node.Tag.Value != "!")
+            {
+                throw new ConfigException(path, (int)node.Start.Line, "(syntax)", $"type tags are not allowed ({node.Tag.Value}); values are read as plain text");
+            }
+
+            if (node is YamlMappingNode keyed && keyed.Children.Keys.FirstOrDefault(k => k is not YamlScalarNode) is { } complexKey)
+            {
+                throw new ConfigException(path, (int)complexKey.Start.Line, "(key)", "keys must be plain names");
+            }
+
+            var children = node switch
+            {
+                YamlMappingNode mapping => mapping.Children.SelectMany(c => new[] { c.Key, c.Value }),
+                YamlSequenceNode sequence => sequence.Children,
+                _ => [],
+            };
+            foreach (var child in children)
+            {
+                pending.Enqueue(child);
+            }
+        }
+    }
+
+    /// <summary>Refuses absurdly deep flow nesting before the parser (which recurses) sees it.</summary>
+    private static void CheckFlowDepth(string path, string text)
+    {
+        var depth = 0;
+        var line = 1;
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\n':
+                    line++;
+                    break;
+                case '[' or '{':
+                    if (++depth > MaxFlowDepth)
+                    {
+                        throw new ConfigException(path, line, "(syntax)", $"lists or sections nested more than {MaxFlowDepth} deep");
+                    }
+
+                    break;
+                case ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
     }
 
     private static HostOptions ReadHost(YamlSection section, List<string> warnings)

@@ -14,6 +14,8 @@ internal static class TestPaths
 
     public static string FixturePlugins => Path.Combine(AppContext.BaseDirectory, "testplugins");
 
+    public static string TestSource => Path.Combine(RepoRoot, "tests", "AlphaHost.Tests");
+
     public static string GoldenConfig => Path.Combine(RepoRoot, "configs", "golden_config.yaml");
 
     /// <summary>The real bar folder beside the project, or null when it is absent.</summary>
