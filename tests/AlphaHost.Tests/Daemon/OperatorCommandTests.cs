@@ -78,6 +78,23 @@ public sealed class OperatorCommandTests : IDisposable
         Assert.Single(host.Stderr.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("train", "--symbols", "AAA,../../etc/passwd")]
+    [InlineData("audit", "--symbols", "..%2Fetc", "--out", "audit.json")]
+    [InlineData("features", "--symbol", "../AAA")]
+    [InlineData("features", "--symbol", "AAA/../../BBB")]
+    [InlineData("train", "--symbols", "aaa_v1_latest")]
+    public async Task SymbolArgument_ThatIsNotASymbol_IsRefusedBeforeTouchingAPath(params string[] args)
+    {
+        var (exit, host) = await Run(args);
+        using var _ = host;
+
+        Assert.Equal(2, exit);
+        Assert.Single(host.Stderr.Trim().Split('\n'));
+        Assert.Contains("not a valid symbol", host.Stderr);
+        Assert.False(Directory.Exists(Models) && Directory.EnumerateFileSystemEntries(Models).Any(), "nothing was written");
+    }
+
     [Fact]
     public async Task ContractShow_PrintsTheTwentyEightFeaturesInOrderWithTheHash()
     {
