@@ -247,6 +247,53 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.False(latest.RootElement.GetProperty("signals").TryGetProperty(victim, out _), "no signal from a symbol whose bar was rejected");
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("truncated")]
+    [InlineData("deleted")]
+    public async Task Run_PluginDamagedWhileRunning_KeepsTheLastGoodVersionSignalling(string damage)
+    {
+        var plugins = _dir.File("plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), Path.Combine(plugins, "Momentum"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), Path.Combine(plugins, "Swap"));
+        var config = _dir.Write("golden.yaml", $$"""
+            host:
+              cycle_interval: 20ms
+              heartbeat_interval: 100ms
+              plugins_dir: {{plugins}}
+            families:
+              momentum: {weight: 0.5, timeout: 60s}
+              swap: {weight: 0.5, timeout: 60s}
+            """);
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("swap:OK")));
+
+        var dll = Path.Combine(plugins, "Swap", "AlphaHost.TestPlugins.SwapV1.dll");
+        switch (damage)
+        {
+            case "garbage":
+                File.WriteAllText(dll, "garbage");
+                break;
+            case "truncated":
+                File.WriteAllBytes(dll, File.ReadAllBytes(dll)[..1000]);
+                break;
+            default:
+                Directory.Delete(Path.Combine(plugins, "Swap"), recursive: true);
+                break;
+        }
+
+        var expected = damage == "deleted" ? "Plugin Swap: files were deleted; the loaded version keeps running" : "Plugin Swap reload failed, the last good version keeps running";
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith(expected)), host.ErrorLog);
+        var cycle = LatestCycle(host);
+        await WaitUntil(() => LatestCycle(host) > cycle + 3);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        Assert.All(latest.RootElement.GetProperty("signals").EnumerateObject(), s => Assert.Equal(0.5 * 0.1, s.Value.GetProperty("contributions").GetProperty("swap").GetDouble(), 9));
+        Assert.Contains("swap:OK", Message(HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat)));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
