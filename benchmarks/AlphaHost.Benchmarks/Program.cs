@@ -2,7 +2,7 @@ using System.Globalization;
 using AlphaHost.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train>
+// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train|soak [cycles]>
 var what = args.Length > 0 ? args[0] : "";
 switch (what)
 {
@@ -15,8 +15,10 @@ switch (what)
     case "train":
         await TrainingBenchmark.RunAsync();
         break;
+    case "soak":
+        return await SoakRun.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
     default:
-        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train");
+        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train | soak [cycles]");
         return 2;
 }
 

@@ -45,9 +45,11 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             var previous = _seenStamps.GetValueOrDefault(folder);
             _seenStamps[folder] = stamp;
             var loaded = _loaded.GetValueOrDefault(folder);
-            var current = loaded?.Stamp ?? _failed.GetValueOrDefault(folder + "\0stamp");
-            if (stamp == current || (current is not null && stamp != previous))
+            var refused = _failed.GetValueOrDefault(folder + "\0stamp");
+            var known = loaded is not null || refused is not null;
+            if (stamp == loaded?.Stamp || stamp == refused || (known && stamp != previous))
             {
+                // Unchanged, already refused in this exact state (tried again only when the files change), or still being copied.
                 continue;
             }
 

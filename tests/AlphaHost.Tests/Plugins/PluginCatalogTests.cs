@@ -172,6 +172,33 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshAsync_BrokenReplacement_IsTriedOnceAndAgainOnlyWhenTheFilesChange()
+    {
+        var logger = new CapturingLogger<PluginCatalog>();
+        await using var catalog = new PluginCatalog(NullLoggerFactory.Instance, TimeProvider.System, logger);
+        Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "Swap");
+        await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(TestConfig), CancellationToken.None);
+        var dll = _dir.File("plugins/Swap/AlphaHost.TestPlugins.SwapV1.dll");
+        var good = File.ReadAllBytes(dll);
+
+        File.WriteAllText(dll, "garbage");
+        for (var i = 0; i < 5; i++)
+        {
+            await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(TestConfig), CancellationToken.None);
+        }
+
+        var failuresWhileBroken = logger.Snapshot().Count(e => e.Message.Contains("reload failed"));
+        File.WriteAllBytes(dll, good);
+        File.SetLastWriteTimeUtc(dll, DateTime.UtcNow.AddSeconds(5));
+        await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(TestConfig), CancellationToken.None);
+        await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(TestConfig), CancellationToken.None);
+
+        Assert.Equal(1, failuresWhileBroken);
+        Assert.Contains(logger.Snapshot(), e => e.Message.StartsWith("Plugin Swap reloaded"));
+        Assert.Equal("value=0.1", catalog.Families.Single().ReadHealth().Detail);
+    }
+
+    [Fact]
     public async Task RefreshAsync_SameFamilyNameInTwoFolders_RefusesTheSecond()
     {
         Install(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), "A");
@@ -231,7 +258,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
 
         var inspections = PluginCatalog.Inspect(PluginsDir);
 
-        Assert.Equal(["garbage_values", "hanging", "hungry", "throwing"], inspections.Single(i => i.Folder.EndsWith("Faulty")).Exports.Select(e => e.Name).Order());
+        Assert.Equal(["chaos", "garbage_values", "hanging", "hungry", "throwing"], inspections.Single(i => i.Folder.EndsWith("Faulty")).Exports.Select(e => e.Name).Order());
         Assert.Contains("not a valid .NET assembly", inspections.Single(i => i.Folder.EndsWith("Garbage")).Error);
     }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AlphaHost.Tests.Support;
 
 /// <summary>A logger that keeps every event with the properties of its scopes and its template, for asserting on log shape.</summary>
-internal sealed class CapturingLogger : ILogger
+internal class CapturingLogger : ILogger
 {
     private readonly List<Dictionary<string, object?>> _scopes = [];
     private readonly Lock _lock = new();
@@ -70,3 +70,6 @@ internal sealed class CapturingLogger : ILogger
 }
 
 internal sealed record CapturedEvent(LogLevel Level, string Message, IReadOnlyDictionary<string, object?> Properties);
+
+/// <summary>A <see cref="CapturingLogger"/> for classes that take an <see cref="ILogger{T}"/>.</summary>
+internal sealed class CapturingLogger<T> : CapturingLogger, ILogger<T>;

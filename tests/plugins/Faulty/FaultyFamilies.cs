@@ -94,3 +94,75 @@ public sealed class HungryFamily : IAlphaFamily
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
+
+/// <summary>
+/// Healthy most of the time, with faults on a fixed cycle schedule for soak runs: throws (every 97th cycle), overruns
+/// its budget (every 251st, sleeping <c>hang_ms</c>), emits non-finite values (every 499th) and allocates a burst of
+/// <c>burst_mb</c> it then drops (every 1009th). Each injection is logged with "chaos: injecting".
+/// </summary>
+[AlphaFamily("chaos")]
+public sealed class ChaosFamily(ILogger<ChaosFamily> logger) : IAlphaFamily
+{
+    private int _hangMs = 300;
+    private int _burstMb = 256;
+
+    public FamilyHealth Health => FamilyHealth.Ok;
+
+    public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
+    {
+        Configure(context.Settings);
+        return ValueTask.CompletedTask;
+    }
+
+    public void Configure(FamilySettings settings)
+    {
+        _hangMs = settings.GetInt("hang_ms", 300, 1, 60_000);
+        _burstMb = settings.GetInt("burst_mb", 256, 1, 4096);
+    }
+
+    public async ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var cycle = snapshot.Cycle;
+        if (cycle % 97 == 0)
+        {
+            logger.LogWarning("chaos: injecting an exception in cycle {Cycle}", cycle);
+            throw new InvalidOperationException($"chaos exception in cycle {cycle}");
+        }
+
+        if (cycle % 251 == 0)
+        {
+            logger.LogWarning("chaos: injecting a {HangMs} ms overrun in cycle {Cycle}", _hangMs, cycle);
+            await Task.Delay(_hangMs, CancellationToken.None);
+        }
+
+        var value = 0.1;
+        if (cycle % 499 == 0)
+        {
+            logger.LogWarning("chaos: injecting non-finite values in cycle {Cycle}", cycle);
+            value = double.NaN;
+        }
+
+        if (cycle % 1009 == 0)
+        {
+            logger.LogWarning("chaos: injecting a {BurstMb} MB allocation burst in cycle {Cycle}", _burstMb, cycle);
+            var burst = new byte[_burstMb][];
+            for (var i = 0; i < burst.Length; i++)
+            {
+                burst[i] = new byte[1 << 20];
+                burst[i][^1] = 1;
+            }
+
+            GC.KeepAlive(burst);
+        }
+
+        var signals = new Dictionary<string, double>(snapshot.Symbols.Count);
+        foreach (var symbol in snapshot.Symbols)
+        {
+            signals[symbol.Symbol] = value;
+        }
+
+        return new FamilySignals(signals);
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
