@@ -161,7 +161,8 @@ internal static class SoakRun
         };
 
         var heartbeats = lines.Where(l => Msg(l).StartsWith("[HEARTBEAT]", StringComparison.Ordinal) && l.GetProperty("Cycles").GetInt64() > 0).ToList();
-        var settled = heartbeats.Where(h => h.GetProperty("Cycles").GetInt64() >= Math.Min(2000, cycles / 4)).ToList();
+        // Warm-up: until the bounded history is full (warm-up days + cycles reach market.max_history_days x 2) and the first full collection after it.
+        var settled = heartbeats.Where(h => h.GetProperty("Cycles").GetInt64() >= Math.Min(2500, cycles / 4)).ToList();
         var p99s = settled.Select(h => h.GetProperty("CycleP99Ms").GetDouble()).Order().ToArray();
         var p50s = settled.Select(h => h.GetProperty("CycleP50Ms").GetDouble()).Order().ToArray();
         var (lost, journaled) = CountLostSignals(Path.Combine(runtime, "signals"), cycles);
@@ -170,8 +171,26 @@ internal static class SoakRun
             cycles, completed, exitCode, wall.TotalSeconds, injected, inside, observed, lost, journaled,
             settled.Count == 0 ? 0 : settled[0].GetProperty("MemoryMb").GetInt64(), heartbeats.Count == 0 ? 0 : heartbeats[^1].GetProperty("MemoryMb").GetInt64(),
             settled.Count == 0 ? 0 : settled.Max(h => h.GetProperty("MemoryMb").GetInt64()),
-            settled.Count == 0 ? 0 : settled[0].GetProperty("HeapMb").GetInt64(), heartbeats.Count == 0 ? 0 : heartbeats[^1].GetProperty("HeapMb").GetInt64(),
+            LiveAfter(settled, 0), LiveAfter(settled, settled.Count - 1), LiveSeries(settled),
             p50s.Length == 0 ? 0 : p50s[p50s.Length / 2], p99s.Length == 0 ? 0 : p99s[p99s.Length / 2], p99s.Length == 0 ? 0 : p99s[^1]);
+    }
+
+    /// <summary>The live heap (after the last full collection) as of heartbeat <paramref name="index"/>.</summary>
+    private static long LiveAfter(List<JsonElement> heartbeats, int index) => index < 0 ? 0 : heartbeats[index].GetProperty("LiveMb").GetInt64();
+
+    /// <summary>The distinct live-heap values over the run, in order: one per full collection.</summary>
+    private static string LiveSeries(List<JsonElement> heartbeats)
+    {
+        var values = new List<long>();
+        foreach (var value in heartbeats.Select(h => h.GetProperty("LiveMb").GetInt64()))
+        {
+            if (values.Count == 0 || values[^1] != value)
+            {
+                values.Add(value);
+            }
+        }
+
+        return string.Join(" ", values);
     }
 
     /// <summary>Replays the sample market the daemon ran on and checks that every symbol with a valid bar got a signal in every cycle.</summary>
@@ -275,7 +294,7 @@ internal static class SoakRun
 internal sealed record SoakReport(
     int CyclesAsked, long CyclesCompleted, int ExitCode, double WallSeconds,
     IReadOnlyDictionary<string, int> InjectedFromOutside, IReadOnlyDictionary<string, int> InjectedInside, IReadOnlyDictionary<string, int> Observed,
-    long SignalsLost, long SignalsJournaled, long MemoryMbAfterWarmup, long MemoryMbAtEnd, long MemoryMbMax, long HeapMbAfterWarmup, long HeapMbAtEnd,
+    long SignalsLost, long SignalsJournaled, long MemoryMbAfterWarmup, long MemoryMbAtEnd, long MemoryMbMax, long LiveMbAfterWarmup, long LiveMbAtEnd, string LiveMbSeries,
     double CycleP50MsMedian, double CycleP99MsMedian, double CycleP99MsWorst)
 {
     public int FaultsInjected => InjectedFromOutside.Values.Sum() + InjectedInside.Values.Sum();
@@ -289,7 +308,8 @@ internal sealed record SoakReport(
         $"| faults injected | {FaultsInjected:N0}: {string.Join(", ", InjectedInside.Concat(InjectedFromOutside).Select(kv => $"{kv.Key} {kv.Value}"))} |",
         $"| faults seen by the daemon | {string.Join(", ", Observed.Select(kv => $"{kv.Key} {kv.Value}"))} |",
         $"| signals journaled / lost | {SignalsJournaled:N0} / {SignalsLost:N0} |",
-        $"| memory (working set) after warm-up / end / max | {MemoryMbAfterWarmup} / {MemoryMbAtEnd} / {MemoryMbMax} MB (GC heap {HeapMbAfterWarmup} / {HeapMbAtEnd} MB) |",
+        $"| live heap after full collections, after warm-up / end | {LiveMbAfterWarmup} / {LiveMbAtEnd} MB (each full collection: {LiveMbSeries}) |",
+        $"| working set after warm-up / end / max | {MemoryMbAfterWarmup} / {MemoryMbAtEnd} / {MemoryMbMax} MB |",
         string.Create(CultureInfo.InvariantCulture, $"| cycle time p50 (median of heartbeats) / p99 median / p99 worst | {CycleP50MsMedian:0.0} / {CycleP99MsMedian:0.0} / {CycleP99MsWorst:0.0} ms |"),
         $"| verdict | {(Passed ? "PASS" : "FAIL")} |");
 }
