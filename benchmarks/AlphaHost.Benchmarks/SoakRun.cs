@@ -48,7 +48,7 @@ internal static class SoakRun
             .Replace("quarantine_backoff: 30s", "quarantine_backoff: 1s")
             .Replace("plugins_dir: \"\"", $"plugins_dir: {plugins}")
             .Replace("    weight: 0.4\n", $"    weight: 0.4\n    models_dir: {models}\n")
-            + "  chaos:\n    enabled: true\n    weight: 0.1\n";
+            + "  chaos:\n    enabled: true\n    weight: 0.1\n    burst_mb: 64\n";
         File.WriteAllText(config, goodConfig);
 
         if (!Directory.Exists(models))
@@ -171,26 +171,34 @@ internal static class SoakRun
             cycles, completed, exitCode, wall.TotalSeconds, injected, inside, observed, lost, journaled,
             settled.Count == 0 ? 0 : settled[0].GetProperty("MemoryMb").GetInt64(), heartbeats.Count == 0 ? 0 : heartbeats[^1].GetProperty("MemoryMb").GetInt64(),
             settled.Count == 0 ? 0 : settled.Max(h => h.GetProperty("MemoryMb").GetInt64()),
-            LiveAfter(settled, 0), LiveAfter(settled, settled.Count - 1), LiveSeries(settled),
+            LiveAfter(settled, 0), LiveSeries(heartbeats, out var liveAtEnd), liveAtEnd, string.Join(", ", Bursts(lines)),
             p50s.Length == 0 ? 0 : p50s[p50s.Length / 2], p99s.Length == 0 ? 0 : p99s[p99s.Length / 2], p99s.Length == 0 ? 0 : p99s[^1]);
     }
 
     /// <summary>The live heap (after the last full collection) as of heartbeat <paramref name="index"/>.</summary>
-    private static long LiveAfter(List<JsonElement> heartbeats, int index) => index < 0 ? 0 : heartbeats[index].GetProperty("LiveMb").GetInt64();
+    private static long LiveAfter(List<JsonElement> heartbeats, int index) => index < 0 || index >= heartbeats.Count ? 0 : heartbeats[index].GetProperty("LiveMb").GetInt64();
 
-    /// <summary>The distinct live-heap values over the run, in order: one per full collection.</summary>
-    private static string LiveSeries(List<JsonElement> heartbeats)
+    /// <summary>The cycles in which the chaos family allocated its burst.</summary>
+    private static List<long> Bursts(List<JsonElement> lines) => lines
+        .Where(l => l.GetProperty("message").GetString()!.Contains("allocation burst", StringComparison.Ordinal) && l.TryGetProperty("Cycle", out _))
+        .Select(l => l.GetProperty("Cycle").GetInt64()).ToList();
+
+    /// <summary>The live heap after each full collection, in order, as "cycle:MB" (the first heartbeat that saw it); the last value in <paramref name="atEnd"/>.</summary>
+    private static string LiveSeries(List<JsonElement> heartbeats, out long atEnd)
     {
-        var values = new List<long>();
-        foreach (var value in heartbeats.Select(h => h.GetProperty("LiveMb").GetInt64()))
+        var parts = new List<string>();
+        atEnd = 0;
+        foreach (var heartbeat in heartbeats)
         {
-            if (values.Count == 0 || values[^1] != value)
+            var value = heartbeat.GetProperty("LiveMb").GetInt64();
+            if (value != atEnd)
             {
-                values.Add(value);
+                parts.Add($"{heartbeat.GetProperty("Cycles").GetInt64()}:{value}");
+                atEnd = value;
             }
         }
 
-        return string.Join(" ", values);
+        return string.Join(", ", parts);
     }
 
     /// <summary>Replays the sample market the daemon ran on and checks that every symbol with a valid bar got a signal in every cycle.</summary>
@@ -294,7 +302,7 @@ internal static class SoakRun
 internal sealed record SoakReport(
     int CyclesAsked, long CyclesCompleted, int ExitCode, double WallSeconds,
     IReadOnlyDictionary<string, int> InjectedFromOutside, IReadOnlyDictionary<string, int> InjectedInside, IReadOnlyDictionary<string, int> Observed,
-    long SignalsLost, long SignalsJournaled, long MemoryMbAfterWarmup, long MemoryMbAtEnd, long MemoryMbMax, long LiveMbAfterWarmup, long LiveMbAtEnd, string LiveMbSeries,
+    long SignalsLost, long SignalsJournaled, long MemoryMbAfterWarmup, long MemoryMbAtEnd, long MemoryMbMax, long LiveMbAfterWarmup, string LiveMbSeries, long LiveMbAtEnd, string BurstCycles,
     double CycleP50MsMedian, double CycleP99MsMedian, double CycleP99MsWorst)
 {
     public int FaultsInjected => InjectedFromOutside.Values.Sum() + InjectedInside.Values.Sum();
@@ -308,7 +316,7 @@ internal sealed record SoakReport(
         $"| faults injected | {FaultsInjected:N0}: {string.Join(", ", InjectedInside.Concat(InjectedFromOutside).Select(kv => $"{kv.Key} {kv.Value}"))} |",
         $"| faults seen by the daemon | {string.Join(", ", Observed.Select(kv => $"{kv.Key} {kv.Value}"))} |",
         $"| signals journaled / lost | {SignalsJournaled:N0} / {SignalsLost:N0} |",
-        $"| live heap after full collections, after warm-up / end | {LiveMbAfterWarmup} / {LiveMbAtEnd} MB (each full collection: {LiveMbSeries}) |",
+        $"| live heap after full collections, after warm-up / end | {LiveMbAfterWarmup} / {LiveMbAtEnd} MB (cycle:MB of each: {LiveMbSeries}; chaos bursts in cycles {BurstCycles}) |",
         $"| working set after warm-up / end / max | {MemoryMbAfterWarmup} / {MemoryMbAtEnd} / {MemoryMbMax} MB |",
         string.Create(CultureInfo.InvariantCulture, $"| cycle time p50 (median of heartbeats) / p99 median / p99 worst | {CycleP50MsMedian:0.0} / {CycleP99MsMedian:0.0} / {CycleP99MsWorst:0.0} ms |"),
         $"| verdict | {(Passed ? "PASS" : "FAIL")} |");
