@@ -83,7 +83,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<PluginCatalog>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
-        builder.Services.AddSingleton(_ => new SignalWriter(paths.SignalsDir, clock));
+        builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));
 
         // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line.
         builder.Services.AddHostedService<HeartbeatService>();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using AlphaHost.Host.Internal;
+using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Host.Cycle;
 
@@ -9,7 +10,11 @@ namespace AlphaHost.Host.Cycle;
 /// Writes each cycle's combined signals to <c>runtime/signals/signals_&lt;yyyyMMdd&gt;.jsonl</c> (one line per symbol,
 /// a file per UTC day) and replaces <c>latest.json</c> atomically with the whole cycle.
 /// </summary>
-internal sealed class SignalWriter(string signalsDir, TimeProvider clock) : IDisposable
+/// <remarks>
+/// A journal whose last line was cut short (the process was killed during a write) is trimmed back to its last whole
+/// line when it is opened, so the next cycle's lines never run on from a fragment.
+/// </remarks>
+internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogger? logger = null) : IDisposable
 {
     // Reused across cycles: a cycle writes ~500 lines and one latest.json without allocating new buffers.
     private readonly ArrayBufferWriter<byte> _journalBuffer = new(64 * 1024);
@@ -99,10 +104,46 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock) : IDis
         {
             _journal?.Dispose();
             Directory.CreateDirectory(signalsDir);
-            _journal = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            _journal = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            var dropped = TrimPartialLine(_journal);
+            if (dropped > 0)
+            {
+                logger?.LogWarning("Signal journal {Journal} ended in a partial line from an interrupted write; {Bytes} bytes dropped", path, dropped);
+            }
+
             _journalPath = path;
         }
 
         return _journal;
+    }
+
+    /// <summary>Cuts everything after the last line end and leaves the stream at the end. Returns the bytes cut.</summary>
+    private static long TrimPartialLine(FileStream stream)
+    {
+        var length = stream.Length;
+        var keep = length;
+        var buffer = new byte[4096];
+        while (keep > 0)
+        {
+            var start = Math.Max(0, keep - buffer.Length);
+            stream.Position = start;
+            stream.ReadExactly(buffer, 0, (int)(keep - start));
+            var newline = Array.LastIndexOf(buffer, (byte)'\n', (int)(keep - start) - 1);
+            if (newline >= 0)
+            {
+                keep = start + newline + 1;
+                break;
+            }
+
+            keep = start;
+        }
+
+        if (keep < length)
+        {
+            stream.SetLength(keep);
+        }
+
+        stream.Seek(0, SeekOrigin.End);
+        return length - keep;
     }
 }

@@ -30,6 +30,24 @@ public sealed class SignalWriterTests
         Assert.Equal(["latest.json", "signals_20261123.jsonl"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"ts\":\"2026-11-23T09:59:59.000Z\",\"cycle\":7,\"symbol\":\"AAA\"}\n")]
+    public void Write_JournalEndingInAPartialLine_TrimsItSoEveryLineIsWhole(string whole)
+    {
+        using var dir = new TempDir();
+        var path = dir.Write("signals_20261123.jsonl", whole + "{\"ts\":\"2026-11-23T09:59:59.000Z\",\"cycle\":8,\"sym");
+        var logger = new CapturingLogger();
+        using var writer = new SignalWriter(dir.Path, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z")), logger);
+
+        writer.Write(Cycle(9, 0.5));
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(whole.Length == 0 ? 2 : 3, lines.Length);
+        Assert.All(lines, l => JsonDocument.Parse(l).Dispose());
+        Assert.Contains(logger.Snapshot(), e => e.Message.Contains("partial line") && e.Message.Contains("bytes dropped"));
+    }
+
     private static CombinedSignals Cycle(long cycle, double signal) => new(cycle, new DateOnly(2016, 1, 4), ["momentum", "regime"],
     [
         new SymbolSignal("AAA", signal, [signal / 2, signal / 2]),
