@@ -183,16 +183,7 @@ public sealed class CrashTests : IDisposable
         Assert.True(exit == 0, $"{when}: models validate exit {exit}\n{validate.Stdout}{validate.Stderr}");
     }
 
-    private string WriteConfig(bool mlEnabled)
-    {
-        var text = File.ReadAllText(TestPaths.GoldenConfig)
-            .Replace("ml_enabled: false", $"ml_enabled: {(mlEnabled ? "true" : "false")}")
-            .Replace("cycle_interval: 1s", "cycle_interval: 20ms")
-            .Replace("heartbeat_interval: 30s", "heartbeat_interval: 100ms")
-            .Replace("family_timeout: 500ms", "family_timeout: 60s")
-            .Replace("    weight: 0.4\n", "    weight: 0.4\n    model_refresh: 200ms\n    training:\n      trees: 20\n");
-        return _dir.Write("golden.yaml", text);
-    }
+    private string WriteConfig(bool mlEnabled) => _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled, cycleInterval: "20ms", heartbeat: "100ms"));
 
     private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
 }

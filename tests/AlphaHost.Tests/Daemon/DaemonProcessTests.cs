@@ -269,18 +269,7 @@ public sealed class DaemonProcessTests : IDisposable
         await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("swap:OK")));
 
         var dll = Path.Combine(plugins, "Swap", "AlphaHost.TestPlugins.SwapV1.dll");
-        switch (damage)
-        {
-            case "garbage":
-                File.WriteAllText(dll, "garbage");
-                break;
-            case "truncated":
-                File.WriteAllBytes(dll, File.ReadAllBytes(dll)[..1000]);
-                break;
-            default:
-                Directory.Delete(Path.Combine(plugins, "Swap"), recursive: true);
-                break;
-        }
+        PluginDamage.Apply(damage, dll);
 
         var expected = damage == "deleted" ? "Plugin Swap: files were deleted; the loaded version keeps running" : "Plugin Swap reload failed, the last good version keeps running";
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith(expected)), host.ErrorLog);
@@ -334,14 +323,8 @@ public sealed class DaemonProcessTests : IDisposable
         }
     }
 
-    private string WriteConfig(string cycleInterval, string heartbeat)
-    {
-        var text = File.ReadAllText(TestPaths.GoldenConfig)
-            .Replace("cycle_interval: 1s", $"cycle_interval: {cycleInterval}")
-            .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}")
-            .Replace("family_timeout: 500ms", "family_timeout: 60s");
-        return _dir.Write("golden.yaml", text);
-    }
+    private string WriteConfig(string cycleInterval, string heartbeat) =>
+        _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: false, cycleInterval, heartbeat));
 
     private static async Task Sed(string path, string expression)
     {

@@ -154,16 +154,7 @@ public sealed class MlDaemonTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private string WriteConfig(bool mlEnabled)
-    {
-        var text = File.ReadAllText(TestPaths.GoldenConfig)
-            .Replace("ml_enabled: false", $"ml_enabled: {(mlEnabled ? "true" : "false")}")
-            .Replace("cycle_interval: 1s", "cycle_interval: 100ms")
-            .Replace("heartbeat_interval: 30s", "heartbeat_interval: 300ms")
-            .Replace("family_timeout: 500ms", "family_timeout: 60s")
-            .Replace("    weight: 0.4\n", "    weight: 0.4\n    model_refresh: 200ms\n    training:\n      trees: 20\n");
-        return _dir.Write("golden.yaml", text);
-    }
+    private string WriteConfig(bool mlEnabled) => _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled, cycleInterval: "100ms", heartbeat: "300ms"));
 
     private static double MlContribution(HostProcess host, string symbol) => Contribution(host, symbol, "ml_alpha");
 

@@ -97,18 +97,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
         var good = _catalog.Families.Single();
         var dll = _dir.File("plugins/Swap/AlphaHost.TestPlugins.SwapV1.dll");
 
-        switch (damage)
-        {
-            case "garbage":
-                File.WriteAllText(dll, "garbage");
-                break;
-            case "truncated":
-                File.WriteAllBytes(dll, File.ReadAllBytes(dll)[..1000]);
-                break;
-            default:
-                Directory.Delete(_dir.File("plugins/Swap"), recursive: true);
-                break;
-        }
+        PluginDamage.Apply(damage, dll);
 
         await RefreshAsync(Handles.Config(TestConfig));
         await RefreshAsync(Handles.Config(TestConfig));
