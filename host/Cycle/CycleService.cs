@@ -87,6 +87,10 @@ internal sealed class CycleService(
         logger.LogInformation("AlphaHost starting: config {ConfigFile}, market {Market}, plugins {PluginsDir}, runtime {RuntimeDir}",
             current.SourcePath, feed.Description, paths.PluginsDir, paths.RuntimeDir);
         ReportIssues(feed.LoadIssues, "while loading");
+        if (writer.RemoveLeftovers() is > 0 and var leftovers)
+        {
+            logger.LogInformation("Removed {Count} temp file(s) of latest.json left by an interrupted earlier run", leftovers);
+        }
 
         if (!Directory.Exists(paths.PluginsDir))
         {

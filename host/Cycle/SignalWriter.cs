@@ -25,6 +25,9 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
 
     public string LatestPath => Path.Combine(signalsDir, "latest.json");
 
+    /// <summary>Removes temp files of <c>latest.json</c> left by a daemon that was killed while replacing it.</summary>
+    public int RemoveLeftovers() => AtomicFile.RemoveStaleTemps(LatestPath);
+
     public void Write(CombinedSignals combined)
     {
         var now = clock.GetUtcNow();

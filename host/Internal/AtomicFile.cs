@@ -28,4 +28,44 @@ internal static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Removes temp files that writers of <paramref name="path"/> left when they were killed mid-write: those of
+    /// processes that no longer run (a live process's temp file is about to be renamed and is left alone).
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public static int RemoveStaleTemps(string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(directory))
+        {
+            return 0;
+        }
+
+        var removed = 0;
+        foreach (var temp in Directory.EnumerateFiles(directory, $".{Path.GetFileName(path)}.*.tmp"))
+        {
+            var parts = Path.GetFileName(temp).Split('.');
+            if (parts.Length >= 4 && int.TryParse(parts[^3], out var pid) && !IsRunning(pid))
+            {
+                File.Delete(temp);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 }

@@ -41,6 +41,12 @@ internal sealed class ResilientFileSink : ILogEventSink, IDisposable
         _clock = clock;
         _health = health;
         _maxHeld = maxHeld;
+        lock (_lock)
+        {
+            // Open now: the files exist from the start (scripts tail them), and a folder that cannot be written shows at once.
+            _nextCheck = clock.GetUtcNow() + RetryInterval;
+            TryOpen(clock.GetUtcNow());
+        }
     }
 
     private string Name => Path.GetFileName(_path);

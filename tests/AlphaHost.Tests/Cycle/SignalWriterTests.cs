@@ -48,6 +48,21 @@ public sealed class SignalWriterTests
         Assert.Contains(logger.Snapshot(), e => e.Message.Contains("partial line") && e.Message.Contains("bytes dropped"));
     }
 
+    [Fact]
+    public void RemoveLeftovers_TempFilesOfDeadWriters_AreRemovedAndALiveOnesKept()
+    {
+        using var dir = new TempDir();
+        var dead = dir.Write($".latest.json.{int.MaxValue - 7}.0123456789abcdef.tmp", "{\"cycle\":");
+        var live = dir.Write($".latest.json.{Environment.ProcessId}.0123456789abcdef.tmp", "{\"cycle\":");
+        using var writer = new SignalWriter(dir.Path, TimeProvider.System);
+
+        var removed = writer.RemoveLeftovers();
+
+        Assert.Equal(1, removed);
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+    }
+
     private static CombinedSignals Cycle(long cycle, double signal) => new(cycle, new DateOnly(2016, 1, 4), ["momentum", "regime"],
     [
         new SymbolSignal("AAA", signal, [signal / 2, signal / 2]),

@@ -66,15 +66,23 @@ public sealed class ResilientFileSinkTests : IDisposable
     [Fact]
     public void Dispose_WithHeldEvents_WritesThemWhenTheFileCanBeWritten()
     {
-        var sink = NewSink();
-        Directory.CreateDirectory(_dir.Path);
         File.WriteAllText(LogsDir, "blocked");
+        var sink = NewSink();
         sink.Emit(Event("held"));
         File.Delete(LogsDir);
 
         sink.Dispose();
 
         Assert.Equal(["held", "File logging to live.jsonl resumed after 0s; held events written, 0 dropped"], Messages(LogFile));
+    }
+
+    [Fact]
+    public void Constructor_CreatesTheFileBeforeAnyEvent()
+    {
+        using var sink = NewSink();
+
+        Assert.True(File.Exists(LogFile));
+        Assert.Empty(_health.Faults);
     }
 
     public void Dispose() => _dir.Dispose();
