@@ -50,31 +50,57 @@ public static class CrossSection
     /// <param name="values">The values to rank (finite).</param>
     public static double[] AverageRanks(IReadOnlyList<double> values)
     {
-        var order = new int[values.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        Array.Sort(order, (a, b) => values[a].CompareTo(values[b]));
         var ranks = new double[values.Count];
-        var start = 0;
-        while (start < order.Length)
+        AverageRanks(values as double[] ?? values.ToArray(), ranks);
+        return ranks;
+    }
+
+    /// <summary>
+    /// <see cref="AverageRanks(IReadOnlyList{double})"/> into a caller's buffer, for loops that must not allocate
+    /// (scratch space is rented and returned).
+    /// </summary>
+    /// <param name="values">The values to rank (finite).</param>
+    /// <param name="ranks">Receives the rank of each value, in the order of <paramref name="values"/>.</param>
+    public static void AverageRanks(ReadOnlySpan<double> values, Span<double> ranks)
+    {
+        if (ranks.Length < values.Length)
         {
-            var end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
-            {
-                end++;
-            }
-
-            for (var k = start; k <= end; k++)
-            {
-                ranks[order[k]] = (start + end) / 2.0;
-            }
-
-            start = end + 1;
+            throw new ArgumentException("ranks is shorter than values", nameof(ranks));
         }
 
-        return ranks;
+        var n = values.Length;
+        var keys = System.Buffers.ArrayPool<double>.Shared.Rent(n);
+        var order = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            values.CopyTo(keys);
+            for (var i = 0; i < n; i++)
+            {
+                order[i] = i;
+            }
+
+            keys.AsSpan(0, n).Sort(order.AsSpan(0, n));
+            var start = 0;
+            while (start < n)
+            {
+                var end = start;
+                while (end + 1 < n && keys[end + 1] == keys[start])
+                {
+                    end++;
+                }
+
+                for (var k = start; k <= end; k++)
+                {
+                    ranks[order[k]] = (start + end) / 2.0;
+                }
+
+                start = end + 1;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<double>.Shared.Return(keys);
+            System.Buffers.ArrayPool<int>.Shared.Return(order);
+        }
     }
 }

@@ -46,14 +46,17 @@ internal static class CycleBenchmark
         (int Count, TimeSpan Pause, long Bytes) gcStart = default;
         var times = new List<double>(cycles);
         var signals = 0;
+        long familyBytes = 0;
         for (var c = 0; c < warmup + cycles; c++)
         {
             feed.TryNextDay(out var day);
             market.Append(day);
             var snapshot = market.Snapshot(c + 1);
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
             var started = Stopwatch.GetTimestamp();
             var result = await family.ComputeAsync(snapshot, CancellationToken.None);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
             if (c == warmup)
             {
                 gcStart = (GC.CollectionCount(0), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
@@ -63,12 +66,13 @@ internal static class CycleBenchmark
             {
                 times.Add(elapsed);
                 signals += result.BySymbol.Count;
+                familyBytes += allocated;
             }
         }
 
         times.Sort();
         Console.WriteLine(FormattableString.Invariant(
-            $"gc during the measured cycles: {GC.CollectionCount(0) - gcStart.Count} collections, {(GC.GetTotalPauseDuration() - gcStart.Pause).TotalMilliseconds:0} ms paused, {(GC.GetTotalAllocatedBytes() - gcStart.Bytes) / 1024.0 / cycles:0} KB allocated per cycle (market and family), heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MB"));
+            $"gc during the measured cycles: {GC.CollectionCount(0) - gcStart.Count} collections, {(GC.GetTotalPauseDuration() - gcStart.Pause).TotalMilliseconds:0} ms paused, {(GC.GetTotalAllocatedBytes() - gcStart.Bytes) / 1024.0 / cycles:0} KB allocated per cycle (market and family; {familyBytes / 1024.0 / cycles:0} KB by the family), heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MB"));
         Console.WriteLine(FormattableString.Invariant(
             $"cycle (500 symbols, features + check + inference): cycles={cycles} p50_ms={times[times.Count / 2]:0.000} p99_ms={times[(int)(times.Count * 0.99)]:0.000} max_ms={times[^1]:0.000} signals_per_cycle={signals / (double)cycles:0.0} state={family.Health.State} ({family.Health.Detail})"));
     }

@@ -35,6 +35,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private Task? _scan;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
 
+    // Reused by every cycle's prediction (the host never runs two cycles of one family at once).
+    private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];
+    private double[] _predictions = [];
+    private string?[] _errors = [];
+
     public FamilyHealth Health { get; private set; } = new(FamilyState.Ok, 0, "not started: no model loaded");
 
     public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
@@ -188,7 +193,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private (FamilySignals Signals, FamilyHealth Health) Predict(MarketSnapshot snapshot, IReadOnlyDictionary<string, LiveRow> rows, ModelSet models, CancellationToken cancellationToken)
     {
         // Check every vector first, so that a cycle with a mismatch counts it before anything is predicted.
-        var ready = new List<(ServingModel Model, LiveRow Row)>(models.BySymbol.Count);
+        var ready = _ready;
+        ready.Clear();
         var invalid = 0;
         var mismatches = 0;
         foreach (var history in snapshot.Symbols)
@@ -225,8 +231,15 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             }
         }
 
-        var predictions = new double[ready.Count];
-        var errors = new string?[ready.Count];
+        if (_predictions.Length < ready.Count)
+        {
+            _predictions = new double[ready.Count * 2];
+            _errors = new string?[ready.Count * 2];
+        }
+
+        var predictions = _predictions;
+        var errors = _errors;
+        Array.Clear(errors);
         Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = ready.Count > 64 ? Environment.ProcessorCount : 1 }, i =>
         {
             try

@@ -6,18 +6,39 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// PSI of a feature is sum((live - train) * ln(live / train)) over its buckets. Without drift each bucket holds its
 /// training share whatever the symbol, so pooling keeps the check meaningful with one model per symbol. Totals are kept
 /// running (a cycle's counts added when it ends, dropped when it leaves the window), so a cycle costs O(rows x features).
+/// The window's per-cycle counts live in a ring allocated once: a cycle allocates nothing.
 /// </summary>
-internal sealed class DriftMonitor(int features, int window)
+internal sealed class DriftMonitor
 {
     private const int Buckets = DriftReference.Buckets;
     private const double Floor = 1e-4;
-    private readonly Queue<(long[] Live, double[] Expected, long Rows)> _cycles = new();
-    private readonly long[] _liveTotal = new long[features * Buckets];
-    private readonly double[] _expectedTotal = new double[features * Buckets];
-    private long[] _live = new long[features * Buckets];
-    private double[] _expected = new double[features * Buckets];
-    private long _rows;
+    private readonly int _features;
+    private readonly long[][] _liveRing;
+    private readonly double[][] _expectedRing;
+    private readonly long[] _rowsRing;
+    private readonly long[] _liveTotal;
+    private readonly double[] _expectedTotal;
+    private int _slot;
+    private int _filled;
     private long _rowsTotal;
+
+    /// <param name="features">Features per row.</param>
+    /// <param name="window">Cycles pooled.</param>
+    public DriftMonitor(int features, int window)
+    {
+        _features = features;
+        _liveRing = new long[window + 1][];
+        _expectedRing = new double[window + 1][];
+        for (var i = 0; i <= window; i++)
+        {
+            _liveRing[i] = new long[features * Buckets];
+            _expectedRing[i] = new double[features * Buckets];
+        }
+
+        _rowsRing = new long[window + 1];
+        _liveTotal = new long[features * Buckets];
+        _expectedTotal = new double[features * Buckets];
+    }
 
     /// <summary>Pooled rows needed before drift is reported at all.</summary>
     public int MinRows { get; init; } = 1000;
@@ -30,33 +51,36 @@ internal sealed class DriftMonitor(int features, int window)
         }
 
         var proportions = reference.Proportions;
-        for (var f = 0; f < features; f++)
+        var live = _liveRing[_slot];
+        var expected = _expectedRing[_slot];
+        for (var f = 0; f < _features; f++)
         {
-            _live[(f * Buckets) + reference.Bucket(f, values[f])]++;
+            live[(f * Buckets) + reference.Bucket(f, values[f])]++;
             var at = f * Buckets;
             for (var b = 0; b < Buckets; b++)
             {
-                _expected[at + b] += proportions[at + b];
+                expected[at + b] += proportions[at + b];
             }
         }
 
-        _rows++;
+        _rowsRing[_slot]++;
     }
 
     /// <summary>Closes a cycle: it joins the totals, and the oldest cycle beyond the window leaves them.</summary>
     public void EndCycle()
     {
-        Accumulate(_live, _expected, _rows, +1);
-        _cycles.Enqueue((_live, _expected, _rows));
-        while (_cycles.Count > window)
+        Accumulate(_slot, +1);
+        _slot = (_slot + 1) % _liveRing.Length;
+        if (++_filled == _liveRing.Length)
         {
-            var (live, expected, rows) = _cycles.Dequeue();
-            Accumulate(live, expected, rows, -1);
+            // The slot about to be reused holds the cycle that just left the window.
+            Accumulate(_slot, -1);
+            _filled--;
         }
 
-        _live = new long[features * Buckets];
-        _expected = new double[features * Buckets];
-        _rows = 0;
+        Array.Clear(_liveRing[_slot]);
+        Array.Clear(_expectedRing[_slot]);
+        _rowsRing[_slot] = 0;
     }
 
     /// <summary>PSI per feature (contract order) over the window; null while fewer than <see cref="MinRows"/> rows are pooled.</summary>
@@ -67,8 +91,8 @@ internal sealed class DriftMonitor(int features, int window)
             return null;
         }
 
-        var result = new double[features];
-        for (var f = 0; f < features; f++)
+        var result = new double[_features];
+        for (var f = 0; f < _features; f++)
         {
             var psi = 0.0;
             for (var b = 0; b < Buckets; b++)
@@ -85,14 +109,16 @@ internal sealed class DriftMonitor(int features, int window)
         return result;
     }
 
-    private void Accumulate(long[] live, double[] expected, long rows, int sign)
+    private void Accumulate(int slot, int sign)
     {
+        var live = _liveRing[slot];
+        var expected = _expectedRing[slot];
         for (var i = 0; i < live.Length; i++)
         {
             _liveTotal[i] += sign * live[i];
             _expectedTotal[i] += sign * expected[i];
         }
 
-        _rowsTotal += sign * rows;
+        _rowsTotal += sign * _rowsRing[slot];
     }
 }

@@ -28,21 +28,25 @@ internal sealed class FeaturePipeline
     /// <summary>Where <c>cross_rank_sector</c> sits in a <see cref="FeatureState"/> row.</summary>
     public int SectorRankColumn => _sectorRank;
 
+    /// <summary>Where <c>ret_20d</c> sits in a <see cref="FeatureState"/> row.</summary>
+    public int Ret20Column => _ret20;
+
     /// <summary>The contract's columns of a <see cref="FeatureState"/> row, as float32 in contract order.</summary>
     public float[] Select(ReadOnlySpan<double> raw)
     {
         var values = new float[_columns.Length];
+        SelectInto(raw, values);
+        return values;
+    }
+
+    /// <summary>A <see cref="FeatureState"/> row's contract features, in contract order, as float32, into <paramref name="values"/>.</summary>
+    public void SelectInto(ReadOnlySpan<double> raw, Span<float> values)
+    {
         for (var c = 0; c < _columns.Length; c++)
         {
             values[c] = (float)raw[_columns[c]];
         }
-
-        return values;
     }
-
-    /// <summary>Sector ranks of one day's <c>ret_20d</c> values, one <see cref="FeatureState"/> row per symbol.</summary>
-    public Dictionary<string, double> SectorRanks(IEnumerable<(SymbolHistory History, double[] Raw)> day) =>
-        SectorRank.Assign(day.Where(d => HasSector(d.History)).Select(d => (d.History.Symbol, d.History.Info.Sector, d.Raw[_ret20])));
 
     /// <summary>Every symbol's feature matrix over its whole history.</summary>
     /// <param name="symbols">The symbols with their validated bars and sectors.</param>
@@ -141,7 +145,8 @@ internal sealed class FeaturePipeline
         return returns;
     }
 
-    private static bool HasSector(SymbolHistory history) =>
+    /// <summary>Whether a symbol takes part in sector ranks (a known sector).</summary>
+    public static bool HasSector(SymbolHistory history) =>
         !string.IsNullOrWhiteSpace(history.Info.Sector) && history.Info.Sector != "Unknown";
 
     private static int IndexOf(string name)

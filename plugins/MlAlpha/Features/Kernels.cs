@@ -166,29 +166,41 @@ internal sealed class RollingBeta(int window)
     }
 }
 
-/// <summary>Highest (or lowest) value of the last <c>window</c>, O(1) amortized per value (monotonic deque).</summary>
+/// <summary>
+/// Highest (or lowest) value of the last <c>window</c>, O(1) amortized per value (monotonic deque). The deque lives in
+/// a fixed ring of <c>window</c> slots (it never holds more), so pushing allocates nothing.
+/// </summary>
 internal sealed class RollingExtreme(int window, bool highest)
 {
-    private readonly LinkedList<(long Index, double Value)> _deque = new();
+    private readonly long[] _indices = new long[window];
+    private readonly double[] _values = new double[window];
+    private int _head;
+    private int _count;
     private long _index;
 
-    public double Value => _index >= window ? _deque.First!.Value.Value : double.NaN;
+    public double Value => _index >= window ? _values[_head] : double.NaN;
 
     public void Push(double value)
     {
-        while (_deque.Last is { } last && (highest ? last.Value.Value <= value : last.Value.Value >= value))
+        while (_count > 0 && (highest ? _values[Slot(_count - 1)] <= value : _values[Slot(_count - 1)] >= value))
         {
-            _deque.RemoveLast();
+            _count--;
         }
 
-        _deque.AddLast((_index, value));
-        if (_deque.First!.Value.Index <= _index - window)
+        if (_count > 0 && _indices[_head] <= _index - window)
         {
-            _deque.RemoveFirst();
+            _head = (_head + 1) % window;
+            _count--;
         }
 
+        var tail = Slot(_count);
+        _indices[tail] = _index;
+        _values[tail] = value;
+        _count++;
         _index++;
     }
+
+    private int Slot(int offset) => (_head + offset) % window;
 }
 
 /// <summary>Wilder smoothing: the mean of the first <c>period</c> inputs, then (prev * (period - 1) + x) / period.</summary>

@@ -7,12 +7,19 @@ namespace AlphaHost.Plugins.MlAlpha.Features;
 /// The live entry point: one <see cref="FeatureState"/> per symbol, fed each cycle only the bars it has not seen
 /// (normally just today's), so a cycle costs O(1) per symbol. A symbol seen for the first time is warmed up on the
 /// history the snapshot holds. Rows are the same as <see cref="FeaturePipeline.ComputeBatch"/>'s for the same bars.
+/// A cycle allocates next to nothing (rows, their value arrays and the sector groups are reused), so the live path does
+/// not feed the garbage collector: the rows returned are valid until the next <see cref="Update"/>.
 /// </summary>
 internal sealed class LiveFeatures
 {
     private readonly FeatureContract _contract;
     private readonly FeaturePipeline _layout;
     private readonly Dictionary<string, Entry> _states = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LiveRow> _rows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<int>> _bySector = new(StringComparer.Ordinal);
+    private Entry[] _entries = [];
+    private double[] _groupValues = [];
+    private double[] _groupRanks = [];
 
     public LiveFeatures(FeatureContract contract)
     {
@@ -23,45 +30,90 @@ internal sealed class LiveFeatures
     /// <summary>Today's row for every symbol of the snapshot, in contract order, with the names of missing features.</summary>
     public IReadOnlyDictionary<string, LiveRow> Update(MarketSnapshot snapshot)
     {
-        var entries = new Entry[snapshot.Symbols.Count];
-        for (var s = 0; s < entries.Length; s++)
+        var count = snapshot.Symbols.Count;
+        if (_entries.Length < count)
         {
-            var symbol = snapshot.Symbols[s].Symbol;
-            if (!_states.TryGetValue(symbol, out var entry))
+            _entries = new Entry[count];
+        }
+
+        var entries = _entries;
+        var catchUp = false;
+        for (var s = 0; s < count; s++)
+        {
+            var history = snapshot.Symbols[s];
+            if (!_states.TryGetValue(history.Symbol, out var entry))
             {
-                _states[symbol] = entry = new Entry();
+                _states[history.Symbol] = entry = new Entry(_contract.Names.Count);
             }
 
             entries[s] = entry;
+            catchUp |= entry.NeedsHistory(history.Bars.Span, snapshot.Date);
         }
 
+        // Only a symbol seen for the first time (or after a gap) needs the benchmark's returns on earlier days.
         var today = MarketReturnToday(snapshot);
-        var marketReturns = new Lazy<Dictionary<DateOnly, double>>(() => FeaturePipeline.BenchmarkReturns(snapshot.Benchmark));
+        var marketReturns = catchUp ? FeaturePipeline.BenchmarkReturns(snapshot.Benchmark) : null;
+
         // Symbols are independent until the sector ranks: update them on every core.
-        Parallel.For(0, entries.Length, new ParallelOptions { MaxDegreeOfParallelism = entries.Length >= 64 ? Environment.ProcessorCount : 1 }, s =>
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = count >= 64 ? Environment.ProcessorCount : 1 }, s =>
             entries[s].Feed(snapshot.Symbols[s].Bars.Span, snapshot.Date, today, marketReturns));
 
-        var ranks = _layout.SectorRanks(snapshot.Symbols.Select((h, s) => (h, entries[s].Raw)));
-        var rows = new Dictionary<string, LiveRow>(entries.Length, StringComparer.Ordinal);
-        for (var s = 0; s < entries.Length; s++)
+        RankWithinSectors(snapshot.Symbols, entries);
+        _rows.Clear();
+        for (var s = 0; s < count; s++)
         {
-            var history = snapshot.Symbols[s];
             var entry = entries[s];
-            entry.Raw[_layout.SectorRankColumn] = ranks.GetValueOrDefault(history.Symbol, double.NaN);
-            var values = _layout.Select(entry.Raw);
-            List<string>? missing = null;
-            for (var c = 0; c < values.Length; c++)
-            {
-                if (!float.IsFinite(values[c]))
-                {
-                    (missing ??= []).Add(_contract.Names[c]);
-                }
-            }
-
-            rows[history.Symbol] = new LiveRow(values, missing ?? (IReadOnlyList<string>)[], entry.State.Bars >= _contract.MinHistoryBars && missing is null);
+            _layout.SelectInto(entry.Raw, entry.Row.Values);
+            entry.Row.Refresh(_contract.Names, entry.State.Bars >= _contract.MinHistoryBars);
+            _rows[snapshot.Symbols[s].Symbol] = entry.Row;
         }
 
-        return rows;
+        return _rows;
+    }
+
+    /// <summary><c>cross_rank_sector</c> for every symbol of the day, with the one rule of <see cref="SectorRank"/>.</summary>
+    private void RankWithinSectors(IReadOnlyList<SymbolHistory> symbols, Entry[] entries)
+    {
+        foreach (var members in _bySector.Values)
+        {
+            members.Clear();
+        }
+
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            if (!FeaturePipeline.HasSector(symbols[s]))
+            {
+                entries[s].Raw[_layout.SectorRankColumn] = double.NaN;
+                continue;
+            }
+
+            if (!_bySector.TryGetValue(symbols[s].Info.Sector, out var members))
+            {
+                _bySector[symbols[s].Info.Sector] = members = [];
+            }
+
+            members.Add(s);
+        }
+
+        foreach (var members in _bySector.Values)
+        {
+            if (_groupValues.Length < members.Count)
+            {
+                _groupValues = new double[members.Count * 2];
+                _groupRanks = new double[members.Count * 2];
+            }
+
+            for (var k = 0; k < members.Count; k++)
+            {
+                _groupValues[k] = entries[members[k]].Raw[_layout.Ret20Column];
+            }
+
+            SectorRank.RankGroup(_groupValues.AsSpan(0, members.Count), _groupRanks.AsSpan(0, members.Count));
+            for (var k = 0; k < members.Count; k++)
+            {
+                entries[members[k]].Raw[_layout.SectorRankColumn] = _groupRanks[k];
+            }
+        }
     }
 
     private static double MarketReturnToday(MarketSnapshot snapshot)
@@ -70,27 +122,30 @@ internal sealed class LiveFeatures
         return bars.Length >= 2 && bars[^1].Date == snapshot.Date ? (bars[^1].Close / bars[^2].Close) - 1.0 : double.NaN;
     }
 
-    /// <summary>One symbol's running state and the last bar it has taken.</summary>
-    private sealed class Entry
+    /// <summary>One symbol's running state, the last bar it has taken, and its row (reused every cycle).</summary>
+    private sealed class Entry(int features)
     {
+        private DateOnly _lastDate = DateOnly.MinValue;
+
         public FeatureState State { get; } = new();
 
         public double[] Raw { get; } = new double[FeatureState.Supported.Count];
 
-        private DateOnly _lastDate = DateOnly.MinValue;
+        public LiveRow Row { get; } = new(new float[features]);
+
+        /// <summary>Whether the bars not seen yet go beyond today's (first sight, or a gap): they need earlier market returns.</summary>
+        public bool NeedsHistory(ReadOnlySpan<Bar> bars, DateOnly today)
+        {
+            var first = FirstUnseen(bars);
+            return bars.Length - first > 1 || (first < bars.Length && bars[first].Date != today);
+        }
 
         /// <summary>Takes the bars not seen yet (normally just today's; the whole history on first sight).</summary>
-        public void Feed(ReadOnlySpan<Bar> bars, DateOnly today, double todayReturn, Lazy<Dictionary<DateOnly, double>> marketReturns)
+        public void Feed(ReadOnlySpan<Bar> bars, DateOnly today, double todayReturn, Dictionary<DateOnly, double>? marketReturns)
         {
-            var first = bars.Length;
-            while (first > 0 && bars[first - 1].Date > _lastDate)
+            for (var i = FirstUnseen(bars); i < bars.Length; i++)
             {
-                first--;
-            }
-
-            for (var i = first; i < bars.Length; i++)
-            {
-                var marketReturn = bars[i].Date == today ? todayReturn : marketReturns.Value.GetValueOrDefault(bars[i].Date, double.NaN);
+                var marketReturn = bars[i].Date == today ? todayReturn : marketReturns?.GetValueOrDefault(bars[i].Date, double.NaN) ?? double.NaN;
                 State.Update(bars[i], marketReturn, Raw);
             }
 
@@ -99,11 +154,47 @@ internal sealed class LiveFeatures
                 _lastDate = bars[^1].Date;
             }
         }
+
+        private int FirstUnseen(ReadOnlySpan<Bar> bars)
+        {
+            var first = bars.Length;
+            while (first > 0 && bars[first - 1].Date > _lastDate)
+            {
+                first--;
+            }
+
+            return first;
+        }
     }
 }
 
-/// <summary>A symbol's features for the current cycle.</summary>
-/// <param name="Values">float32 values in contract order.</param>
-/// <param name="Missing">Names of the features that are not finite.</param>
-/// <param name="IsValid">Enough history and every feature finite.</param>
-internal sealed record LiveRow(float[] Values, IReadOnlyList<string> Missing, bool IsValid);
+/// <summary>A symbol's features for the current cycle (refreshed in place each cycle).</summary>
+/// <param name="values">float32 values in contract order.</param>
+internal sealed class LiveRow(float[] values)
+{
+    private readonly List<string> _missing = [];
+
+    /// <summary>float32 values in contract order.</summary>
+    public float[] Values { get; } = values;
+
+    /// <summary>Names of the features that are not finite.</summary>
+    public IReadOnlyList<string> Missing => _missing;
+
+    /// <summary>Enough history and every feature finite.</summary>
+    public bool IsValid { get; private set; }
+
+    /// <summary>Recomputes <see cref="Missing"/> and <see cref="IsValid"/> from <see cref="Values"/>.</summary>
+    public void Refresh(IReadOnlyList<string> names, bool enoughHistory)
+    {
+        _missing.Clear();
+        for (var c = 0; c < Values.Length; c++)
+        {
+            if (!float.IsFinite(Values[c]))
+            {
+                _missing.Add(names[c]);
+            }
+        }
+
+        IsValid = enoughHistory && _missing.Count == 0;
+    }
+}

@@ -16,25 +16,41 @@ internal static class SectorRank
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var sector in rows.GroupBy(r => r.Sector, StringComparer.Ordinal))
         {
-            var members = sector.Where(r => double.IsFinite(r.Ret20)).ToArray();
-            foreach (var missing in sector.Where(r => !double.IsFinite(r.Ret20)))
-            {
-                result[missing.Symbol] = double.NaN;
-            }
-
-            if (members.Length == 1)
-            {
-                result[members[0].Symbol] = 0.5;
-                continue;
-            }
-
-            var ranks = CrossSection.AverageRanks(members.Select(m => m.Ret20).ToArray());
+            var members = sector.ToArray();
+            var ranks = new double[members.Length];
+            RankGroup(members.Select(m => m.Ret20).ToArray(), ranks);
             for (var k = 0; k < members.Length; k++)
             {
-                result[members[k].Symbol] = ranks[k] / (members.Length - 1);
+                result[members[k].Symbol] = ranks[k];
             }
         }
 
         return result;
+    }
+
+    /// <summary>The rule for one sector's members: <paramref name="result"/>[i] is member i's percentile rank, or NaN.</summary>
+    /// <param name="ret20">The members' <c>ret_20d</c>.</param>
+    /// <param name="result">Receives the ranks, in the same order.</param>
+    public static void RankGroup(ReadOnlySpan<double> ret20, Span<double> result)
+    {
+        Span<double> finite = ret20.Length <= 256 ? stackalloc double[ret20.Length] : new double[ret20.Length];
+        var n = 0;
+        foreach (var value in ret20)
+        {
+            if (double.IsFinite(value))
+            {
+                finite[n++] = value;
+            }
+        }
+
+        Span<double> ranks = n <= 256 ? stackalloc double[n] : new double[n];
+        CrossSection.AverageRanks(finite[..n], ranks);
+        var k = 0;
+        for (var i = 0; i < ret20.Length; i++)
+        {
+            result[i] = !double.IsFinite(ret20[i]) ? double.NaN
+                : n == 1 ? 0.5
+                : ranks[k++] / (n - 1);
+        }
     }
 }

@@ -47,7 +47,7 @@ public sealed class LiveFeaturesTests
             snapshot = market.Snapshot(d + 1);
             foreach (var (symbol, row) in live.Update(snapshot))
             {
-                liveRows[(symbol, snapshot.Date)] = row.Values;
+                liveRows[(symbol, snapshot.Date)] = row.Values.ToArray();
             }
         }
 
