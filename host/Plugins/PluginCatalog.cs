@@ -22,6 +22,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
 
     private readonly Dictionary<string, LoadedPlugin> _loaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _failed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _refusedStamps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
     private string? _trustFingerprint;
@@ -45,7 +46,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             var previous = _seenStamps.GetValueOrDefault(folder);
             _seenStamps[folder] = stamp;
             var loaded = _loaded.GetValueOrDefault(folder);
-            var refused = _failed.GetValueOrDefault(folder + "\0stamp");
+            var refused = _refusedStamps.GetValueOrDefault(folder);
             var known = loaded is not null || refused is not null;
             if (stamp == loaded?.Stamp || stamp == refused || (known && stamp != previous))
             {
@@ -85,10 +86,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             return;
         }
 
-        foreach (var stampKey in _failed.Keys.Where(k => k.EndsWith("\0stamp", StringComparison.Ordinal)).ToList())
-        {
-            _failed.Remove(stampKey);
-        }
+        _refusedStamps.Clear();
 
         foreach (var (folder, plugin) in _loaded.ToList())
         {
@@ -99,7 +97,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
 
             _loaded.Remove(folder);
             _failed[folder] = refusal;
-            _failed[folder + "\0stamp"] = plugin.Stamp;
+            _refusedStamps[folder] = plugin.Stamp;
             logger.LogError("Plugin {Plugin} unloaded after a change of plugins trust settings: {Reason}", Path.GetFileName(folder), refusal);
             await plugin.DisposeAsync(logger).ConfigureAwait(false);
         }
@@ -191,7 +189,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             var plugin = await LoadFolderAsync(folder, stamp, stateRoot, config, otherNames, cancellationToken).ConfigureAwait(false);
             _loaded[folder] = plugin;
             _failed.Remove(folder);
-            _failed.Remove(folder + "\0stamp");
+            _refusedStamps.Remove(folder);
             _missingReported.Remove(folder);
             logger.LogInformation("Plugin {Plugin} {Action}: families {Families} from {Assembly} {Version} in load context {LoadContext}",
                 Path.GetFileName(folder), old is null ? "loaded" : "reloaded", string.Join(",", plugin.Families.Select(f => f.Name)),
@@ -204,7 +202,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         catch (PluginLoadException ex)
         {
             _failed[folder] = ex.Reason;
-            _failed[folder + "\0stamp"] = stamp;
+            _refusedStamps[folder] = stamp;
             if (old is null)
             {
                 logger.LogError("Plugin {Plugin} skipped: {Reason}", Path.GetFileName(folder), ex.Reason);

@@ -189,6 +189,45 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_RapidValidAndInvalidEditsWhileRunning_TheLastGoodVersionStaysInForce()
+    {
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        var good = File.ReadAllText(config);
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(HostProcess.IsHeartbeat));
+
+        for (var i = 0; i < 20; i++)
+        {
+            File.WriteAllText(config, good.Replace("weight: 0.3\n", $"weight: 0.3{i % 10}\n"));
+            await Task.Delay(5);
+        }
+
+        var lastGood = good.Replace("use_regime_detection: true", "use_regime_detection: false") + "  nosuchfamily:\n    enabled: true\n";
+        File.WriteAllText(config, lastGood);
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("regime:DISABLED_CONFIG")));
+        foreach (var broken in new[] { "host: [", "families:\n  momentum:\n    weight: heavy\n", "" })
+        {
+            File.WriteAllText(config, broken);
+            await Task.Delay(30);
+        }
+
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("config_rejected")));
+        var cycle = LatestCycle(host);
+        await WaitUntil(() => LatestCycle(host) > cycle + 3);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var live = HostProcess.ReadLog(host.LiveLog);
+        Assert.Contains(live, l => Message(l).StartsWith("Configuration: families.nosuchfamily names no loaded family"));
+        var final = Message(live.Last(HostProcess.IsHeartbeat));
+        Assert.Contains("regime:DISABLED_CONFIG", final);
+        Assert.Contains("momentum:OK", final);
+        Assert.Contains("config_rejected", final);
+        using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
+        Assert.All(latest.RootElement.GetProperty("signals").EnumerateObject(), s => Assert.Equal(0.0, s.Value.GetProperty("contributions").GetProperty("regime").GetDouble()));
+    }
+
+    [Fact]
     public async Task Run_LogsFolderUnwritable_SignalsGoOnFaultIsReportedAndFileLoggingResumesWithHeldEvents()
     {
         var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
