@@ -125,6 +125,11 @@ internal sealed class BarFolderFeed : IMarketFeed
     /// <summary>Problems in rows appended since the folder was opened; each is returned once.</summary>
     public IReadOnlyList<DataIssue> TakeIssues()
     {
+        if (_newIssues.Count == 0)
+        {
+            return [];
+        }
+
         var issues = _newIssues.ToArray();
         _newIssues.Clear();
         return issues;

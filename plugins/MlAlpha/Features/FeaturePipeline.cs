@@ -31,14 +31,6 @@ internal sealed class FeaturePipeline
     /// <summary>Where <c>ret_20d</c> sits in a <see cref="FeatureState"/> row.</summary>
     public int Ret20Column => _ret20;
 
-    /// <summary>The contract's columns of a <see cref="FeatureState"/> row, as float32 in contract order.</summary>
-    public float[] Select(ReadOnlySpan<double> raw)
-    {
-        var values = new float[_columns.Length];
-        SelectInto(raw, values);
-        return values;
-    }
-
     /// <summary>A <see cref="FeatureState"/> row's contract features, in contract order, as float32, into <paramref name="values"/>.</summary>
     public void SelectInto(ReadOnlySpan<double> raw, Span<float> values)
     {

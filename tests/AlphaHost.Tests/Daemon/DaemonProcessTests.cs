@@ -213,7 +213,7 @@ public sealed class DaemonProcessTests : IDisposable
 
         await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("config_rejected")));
         var cycle = LatestCycle(host);
-        await WaitUntil(() => LatestCycle(host) > cycle + 3);
+        await Poll.UntilAsync(() => LatestCycle(host) > cycle + 3);
 
         host.SendSignal(Sigterm);
         Assert.Equal(0, await host.WaitForExitAsync());
@@ -237,9 +237,9 @@ public sealed class DaemonProcessTests : IDisposable
 
         Directory.Move(logs, logs + ".rotated");
         File.WriteAllText(logs, "not a folder");
-        await WaitUntil(() => host.Stdout.Contains("/runtime/logs/live.jsonl: ") && host.Stdout.Contains("logs=FAULT(live.jsonl"));
+        await Poll.UntilAsync(() => host.Stdout.Contains("/runtime/logs/live.jsonl: ") && host.Stdout.Contains("logs=FAULT(live.jsonl"));
         var cycleDuringFault = LatestCycle(host);
-        await WaitUntil(() => LatestCycle(host) > cycleDuringFault + 5);
+        await Poll.UntilAsync(() => LatestCycle(host) > cycleDuringFault + 5);
         File.Delete(logs);
         await host.WaitForLogAsync(lines => lines.Any(l => l.GetProperty("message").GetString()!.StartsWith("File logging to live.jsonl resumed")));
 
@@ -271,7 +271,7 @@ public sealed class DaemonProcessTests : IDisposable
         data.Append(5, (symbol, row) => symbol == victim ? row.Replace(row.Split(',')[4], "NaN") : row);
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data resumed")));
         var lastDay = File.ReadLines(Path.Combine(data.Folder, "benchmark_SPY.csv")).Last()[..10];
-        await WaitUntil(() => LatestDate(host) == lastDay);
+        await Poll.UntilAsync(() => LatestDate(host) == lastDay);
 
         host.SendSignal(Sigterm);
         Assert.Equal(0, await host.WaitForExitAsync());
@@ -313,7 +313,7 @@ public sealed class DaemonProcessTests : IDisposable
         var expected = damage == "deleted" ? "Plugin Swap: files were deleted; the loaded version keeps running" : "Plugin Swap reload failed, the last good version keeps running";
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith(expected)), host.ErrorLog);
         var cycle = LatestCycle(host);
-        await WaitUntil(() => LatestCycle(host) > cycle + 3);
+        await Poll.UntilAsync(() => LatestCycle(host) > cycle + 3);
 
         host.SendSignal(Sigterm);
         Assert.Equal(0, await host.WaitForExitAsync());
@@ -349,16 +349,6 @@ public sealed class DaemonProcessTests : IDisposable
         catch (IOException)
         {
             return 0;
-        }
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
-            await Task.Delay(50);
         }
     }
 

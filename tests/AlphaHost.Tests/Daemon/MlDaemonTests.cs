@@ -34,7 +34,7 @@ public sealed class MlDaemonTests : IDisposable
         using (var host = HostProcess.Start(_dir.Path, "run", "--config", config))
         {
             await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
-            await WaitForAsync(() => MlContribution(host, "AAA") != 0.0);
+            await Poll.UntilAsync(() => MlContribution(host, "AAA") != 0.0);
 
             var metaPath = Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json");
             original = File.ReadAllText(metaPath);
@@ -55,7 +55,7 @@ public sealed class MlDaemonTests : IDisposable
             var disabled = Assert.Single(errors, e => Field(e, "status") == "DISABLED_BY_GOVERNANCE");
             Assert.Equal(("CRITICAL", "FEATURE_MISMATCH"), (Field(disabled, "level"), Field(disabled, "reason")));
 
-            await WaitForAsync(() => MlContribution(host, "AAB") == 0.0 && Contribution(host, "AAB", "momentum") != 0.0);
+            await Poll.UntilAsync(() => MlContribution(host, "AAB") == 0.0 && Contribution(host, "AAB", "momentum") != 0.0);
             host.SendSignal(Sigterm);
             Assert.Equal(0, await host.WaitForExitAsync());
         }
@@ -168,16 +168,6 @@ public sealed class MlDaemonTests : IDisposable
         catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
         {
             return double.NaN;
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 60 s");
-            await Task.Delay(50);
         }
     }
 
