@@ -272,6 +272,11 @@ public sealed class DaemonProcessTests : IDisposable
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data resumed")));
         var lastDay = File.ReadLines(Path.Combine(data.Folder, "benchmark_SPY.csv")).Last()[..10];
         await Poll.UntilAsync(() => LatestDate(host) == lastDay);
+        // The second outage starts with the first cycle after the last appended day: wait for its warning, then for a
+        // few more heartbeats (each ~5 cycles) so a repeated warning would show.
+        var seen = await host.WaitForLogAsync(lines => lines.Count(l => Message(l).StartsWith("No market data from cycle")) >= 2);
+        var heartbeats = seen.Count(HostProcess.IsHeartbeat);
+        await host.WaitForLogAsync(lines => lines.Count(HostProcess.IsHeartbeat) >= heartbeats + 3);
 
         host.SendSignal(Sigterm);
         Assert.Equal(0, await host.WaitForExitAsync());
