@@ -50,7 +50,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     }
 
     /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons.</param>
-    internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<string>? logFaults = null)
+    internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<LogFileFault>? logFaults = null)
     {
         var report = status.Last;
         var (state, reasons) = SystemState.Evaluate(report, config.Host.MaxStaleFraction);
@@ -58,7 +58,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         if (logFaults.Count > 0)
         {
             state = state == SystemState.Ok ? SystemState.Degraded : state;
-            reasons = [.. reasons, .. logFaults.Select(f => "log_fault:" + f.Split(':')[0])];
+            reasons = [.. reasons, .. logFaults.Select(f => "log_fault:" + f.File)];
         }
 
         var (mlState, modelErrors) = SystemState.Model(report ?? new CycleReport { Families = status.LoadedFamilies });

@@ -2,7 +2,8 @@ namespace AlphaHost.Host.Health;
 
 /// <summary>
 /// The written rules for the heartbeat's <c>state</c> and <c>ml_state</c>.
-/// HALTED: no new market data this cycle, no symbol with a fresh bar, or every enabled family failed.
+/// HALTED: no cycle has run yet (warm-up; nothing written), no new market data this cycle, no symbol with a fresh
+/// bar, or every enabled family failed.
 /// DEGRADED: no enabled family at all, any enabled family not OK, bad bars rejected, the benchmark missing, more than
 /// <c>host.max_stale_fraction</c> of the universe stale, a rejected config edit, or a failed signal write.
 /// OK otherwise.
@@ -18,7 +19,7 @@ internal static class SystemState
     {
         if (report is null)
         {
-            return (Ok, []);
+            return (Halted, ["starting"]);
         }
 
         var halted = new List<string>();

@@ -9,14 +9,14 @@ internal sealed class LogFileHealth
     private readonly Dictionary<string, string> _faults = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
-    /// <summary>The current faults, e.g. <c>live.jsonl: Access to the path is denied</c>; empty when all files are written.</summary>
-    public IReadOnlyList<string> Faults
+    /// <summary>The current faults by file name; empty when all files are written.</summary>
+    public IReadOnlyList<LogFileFault> Faults
     {
         get
         {
             lock (_lock)
             {
-                return _faults.Select(f => $"{f.Key}: {f.Value}").Order(StringComparer.Ordinal).ToArray();
+                return _faults.Select(f => new LogFileFault(f.Key, f.Value)).OrderBy(f => f.File, StringComparer.Ordinal).ToArray();
             }
         }
     }
@@ -35,4 +35,10 @@ internal sealed class LogFileHealth
             }
         }
     }
+}
+
+/// <summary>A log file that cannot be written and why, e.g. <c>live.jsonl: Access to the path is denied</c>.</summary>
+internal sealed record LogFileFault(string File, string Error)
+{
+    public override string ToString() => $"{File}: {Error}";
 }

@@ -42,12 +42,12 @@ public sealed class HeartbeatServiceTests
     }
 
     [Fact]
-    public void Compose_BeforeTheFirstCycle_IsOkWithZeroCounts()
+    public void Compose_BeforeTheFirstCycle_IsHaltedBecauseNoSignalHasBeenWrittenYet()
     {
         var clock = new FakeTimeProvider();
         var line = HeartbeatService.Compose(new HostStatus(clock), Store().Current, clock);
 
-        Assert.Equal(("OK", "ABSENT", 0L, 0), (line.State, line.MlState, line.Cycles, line.Symbols));
+        Assert.Equal(("HALTED", "starting", "ABSENT", 0L, 0), (line.State, line.Reasons, line.MlState, line.Cycles, line.Symbols));
     }
 
     [Fact]
