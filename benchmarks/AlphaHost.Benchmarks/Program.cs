@@ -2,7 +2,7 @@ using System.Globalization;
 using AlphaHost.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train|soak [cycles]>
+// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train|follow [drops]|soak [cycles]>
 var what = args.Length > 0 ? args[0] : "";
 switch (what)
 {
@@ -15,10 +15,13 @@ switch (what)
     case "train":
         await TrainingBenchmark.RunAsync();
         break;
+    case "follow":
+        FollowBenchmark.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20);
+        break;
     case "soak":
         return await SoakRun.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
     default:
-        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train | soak [cycles]");
+        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train | follow [drops] | soak [cycles]");
         return 2;
 }
 

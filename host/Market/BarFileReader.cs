@@ -27,8 +27,13 @@ internal static class BarFileReader
         return Read(path, reader);
     }
 
-    /// <summary>Reads bar rows from <paramref name="reader"/>; <paramref name="path"/> names the source in errors.</summary>
-    public static BarFile Read(string path, TextReader reader)
+    /// <summary>
+    /// Reads bar rows from <paramref name="reader"/>; <paramref name="path"/> names the source in errors. For rows
+    /// appended to a file read before, <paramref name="reader"/> holds the header and the new lines only:
+    /// <paramref name="linesBefore"/> counts the lines already read after the header (so problems name the line in the
+    /// file) and <paramref name="previousDate"/> is the last good date there (so order is checked across the two).
+    /// </summary>
+    public static BarFile Read(string path, TextReader reader, long linesBefore = 0, DateOnly? previousDate = null)
     {
         var bars = new List<Bar>(4096);
         var issues = new List<string>();
@@ -46,10 +51,10 @@ internal static class BarFileReader
         }
 
         var index = Columns.Select(c => Array.IndexOf(header, c)).ToArray();
-        DateOnly? last = null;
+        var last = previousDate;
         while (csv.Read())
         {
-            var line = csv.Parser.RawRow;
+            var line = csv.Parser.RawRow + linesBefore;
             if (!TryParse(csv, index, out var bar, out var parseProblem))
             {
                 issues.Add($"line {line}: {parseProblem}");

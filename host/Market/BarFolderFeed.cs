@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using AlphaHost.Abstractions;
 using CsvHelper;
 
@@ -65,29 +66,28 @@ internal sealed class BarFolderFeed : IMarketFeed
 
         var issues = new List<DataIssue>();
         var sectors = ReadUniverse(Path.Combine(folder, "universe.csv"), issues);
-        var benchmarkStamp = Followed.StampOf(benchmarkPath);
-        var benchmark = BarFileReader.Read(benchmarkPath);
+        var (benchmark, benchmarkFollowed) = Followed.Open(benchmarkPath);
         issues.AddRange(benchmark.Issues.Select(i => new DataIssue("SPY", i)));
 
-        var loaded = new (string Symbol, BarFile? File, string? Error)[files.Length];
-        var stamps = files.Select(Followed.StampOf).ToArray();
+        var loaded = new (string Symbol, BarFile? File, Followed? Followed, string? Error)[files.Length];
         Parallel.For(0, files.Length, i =>
         {
             var symbol = Path.GetFileNameWithoutExtension(files[i]).ToUpperInvariant();
             try
             {
-                loaded[i] = (symbol, BarFileReader.Read(files[i]), null);
+                var (file, followed) = Followed.Open(files[i]);
+                loaded[i] = (symbol, file, followed, null);
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or CsvHelperException)
             {
-                loaded[i] = (symbol, null, ex.Message);
+                loaded[i] = (symbol, null, null, ex.Message);
             }
         });
 
         var bars = new Dictionary<string, Followed>(StringComparer.Ordinal);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         var universe = new List<SymbolInfo>();
-        foreach (var ((symbol, file, error), index) in loaded.Select((l, i) => (l, i)).OrderBy(l => l.l.Symbol, StringComparer.Ordinal))
+        foreach (var ((symbol, file, followed, error), index) in loaded.Select((l, i) => (l, i)).OrderBy(l => l.l.Symbol, StringComparer.Ordinal))
         {
             if (!SymbolInfo.IsValidSymbol(symbol))
             {
@@ -114,12 +114,12 @@ internal sealed class BarFolderFeed : IMarketFeed
                 info = new SymbolInfo(symbol, symbol, "Unknown");
             }
 
-            bars[symbol] = new Followed(file, stamps[index]);
+            bars[symbol] = followed!;
             paths[symbol] = files[index];
             universe.Add(info);
         }
 
-        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, new Followed(benchmark, benchmarkStamp), issues);
+        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, benchmarkFollowed, issues);
     }
 
     /// <summary>Problems in rows appended since the folder was opened; each is returned once.</summary>
@@ -186,15 +186,42 @@ internal sealed class BarFolderFeed : IMarketFeed
         return _day < _benchmark.Bars.Count;
     }
 
-    /// <summary>One file's good bars, extended by rows appended later (only rows dated after the last good bar count).</summary>
-    private sealed class Followed(BarFile file, string stamp)
+    /// <summary>
+    /// One file's good bars, extended by rows appended later. Only the bytes after the last complete line read are read
+    /// again, so a daily drop costs a line a file, not the whole history. A file that shrank or whose bytes before that
+    /// point changed was rewritten: it is read again whole and only rows dated after the last good bar count.
+    /// </summary>
+    private sealed class Followed
     {
-        private readonly List<Bar> _bars = [.. file.Bars];
-        private int _issuesSeen = file.Issues.Count;
+        private const int TailLength = 256;
+        private readonly List<Bar> _bars;
+        private string _header = "";
+        private long _offset;
+        private long _lines;
+        private byte[] _tail = [];
+        private byte[] _unterminated = [];
+        private int _issuesSeen;
+
+        private Followed(BarFile file, string stamp, byte[] bytes, int length)
+        {
+            _bars = [.. file.Bars];
+            _issuesSeen = file.Issues.Count;
+            Stamp = stamp;
+            Consumed(bytes, length);
+        }
 
         public IReadOnlyList<Bar> Bars => _bars;
 
-        public string Stamp { get; private set; } = stamp;
+        public string Stamp { get; private set; }
+
+        /// <summary>Reads the whole file, a last line without a line end included (at open the file counts as finished).</summary>
+        public static (BarFile File, Followed Followed) Open(string path)
+        {
+            var stamp = StampOf(path);
+            var bytes = File.ReadAllBytes(path);
+            var file = BarFileReader.Read(path, new StreamReader(new MemoryStream(bytes)));
+            return (file, new Followed(file, stamp, bytes, bytes.Length));
+        }
 
         public static string StampOf(string path)
         {
@@ -212,19 +239,16 @@ internal sealed class BarFolderFeed : IMarketFeed
 
             try
             {
-                // A row still being written (no line end yet) could parse as a wrong number: only complete lines count.
-                string text;
-                using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-                using (var reader = new StreamReader(stream))
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (IsRewritten(stream))
                 {
-                    text = reader.ReadToEnd();
+                    ReadWhole(stream, path, symbol, issues);
+                }
+                else
+                {
+                    ReadAppended(stream, path, symbol, issues);
                 }
 
-                var file = BarFileReader.Read(path, new StringReader(text[..(text.LastIndexOf('\n') + 1)]));
-                var last = _bars.Count > 0 ? _bars[^1].Date : DateOnly.MinValue;
-                _bars.AddRange(file.Bars.Where(b => b.Date > last));
-                issues.AddRange(file.Issues.Skip(_issuesSeen).Select(i => new DataIssue(symbol, i)));
-                _issuesSeen = file.Issues.Count;
                 Stamp = stamp;
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CsvHelperException)
@@ -232,6 +256,90 @@ internal sealed class BarFolderFeed : IMarketFeed
                 issues.Add(new DataIssue(symbol, $"appended rows not read: {ex.Message}"));
                 Stamp = stamp;
             }
+        }
+
+        /// <summary>Whether the bytes read before are no longer where they were (the file was replaced or edited).</summary>
+        private bool IsRewritten(FileStream stream)
+        {
+            if (_offset == 0 || stream.Length < _offset + _unterminated.Length)
+            {
+                return true;
+            }
+
+            var expected = _tail.Concat(_unterminated).ToArray();
+            var actual = new byte[expected.Length];
+            stream.Position = _offset - _tail.Length;
+            stream.ReadExactly(actual);
+            return !actual.AsSpan().SequenceEqual(expected);
+        }
+
+        private void ReadAppended(FileStream stream, string path, string symbol, List<DataIssue> issues)
+        {
+            stream.Position = _offset;
+            var appended = new byte[stream.Length - _offset];
+            stream.ReadExactly(appended);
+
+            // A row still being written (no line end yet) could parse as a wrong number: only complete lines count.
+            var complete = appended.AsSpan().LastIndexOf((byte)'\n') + 1;
+            if (complete == 0)
+            {
+                return;
+            }
+
+            // The last line at open had no line end but was read: when the writer only ended it, it is not read twice.
+            var lines = appended.AsSpan(0, complete);
+            var skipped = 0L;
+            if (_unterminated.Length > 0 && lines.IndexOf((byte)'\n') is var end && lines[.._unterminated.Length].SequenceEqual(_unterminated)
+                && lines[_unterminated.Length..(end + 1)].TrimEnd("\r\n"u8).IsEmpty)
+            {
+                lines = lines[(end + 1)..];
+                skipped = 1;
+            }
+
+            var text = _header + "\n" + Encoding.UTF8.GetString(lines);
+            var file = BarFileReader.Read(path, new StringReader(text), _lines + skipped, _bars.Count > 0 ? _bars[^1].Date : null);
+            _bars.AddRange(file.Bars);
+            issues.AddRange(file.Issues.Select(i => new DataIssue(symbol, i)));
+            _issuesSeen += file.Issues.Count;
+            _lines += appended.AsSpan(0, complete).Count((byte)'\n');
+            Consumed(appended, complete, _offset);
+        }
+
+        private void ReadWhole(FileStream stream, string path, string symbol, List<DataIssue> issues)
+        {
+            stream.Position = 0;
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            var complete = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
+            var file = BarFileReader.Read(path, new StreamReader(new MemoryStream(bytes, 0, complete)));
+            var last = _bars.Count > 0 ? _bars[^1].Date : DateOnly.MinValue;
+            _bars.AddRange(file.Bars.Where(b => b.Date > last));
+            issues.AddRange(file.Issues.Skip(_issuesSeen).Select(i => new DataIssue(symbol, i)));
+            _issuesSeen = Math.Max(_issuesSeen, file.Issues.Count);
+            Consumed(bytes, complete);
+        }
+
+        /// <summary>
+        /// Records that <paramref name="bytes"/>[..<paramref name="length"/>] (from <paramref name="start"/> in the file)
+        /// were read. Reading on starts after the last line end; a last line without one is kept to recognise it.
+        /// </summary>
+        private void Consumed(byte[] bytes, int length, long start = 0)
+        {
+            var span = bytes.AsSpan(0, length);
+            var complete = span.LastIndexOf((byte)'\n') + 1;
+            if (start == 0)
+            {
+                var headerEnd = span.IndexOf((byte)'\n');
+                _header = headerEnd < 0 ? "" : new StreamReader(new MemoryStream(bytes, 0, headerEnd)).ReadToEnd().TrimEnd('\r');
+                _lines = Math.Max(0, span[..complete].Count((byte)'\n') - 1);
+            }
+
+            _offset = start + complete;
+            _unterminated = span[complete..].ToArray();
+            var tailStart = Math.Max(0, complete - TailLength);
+            _tail = start == 0 || complete >= TailLength
+                ? span[tailStart..complete].ToArray()
+                : [.. _tail.AsSpan(Math.Max(0, _tail.Length - (TailLength - complete))), .. span[..complete]];
         }
     }
 

@@ -67,6 +67,82 @@ public sealed class BarFolderFeedTests
         Assert.Empty(feed.TakeIssues());
     }
 
+    [Theory]
+    [InlineData("\n2020-01-03,2,2,2,2,1\n", true)]
+    [InlineData("\r\n2020-01-03,2,2,2,2,1\r\n", true)]
+    [InlineData("2020-01-03,2,2,2,2,1\n", false)]
+    public void TryNextDay_FileWithoutFinalLineEndAtOpen_FollowsWhatIsOnDisk(string appended, bool delivered)
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n");
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1");
+        var feed = BarFolderFeed.Open(dir.Path);
+        Assert.True(feed.TryNextDay(out var first));
+
+        File.AppendAllText(dir.File("equities/AAA.csv"), appended);
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), "2020-01-03,1,1,1,1,1\n");
+        Assert.True(feed.TryNextDay(out var second));
+
+        Assert.Equal(["AAA"], first.Bars.Keys);
+        Assert.Equal(delivered, second.Bars.ContainsKey("AAA"));
+        var issues = feed.TakeIssues();
+        if (delivered)
+        {
+            Assert.Empty(issues);
+        }
+        else
+        {
+            // Glued to the last line, the row is not a row: the file on disk says line 2 has volume "12020-01-03".
+            Assert.Equal("line 2: 2020-01-02: volume '12020-01-03' is not a number", Assert.Single(issues).Problem);
+        }
+    }
+
+    [Fact]
+    public void TryNextDay_AppendedRowsBreakingTheRules_AreReportedWithTheirLineInTheFile()
+    {
+        using var dir = new TempDir();
+        var history = string.Concat(Enumerable.Range(0, 300).Select(d => $"{new DateOnly(2019, 1, 1).AddDays(d):yyyy-MM-dd},1,1,1,1,1\n"));
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n" + history);
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n" + history);
+        var feed = BarFolderFeed.Open(dir.Path);
+        while (feed.TryNextDay(out _))
+        {
+        }
+
+        File.AppendAllText(dir.File("equities/AAA.csv"), "2019-06-01,2,2,2,2,1\n2019-10-28,2,2,2,2,1\n2019-10-28,3,3,3,3,1\n2019-10-29,-1,2,2,2,1\n");
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), "2019-10-28,1,1,1,1,1\n2019-10-29,1,1,1,1,1\n");
+        Assert.True(feed.TryNextDay(out var day));
+
+        Assert.Equal(2.0, day.Bars["AAA"].Close);
+        Assert.Equal(
+            ["line 302: 2019-06-01: date before 2019-10-27 (unsorted)", "line 304: 2019-10-28: duplicate date", "line 305: 2019-10-29: prices must be finite and positive"],
+            feed.TakeIssues().Select(i => i.Problem.Split(" (open=")[0]));
+    }
+
+    [Theory]
+    [InlineData("rewritten longer")]
+    [InlineData("rewritten shorter")]
+    public void TryNextDay_FileRewrittenInPlace_IsReadAgainWholeAndOnlyNewDaysCount(string rewrite)
+    {
+        using var dir = new TempDir();
+        dir.Write("benchmark_SPY.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n2020-01-03,1,1,1,1,1\n");
+        dir.Write("equities/AAA.csv", "date,open,high,low,close,volume\n2020-01-02,1,1,1,1,1\n2020-01-03,1,1,1,1,1\n");
+        var feed = BarFolderFeed.Open(dir.Path);
+        Assert.True(feed.TryNextDay(out _));
+        Assert.True(feed.TryNextDay(out _));
+
+        // A vendor re-issues the file (adjusted prices, other formatting) with the next day at the end.
+        dir.Write("equities/AAA.csv", rewrite == "rewritten longer"
+            ? "date,open,high,low,close,volume\n2020-01-02,1.5,1.5,1.5,1.5,100\n2020-01-03,1.5,1.5,1.5,1.5,100\n2020-01-06,7,7,7,7,1\n"
+            : "date,open,high,low,close,volume\n2020-01-03,1,1,1,1,1\n2020-01-06,7,7,7,7,1\n");
+        File.AppendAllText(dir.File("benchmark_SPY.csv"), "2020-01-06,1,1,1,1,1\n");
+        Assert.True(feed.TryNextDay(out var day));
+
+        Assert.Equal(new DateOnly(2020, 1, 6), day.Date);
+        Assert.Equal(7.0, day.Bars["AAA"].Close);
+        Assert.False(feed.TryNextDay(out _));
+    }
+
     [Fact]
     public void Open_FolderWithoutBenchmark_IsRefusedNamingTheFile()
     {
