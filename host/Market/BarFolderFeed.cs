@@ -195,12 +195,12 @@ internal sealed class BarFolderFeed : IMarketFeed
     {
         private const int TailLength = 256;
         private readonly List<Bar> _bars;
-        private string _header = "";
-        private long _offset;
-        private long _lines;
-        private byte[] _tail = [];
-        private byte[] _unterminated = [];
-        private int _issuesSeen;
+        private string _header = "";           // the column line, put before appended rows so they parse alike
+        private long _offset;                   // bytes read up to the end of the last complete line
+        private long _lines;                    // complete lines read after the header, for line numbers in problems
+        private byte[] _tail = [];              // the last bytes before _offset: changed means rewritten
+        private byte[] _unterminated = [];      // a last line without a line end, read at open
+        private int _issuesSeen;                // problems reported so far, not repeated by a whole re-read
 
         private Followed(BarFile file, string stamp, byte[] bytes, int length)
         {
