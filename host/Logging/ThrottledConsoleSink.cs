@@ -5,8 +5,9 @@ using Serilog.Events;
 namespace AlphaHost.Host.Logging;
 
 /// <summary>
-/// Console output for people: INFO and DEBUG lines pass at most once per <c>window</c> per message template, the
-/// next one shown carrying the count of what was suppressed; WARNING and above always pass at once. Events with
+/// Console output for people: INFO and DEBUG lines pass at most once per <c>window</c> per message template and subject
+/// (the <c>Plugin</c> or <c>Family</c> the line is about, so four plugins loading show four lines), the next one shown
+/// carrying the count of what was suppressed; WARNING and above always pass at once. Events with
 /// <see cref="AlwaysShowProperty"/> (the final heartbeat) also pass. No stack traces: the files have them.
 /// </summary>
 internal sealed class ThrottledConsoleSink(TextWriter output, TimeProvider clock, TimeSpan window) : ILogEventSink
@@ -24,7 +25,7 @@ internal sealed class ThrottledConsoleSink(TextWriter output, TimeProvider clock
             if (logEvent.Level < LogEventLevel.Warning && !logEvent.Properties.ContainsKey(AlwaysShowProperty))
             {
                 var now = clock.GetUtcNow();
-                var key = logEvent.MessageTemplate.Text;
+                var key = logEvent.MessageTemplate.Text + "|" + Subject(logEvent);
                 if (_templates.TryGetValue(key, out var state) && now - state.Shown < window)
                 {
                     _templates[key] = (state.Shown, state.Suppressed + 1);
@@ -42,4 +43,9 @@ internal sealed class ThrottledConsoleSink(TextWriter output, TimeProvider clock
             output.Flush();
         }
     }
+
+    private static string Subject(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("Plugin", out var plugin) ? plugin.ToString()
+        : logEvent.Properties.TryGetValue("Family", out var family) ? family.ToString()
+        : "";
 }

@@ -39,6 +39,24 @@ public sealed class ThrottledConsoleSinkTests
     }
 
     [Fact]
+    public void Emit_SameTemplateAboutOtherPluginsOrFamilies_EachShown()
+    {
+        using var logger = Logger();
+
+        foreach (var plugin in new[] { "MlAlpha", "Momentum", "Regime", "Reversal", "Momentum" })
+        {
+            logger.Information("Plugin {Plugin} loaded", plugin);
+        }
+
+        logger.Information("Family {Family} recovered in cycle {Cycle}", "momentum", 7);
+        logger.Information("Family {Family} recovered in cycle {Cycle}", "reversal", 7);
+
+        Assert.Equal(
+            ["Plugin MlAlpha loaded", "Plugin Momentum loaded", "Plugin Regime loaded", "Plugin Reversal loaded", "Family momentum recovered in cycle 7", "Family reversal recovered in cycle 7"],
+            Lines().Select(l => l.Split(": ", 2)[1]));
+    }
+
+    [Fact]
     public void Emit_WarningsAndErrors_PassAtOnce()
     {
         using var logger = Logger();
