@@ -27,24 +27,36 @@ internal static class PluginsCommand
         var inspections = PluginCatalog.Inspect(paths.PluginsDir);
         Console.WriteLine($"plugins folder: {paths.PluginsDir}");
         Console.WriteLine($"plugins.require_trusted: {(config.Plugins.RequireTrusted ? "true" : "false")}");
-        Console.WriteLine($"{"FAMILY",-16} {"ENABLED",-8} {"FOLDER",-14} {"ASSEMBLY",-34} {"VERSION",-9} {"LOAD CONTEXT",-14} {"TRUST",-9} SHA256");
+        var rows = new List<string[]> { new[] { "FAMILY", "ENABLED", "FOLDER", "ASSEMBLY", "VERSION", "LOAD CONTEXT", "TRUST", "SHA256" } };
+        var notes = new List<(int AfterRow, string Folder, string Text)>();
         foreach (var inspection in inspections)
         {
+            var folder = Path.GetFileName(inspection.Folder);
             foreach (var export in inspection.Exports)
             {
                 var info = inspection.Info!;
-                var enabled = config.IsEnabled(export) ? "yes" : "no";
-                Console.WriteLine($"{export.Name,-16} {enabled,-8} {Path.GetFileName(inspection.Folder),-14} {info.AssemblyName,-34} {info.Version,-9} {"isolated:" + info.LoadContext,-14} {Trust(config, info),-9} {info.Sha256}");
+                rows.Add([export.Name, config.IsEnabled(export) ? "yes" : "no", folder, info.AssemblyName, info.Version, "isolated:" + info.LoadContext, Trust(config, info), info.Sha256]);
             }
 
-            if (inspection.Info is { } loaded && config.Plugins.Refusal(Path.GetFileName(inspection.Folder), loaded.Sha256) is { } refusal)
+            if (inspection.Info is { } loaded && config.Plugins.Refusal(folder, loaded.Sha256) is { } refusal)
             {
-                Console.WriteLine($"{"-",-16} {"-",-8} {Path.GetFileName(inspection.Folder),-14} REFUSED: {refusal}");
+                notes.Add((rows.Count, folder, "REFUSED: " + refusal));
             }
 
             if (inspection.Error is { } error)
             {
-                Console.WriteLine($"{"-",-16} {"-",-8} {Path.GetFileName(inspection.Folder),-14} NOT LOADABLE: {error}");
+                notes.Add((rows.Count, folder, "NOT LOADABLE: " + error));
+            }
+        }
+
+        // Columns as wide as their widest cell, so the table reads (and `awk`s) the same whatever the names' lengths.
+        var widths = Enumerable.Range(0, rows[0].Length - 1).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Console.WriteLine(string.Join("  ", rows[i].Select((cell, c) => c < widths.Length ? cell.PadRight(widths[c]) : cell)));
+            foreach (var note in notes.Where(n => n.AfterRow == i + 1))
+            {
+                Console.WriteLine($"{"-".PadRight(widths[0])}  {"-".PadRight(widths[1])}  {note.Folder.PadRight(widths[2])}  {note.Text}");
             }
         }
 

@@ -15,6 +15,33 @@ public sealed class OperatorCommandTests : IDisposable
     private string Models => Path.Combine(_dir.Path, "models", "ml_alpha");
 
     [Fact]
+    public async Task PluginsList_PinsPrintedByIt_MakeEveryShippedPluginPinnedInAlignedColumns()
+    {
+        var (pinsExit, pins) = await Run("plugins", "list", "--pins");
+        using var _ = pins;
+        var config = Config();
+        var golden = File.ReadAllText(config);
+        var section = golden[golden.IndexOf("plugins:\n", StringComparison.Ordinal)..golden.IndexOf("market:\n", StringComparison.Ordinal)];
+        File.WriteAllText(config, golden.Replace(section, pins.Stdout + "\n"));
+
+        var (exit, host) = await Run("plugins", "list");
+        using var __ = host;
+
+        Assert.Equal((0, 0), (pinsExit, exit));
+        var lines = host.Stdout.Trim().Split('\n');
+        Assert.Equal("plugins.require_trusted: true", lines[1]);
+        var table = lines[2..];
+        Assert.Equal(["ml_alpha", "momentum", "regime", "reversal"], table[1..].Select(l => l.Split(' ')[0]));
+        foreach (var column in new[] { "ENABLED", "FOLDER", "ASSEMBLY", "VERSION", "LOAD CONTEXT", "TRUST", "SHA256" })
+        {
+            var at = table[0].IndexOf(column, StringComparison.Ordinal);
+            Assert.All(table[1..], row => Assert.True(row[(at - 2)..at] == "  " && row[at] != ' ', $"{column} not aligned in: {row}"));
+        }
+
+        Assert.All(table[1..], row => Assert.Equal("pinned", row[table[0].IndexOf("TRUST", StringComparison.Ordinal)..].Split(' ')[0]));
+    }
+
+    [Fact]
     public async Task ModelsValidate_OneTamperedModel_ListsEveryFolderAndExitsOne()
     {
         TrainedModels.CopyTo(Models);
