@@ -105,6 +105,8 @@ internal sealed class CycleService(
             return new FamilyStatus(f.Name, enabled, false, enabled ? FamilyOutcome.NameOf(health.State) : "DISABLED_CONFIG", f.Export.IsModelFamily, health.ErrorCount);
         }).ToArray();
         WarnUnclaimedKeys(current);
+        logger.LogInformation("Plugins loaded: {Families} families ({Enabled} enabled); warming up on up to {Days} trading days of history",
+            catalog.Families.Count, catalog.Families.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
 
         var warmed = 0;
         var rejected = new List<DataIssue>();

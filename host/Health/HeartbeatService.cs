@@ -71,7 +71,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             mlState,
             modelErrors,
             report?.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-            report is null || report.Families.Count == 0 ? "none" : string.Join(",", report.Families.Select(f => $"{f.Name}:{f.State}")),
+            Families(report?.Families ?? status.LoadedFamilies),
             Math.Round(p50, 3),
             Math.Round(p99, 3),
             Environment.WorkingSet / (1024 * 1024),
@@ -80,6 +80,9 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             logFaults.Count == 0 ? "ok" : "FAULT(" + string.Join("; ", logFaults) + ")",
             reasons.Count == 0 ? "none" : string.Join(",", reasons));
     }
+
+    private static string Families(IReadOnlyList<FamilyStatus> families) =>
+        families.Count == 0 ? "none" : string.Join(",", families.Select(f => $"{f.Name}:{f.State}"));
 
     /// <summary>
     /// The managed heap in use right after the last full collection (0 before the first): what the daemon really keeps,

@@ -104,17 +104,22 @@ public sealed class MlDaemonTests : IDisposable
     public async Task Run_GovernanceDisabledBeforeStart_HeartbeatsSayItBeforeTheFirstCycle()
     {
         var config = WriteConfig(mlEnabled: true);
-        File.WriteAllText(config, File.ReadAllText(config).Replace("warmup_days: 300", "warmup_days: 3000"));
+        // A long warm-up (the sample market never ends), so heartbeats come before the first cycle.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("warmup_days: 300", "warmup_days: 10000"));
         var state = Path.Combine(_dir.Path, "runtime", "state", "ml_alpha", "governance.json");
         var hash = AlphaHost.Tests.Families.MlAlpha.TrainedModels.Contract.Hash;
         new AlphaHost.Plugins.MlAlpha.Governance.GovernanceBreaker(state, "ml_v1", hash, new(1, TimeSpan.FromMinutes(5)), TimeProvider.System).RecordFailure("FEATURE_MISMATCH");
 
         using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
-        var lines = await host.WaitForLogAsync(lines => AfterPluginsLoaded(lines).Any(HostProcess.IsHeartbeat));
+        // The second heartbeat after plugins loaded: the first may have been composed just before (and logged after).
+        var lines = await host.WaitForLogAsync(lines => AfterPluginsLoaded(lines).Count(HostProcess.IsHeartbeat) >= 2);
 
-        var first = AfterPluginsLoaded(lines).First(HostProcess.IsHeartbeat);
+        var first = AfterPluginsLoaded(lines).Where(HostProcess.IsHeartbeat).ElementAt(1);
         Assert.Equal(0, first.GetProperty("Cycles").GetInt64());
         Assert.Contains("| ml_state=DISABLED_GOVERNANCE |", Message(first));
+        Assert.Contains("| state=HALTED |", Message(first));
+        Assert.Contains("ml_alpha:DISABLED_GOVERNANCE", Message(first));
+        Assert.Contains("| reasons=starting", Message(first));
     }
 
     [Fact]
@@ -172,7 +177,7 @@ public sealed class MlDaemonTests : IDisposable
     }
 
     private static IEnumerable<JsonElement> AfterPluginsLoaded(IReadOnlyList<JsonElement> lines) =>
-        lines.SkipWhile(l => !Message(l).StartsWith("Plugin MlAlpha loaded", StringComparison.Ordinal));
+        lines.SkipWhile(l => !Message(l).StartsWith("Plugins loaded: ", StringComparison.Ordinal));
 
     private static bool AfterFirstCycle(JsonElement line) => HostProcess.IsHeartbeat(line) && line.GetProperty("Cycles").GetInt64() > 0;
 

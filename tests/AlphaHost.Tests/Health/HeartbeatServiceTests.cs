@@ -51,6 +51,20 @@ public sealed class HeartbeatServiceTests
     }
 
     [Fact]
+    public void Compose_PluginsLoadedDuringWarmUp_ShowsTheFamiliesAndTheirStates()
+    {
+        var clock = new FakeTimeProvider();
+        var status = new HostStatus(clock)
+        {
+            LoadedFamilies = [new("ml_alpha", true, false, "DISABLED_GOVERNANCE", true, 3), new("momentum", true, false, "OK", false, 0)],
+        };
+
+        var line = HeartbeatService.Compose(status, Store().Current, clock);
+
+        Assert.Equal(("HALTED", "ml_alpha:DISABLED_GOVERNANCE,momentum:OK", "DISABLED_GOVERNANCE", 3L), (line.State, line.Families, line.MlState, line.ModelErrors));
+    }
+
+    [Fact]
     public void Compose_LogFileCannotBeWritten_IsDegradedAndNamesTheFile()
     {
         var clock = new FakeTimeProvider();
