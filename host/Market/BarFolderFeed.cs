@@ -266,11 +266,10 @@ internal sealed class BarFolderFeed : IMarketFeed
                 return true;
             }
 
-            var expected = _tail.Concat(_unterminated).ToArray();
-            var actual = new byte[expected.Length];
+            var actual = new byte[_tail.Length + _unterminated.Length];
             stream.Position = _offset - _tail.Length;
             stream.ReadExactly(actual);
-            return !actual.AsSpan().SequenceEqual(expected);
+            return !actual.AsSpan(0, _tail.Length).SequenceEqual(_tail) || !actual.AsSpan(_tail.Length).SequenceEqual(_unterminated);
         }
 
         private void ReadAppended(FileStream stream, string path, string symbol, List<DataIssue> issues)
@@ -302,7 +301,11 @@ internal sealed class BarFolderFeed : IMarketFeed
             issues.AddRange(file.Issues.Select(i => new DataIssue(symbol, i)));
             _issuesSeen += file.Issues.Count;
             _lines += appended.AsSpan(0, complete).Count((byte)'\n');
-            Consumed(appended, complete, _offset);
+            _offset += complete;
+            _unterminated = [];
+            _tail = new byte[Math.Min(_offset, TailLength)];
+            stream.Position = _offset - _tail.Length;
+            stream.ReadExactly(_tail);
         }
 
         private void ReadWhole(FileStream stream, string path, string symbol, List<DataIssue> issues)
@@ -320,26 +323,19 @@ internal sealed class BarFolderFeed : IMarketFeed
         }
 
         /// <summary>
-        /// Records that <paramref name="bytes"/>[..<paramref name="length"/>] (from <paramref name="start"/> in the file)
-        /// were read. Reading on starts after the last line end; a last line without one is kept to recognise it.
+        /// Records that the file's first <paramref name="length"/> bytes were read. Reading on starts after the last line
+        /// end; a last line without one is kept to recognise it.
         /// </summary>
-        private void Consumed(byte[] bytes, int length, long start = 0)
+        private void Consumed(byte[] bytes, int length)
         {
             var span = bytes.AsSpan(0, length);
             var complete = span.LastIndexOf((byte)'\n') + 1;
-            if (start == 0)
-            {
-                var headerEnd = span.IndexOf((byte)'\n');
-                _header = headerEnd < 0 ? "" : new StreamReader(new MemoryStream(bytes, 0, headerEnd)).ReadToEnd().TrimEnd('\r');
-                _lines = Math.Max(0, span[..complete].Count((byte)'\n') - 1);
-            }
-
-            _offset = start + complete;
+            var headerEnd = span.IndexOf((byte)'\n');
+            _header = headerEnd < 0 ? "" : Encoding.UTF8.GetString(span[..headerEnd]).TrimStart('\uFEFF').TrimEnd('\r');
+            _lines = Math.Max(0, span[..complete].Count((byte)'\n') - 1);
+            _offset = complete;
             _unterminated = span[complete..].ToArray();
-            var tailStart = Math.Max(0, complete - TailLength);
-            _tail = start == 0 || complete >= TailLength
-                ? span[tailStart..complete].ToArray()
-                : [.. _tail.AsSpan(Math.Max(0, _tail.Length - (TailLength - complete))), .. span[..complete]];
+            _tail = span[Math.Max(0, complete - TailLength)..complete].ToArray();
         }
     }
 
