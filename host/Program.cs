@@ -12,6 +12,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     FeaturesCommand.Create(),
     MlCommand.Create(),
     BacktestCommand.Create(),
+    WorkerCommand.Create(),
 };
 
 var parsed = root.Parse(args);

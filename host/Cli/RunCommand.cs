@@ -80,7 +80,8 @@ internal static class RunCommand
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>()));
         builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays));
-        builder.Services.AddSingleton<PluginCatalog>();
+        builder.Services.AddSingleton<Serilog.ILogger>(logger);
+        builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));

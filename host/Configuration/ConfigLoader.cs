@@ -179,6 +179,7 @@ internal static partial class ConfigLoader
             PluginsDir = section.String("plugins_dir", d.PluginsDir),
             RuntimeDir = section.String("runtime_dir", d.RuntimeDir),
             MaxStaleFraction = section.Double("max_stale_fraction", d.MaxStaleFraction, 0.0, 1.0),
+            FamilyIsolation = Isolation(section.OneOf("family_isolation", IsolationName(d.FamilyIsolation), "process", "in_process"))!.Value,
         };
         WarnUnknown(section, warnings);
         return options;
@@ -269,6 +270,8 @@ internal static partial class ConfigLoader
             var enabled = family.Bool("enabled", true);
             var weight = family.Double("weight", 1.0, -10.0, 10.0);
             var timeout = family.OptionalDuration("timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+            var isolation = family.OptionalOneOf("isolation", "process", "in_process");
+            var maxMemory = family.Int("max_memory_mb", FamilyConfig.Absent.MaxMemoryMb, 16, 1 << 20);
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             var lines = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, _) in family.UnreadKeys().ToList())
@@ -277,11 +280,20 @@ internal static partial class ConfigLoader
                 Flatten(relative, ((YamlMappingNode)node).Children[new YamlScalarNode(relative)], values, lines);
             }
 
-            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines);
+            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines) { Isolation = Isolation(isolation), MaxMemoryMb = maxMemory };
         }
 
         return families;
     }
+
+    private static FamilyIsolation? Isolation(string? name) => name switch
+    {
+        "process" => FamilyIsolation.Process,
+        "in_process" => FamilyIsolation.InProcess,
+        _ => null,
+    };
+
+    private static string IsolationName(FamilyIsolation isolation) => isolation == FamilyIsolation.Process ? "process" : "in_process";
 
     private static void Flatten(string key, YamlNode node, Dictionary<string, string> values, Dictionary<string, int> lines)
     {

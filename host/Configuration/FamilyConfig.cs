@@ -13,8 +13,25 @@ internal sealed record FamilyConfig(
     IReadOnlyDictionary<string, string> Values,
     IReadOnlyDictionary<string, int> Lines)
 {
+    /// <summary>Where it runs: <c>process</c> or <c>in_process</c>; null takes <c>host.family_isolation</c>.</summary>
+    public FamilyIsolation? Isolation { get; init; }
+
+    /// <summary>Its memory budget in MB (a worker's GC heap limit and data-segment limit).</summary>
+    /// <value>The default value is 1024.</value>
+    public int MaxMemoryMb { get; init; } = 1024;
+
     public static FamilyConfig Absent { get; } = new(false, 0.0, null, new Dictionary<string, string>(), new Dictionary<string, int>());
 
     public bool SameValuesAs(FamilyConfig other) =>
         Values.Count == other.Values.Count && Values.All(kv => other.Values.TryGetValue(kv.Key, out var v) && v == kv.Value);
+}
+
+/// <summary>Where a family's code runs.</summary>
+internal enum FamilyIsolation
+{
+    /// <summary>In its own worker process: nothing it does can stop the host or touch another family.</summary>
+    Process,
+
+    /// <summary>In the host's process, under budgets only: for trusted code.</summary>
+    InProcess,
 }

@@ -39,6 +39,10 @@ internal sealed record HostOptions
     /// <value>The default value is <c>runtime</c>.</value>
     public string RuntimeDir { get; init; } = "runtime";
 
+    /// <summary>Where families run unless their section says otherwise (<c>families.&lt;name&gt;.isolation</c>).</summary>
+    /// <value>The default value is <see cref="FamilyIsolation.Process"/>.</value>
+    public FamilyIsolation FamilyIsolation { get; init; } = FamilyIsolation.Process;
+
     /// <summary>Share of the universe that may be stale (no bar today) before the state turns DEGRADED.</summary>
     /// <value>The default value is 0.1.</value>
     public double MaxStaleFraction { get; init; } = 0.1;

@@ -157,6 +157,9 @@ internal sealed class YamlSection
             : throw Error(scalar!, Join(key), $"expected one of {string.Join(", ", allowed)}, got '{value}'");
     }
 
+    /// <summary>One of <paramref name="allowed"/>, or null when the key is absent.</summary>
+    public string? OptionalOneOf(string key, params string[] allowed) => Scalar(key) is null ? null : OneOf(key, allowed[0], allowed);
+
     public ConfigException Error(YamlNode node, string keyPath, string problem) => new(_file, (int)node.Start.Line, keyPath, problem);
 
     public string Join(string key) => Path.Length == 0 ? key : $"{Path}.{key}";

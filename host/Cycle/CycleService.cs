@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Market;
-using AlphaHost.Host.Plugins;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +23,7 @@ internal sealed class CycleService(
     RunSettings run,
     IMarketFeed feed,
     MarketState market,
-    PluginCatalog catalog,
+    FamilySupervisor families,
     FamilyRunner runner,
     SignalWriter writer,
     HostStatus status,
@@ -72,7 +72,7 @@ internal sealed class CycleService(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         writer.Dispose();
-        await catalog.DisposeAsync().ConfigureAwait(false);
+        await families.DisposeAsync().ConfigureAwait(false);
         logger.LogInformation("Cycle loop stopped after {Cycles} cycles", _cycle);
     }
 
@@ -97,17 +97,10 @@ internal sealed class CycleService(
             logger.LogWarning("Plugins folder {PluginsDir} does not exist; no family can run until plugin folders are put there", paths.PluginsDir);
         }
 
-        await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, current, CancellationToken.None).ConfigureAwait(false);
-        status.LoadedFamilies = catalog.Families.Select(f =>
-        {
-            var health = f.ReadHealth();
-            var enabled = f.IsEnabled(current);
-            return new FamilyStatus(f.Name, enabled, false, enabled ? FamilyOutcome.NameOf(health.State) : "DISABLED_CONFIG", f.Export.IsModelFamily, health.ErrorCount);
-        }).ToArray();
-        WarnUnclaimedKeys(current);
-        logger.LogInformation("Plugins loaded: {Families} families ({Enabled} enabled); warming up on up to {Days} trading days of history",
-            catalog.Families.Count, catalog.Families.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
-
+        // Families start in the background (each in its worker) while the history warms up; the first cycle waits for
+        // them at most host.init_timeout, so it does not run with families that are still initializing.
+        families.Refresh(paths.PluginsDir, paths.StateDir, current);
+        PublishLoadedFamilies(current);
         var warmed = 0;
         var rejected = new List<DataIssue>();
         while (warmed < current.Market.WarmupDays && feed.TryNextDay(out var day))
@@ -117,16 +110,28 @@ internal sealed class CycleService(
         }
 
         ReportIssues(rejected, "during warm-up");
+        await families.WaitForStartsAsync(current.Host.InitTimeout, current).ConfigureAwait(false);
+        PublishLoadedFamilies(current);
+        WarnUnclaimedKeys(current);
+        logger.LogInformation("Plugins loaded: {Families} families ({Enabled} enabled); warming up on up to {Days} trading days of history",
+            families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
         logger.LogInformation("Warm-up done: {Days} trading days of history up to {Date}; {Families} families loaded ({Enabled} enabled)",
-            warmed, market.CurrentDate, catalog.Families.Count, catalog.Families.Count(f => f.IsEnabled(current)));
+            warmed, market.CurrentDate, families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)));
     }
+
+    private void PublishLoadedFamilies(AlphaHostConfig current) => status.LoadedFamilies = families.Slots.Select(f =>
+    {
+        var health = f.LastHealth;
+        var enabled = f.IsEnabled(current);
+        return new FamilyStatus(f.Name, enabled, false, enabled ? FamilyOutcome.NameOf(health.State) : "DISABLED_CONFIG", f.Export.IsModelFamily, health.ErrorCount);
+    }).ToArray();
 
     private async Task RunCycleAsync()
     {
         _cycle++;
-        var configRejected = ApplyConfigChange();
+        var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
         var current = config.Current;
-        await catalog.RefreshAsync(paths.PluginsDir, paths.StateDir, current, CancellationToken.None).ConfigureAwait(false);
+        families.Refresh(paths.PluginsDir, paths.StateDir, current);
 
         var hasDay = feed.TryNextDay(out var day);
         ReportIssues(feed.TakeIssues(), "in newly arrived data");
@@ -149,10 +154,11 @@ internal sealed class CycleService(
         }
 
         var started = Stopwatch.GetTimestamp();
+        var previousDate = market.CurrentDate;
         var dayReport = market.Append(day);
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
-        var outcomes = await runner.RunAsync(snapshot, catalog.Families, current).ConfigureAwait(false);
+        var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate), families.Slots, current, families.Retire).ConfigureAwait(false);
         var combined = SignalCombiner.Combine(snapshot, outcomes);
 
         var writeFailed = false;
@@ -183,12 +189,12 @@ internal sealed class CycleService(
         }, Stopwatch.GetElapsedTime(started));
     }
 
-    private bool ApplyConfigChange()
+    private async Task<bool> ApplyConfigChangeAsync()
     {
         var candidate = config.CheckForChange();
         if (candidate is not null)
         {
-            if (catalog.ApplyConfig(candidate) is { } refusal)
+            if (await families.ApplyConfigAsync(candidate).ConfigureAwait(false) is { } refusal)
             {
                 config.Reject(refusal, candidate.ContentHash);
             }
@@ -206,19 +212,19 @@ internal sealed class CycleService(
 
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {
-        var names = catalog.Families.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var names = families.Slots.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in current.Families.Keys.Where(n => !names.Contains(n)))
         {
             logger.LogWarning("Configuration: families.{Family} names no loaded family; it has no effect until a plugin exports it", name);
         }
 
-        var flags = catalog.Families.Select(f => f.Export.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var flags = families.Slots.Select(f => f.Export.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var (flag, value) in current.Features.Where(f => !flags.Contains(f.Key)))
         {
             logger.LogWarning("Configuration: line {Line}: features.{Flag} gates no loaded family; it has no effect until a plugin declares it", value.Line, flag);
         }
 
-        foreach (var family in catalog.Families.Where(f => !current.Families.ContainsKey(f.Name)))
+        foreach (var family in families.Slots.Where(f => !current.Families.ContainsKey(f.Name)))
         {
             logger.LogWarning("Family {Family} has no families.{Family} section; it stays disabled until one with enabled: true is added", family.Name, family.Name);
         }

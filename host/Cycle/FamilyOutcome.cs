@@ -1,5 +1,5 @@
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Plugins;
+using AlphaHost.Host.Families;
 
 namespace AlphaHost.Host.Cycle;
 
@@ -12,11 +12,14 @@ internal enum OutcomeKind
     Failed,
     TimedOut,
     StillRunning,
+
+    /// <summary>Its endpoint is starting (or waiting to retry a failed start): not called, contributes 0.0.</summary>
+    Starting,
 }
 
 /// <summary>One family's result in one cycle: its sanitized signals (empty unless Ok) and its state for the heartbeat.</summary>
 internal sealed record FamilyOutcome(
-    FamilyHandle Handle,
+    FamilySlot Handle,
     OutcomeKind Kind,
     IReadOnlyDictionary<string, double> Signals,
     double Weight,
@@ -34,7 +37,7 @@ internal sealed record FamilyOutcome(
     {
         OutcomeKind.DisabledConfig => "DISABLED_CONFIG",
         OutcomeKind.Quarantined => "QUARANTINED",
-        OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning => "DEGRADED",
+        OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning or OutcomeKind.Starting => "DEGRADED",
         _ => NameOf(Health.State),
     };
 

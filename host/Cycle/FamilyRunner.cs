@@ -1,145 +1,114 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
-using AlphaHost.Host.Internal;
-using AlphaHost.Host.Plugins;
+using AlphaHost.Host.Families;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Host.Cycle;
 
 /// <summary>
-/// Runs every enabled family on the cycle's snapshot, concurrently, each under its time budget. A family that
-/// throws, overruns or is still busy with an earlier overrun contributes nothing this cycle and is logged; after
-/// <c>host.quarantine_after</c> consecutive failures it is quarantined and retried on a doubling back-off.
-/// Other families are never affected.
+/// Runs every enabled family on the cycle's snapshot, concurrently, each under its time budget, through its endpoint
+/// (a worker process or in process). A family that throws, overruns, is still busy with an earlier overrun or whose
+/// worker died contributes nothing this cycle and is logged; after <c>host.quarantine_after</c> consecutive failures
+/// (at once for a dead worker or running out of memory) it is quarantined, its worker stopped, and it is started again
+/// on a doubling back-off. Other families are never affected.
 /// </summary>
-internal sealed class FamilyRunner(TimeProvider clock, ILogger<FamilyRunner> logger)
+internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(30);
-
-    public async Task<IReadOnlyList<FamilyOutcome>> RunAsync(MarketSnapshot snapshot, IReadOnlyList<FamilyHandle> families, AlphaHostConfig config)
+    /// <param name="input">The cycle's snapshot and market.</param>
+    /// <param name="families">The families, enabled or not.</param>
+    /// <param name="config">The configuration in force.</param>
+    /// <param name="retire">Called for a family whose endpoint must go (dead worker, quarantine) so it can be restarted later.</param>
+    public async Task<IReadOnlyList<FamilyOutcome>> RunAsync(CycleInput input, IReadOnlyList<FamilySlot> families, AlphaHostConfig config,
+        Action<FamilySlot, string>? retire = null)
     {
-        var now = clock.GetUtcNow();
-        var running = new List<(int Index, FamilyHandle Handle, Task<FamilySignals> Task, CancellationTokenSource Cts, long Started, TimeSpan Budget)>();
+        var snapshot = input.Snapshot;
         var outcomes = new FamilyOutcome?[families.Count];
+        var running = new List<(int Index, FamilySlot Slot, Task<ComputeResult> Call)>();
         for (var i = 0; i < families.Count; i++)
         {
-            var handle = families[i];
-            var weight = config.Family(handle.Name).Weight;
-            if (!handle.IsEnabled(config))
+            var slot = families[i];
+            var weight = config.Family(slot.Name).Weight;
+            if (!slot.IsEnabled(config))
             {
-                outcomes[i] = new FamilyOutcome(handle, OutcomeKind.DisabledConfig, Empty, weight, handle.ReadHealth());
+                outcomes[i] = new FamilyOutcome(slot, OutcomeKind.DisabledConfig, Empty, weight, slot.LastHealth);
             }
-            else if (handle.QuarantinedUntil is { } until && until > now)
+            else if (slot.Quarantine.IsActive)
             {
-                outcomes[i] = new FamilyOutcome(handle, OutcomeKind.Quarantined, Empty, weight, handle.ReadHealth(), $"quarantined until {until:O}");
+                outcomes[i] = new FamilyOutcome(slot, OutcomeKind.Quarantined, Empty, weight, slot.LastHealth, $"quarantined until {slot.Quarantine.Until:O}");
             }
-            else if (handle.Pending is { IsCompleted: false })
+            else if (slot.Endpoint is not { } endpoint)
             {
-                outcomes[i] = Fail(handle, OutcomeKind.StillRunning, weight, snapshot.Cycle, "still running an earlier cycle's computation", config);
-            }
-            else if (handle.Pending is { IsFaulted: true } overran && overran.Exception?.InnerException is OutOfMemoryException)
-            {
-                handle.Pending = null;
-                outcomes[i] = Fail(handle, OutcomeKind.Failed, weight, snapshot.Cycle, "ran out of memory in an overrun of an earlier cycle", config, quarantineNow: true);
+                outcomes[i] = new FamilyOutcome(slot, OutcomeKind.Starting, Empty, weight, slot.LastHealth, slot.StartFailure ?? "starting");
             }
             else
             {
-                var task = TimeBudget.Start(ct => handle.Family.ComputeAsync(snapshot, ct).AsTask(), CancellationToken.None, out var cts);
-                running.Add((i, handle, task, cts, clock.GetTimestamp(), config.Family(handle.Name).Timeout ?? config.Host.FamilyTimeout));
+                running.Add((i, slot, endpoint.ComputeAsync(input, config.Family(slot.Name).Timeout ?? config.Host.FamilyTimeout)));
             }
         }
 
-        var symbols = snapshot.Symbols.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal);
-        foreach (var (index, handle, task, cts, started, budget) in running)
+        foreach (var (index, slot, call) in running)
         {
-            var weight = config.Family(handle.Name).Weight;
-            try
+            var weight = config.Family(slot.Name).Weight;
+            var result = await call.ConfigureAwait(false);
+            slot.LastHealth = result.Health;
+            outcomes[index] = result.Status switch
             {
-                var remaining = budget - clock.GetElapsedTime(started);
-                var signals = await task.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, clock).ConfigureAwait(false);
-                cts.Dispose();
-                outcomes[index] = Succeed(handle, signals, snapshot, symbols, weight);
-            }
-            catch (TimeoutException)
-            {
-                await cts.CancelAsync().ConfigureAwait(false);
-                handle.Pending = task;
-                outcomes[index] = Fail(handle, OutcomeKind.TimedOut, weight, snapshot.Cycle, $"did not finish within its {budget.TotalMilliseconds:0} ms budget", config);
-            }
-            catch (Exception ex)
-            {
-                cts.Dispose();
-                outcomes[index] = Fail(handle, OutcomeKind.Failed, weight, snapshot.Cycle, $"threw {ex.GetType().Name}: {ex.Message}", config,
-                    quarantineNow: ex is OutOfMemoryException);
-            }
+                CallStatus.Ok => Succeed(slot, result, snapshot.Cycle, weight),
+                CallStatus.Busy => Fail(slot, OutcomeKind.StillRunning, weight, snapshot.Cycle, result.Error!, config, retire),
+                CallStatus.TimedOut => Fail(slot, OutcomeKind.TimedOut, weight, snapshot.Cycle, result.Error!, config, retire),
+                CallStatus.Exited => Fail(slot, OutcomeKind.Failed, weight, snapshot.Cycle, result.Error!, config, retire, fatal: true),
+                _ => Fail(slot, OutcomeKind.Failed, weight, snapshot.Cycle, result.Error!, config, retire, fatal: result.OutOfMemory),
+            };
         }
 
         return outcomes!;
     }
 
-    private FamilyOutcome Succeed(FamilyHandle handle, FamilySignals? signals, MarketSnapshot snapshot, HashSet<string> symbols, double weight)
+    private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight)
     {
-        var raw = signals?.BySymbol ?? Empty;
-        var clean = new Dictionary<string, double>(raw.Count, StringComparer.Ordinal);
-        var nonFinite = 0;
-        var unknown = 0;
-        foreach (var (symbol, value) in raw)
+        var clean = new Dictionary<string, double>(result.Signals.Count, StringComparer.Ordinal);
+        foreach (var (symbol, value) in result.Signals)
         {
-            if (!double.IsFinite(value))
-            {
-                nonFinite++;
-            }
-            else if (!symbols.Contains(symbol))
-            {
-                unknown++;
-            }
-            else
-            {
-                clean[symbol] = Math.Clamp(value, -1.0, 1.0);
-            }
+            clean[symbol] = Math.Clamp(value, -1.0, 1.0);
         }
 
-        if (handle.ConsecutiveFailures > 0 || handle.QuarantinedUntil is not null)
+        var failures = slot.Quarantine.ConsecutiveFailures;
+        if (slot.Quarantine.Succeeded())
         {
-            logger.LogInformation("Family {Family} recovered in cycle {Cycle} after {Failures} failed cycle(s)", handle.Name, snapshot.Cycle, handle.ConsecutiveFailures);
+            logger.LogInformation("Family {Family} recovered in cycle {Cycle} after {Failures} failed cycle(s)", slot.Name, cycle, failures);
         }
 
-        handle.ConsecutiveFailures = 0;
-        handle.QuarantineCount = 0;
-        handle.QuarantinedUntil = null;
-        var health = handle.ReadHealth();
-        if (nonFinite > 0 || unknown > 0)
+        var health = result.Health;
+        if (result.NonFinite > 0 || result.Unknown > 0)
         {
-            handle.HostErrors += nonFinite;
+            slot.HostErrors += result.NonFinite;
             logger.LogWarning("Family {Family} cycle {Cycle}: dropped {NonFinite} non-finite signal(s) and {Unknown} signal(s) for symbols not in the snapshot",
-                handle.Name, snapshot.Cycle, nonFinite, unknown);
-            if (nonFinite > 0 && health.State == FamilyState.Ok)
+                slot.Name, cycle, result.NonFinite, result.Unknown);
+            if (result.NonFinite > 0 && health.State == FamilyState.Ok)
             {
-                health = health with { State = FamilyState.Degraded, Detail = $"{nonFinite} non-finite signals dropped" };
+                health = health with { State = FamilyState.Degraded, Detail = $"{result.NonFinite} non-finite signals dropped" };
             }
         }
 
-        return new FamilyOutcome(handle, OutcomeKind.Ok, clean, weight, health);
+        return new FamilyOutcome(slot, OutcomeKind.Ok, clean, weight, health);
     }
 
-    /// <param name="quarantineNow">Quarantine at once (the family ran out of memory: another try would starve the others).</param>
-    private FamilyOutcome Fail(FamilyHandle handle, OutcomeKind kind, double weight, long cycle, string reason, AlphaHostConfig config, bool quarantineNow = false)
+    /// <param name="fatal">Quarantine at once (a dead worker, or out of memory: another try now would fail again or starve the others).</param>
+    private FamilyOutcome Fail(FamilySlot slot, OutcomeKind kind, double weight, long cycle, string reason, AlphaHostConfig config,
+        Action<FamilySlot, string>? retire, bool fatal = false)
     {
-        handle.ConsecutiveFailures++;
-        handle.HostErrors++;
+        slot.HostErrors++;
+        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, fatal);
         logger.LogError("Family {Family} failed in cycle {Cycle} ({Failures} in a row): {Reason}; it contributes 0.0 this cycle",
-            handle.Name, cycle, handle.ConsecutiveFailures, reason);
-        if (quarantineNow || handle.ConsecutiveFailures >= config.Host.QuarantineAfter)
+            slot.Name, cycle, slot.Quarantine.ConsecutiveFailures, reason);
+        if (backoff is { } wait)
         {
-            handle.QuarantineCount++;
-            var factor = Math.Pow(2, Math.Min(handle.QuarantineCount - 1, 20));
-            var backoff = TimeSpan.FromTicks((long)Math.Min(config.Host.QuarantineBackoff.Ticks * factor, MaxBackoff.Ticks));
-            handle.QuarantinedUntil = clock.GetUtcNow() + backoff;
             logger.LogError("Family {Family} quarantined after {Failures} consecutive failures; next try in {Backoff}s",
-                handle.Name, handle.ConsecutiveFailures, (long)backoff.TotalSeconds);
+                slot.Name, slot.Quarantine.ConsecutiveFailures, (long)wait.TotalSeconds);
+            retire?.Invoke(slot, reason);
         }
 
-        return new FamilyOutcome(handle, kind, Empty, weight, handle.ReadHealth(), reason);
+        return new FamilyOutcome(slot, kind, Empty, weight, slot.LastHealth, reason);
     }
 
     private static readonly IReadOnlyDictionary<string, double> Empty = new Dictionary<string, double>();

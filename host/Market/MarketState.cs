@@ -10,12 +10,14 @@ internal sealed class MarketState
 {
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
     private readonly Series _benchmark;
+    private readonly int _maxHistory;
 
     /// <param name="universe">Every symbol the feed may deliver.</param>
     /// <param name="benchmark">The benchmark.</param>
     /// <param name="maxHistory">Bars kept per symbol (at least this many, at most twice): older ones are dropped so a long-running daemon's memory stays flat.</param>
     public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark, int maxHistory = 1260)
     {
+        _maxHistory = maxHistory;
         foreach (var info in universe)
         {
             _series[info.Symbol] = new Series(info, maxHistory);
@@ -70,6 +72,37 @@ internal sealed class MarketState
 
         return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
     }
+
+    /// <summary>
+    /// Replaces the whole kept history with <paramref name="symbols"/>' and <paramref name="benchmark"/>'s bars (a worker
+    /// receiving the host's history); the bars are validated as if they had arrived one by one.
+    /// </summary>
+    public void Restore(ReadOnlySpan<Bar> benchmark, IEnumerable<(string Symbol, Bar[] Bars)> symbols, DateOnly currentDate)
+    {
+        foreach (var bar in benchmark)
+        {
+            _benchmark.TryAppend(bar);
+        }
+
+        foreach (var (symbol, bars) in symbols)
+        {
+            if (_series.TryGetValue(symbol, out var series))
+            {
+                foreach (var bar in bars)
+                {
+                    series.TryAppend(bar);
+                }
+            }
+        }
+
+        CurrentDate = currentDate;
+    }
+
+    /// <summary>Every symbol of the universe with its kept bars (empty for a symbol without any), in universe order, and the benchmark's.</summary>
+    public (SymbolHistory Benchmark, IReadOnlyList<SymbolHistory> Symbols) Export() =>
+        (_benchmark.History(), _series.Values.Select(s => s.History()).ToArray());
+
+    public int MaxHistory => _maxHistory;
 
     /// <summary>The families' view of the current day: symbols with a valid bar today, and the benchmark.</summary>
     public MarketSnapshot Snapshot(long cycle)

@@ -268,7 +268,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     /// Loads a folder's main assembly into a new isolated, collectible context and checks its contract version.
     /// With <paramref name="trust"/>, the assembly's SHA-256 is checked against the allowlist before anything is loaded.
     /// </summary>
-    private static (Assembly Assembly, PluginInfo Info) Open(string folder, PluginTrustOptions? trust, out PluginLoader loader)
+    internal static (Assembly Assembly, PluginInfo Info) Open(string folder, PluginTrustOptions? trust, out PluginLoader loader)
     {
         var path = PluginFolder.MainAssembly(folder);
         var sha256 = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
@@ -298,34 +298,8 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         }
     }
 
-    private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly)
-    {
-        var services = new ServiceCollection();
-        services.Scan(scan => scan.FromAssemblies(assembly)
-            .AddClasses(classes => classes.AssignableTo<IAlphaFamily>().WithAttribute<AlphaFamilyAttribute>(), publicOnly: false)
-            .AsSelf()
-            .WithTransientLifetime());
-        var exported = services.Select(d => d.ServiceType).ToList();
-        var familyByCategory = exported.ToDictionary(t => t.FullName!.Replace('+', '.'), t => t.GetCustomAttribute<AlphaFamilyAttribute>()!.Name);
-        var fallback = familyByCategory.Count == 1 ? familyByCategory.Values.Single() : Path.GetFileName(folder);
-        services.AddSingleton<ILoggerFactory>(new ComponentLoggerFactory(loggerFactory, familyByCategory, fallback));
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        services.AddSingleton(clock);
-        var provider = services.BuildServiceProvider();
-        var result = new List<(AlphaFamilyAttribute, IAlphaFamily)>();
-        foreach (var type in exported)
-        {
-            var export = type.GetCustomAttribute<AlphaFamilyAttribute>()!;
-            if (!System.Text.RegularExpressions.Regex.IsMatch(export.Name, "^[a-z][a-z0-9_]*$"))
-            {
-                throw new PluginLoadException(folder, $"family name '{export.Name}' is not lower case letters, digits and underscores");
-            }
-
-            result.Add((export, (IAlphaFamily)provider.GetRequiredService(type)));
-        }
-
-        return result;
-    }
+    private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly) =>
+        FamilyActivator.Activate(folder, assembly, loggerFactory, clock, only: null);
 
     private ILogger FamilyLogger(string family) => loggerFactory.CreateLogger($"{LoggingCategories.FamilyPrefix}{family}");
 
@@ -357,7 +331,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
-    private static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => ex switch
     {
         BadImageFormatException => $"not a valid .NET assembly ({ex.Message})",
         FileNotFoundException f => $"missing dependency {f.FileName ?? f.Message}",

@@ -1,6 +1,6 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Cycle;
-using AlphaHost.Host.Plugins;
+using AlphaHost.Host.Families;
 using AlphaHost.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -10,7 +10,7 @@ namespace AlphaHost.Tests.Cycle;
 
 public sealed class FamilyRunnerTests
 {
-    private const string TwoFamilies = "host:\n  family_timeout: 200ms\n  quarantine_after: 3\n  quarantine_backoff: 60s\nfamilies:\n  good: {weight: 1}\n  bad: {weight: 1}\n";
+    private const string TwoFamilies = "host:\n  family_timeout: 60s\n  quarantine_after: 3\n  quarantine_backoff: 60s\nfamilies:\n  good: {weight: 1}\n  bad: {weight: 1}\n";
 
     private readonly FakeTimeProvider _clock = new();
     private readonly MarketSnapshot _snapshot = SampleSnapshots.At(30, symbols: 20);
@@ -18,10 +18,10 @@ public sealed class FamilyRunnerTests
     [Fact]
     public async Task RunAsync_ThrowingFamily_FailsAloneAndOthersStillSignal()
     {
-        var good = Handles.For(Constant(0.3), "good");
-        var bad = Handles.For(Throwing(), "bad");
+        var good = Handles.For(Constant(0.3), "good", clock: _clock);
+        var bad = Handles.For(Throwing(), "bad", clock: _clock);
 
-        var outcomes = await Runner().RunAsync(_snapshot, [good, bad], Handles.Config(TwoFamilies));
+        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [good, bad], Handles.Config(TwoFamilies));
 
         Assert.Equal(OutcomeKind.Ok, outcomes[0].Kind);
         Assert.Equal(_snapshot.Symbols.Count, outcomes[0].Signals.Count);
@@ -38,13 +38,13 @@ public sealed class FamilyRunnerTests
         var release = new TaskCompletionSource<FamilySignals>();
         hanging.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<FamilySignals>(release.Task));
         hanging.Setup(f => f.Health).Returns(FamilyHealth.Ok);
-        var handles = new[] { Handles.For(Constant(0.3), "good"), Handles.For(hanging.Object, "bad") };
-        var runner = new FamilyRunner(TimeProvider.System, NullLogger<FamilyRunner>.Instance);
+        var handles = new[] { Handles.For(Constant(0.3), "good", clock: _clock), Handles.For(hanging.Object, "bad", clock: _clock) };
+        var runner = new FamilyRunner(NullLogger<FamilyRunner>.Instance);
         // The healthy family gets a budget no loaded test machine can overrun; only the hanging one has a short one.
         var config = Handles.Config("families:\n  good: {weight: 1, timeout: 60s}\n  bad: {weight: 1, timeout: 200ms}\n");
 
-        var first = await runner.RunAsync(_snapshot, handles, config);
-        var second = await runner.RunAsync(_snapshot, handles, config);
+        var first = await runner.RunAsync(new CycleInput(_snapshot, null, null), handles, config);
+        var second = await runner.RunAsync(new CycleInput(_snapshot, null, null), handles, config);
 
         Assert.Equal(OutcomeKind.TimedOut, first[1].Kind);
         Assert.Equal(OutcomeKind.StillRunning, second[1].Kind);
@@ -58,9 +58,9 @@ public sealed class FamilyRunnerTests
     {
         var family = new Mock<IAlphaFamily>();
         family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
-        var handle = Handles.For(family.Object, "good");
+        var handle = Handles.For(family.Object, "good", clock: _clock);
 
-        var outcomes = await Runner().RunAsync(_snapshot, [handle], Handles.Config("families:\n  good: {enabled: false}\n"));
+        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config("families:\n  good: {enabled: false}\n"));
 
         Assert.Equal(OutcomeKind.DisabledConfig, outcomes[0].Kind);
         Assert.Equal("DISABLED_CONFIG", outcomes[0].StateName);
@@ -74,9 +74,9 @@ public sealed class FamilyRunnerTests
     [InlineData("features:\n  use_regime_detection: true\n", false)]
     public async Task RunAsync_FeatureFlag_GatesTheFamilyTogetherWithItsSection(string yaml, bool called)
     {
-        var handle = Handles.For(Constant(0.5), "good", featureFlag: "use_regime_detection");
+        var handle = Handles.For(Constant(0.5), "good", featureFlag: "use_regime_detection", clock: _clock);
 
-        var outcomes = await Runner().RunAsync(_snapshot, [handle], Handles.Config(yaml));
+        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config(yaml));
 
         Assert.Equal(called ? OutcomeKind.Ok : OutcomeKind.DisabledConfig, outcomes[0].Kind);
     }
@@ -89,44 +89,44 @@ public sealed class FamilyRunnerTests
         family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
         family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
             .Returns(() => ++calls <= 3 ? throw new InvalidOperationException("boom") : ValueTask.FromResult(FamilySignals.Empty));
-        var handle = Handles.For(family.Object, "bad");
+        var handle = Handles.For(family.Object, "bad", clock: _clock);
         var runner = Runner();
         var config = Handles.Config(TwoFamilies);
 
         for (var i = 0; i < 3; i++)
         {
-            await runner.RunAsync(_snapshot, [handle], config);
+            await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
         }
 
-        var quarantined = await runner.RunAsync(_snapshot, [handle], config);
+        var quarantined = await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
         _clock.Advance(TimeSpan.FromSeconds(61));
-        var retried = await runner.RunAsync(_snapshot, [handle], config);
+        var retried = await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
 
         Assert.Equal(OutcomeKind.Quarantined, quarantined[0].Kind);
         Assert.Equal("QUARANTINED", quarantined[0].StateName);
         Assert.Equal(OutcomeKind.Ok, retried[0].Kind);
-        Assert.Equal(0, handle.ConsecutiveFailures);
-        Assert.Null(handle.QuarantinedUntil);
+        Assert.Equal(0, handle.Quarantine.ConsecutiveFailures);
+        Assert.Null(handle.Quarantine.Until);
         Assert.Equal(4, calls);
     }
 
     [Fact]
     public async Task RunAsync_FailedRetryAfterQuarantine_DoublesTheBackoff()
     {
-        var handle = Handles.For(Throwing(), "bad");
+        var handle = Handles.For(Throwing(), "bad", clock: _clock);
         var runner = Runner();
         var config = Handles.Config(TwoFamilies);
         for (var i = 0; i < 3; i++)
         {
-            await runner.RunAsync(_snapshot, [handle], config);
+            await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
         }
 
-        var firstUntil = handle.QuarantinedUntil!.Value;
+        var firstUntil = handle.Quarantine.Until!.Value;
         _clock.Advance(TimeSpan.FromSeconds(61));
-        await runner.RunAsync(_snapshot, [handle], config);
+        await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
 
         Assert.Equal(TimeSpan.FromSeconds(60), firstUntil - (_clock.GetUtcNow() - TimeSpan.FromSeconds(61)));
-        Assert.Equal(TimeSpan.FromSeconds(120), handle.QuarantinedUntil!.Value - _clock.GetUtcNow());
+        Assert.Equal(TimeSpan.FromSeconds(120), handle.Quarantine.Until!.Value - _clock.GetUtcNow());
     }
 
     [Fact]
@@ -137,15 +137,15 @@ public sealed class FamilyRunnerTests
         var symbols = _snapshot.Symbols.Select(s => s.Symbol).ToArray();
         family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>())).ReturnsAsync(new FamilySignals(
             new Dictionary<string, double> { [symbols[0]] = double.NaN, [symbols[1]] = 7.0, [symbols[2]] = -3.0, ["UNKNOWN"] = 0.5 }));
-        var handle = Handles.For(family.Object, "good");
+        var handle = Handles.For(family.Object, "good", clock: _clock);
 
-        var outcome = (await Runner().RunAsync(_snapshot, [handle], Handles.Config(TwoFamilies)))[0];
+        var outcome = (await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config(TwoFamilies)))[0];
 
         Assert.Equal(new Dictionary<string, double> { [symbols[1]] = 1.0, [symbols[2]] = -1.0 }, outcome.Signals);
         Assert.Equal("DEGRADED", outcome.StateName);
     }
 
-    private FamilyRunner Runner() => new(_clock, NullLogger<FamilyRunner>.Instance);
+    private FamilyRunner Runner() => new(NullLogger<FamilyRunner>.Instance);
 
     private static IAlphaFamily Constant(double value)
     {

@@ -1,0 +1,19 @@
+using System.CommandLine;
+using AlphaHost.Host.Workers;
+
+namespace AlphaHost.Host.Cli;
+
+/// <summary><c>alphahost worker</c> (hidden): serves one family of one plugin folder for the daemon that started it.</summary>
+internal static class WorkerCommand
+{
+    public static Command Create()
+    {
+        var plugin = new Option<string>("--plugin") { Required = true, Description = "The plugin folder" };
+        var family = new Option<string>("--family") { Required = true, Description = "The family to serve" };
+        var memory = new Option<int?>("--memory-mb") { Description = "The family's memory budget" };
+        var command = new Command("worker", "Serve one family to the daemon over standard input and output (started by the daemon)") { plugin, family, memory };
+        command.Hidden = true;
+        command.SetAction(result => WorkerServer.Run(result.GetValue(plugin)!, result.GetValue(family)!, result.GetValue(memory)));
+        return command;
+    }
+}

@@ -1,0 +1,46 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Plugins;
+
+namespace AlphaHost.Host.Families;
+
+/// <summary>
+/// One exported family in the daemon: where it comes from, how it is isolated, the endpoint serving it now (none while
+/// it starts, is disabled or waits out a quarantine), a replacement starting from newer plugin files, and its quarantine.
+/// </summary>
+internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin, TimeProvider clock)
+{
+    public string Name => Export.Name;
+
+    public AlphaFamilyAttribute Export { get; } = export;
+
+    public PluginInfo Plugin { get; set; } = plugin;
+
+    public Quarantine Quarantine { get; } = new(clock);
+
+    /// <summary>The endpoint serving the family, or null.</summary>
+    public IFamilyEndpoint? Endpoint { get; set; }
+
+    /// <summary>A start in progress (first start, restart, or hot reload from <see cref="PendingPlugin"/>).</summary>
+    public Task<IFamilyEndpoint>? Starting { get; set; }
+
+    /// <summary>The plugin files a start in progress loads, when they differ from <see cref="Plugin"/> (hot reload).</summary>
+    public PluginInfo? PendingPlugin { get; set; }
+
+    /// <summary>The section last handed to the family.</summary>
+    public FamilyConfig AppliedConfig { get; set; } = FamilyConfig.Absent;
+
+    /// <summary>Its health as of its last answer; before any, "starting".</summary>
+    public FamilyHealth LastHealth { get; set; } = new(FamilyState.Degraded, 0, "starting");
+
+    /// <summary>Why its last start failed, while it waits to retry.</summary>
+    public string? StartFailure { get; set; }
+
+    /// <summary>Failures the host counted (throws, overruns, bad values, dead workers), apart from the family's own count.</summary>
+    public long HostErrors { get; set; }
+
+    /// <summary>Times its worker was started again after the first start.</summary>
+    public int Restarts { get; set; }
+
+    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export);
+}

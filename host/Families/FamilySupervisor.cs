@@ -1,0 +1,367 @@
+using System.Security.Cryptography;
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Plugins;
+using AlphaHost.Host.Workers;
+using Microsoft.Extensions.Logging;
+
+namespace AlphaHost.Host.Families;
+
+/// <summary>
+/// The daemon's families: finds them in the plugin folders (from assembly metadata, without running plugin code),
+/// starts each enabled one in its worker process (or in process) in the background, stops disabled ones, restarts a
+/// dead or quarantined one when its back-off is over, and hot-swaps a family whose plugin files were replaced once the
+/// new one has initialized. Nothing here waits on a family: the cycle loop is never blocked by a start or a stop.
+/// </summary>
+internal sealed class FamilySupervisor(
+    ILoggerFactory loggerFactory,
+    Serilog.ILogger serilog,
+    TimeProvider clock,
+    ILogger<FamilySupervisor> logger) : IAsyncDisposable
+{
+    private readonly Dictionary<string, PluginState> _plugins = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+    private readonly List<Task> _stopping = [];
+    private string? _trustFingerprint;
+    private string _stateRoot = "";
+
+    /// <summary>Every exported family, in plugin folder order.</summary>
+    public IReadOnlyList<FamilySlot> Slots { get; private set; } = [];
+
+    /// <summary>Plugin folders that cannot load, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> Failures => _plugins.Where(p => p.Value.Failure is not null).ToDictionary(p => p.Key, p => p.Value.Failure!);
+
+    /// <summary>Looks at the plugin folders (new, replaced, trust changed), then starts and stops families as the config says.</summary>
+    public void Refresh(string pluginsDir, string stateRoot, AlphaHostConfig config)
+    {
+        _stateRoot = stateRoot;
+        var trustChanged = config.Plugins.Fingerprint != _trustFingerprint && _trustFingerprint is not null;
+        _trustFingerprint = config.Plugins.Fingerprint;
+        var folders = Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [];
+        foreach (var folder in folders)
+        {
+            var stamp = PluginFolder.Stamp(folder);
+            var previous = _seenStamps.GetValueOrDefault(folder);
+            _seenStamps[folder] = stamp;
+            var known = _plugins.GetValueOrDefault(folder);
+            if (known is not null && (stamp == known.Stamp && !trustChanged || stamp != previous))
+            {
+                // Unchanged, or still being copied: a replaced folder is read once its files have been stable for one scan.
+                continue;
+            }
+
+            Discover(folder, stamp, known, config);
+        }
+
+        foreach (var (folder, plugin) in _plugins)
+        {
+            if (plugin.Slots.Count > 0 && !Directory.Exists(folder) && _missingReported.Add(folder))
+            {
+                logger.LogError("Plugin {Plugin}: files were deleted; the running version keeps running until the folder is restored or the host restarts", Path.GetFileName(folder));
+            }
+        }
+
+        Slots = _plugins.Values.SelectMany(p => p.Slots).ToArray();
+        foreach (var slot in Slots)
+        {
+            Supervise(slot, config);
+        }
+    }
+
+    /// <summary>Waits (at most <paramref name="budget"/>) for the starts in progress: the daemon does this once, before its first cycle.</summary>
+    public async Task WaitForStartsAsync(TimeSpan budget, AlphaHostConfig config)
+    {
+        var starting = Slots.Select(s => s.Starting).OfType<Task<IFamilyEndpoint>>().ToArray();
+        try
+        {
+            await Task.WhenAll(starting).WaitAsync(budget, clock).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Failures are reported by Supervise; a start still running goes on in the background.
+        }
+
+        foreach (var slot in Slots)
+        {
+            Supervise(slot, config);
+        }
+    }
+
+    /// <summary>Hands changed family sections to the running families; the first refusal is returned (and the others undone).</summary>
+    public async Task<string?> ApplyConfigAsync(AlphaHostConfig candidate)
+    {
+        var changed = Slots.Where(s => s.Endpoint is not null && !candidate.Family(s.Name).SameValuesAs(s.AppliedConfig)).ToList();
+        var results = await Task.WhenAll(changed.Select(s => s.Endpoint!.ConfigureAsync(Settings(s.Name, candidate.Family(s.Name)), Budget(candidate, s)))).ConfigureAwait(false);
+        var refusal = results.Select(r => r.Refusal).FirstOrDefault(r => r is not null);
+        for (var i = 0; i < changed.Count; i++)
+        {
+            var slot = changed[i];
+            if (refusal is null)
+            {
+                slot.AppliedConfig = candidate.Family(slot.Name);
+            }
+            else if (results[i].Refusal is null && !results[i].Restarted)
+            {
+                await slot.Endpoint!.ConfigureAsync(Settings(slot.Name, slot.AppliedConfig), Budget(candidate, slot)).ConfigureAwait(false);
+            }
+
+            if (results[i].Restarted)
+            {
+                logger.LogError("Family {Family} did not apply its new settings within its budget; its worker was stopped and starts again with them", slot.Name);
+            }
+        }
+
+        return refusal;
+    }
+
+    /// <summary>Records a failed cycle of <paramref name="slot"/>; a dead worker or a quarantine stops its endpoint so a new one can start later.</summary>
+    public void Retire(FamilySlot slot, string reason)
+    {
+        if (slot.Endpoint is { } endpoint)
+        {
+            slot.Endpoint = null;
+            slot.Restarts++;
+            Stop(slot.Name, endpoint, TimeSpan.FromSeconds(2));
+            logger.LogWarning("Family {Family}: {Where} stopped ({Reason}); it starts again when its back-off is over", slot.Name, endpoint.Description, reason);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var stops = Slots.Select(s => s.Endpoint).OfType<IFamilyEndpoint>().Select(e => e.StopAsync(TimeSpan.FromSeconds(5)))
+            .Concat(Slots.Select(s => s.Starting).OfType<Task<IFamilyEndpoint>>().Select(StopWhenStartedAsync))
+            .Concat(_stopping)
+            .ToArray();
+        try
+        {
+            await Task.WhenAll(stops).WaitAsync(TimeSpan.FromSeconds(10), clock).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning("Families did not all stop cleanly: {Error}", ex.Message);
+        }
+
+        foreach (var endpoint in Slots.Select(s => s.Endpoint).OfType<IFamilyEndpoint>())
+        {
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Slots = [];
+    }
+
+    private static async Task StopWhenStartedAsync(Task<IFamilyEndpoint> starting)
+    {
+        try
+        {
+            var endpoint = await starting.ConfigureAwait(false);
+            await endpoint.StopAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await endpoint.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (FamilyStartException)
+        {
+            // It never started.
+        }
+    }
+
+    private void Discover(string folder, string stamp, PluginState? known, AlphaHostConfig config)
+    {
+        var name = Path.GetFileName(folder);
+        try
+        {
+            var assemblyPath = PluginFolder.MainAssembly(folder);
+            var sha256 = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(assemblyPath))).ToLowerInvariant();
+            if (config.Plugins.Refusal(name, sha256) is { } refusal)
+            {
+                throw new PluginLoadException(folder, refusal);
+            }
+
+            var exports = PluginManifest.Read(folder, assemblyPath);
+            if (exports.Count == 0)
+            {
+                throw new PluginLoadException(folder, $"{Path.GetFileName(assemblyPath)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])");
+            }
+
+            var taken = _plugins.Where(p => p.Key != folder).SelectMany(p => p.Value.Slots).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            if (exports.Select(e => e.Name).FirstOrDefault(taken.Contains) is { } duplicate)
+            {
+                throw new PluginLoadException(folder, $"family '{duplicate}' is already exported by another plugin");
+            }
+
+            var assembly = System.Reflection.AssemblyName.GetAssemblyName(assemblyPath);
+            var info = new PluginInfo(folder, assemblyPath, assembly.Name ?? name, assembly.Version?.ToString() ?? "unknown", "per family (host.family_isolation)", sha256);
+            var slots = new List<FamilySlot>();
+            foreach (var export in exports)
+            {
+                var slot = known?.Slots.FirstOrDefault(s => s.Name == export.Name);
+                if (slot is null)
+                {
+                    slot = new FamilySlot(export, info, clock);
+                }
+                else if (slot.Endpoint is not null || slot.Starting is not null)
+                {
+                    slot.PendingPlugin = info;
+                }
+                else
+                {
+                    slot.Plugin = info;
+                }
+
+                slots.Add(slot);
+            }
+
+            foreach (var gone in known?.Slots.Except(slots) ?? [])
+            {
+                if (gone.Endpoint is { } endpoint)
+                {
+                    Stop(gone.Name, endpoint, TimeSpan.FromSeconds(5));
+                }
+            }
+
+            _plugins[folder] = new PluginState(stamp, slots, null);
+            _missingReported.Remove(folder);
+            logger.LogInformation("Plugin {Plugin} {Action}: families {Families} from {Assembly} {Version} in load context {LoadContext}",
+                name, known is null || known.Slots.Count == 0 ? "loaded" : "reloaded", string.Join(",", exports.Select(e => e.Name)), info.AssemblyName, info.Version, info.LoadContext);
+        }
+        catch (Exception ex) when (ex is PluginLoadException or IOException or UnauthorizedAccessException or BadImageFormatException)
+        {
+            var reason = ex is PluginLoadException p ? p.Reason : PluginCatalog.Describe(ex);
+            if (known is { Slots.Count: > 0 } && config.Plugins.Refusal(name, known.Slots[0].Plugin.Sha256) is { } revoked)
+            {
+                foreach (var slot in known.Slots.Where(s => s.Endpoint is not null))
+                {
+                    Stop(slot.Name, slot.Endpoint!, TimeSpan.FromSeconds(5));
+                    slot.Endpoint = null;
+                }
+
+                logger.LogError("Plugin {Plugin} unloaded after a change of plugins trust settings: {Reason}", name, revoked);
+                _plugins[folder] = new PluginState(stamp, [], revoked);
+            }
+            else if (known is { Slots.Count: > 0 })
+            {
+                logger.LogError("Plugin {Plugin} reload failed, the last good version keeps running: {Reason}", name, reason);
+                _plugins[folder] = known with { Stamp = stamp, Failure = reason };
+            }
+            else
+            {
+                logger.LogError("Plugin {Plugin} skipped: {Reason}", name, reason);
+                _plugins[folder] = new PluginState(stamp, [], reason);
+            }
+        }
+    }
+
+    /// <summary>Moves one family towards what the config wants: started when enabled, stopped when disabled.</summary>
+    private void Supervise(FamilySlot slot, AlphaHostConfig config)
+    {
+        if (slot.Starting is { IsCompleted: true } started)
+        {
+            slot.Starting = null;
+            Finish(slot, started, config);
+        }
+
+        var enabled = slot.IsEnabled(config);
+        if (!enabled)
+        {
+            if (slot.Endpoint is { } running)
+            {
+                slot.Endpoint = null;
+                Stop(slot.Name, running, Budget(config, slot));
+                logger.LogInformation("Family {Family} disabled by configuration; its {Where} was stopped", slot.Name, running.Description);
+            }
+
+            return;
+        }
+
+        var reload = slot.PendingPlugin is not null && slot.Starting is null;
+        if (slot.Starting is null && (slot.Endpoint is null || reload) && !slot.Quarantine.IsActive)
+        {
+            slot.Starting = StartAsync(slot, slot.PendingPlugin ?? slot.Plugin, config);
+        }
+    }
+
+    private void Finish(FamilySlot slot, Task<IFamilyEndpoint> started, AlphaHostConfig config)
+    {
+        var plugin = slot.PendingPlugin ?? slot.Plugin;
+        if (started.IsCompletedSuccessfully)
+        {
+            var endpoint = started.Result;
+            if (slot.Endpoint is { } old)
+            {
+                Stop(slot.Name, old, Budget(config, slot));
+                logger.LogInformation("Family {Family} switched to its new plugin build ({Sha}) in {Where}", slot.Name, plugin.Sha256[..12], endpoint.Description);
+            }
+            else
+            {
+                logger.LogInformation("Family {Family} started in {Where} ({Isolation})", slot.Name, endpoint.Description, IsolationName(Isolation(config, slot)));
+            }
+
+            slot.Plugin = plugin;
+            slot.PendingPlugin = null;
+            slot.Endpoint = endpoint;
+            slot.StartFailure = null;
+            slot.LastHealth = endpoint.Health;
+            slot.AppliedConfig = config.Family(slot.Name);
+            foreach (var key in endpoint.UnreadKeys)
+            {
+                logger.LogWarning("Configuration: line {Line}: unknown key 'families.{Family}.{Key}' is ignored by the family",
+                    slot.AppliedConfig.Lines.GetValueOrDefault(key), slot.Name, key);
+            }
+
+            return;
+        }
+
+        var reason = started.Exception?.InnerException?.Message ?? "cancelled";
+        slot.StartFailure = reason;
+        slot.HostErrors++;
+        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, now: true);
+        if (slot.Endpoint is not null)
+        {
+            slot.PendingPlugin = null;
+            logger.LogError("Plugin {Plugin} reload failed, the last good version keeps running: family '{Family}' {Reason}", Path.GetFileName(plugin.Folder), slot.Name, reason);
+        }
+        else
+        {
+            slot.LastHealth = new FamilyHealth(FamilyState.Degraded, slot.LastHealth.ErrorCount, $"cannot start: {reason}");
+            logger.LogError("Family {Family} of plugin {Plugin} could not start: {Reason}; next try in {Backoff}s", slot.Name, Path.GetFileName(plugin.Folder), reason,
+                (long)(backoff ?? TimeSpan.Zero).TotalSeconds);
+        }
+    }
+
+    private Task<IFamilyEndpoint> StartAsync(FamilySlot slot, PluginInfo plugin, AlphaHostConfig config)
+    {
+        var section = config.Family(slot.Name);
+        var settings = Settings(slot.Name, section);
+        var request = new FamilyStartRequest(plugin.Folder, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
+        var budget = config.Host.InitTimeout;
+        return Isolation(config, slot) == FamilyIsolation.Process
+            ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock).ConfigureAwait(false))
+            : Task.Run(async () => (IFamilyEndpoint)await InProcessEndpoint.StartAsync(request, config.Plugins, loggerFactory, clock, budget).ConfigureAwait(false));
+    }
+
+    private void Stop(string family, IFamilyEndpoint endpoint, TimeSpan budget)
+    {
+        _stopping.RemoveAll(t => t.IsCompleted);
+        _stopping.Add(Task.Run(async () =>
+        {
+            try
+            {
+                await endpoint.StopAsync(budget).ConfigureAwait(false);
+                await endpoint.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning("Family {Family} did not stop cleanly: {Error}", family, ex.Message);
+            }
+        }));
+    }
+
+    private static FamilyIsolation Isolation(AlphaHostConfig config, FamilySlot slot) => config.Family(slot.Name).Isolation ?? config.Host.FamilyIsolation;
+
+    private static string IsolationName(FamilyIsolation isolation) => isolation == FamilyIsolation.Process ? "isolation: process" : "isolation: in_process";
+
+    private static TimeSpan Budget(AlphaHostConfig config, FamilySlot slot) => config.Family(slot.Name).Timeout ?? config.Host.FamilyTimeout;
+
+    private static FamilySettings Settings(string family, FamilyConfig section) => new($"families.{family}", section.Values);
+
+    private sealed record PluginState(string Stamp, IReadOnlyList<FamilySlot> Slots, string? Failure);
+}

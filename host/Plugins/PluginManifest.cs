@@ -1,0 +1,152 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+using System.Text.RegularExpressions;
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Plugins;
+
+/// <summary>
+/// What a plugin assembly exports, read from its metadata without loading it: no plugin code (no static constructor,
+/// no module initializer) runs in the host to find out which families a folder holds. The worker that serves a family
+/// is the first place the plugin's code runs.
+/// </summary>
+internal static partial class PluginManifest
+{
+    private const string AttributeNamespace = "AlphaHost.Abstractions";
+    private const string AttributeName = nameof(AlphaFamilyAttribute);
+
+    public static bool IsValidFamilyName(string name) => FamilyNamePattern().IsMatch(name);
+
+    /// <summary>The families exported by <paramref name="assemblyPath"/>, after checking its contract version.</summary>
+    public static IReadOnlyList<AlphaFamilyAttribute> Read(string folder, string assemblyPath)
+    {
+        try
+        {
+            using var stream = File.OpenRead(assemblyPath);
+            using var pe = new PEReader(stream);
+            if (!pe.HasMetadata)
+            {
+                throw new PluginLoadException(folder, $"not a valid .NET assembly ({Path.GetFileName(assemblyPath)} has no metadata)");
+            }
+
+            var reader = pe.GetMetadataReader();
+            CheckContract(folder, reader);
+            var exports = new List<AlphaFamilyAttribute>();
+            foreach (var handle in reader.TypeDefinitions)
+            {
+                var type = reader.GetTypeDefinition(handle);
+                if ((type.Attributes & System.Reflection.TypeAttributes.Abstract) != 0)
+                {
+                    continue;
+                }
+
+                foreach (var attributeHandle in type.GetCustomAttributes())
+                {
+                    var attribute = reader.GetCustomAttribute(attributeHandle);
+                    if (IsAlphaFamilyAttribute(reader, attribute))
+                    {
+                        exports.Add(Decode(folder, attribute));
+                    }
+                }
+            }
+
+            return exports;
+        }
+        catch (Exception ex) when (ex is BadImageFormatException or InvalidOperationException)
+        {
+            throw new PluginLoadException(folder, $"not a valid .NET assembly ({ex.Message})", ex);
+        }
+    }
+
+    private static void CheckContract(string folder, MetadataReader reader)
+    {
+        var contract = typeof(IAlphaFamily).Assembly.GetName();
+        var name = reader.GetString(reader.GetAssemblyDefinition().Name);
+        foreach (var handle in reader.AssemblyReferences)
+        {
+            var reference = reader.GetAssemblyReference(handle);
+            if (reader.GetString(reference.Name) != contract.Name)
+            {
+                continue;
+            }
+
+            if (reference.Version.Major != contract.Version?.Major)
+            {
+                throw new PluginLoadException(folder,
+                    $"built for plugin contract v{reference.Version.Major}, this host speaks v{contract.Version?.Major}; rebuild the plugin against this AlphaHost");
+            }
+
+            return;
+        }
+
+        throw new PluginLoadException(folder, $"{name} does not reference {contract.Name}; it is not an alpha family plugin");
+    }
+
+    private static bool IsAlphaFamilyAttribute(MetadataReader reader, CustomAttribute attribute)
+    {
+        if (attribute.Constructor.Kind != HandleKind.MemberReference)
+        {
+            return false;
+        }
+
+        var parent = reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent;
+        if (parent.Kind != HandleKind.TypeReference)
+        {
+            return false;
+        }
+
+        var type = reader.GetTypeReference((TypeReferenceHandle)parent);
+        return reader.StringComparer.Equals(type.Name, AttributeName) && reader.StringComparer.Equals(type.Namespace, AttributeNamespace);
+    }
+
+    private static AlphaFamilyAttribute Decode(string folder, CustomAttribute attribute)
+    {
+        var value = attribute.DecodeValue(new NameProvider());
+        if (value.FixedArguments.Length != 1 || value.FixedArguments[0].Value is not string name)
+        {
+            throw new PluginLoadException(folder, "an [AlphaFamily] attribute has no name");
+        }
+
+        if (!IsValidFamilyName(name))
+        {
+            throw new PluginLoadException(folder, $"family name '{name}' is not lower case letters, digits and underscores");
+        }
+
+        var export = new AlphaFamilyAttribute(name);
+        foreach (var named in value.NamedArguments)
+        {
+            export = named.Name switch
+            {
+                nameof(AlphaFamilyAttribute.FeatureFlag) => new AlphaFamilyAttribute(name) { FeatureFlag = named.Value as string, FeatureFlagDefault = export.FeatureFlagDefault, IsModelFamily = export.IsModelFamily },
+                nameof(AlphaFamilyAttribute.FeatureFlagDefault) => new AlphaFamilyAttribute(name) { FeatureFlag = export.FeatureFlag, FeatureFlagDefault = named.Value is true, IsModelFamily = export.IsModelFamily },
+                nameof(AlphaFamilyAttribute.IsModelFamily) => new AlphaFamilyAttribute(name) { FeatureFlag = export.FeatureFlag, FeatureFlagDefault = export.FeatureFlagDefault, IsModelFamily = named.Value is true },
+                _ => export,
+            };
+        }
+
+        return export;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex FamilyNamePattern();
+
+    /// <summary>Enough of a type provider to decode the attribute's string and bool arguments.</summary>
+    private sealed class NameProvider : ICustomAttributeTypeProvider<string>
+    {
+        public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();
+
+        public string GetSystemType() => "System.Type";
+
+        public string GetSZArrayType(string elementType) => elementType + "[]";
+
+        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeDefinition(handle).Name);
+
+        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => reader.GetString(reader.GetTypeReference(handle).Name);
+
+        public string GetTypeFromSerializedName(string name) => name;
+
+        public PrimitiveTypeCode GetUnderlyingEnumType(string type) => PrimitiveTypeCode.Int32;
+
+        public bool IsSystemType(string type) => type == "System.Type";
+    }
+}

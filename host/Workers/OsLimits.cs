@@ -1,0 +1,103 @@
+using System.Runtime.InteropServices;
+
+namespace AlphaHost.Host.Workers;
+
+/// <summary>The few operating-system calls worker supervision needs (Linux).</summary>
+internal static class OsLimits
+{
+    private const int RlimitData = 2;
+
+    /// <summary>
+    /// The address space a worker's runtime needs besides the family's own budget (runtime, JIT, plugin code, thread
+    /// stacks): measured at ~120 MB for the shipped families, doubled for headroom.
+    /// </summary>
+    public const int RuntimeOverheadMb = 256;
+
+    /// <summary>
+    /// Caps this process's data segment (private writable memory, managed and native alike) at the family's budget plus
+    /// <see cref="RuntimeOverheadMb"/>: an allocation beyond it fails (an OutOfMemoryException in .NET code) instead of
+    /// taking memory from the host and the other families.
+    /// </summary>
+    public static void LimitDataSegment(int familyMb)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var bytes = (ulong)(familyMb + RuntimeOverheadMb) << 20;
+        var limit = new RLimit { Current = bytes, Max = bytes };
+        if (SetRLimit(RlimitData, ref limit) != 0)
+        {
+            Console.Error.WriteLine($"worker: setrlimit(RLIMIT_DATA) failed with errno {Marshal.GetLastPInvokeError()}; the memory limit rests on the GC heap limit and the host's RSS check");
+        }
+    }
+
+    /// <summary>Ends the process at once: no exit handlers, no finalizers (a plugin may have registered ones that block).</summary>
+    public static void ExitNow(int code)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            RawExit(code);
+        }
+
+        Environment.Exit(code);
+    }
+
+    /// <summary>Resident memory of a process in MB, or null when it cannot be read (it exited).</summary>
+    public static long? ResidentMb(int pid)
+    {
+        try
+        {
+            var statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
+            return long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize / (1024 * 1024);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Threads of a process, or null when it cannot be read.</summary>
+    public static int? Threads(int pid)
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal));
+            return line is null ? null : int.Parse(line["Threads:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The name of a signal number, for exit reports (a process killed by signal N exits with 128 + N).</summary>
+    public static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        9 => "SIGKILL",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        15 => "SIGTERM",
+        _ => $"signal {signal}",
+    };
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct RLimit
+    {
+        public ulong Current;
+        public ulong Max;
+    }
+
+    [DllImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static extern int SetRLimit(int resource, ref RLimit limit);
+
+    [DllImport("libc", EntryPoint = "_exit")]
+    private static extern void RawExit(int code);
+}

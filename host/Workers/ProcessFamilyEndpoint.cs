@@ -1,0 +1,262 @@
+using System.Runtime.InteropServices;
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Families;
+
+namespace AlphaHost.Host.Workers;
+
+/// <summary>
+/// A family served by its own worker process. The worker gets the whole market history once (and again after it
+/// missed days), then each cycle only the day's new bars; signals and health come back within the family's budget.
+/// Its resident memory is checked before every cycle against the family's limit.
+/// </summary>
+internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
+{
+    /// <summary>How long a worker process may take to come up, before its family's initialization budget starts.</summary>
+    private static readonly TimeSpan WorkerStartAllowance = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Threads a worker may run: the runtime's own (~20) and a thread pool's worth for the family. A family that starts
+    /// threads without bound would take the machine's CPU from the host; its worker is stopped instead.
+    /// </summary>
+    private const int MaxThreads = 128;
+
+    private readonly WorkerProcess _worker;
+    private readonly int? _memoryLimitMb;
+    private readonly TimeSpan _syncBudget;
+    private DateOnly? _syncedThrough;
+    private Task<Frame>? _pending;
+    private string? _fault;
+
+    private ProcessFamilyEndpoint(WorkerProcess worker, FamilyHealth health, IReadOnlyList<string> unread, int? memoryLimitMb, TimeSpan syncBudget)
+    {
+        _worker = worker;
+        Health = health;
+        UnreadKeys = unread;
+        _memoryLimitMb = memoryLimitMb;
+        _syncBudget = syncBudget;
+    }
+
+    public string Description => $"worker pid {_worker.Pid}";
+
+    public FamilyHealth Health { get; private set; }
+
+    public IReadOnlyList<string> UnreadKeys { get; }
+
+    public bool IsBusy => _pending is { IsCompleted: false };
+
+    public string? Fault => _fault ?? (_worker.HasExited ? _worker.ExitReason : null);
+
+    public long? ResidentMb => _worker.ResidentMb();
+
+    /// <summary>Starts the worker and initializes the family in it within <paramref name="budget"/>; throws <see cref="FamilyStartException"/>.</summary>
+    public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, TimeProvider clock)
+    {
+        WorkerProcess worker;
+        try
+        {
+            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.MemoryLimitMb, log, clock);
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
+        {
+            throw new FamilyStartException($"its worker could not be started: {ex.Message}");
+        }
+
+        try
+        {
+            await worker.WaitUntilUpAsync(WorkerStartAllowance).ConfigureAwait(false);
+            var payload = WorkerProtocol.Payload(w =>
+            {
+                WorkerProtocol.WriteSettings(w, request.Settings, request.SettingsValues);
+                w.Write(request.StateDirectory);
+            });
+            var reply = await worker.RequestAsync(FrameType.Init, payload, budget).ConfigureAwait(false);
+            using var reader = WorkerProtocol.Reader(reply);
+            var health = WorkerProtocol.ReadHealth(reader);
+            var unread = new string[reader.ReadInt32()];
+            for (var i = 0; i < unread.Length; i++)
+            {
+                unread[i] = reader.ReadString();
+            }
+
+            return new ProcessFamilyEndpoint(worker, health, unread, request.MemoryLimitMb, budget);
+        }
+        catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
+        {
+            var reason = ex is TimeoutException ? $"did not initialize within {budget.TotalMilliseconds:0} ms" : ex.Message;
+            await worker.DisposeAsync().ConfigureAwait(false);
+            throw new FamilyStartException(ex is WorkerFailedException { Exited: true } ? $"its worker died while initializing: {reason}" : reason);
+        }
+    }
+
+    public async Task<ComputeResult> ComputeAsync(CycleInput input, TimeSpan budget)
+    {
+        if (Fault is { } fault)
+        {
+            return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: fault);
+        }
+
+        if (IsBusy)
+        {
+            return new ComputeResult(CallStatus.Busy, ComputeResult.NoSignals, Health, Error: "still running an earlier cycle's computation");
+        }
+
+        if (_memoryLimitMb is { } limit && _worker.ResidentMb() is { } resident && resident > limit + OsLimits.RuntimeOverheadMb)
+        {
+            _fault = $"worker exceeded its memory limit: resident {resident} MB > {limit} MB + {OsLimits.RuntimeOverheadMb} MB for the runtime";
+            _worker.Kill(_fault);
+            return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: _fault, OutOfMemory: true);
+        }
+
+        if (OsLimits.Threads(_worker.Pid) is { } threads && threads > MaxThreads)
+        {
+            _fault = $"worker runs {threads} threads, more than the {MaxThreads} a family may have";
+            _worker.Kill(_fault);
+            return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: _fault);
+        }
+
+        var snapshot = input.Snapshot;
+        var delta = _syncedThrough is { } synced && synced == input.PreviousDate;
+        if (!delta && input.Market is { } market)
+        {
+            var sync = _worker.Send(FrameType.Sync, SyncPayload(market, snapshot.Date), _syncBudget, out _);
+            try
+            {
+                await WorkerProcess.WaitAsync(sync, _syncBudget).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
+            {
+                _pending = sync;
+                return Failure(ex, "receiving the market history");
+            }
+        }
+
+        _syncedThrough = snapshot.Date;
+        var reply = _worker.Send(FrameType.Compute, ComputePayload(snapshot, delta), budget, out _);
+        try
+        {
+            var payload = await WorkerProcess.WaitAsync(reply, budget).ConfigureAwait(false);
+            return Read(payload);
+        }
+        catch (TimeoutException)
+        {
+            _worker.Cancel();
+            _pending = reply;
+            _ = reply.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return new ComputeResult(CallStatus.TimedOut, ComputeResult.NoSignals, Health, Error: $"did not finish within its {budget.TotalMilliseconds:0} ms budget");
+        }
+        catch (WorkerFailedException ex)
+        {
+            return Failure(ex, "computing");
+        }
+    }
+
+    public async Task<ConfigureResult> ConfigureAsync(FamilySettings settings, TimeSpan budget)
+    {
+        if (Fault is not null || IsBusy)
+        {
+            _fault ??= "stopped to apply new settings (it was busy or gone)";
+            _worker.Kill(_fault);
+            return new ConfigureResult(null, Restarted: true);
+        }
+
+        var values = settings.Keys.ToDictionary(k => k, k => settings.GetString(k, ""), StringComparer.Ordinal);
+        try
+        {
+            await _worker.RequestAsync(FrameType.Configure, WorkerProtocol.Payload(w => WorkerProtocol.WriteSettings(w, settings, values)), budget).ConfigureAwait(false);
+            return ConfigureResult.Applied;
+        }
+        catch (WorkerFailedException ex) when (!ex.Exited)
+        {
+            return new ConfigureResult(ex.IsSettingsError ? ex.Message : $"{settings.Path}: the family refused its settings: {ex.Message}");
+        }
+        catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
+        {
+            _fault = $"did not apply its settings within {budget.TotalMilliseconds:0} ms; restarted with them";
+            _worker.Kill(_fault);
+            return new ConfigureResult(null, Restarted: true);
+        }
+    }
+
+    public Task StopAsync(TimeSpan budget) => _worker.StopAsync(budget);
+
+    public ValueTask DisposeAsync() => _worker.DisposeAsync();
+
+    private ComputeResult Failure(Exception ex, string doing)
+    {
+        if (ex is TimeoutException)
+        {
+            return new ComputeResult(CallStatus.TimedOut, ComputeResult.NoSignals, Health, Error: $"did not answer while {doing} within its budget");
+        }
+
+        var failed = (WorkerFailedException)ex;
+        return failed.Exited
+            ? new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: failed.Message)
+            : new ComputeResult(CallStatus.Failed, ComputeResult.NoSignals, Health, Error: $"threw {failed.Message}", OutOfMemory: failed.OutOfMemory);
+    }
+
+    private ComputeResult Read(byte[] payload)
+    {
+        using var reader = WorkerProtocol.Reader(payload);
+        Health = WorkerProtocol.ReadHealth(reader);
+        var nonFinite = reader.ReadInt32();
+        var unknown = reader.ReadInt32();
+        var count = reader.ReadInt32();
+        var signals = new Dictionary<string, double>(count, StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            signals[reader.ReadString()] = reader.ReadDouble();
+        }
+
+        return new ComputeResult(CallStatus.Ok, signals, Health, nonFinite, unknown);
+    }
+
+    private static byte[] SyncPayload(Market.MarketState market, DateOnly date) => WorkerProtocol.Payload(w =>
+    {
+        var (benchmark, symbols) = market.Export();
+        w.Write(market.MaxHistory);
+        WorkerProtocol.WriteSymbol(w, benchmark.Info);
+        WorkerProtocol.WriteBars(w, benchmark.Bars.Span);
+        w.Write(symbols.Count);
+        foreach (var symbol in symbols)
+        {
+            WorkerProtocol.WriteSymbol(w, symbol.Info);
+            WorkerProtocol.WriteBars(w, symbol.Bars.Span);
+        }
+
+        w.Write(date.DayNumber);
+    });
+
+    private static byte[] ComputePayload(MarketSnapshot snapshot, bool delta) => WorkerProtocol.Payload(w =>
+    {
+        w.Write(snapshot.Cycle);
+        w.Write(snapshot.Date.DayNumber);
+        w.Write(delta);
+        if (!delta)
+        {
+            return;
+        }
+
+        var benchmark = snapshot.Benchmark.Count > 0 ? snapshot.Benchmark.Last : default;
+        w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in benchmark)));
+        w.Write(snapshot.Symbols.Count);
+        foreach (var symbol in snapshot.Symbols)
+        {
+            var last = symbol.Last;
+            w.Write(symbol.Symbol);
+            w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in last)));
+        }
+    });
+}
+
+/// <summary>What a family needs to start.</summary>
+/// <param name="PluginFolder">Its plugin folder.</param>
+/// <param name="Family">Its exported name.</param>
+/// <param name="Settings">Its settings section.</param>
+/// <param name="SettingsValues">The section's raw values (sent to a worker).</param>
+/// <param name="StateDirectory">Its state folder.</param>
+/// <param name="MemoryLimitMb">Its memory budget, or null for none.</param>
+internal sealed record FamilyStartRequest(string PluginFolder, string Family, FamilySettings Settings, IReadOnlyDictionary<string, string> SettingsValues,
+    string StateDirectory, int? MemoryLimitMb);
+
+/// <summary>A family could not be started: the reason, in one line.</summary>
+internal sealed class FamilyStartException(string reason) : Exception(reason);

@@ -1,0 +1,382 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using AlphaHost.Host.Logging;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace AlphaHost.Host.Workers;
+
+/// <summary>
+/// One running worker process, seen from the host: requests go out on its standard input, replies and log events
+/// come back on its standard output (a reader task matches replies to requests by sequence number), and the last
+/// lines of its standard error are kept for the report when it dies. Nothing here blocks the caller beyond the
+/// budget it passes.
+/// </summary>
+internal sealed class WorkerProcess : IAsyncDisposable
+{
+    private const int StderrLines = 20;
+    private readonly Process _process;
+    private readonly string _family;
+    private readonly Serilog.ILogger _log;
+    private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _pending = new();
+    private readonly Queue<string> _stderr = new();
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private uint _sequence;
+
+    private readonly TimeProvider _clock;
+
+    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock)
+    {
+        _clock = clock;
+        _process = process;
+        _family = family;
+        _log = log;
+        Pid = process.Id;
+    }
+
+    public int Pid { get; }
+
+    /// <summary>Set once the process has exited: what happened, for the log and the heartbeat.</summary>
+    public string? ExitReason { get; private set; }
+
+    public bool HasExited => _exited.Task.IsCompleted;
+
+    /// <summary>Starts <c>alphahost worker</c> for one family of one plugin folder.</summary>
+    /// <param name="memoryLimitMb">The family's memory budget: the worker's GC heap limit and its data-segment limit.</param>
+    public static WorkerProcess Start(string pluginFolder, string family, int? memoryLimitMb, Serilog.ILogger log, TimeProvider clock)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var (executable, prefix) = SelfCommand();
+        start.FileName = executable;
+        foreach (var arg in prefix)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.ArgumentList.Add("worker");
+        start.ArgumentList.Add("--plugin");
+        start.ArgumentList.Add(pluginFolder);
+        start.ArgumentList.Add("--family");
+        start.ArgumentList.Add(family);
+        if (memoryLimitMb is { } limit)
+        {
+            start.ArgumentList.Add("--memory-mb");
+            start.ArgumentList.Add(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)limit << 20).ToString("X", System.Globalization.CultureInfo.InvariantCulture);
+            start.Environment.Remove("DOTNET_GCHeapHardLimitPercent");
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
+        var worker = new WorkerProcess(process, family, log, clock);
+        process.ErrorDataReceived += (_, e) => worker.KeepStderr(e.Data);
+        process.BeginErrorReadLine();
+        _ = Task.Factory.StartNew(worker.ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return worker;
+    }
+
+    /// <summary>
+    /// Waits until the worker's runtime is up, at most <paramref name="budget"/>. Starting a .NET process costs about a
+    /// second of CPU, more on a busy machine; the family's own initialization budget starts after it.
+    /// </summary>
+    public async Task WaitUntilUpAsync(TimeSpan budget)
+    {
+        try
+        {
+            await _hello.Task.WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new WorkerFailedException($"the worker process did not come up within {budget.TotalSeconds:0} s");
+        }
+    }
+
+    /// <summary>Sends a request and waits for its reply within <paramref name="budget"/>.</summary>
+    /// <exception cref="TimeoutException">No reply within the budget (the request stays pending; see <see cref="Send"/>).</exception>
+    /// <exception cref="WorkerFailedException">The worker replied with an error, or exited.</exception>
+    public async Task<byte[]> RequestAsync(FrameType type, byte[] payload, TimeSpan budget)
+    {
+        var reply = Send(type, payload, budget, out _);
+        return await WaitAsync(reply, budget).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends a request; returns the task of its reply, which completes whenever the worker answers (or exits).</summary>
+    public Task<Frame> Send(FrameType type, byte[] payload, TimeSpan writeBudget, out uint sequence)
+    {
+        sequence = Interlocked.Increment(ref _sequence);
+        var reply = new TaskCompletionSource<Frame>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (HasExited)
+        {
+            reply.SetException(new WorkerFailedException(ExitReason ?? "the worker has exited"));
+            return reply.Task;
+        }
+
+        _pending[sequence] = reply;
+        var frame = new Frame(type, sequence, payload);
+        _ = WriteAsync(frame, writeBudget);
+        return reply.Task;
+    }
+
+    /// <summary>Asks the worker to cancel the computation in progress (its token); the reply still comes, or not.</summary>
+    public void Cancel() => _ = WriteAsync(new Frame(FrameType.Cancel, 0, []), TimeSpan.FromSeconds(1));
+
+    public static async Task<byte[]> WaitAsync(Task<Frame> reply, TimeSpan budget)
+    {
+        var frame = await reply.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero).ConfigureAwait(false);
+        if (frame.Type != FrameType.Error)
+        {
+            return frame.Payload;
+        }
+
+        using var reader = WorkerProtocol.Reader(frame.Payload);
+        throw new WorkerFailedException(reader.ReadString(), exited: false) { IsSettingsError = reader.ReadBoolean(), OutOfMemory = reader.ReadBoolean() };
+    }
+
+    /// <summary>Resident memory in MB, or null when unknown.</summary>
+    public long? ResidentMb() => HasExited ? null : OsLimits.ResidentMb(Pid);
+
+    /// <summary>Kills the worker (and anything it started); <paramref name="reason"/> becomes its exit reason.</summary>
+    public void Kill(string reason)
+    {
+        if (HasExited)
+        {
+            return;
+        }
+
+        ExitReason ??= reason;
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Asks the worker to dispose its family and exit; kills it when that takes longer than <paramref name="budget"/>.</summary>
+    public async Task StopAsync(TimeSpan budget)
+    {
+        if (!HasExited)
+        {
+            try
+            {
+                await RequestAsync(FrameType.Dispose, [], budget).ConfigureAwait(false);
+                await _exited.Task.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
+            {
+                _log.ForContext("SourceContext", LoggingCategories.FamilyPrefix + _family)
+                    .Warning("Family {Family} did not dispose cleanly within {BudgetMs} ms ({Error}); its worker was killed", _family, (long)budget.TotalMilliseconds, ex.Message);
+            }
+        }
+
+        Kill("stopped by the host");
+        await _exited.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill("stopped by the host");
+        try
+        {
+            await _exited.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The kernel will reap it; nothing more a host can do.
+        }
+
+        _process.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task WriteAsync(Frame frame, TimeSpan budget)
+    {
+        try
+        {
+            if (!await _writeLock.WaitAsync(budget).ConfigureAwait(false))
+            {
+                Fail(frame.Sequence, new TimeoutException("the worker's input stayed busy"));
+                return;
+            }
+
+            try
+            {
+                using var cts = new CancellationTokenSource(budget);
+                await WorkerProtocol.WriteAsync(_process.StandardInput.BaseStream, frame, cts.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            Fail(frame.Sequence, new WorkerFailedException($"could not send to the worker: {ex.Message}"));
+        }
+    }
+
+    private void Fail(uint sequence, Exception error)
+    {
+        if (sequence != 0 && _pending.TryRemove(sequence, out var reply))
+        {
+            reply.TrySetException(error);
+        }
+    }
+
+    private void ReadLoop()
+    {
+        var output = _process.StandardOutput.BaseStream;
+        try
+        {
+            while (WorkerProtocol.Read(output) is { } frame)
+            {
+                if (frame.Type == FrameType.Hello)
+                {
+                    _hello.TrySetResult();
+                }
+                else if (frame.Type == FrameType.Log)
+                {
+                    Forward(frame.Payload);
+                }
+                else if (_pending.TryRemove(frame.Sequence, out var reply))
+                {
+                    reply.TrySetResult(frame);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or ObjectDisposedException)
+        {
+            KeepStderr($"(host: the worker's output broke off: {ex.Message})");
+        }
+
+        _process.WaitForExit();
+        ExitReason ??= Describe(_process.ExitCode);
+
+        _exited.TrySetResult();
+        _hello.TrySetException(new WorkerFailedException(ExitReason));
+        var failure = new WorkerFailedException(ExitReason);
+        foreach (var sequence in _pending.Keys.ToArray())
+        {
+            Fail(sequence, failure);
+        }
+    }
+
+    private string Describe(int exitCode)
+    {
+        var code = exitCode > 128 && exitCode < 160
+            ? $"killed by {OsLimits.SignalName(exitCode - 128)} (exit code {exitCode})"
+            : $"exited with code {exitCode}";
+        string[] tail;
+        lock (_stderr)
+        {
+            tail = _stderr.Where(l => l.Trim().Length > 0).TakeLast(3).Select(l => l.Trim()).ToArray();
+        }
+
+        return tail.Length == 0 ? $"worker {code}" : $"worker {code}; last stderr: {string.Join(" | ", tail)}";
+    }
+
+    private void KeepStderr(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_stderr)
+        {
+            _stderr.Enqueue(line.Length > 300 ? line[..300] + "..." : line);
+            while (_stderr.Count > StderrLines)
+            {
+                _stderr.Dequeue();
+            }
+        }
+    }
+
+    /// <summary>Writes a worker's log event into the host's pipeline, as the family's own event.</summary>
+    private void Forward(byte[] payload)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(payload);
+            var root = document.RootElement;
+            var level = root.GetProperty("level").GetInt32() switch
+            {
+                <= 1 => LogEventLevel.Debug,
+                2 => LogEventLevel.Information,
+                3 => LogEventLevel.Warning,
+                4 => LogEventLevel.Error,
+                _ => LogEventLevel.Fatal,
+            };
+            var properties = new List<LogEventProperty> { new("SourceContext", new ScalarValue(LoggingCategories.FamilyPrefix + _family)) };
+            string? template = null;
+            foreach (var property in root.GetProperty("properties").EnumerateObject())
+            {
+                if (property.Name == "{OriginalFormat}")
+                {
+                    template = property.Value.GetString();
+                }
+                else if (LogEventProperty.IsValidName(property.Name))
+                {
+                    properties.Add(new LogEventProperty(property.Name, Value(property.Value)));
+                }
+            }
+
+            var message = root.GetProperty("message").GetString() ?? "";
+            var exception = root.TryGetProperty("exception", out var ex) ? new WorkerLoggedException(ex.GetString() ?? "") : null;
+            var parsed = new MessageTemplateParser().Parse(template ?? message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+            _log.Write(new LogEvent(_clock.GetUtcNow(), level, exception, parsed, properties));
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            KeepStderr($"(host: a log event of the worker could not be read: {ex.Message})");
+        }
+    }
+
+    private static LogEventPropertyValue Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => new ScalarValue(element.GetString()),
+        JsonValueKind.Number => element.TryGetInt64(out var whole) ? new ScalarValue(whole) : new ScalarValue(element.GetDouble()),
+        JsonValueKind.True => new ScalarValue(true),
+        JsonValueKind.False => new ScalarValue(false),
+        JsonValueKind.Array => new SequenceValue(element.EnumerateArray().Select(Value)),
+        JsonValueKind.Object => new DictionaryValue(element.EnumerateObject().Select(p => new KeyValuePair<ScalarValue, LogEventPropertyValue>(new ScalarValue(p.Name), Value(p.Value)))),
+        _ => new ScalarValue(null),
+    };
+
+    /// <summary>How to start this same executable: the apphost directly, or <c>dotnet alphahost.dll</c>.</summary>
+    private static (string Executable, string[] Prefix) SelfCommand()
+    {
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        var entry = typeof(WorkerProcess).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, [entry]) : (processPath, []);
+    }
+}
+
+/// <summary>A worker answered a request with an error, or died before answering.</summary>
+internal sealed class WorkerFailedException(string message, bool exited = true) : Exception(message)
+{
+    /// <summary>Whether the worker is gone (false: it is alive and reported the error).</summary>
+    public bool Exited { get; } = exited;
+
+    /// <summary>The family refused its settings (FamilySettingsException).</summary>
+    public bool IsSettingsError { get; init; }
+
+    /// <summary>The family ran out of memory.</summary>
+    public bool OutOfMemory { get; init; }
+}
+
+/// <summary>An exception a family logged inside its worker, carried into the host's log as text.</summary>
+internal sealed class WorkerLoggedException(string text) : Exception(text.Split('\n')[0])
+{
+    public override string ToString() => text;
+}
