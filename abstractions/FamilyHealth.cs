@@ -6,6 +6,12 @@ namespace AlphaHost.Abstractions;
 /// <param name="Detail">A short human-readable detail, e.g. the current regime or why it is degraded.</param>
 public sealed record FamilyHealth(FamilyState State, long ErrorCount = 0, string? Detail = null)
 {
+    /// <summary>
+    /// For model families: how many models are serving now (the heartbeat's <c>models=N</c>); null for a family without
+    /// models. Set with an initializer, e.g. <c>new FamilyHealth(FamilyState.Ok) { ServingModels = 5 }</c>.
+    /// </summary>
+    public int? ServingModels { get; init; }
+
     /// <summary>Healthy, no errors.</summary>
     public static FamilyHealth Ok { get; } = new(FamilyState.Ok);
 }

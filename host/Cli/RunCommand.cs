@@ -56,8 +56,9 @@ internal static class RunCommand
         try
         {
             using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth);
+            var exit = host.Services.GetRequiredService<DaemonExit>();
             await host.RunAsync().ConfigureAwait(false);
-            return Environment.ExitCode;
+            return exit.Code is not 0 and var faulted ? faulted : Environment.ExitCode;
         }
         finally
         {
@@ -84,6 +85,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
+        builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));
 
         // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line.

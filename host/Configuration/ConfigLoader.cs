@@ -195,6 +195,7 @@ internal static partial class ConfigLoader
             DataDir = section.String("data_dir", d.DataDir),
             WarmupDays = section.Int("warmup_days", d.WarmupDays, 0, 10_000),
             MaxHistoryDays = section.Int("max_history_days", d.MaxHistoryDays, 60, 100_000),
+            MaxDataDelay = section.Duration("max_data_delay", d.MaxDataDelay, TimeSpan.Zero, TimeSpan.FromDays(30)),
             SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),
             SampleSymbols = sample.Int("symbols", d.SampleSymbols, 2, 5_000),
         };

@@ -19,6 +19,13 @@ internal sealed record MarketOptions
     /// <value>The default value is 1260 (five years).</value>
     public int MaxHistoryDays { get; init; } = 1260;
 
+    /// <summary>
+    /// How late the next trading day may be before the daemon turns HALTED with <c>data_overdue</c>: the next weekday
+    /// after the last bar's date is due by the end of its UTC day, and overdue this much later (see <c>DataSchedule</c>).
+    /// </summary>
+    /// <value>The default value is 30 hours (a one-day holiday stays within it).</value>
+    public TimeSpan MaxDataDelay { get; init; } = TimeSpan.FromHours(30);
+
     /// <summary>Seed of the sample market: the same seed gives the same market.</summary>
     /// <value>The default value is 42.</value>
     public int SampleSeed { get; init; } = 42;

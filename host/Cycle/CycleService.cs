@@ -3,19 +3,25 @@ using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Market;
+using AlphaHost.Abstractions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Host.Cycle;
 
 /// <summary>Settings of one daemon run that do not come from the config file.</summary>
-/// <param name="MaxCycles">Stop after this many cycles (exit 0); null runs until SIGTERM/SIGINT.</param>
+/// <param name="MaxCycles">Stop after this many passes of the loop, idle polls for data included (exit 0); null runs until SIGTERM/SIGINT.</param>
 internal sealed record RunSettings(long? MaxCycles);
 
 /// <summary>
 /// The daemon's loop. Each cycle: pick up a saved config change, pick up new or replaced plugins, advance the
 /// replay clock one trading day, run the enabled families, combine, write the signals, publish the status.
-/// A stop request lets the current cycle finish.
+/// A stop request lets the current cycle finish. A pass that finds no new trading day is an idle poll: it does not
+/// count as a cycle, leaves the last cycle's family states in place and moves the feed's <see cref="DataState"/>
+/// (<see cref="DataWatch"/>). Under systemd every completed pass pings the watchdog, so a loop that stops completing
+/// passes is restarted. An exception escaping the loop is logged as CRITICAL and the daemon exits with
+/// <see cref="DaemonExit.LoopFaulted"/>, never 0.
 /// </summary>
 internal sealed class CycleService(
     ConfigStore config,
@@ -29,23 +35,45 @@ internal sealed class CycleService(
     HostStatus status,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<CycleService> logger) : BackgroundService
+    DaemonExit exit,
+    ILogger<CycleService> logger,
+    ISystemdNotifier? systemd = null) : BackgroundService
 {
+    private static readonly ServiceState Watchdog = new("WATCHDOG=1");
+    private readonly DataWatch _data = new(clock);
     private long _cycle;
-    private long _cyclesWithoutData;
+    private long _passes;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        try
+        {
+            await LoopAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && stoppingToken.IsCancellationRequested))
+        {
+            exit.Fault();
+            logger.LogCritical(ex, "Cycle loop faulted in cycle {Cycle}: {Error}; stopping with exit code {ExitCode} so that the supervisor restarts the daemon",
+                _cycle, ex.Message, DaemonExit.LoopFaulted);
+            lifetime.StopApplication();
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
         await StartAsync().ConfigureAwait(false);
+        PingWatchdog();
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
             await RunCycleAsync().ConfigureAwait(false);
+            _passes++;
+            PingWatchdog();
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (run.MaxCycles is { } max && _cycle >= max)
+            if (run.MaxCycles is { } max && _passes >= max)
             {
-                logger.LogInformation("Completed {Cycles} cycles as asked; stopping", _cycle);
+                logger.LogInformation("Completed {Passes} passes as asked ({Cycles} with a new trading day); stopping", _passes, _cycle);
                 lifetime.StopApplication();
                 return;
             }
@@ -123,12 +151,12 @@ internal sealed class CycleService(
     {
         var health = f.LastHealth;
         var enabled = f.IsEnabled(current);
-        return new FamilyStatus(f.Name, enabled, false, enabled ? FamilyOutcome.NameOf(health.State) : "DISABLED_CONFIG", f.Export.IsModelFamily, health.ErrorCount);
+        return new FamilyStatus(f.Name, enabled, false, enabled ? health.State : FamilyState.DisabledConfig, f.Export.IsModelFamily, health.ErrorCount,
+            health.Detail, enabled ? health.ServingModels : null);
     }).ToArray();
 
     private async Task RunCycleAsync()
     {
-        _cycle++;
         var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
         var current = config.Current;
         families.Refresh(paths.PluginsDir, paths.StateDir, current);
@@ -137,22 +165,16 @@ internal sealed class CycleService(
         ReportIssues(feed.TakeIssues(), "in newly arrived data");
         if (!hasDay)
         {
-            Publish(new CycleReport { Cycle = _cycle, MarketData = false, MarketDate = market.CurrentDate, UniverseSize = market.UniverseSize, ConfigRejected = configRejected }, TimeSpan.Zero);
-            if (_cyclesWithoutData++ == 0)
-            {
-                logger.LogWarning("No market data from cycle {Cycle}: the feed {Feed} delivered no new trading day after {Date}; no signals are emitted until it does",
-                    _cycle, feed.Description, market.CurrentDate);
-            }
-
+            var maxDelay = current.Market.MaxDataDelay;
+            var (change, after) = _data.NoNewDay(market.CurrentDate, maxDelay);
+            status.Idle(_data.State!.Value, market.CurrentDate, configRejected);
+            LogDataChange(change, after, market.CurrentDate, maxDelay);
             return;
         }
 
-        if (_cyclesWithoutData > 0)
-        {
-            logger.LogWarning("Market data resumed in cycle {Cycle} with {Date} after {Cycles} cycle(s) without a new trading day", _cycle, day.Date, _cyclesWithoutData);
-            _cyclesWithoutData = 0;
-        }
-
+        _cycle++;
+        var (arrival, waited) = _data.DayArrived();
+        LogDataChange(arrival, waited, day.Date, current.Market.MaxDataDelay);
         var started = Stopwatch.GetTimestamp();
         var previousDate = market.CurrentDate;
         var dayReport = market.Append(day);
@@ -175,15 +197,13 @@ internal sealed class CycleService(
         Publish(new CycleReport
         {
             Cycle = _cycle,
-            MarketData = true,
             MarketDate = day.Date,
             FreshSymbols = dayReport.Fresh,
             StaleSymbols = dayReport.Stale,
             UniverseSize = market.UniverseSize,
             BenchmarkFresh = dayReport.BenchmarkFresh,
             RejectedBars = dayReport.Rejected.Count,
-            Families = outcomes.Select(o => new FamilyStatus(o.Name, o.IsEnabled, o.IsFailure || o.Kind == OutcomeKind.Quarantined, o.StateName,
-                o.Handle.Export.IsModelFamily, o.Health.ErrorCount)).ToArray(),
+            Families = outcomes.Select(StatusOf).ToArray(),
             ConfigRejected = configRejected,
             SignalWriteFailed = writeFailed,
         }, Stopwatch.GetElapsedTime(started));
@@ -209,6 +229,54 @@ internal sealed class CycleService(
     }
 
     private void Publish(CycleReport report, TimeSpan elapsed) => status.Publish(report, elapsed);
+
+    /// <summary>A family's turn as the heartbeat shows it; the host's failure reason is the detail when it overrides the family's state.</summary>
+    private static FamilyStatus StatusOf(FamilyOutcome outcome) => new(
+        outcome.Name,
+        outcome.IsEnabled,
+        outcome.IsFailure || outcome.Kind == OutcomeKind.Quarantined,
+        outcome.State,
+        outcome.Handle.Export.IsModelFamily,
+        outcome.Health.ErrorCount,
+        outcome.Error ?? outcome.Health.Detail,
+        outcome.IsEnabled ? outcome.Health.ServingModels : null);
+
+    private void PingWatchdog()
+    {
+        if (systemd is { IsEnabled: true })
+        {
+            systemd.Notify(Watchdog);
+        }
+    }
+
+    /// <summary>A normal wait and its end are INFO; only an overdue feed warns, once, and once more when it recovers.</summary>
+    private void LogDataChange(DataChange change, TimeSpan after, DateOnly? date, TimeSpan maxDelay)
+    {
+        switch (change)
+        {
+            case DataChange.CaughtUp:
+                logger.LogInformation("Caught up with the feed at {Date}: waiting for the next trading day {Next}, overdue after {OverdueAt} (market.max_data_delay {MaxDelay})",
+                    date, DataSchedule.NextTradingDay(date!.Value), DataSchedule.OverdueAt(date.Value, maxDelay).UtcDateTime.ToString("O"), DurationText.Format(maxDelay));
+                break;
+            case DataChange.Resumed:
+                logger.LogInformation("Market data: {Date} arrived after waiting {Waited}", date, DurationText.Format(after));
+                break;
+            case DataChange.BecameOverdue when date is null:
+                logger.LogWarning("Market data overdue: the feed {Feed} has delivered no trading day at all; no signals are emitted until it does", feed.Description);
+                break;
+            case DataChange.BecameOverdue:
+                logger.LogWarning("Market data overdue: no trading day after {Date} from the feed {Feed}; {Next} was due by {OverdueAt} (end of its UTC day + market.max_data_delay {MaxDelay}); no signals are emitted until it arrives",
+                    date, feed.Description, DataSchedule.NextTradingDay(date.Value), DataSchedule.OverdueAt(date.Value, maxDelay).UtcDateTime.ToString("O"), DurationText.Format(maxDelay));
+                break;
+            case DataChange.Recovered when _data.State == DataState.Replaying:
+                logger.LogWarning("Market data recovered: {Date} arrived after {Overdue} overdue", date, DurationText.Format(after));
+                break;
+            case DataChange.Recovered:
+                logger.LogWarning("Market data no longer overdue after {Overdue}: market.max_data_delay {MaxDelay} gives the trading day after {Date} until {OverdueAt}",
+                    DurationText.Format(after), DurationText.Format(maxDelay), date, DataSchedule.OverdueAt(date!.Value, maxDelay).UtcDateTime.ToString("O"));
+                break;
+        }
+    }
 
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {

@@ -32,22 +32,12 @@ internal sealed record FamilyOutcome(
 
     public bool IsEnabled => Kind != OutcomeKind.DisabledConfig;
 
-    /// <summary>The state the heartbeat shows: the host's verdict when it overrides the family's own.</summary>
-    public string StateName => Kind switch
+    /// <summary>The family's state after this turn: the host's verdict when it overrides the family's own.</summary>
+    public FamilyState State => Kind switch
     {
-        OutcomeKind.DisabledConfig => "DISABLED_CONFIG",
-        OutcomeKind.Quarantined => "QUARANTINED",
-        OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning or OutcomeKind.Starting => "DEGRADED",
-        _ => NameOf(Health.State),
-    };
-
-    /// <summary>A family's own state as the heartbeat spells it.</summary>
-    public static string NameOf(FamilyState state) => state switch
-    {
-        FamilyState.Ok => "OK",
-        FamilyState.DisabledConfig => "DISABLED_CONFIG",
-        FamilyState.DisabledGovernance => "DISABLED_GOVERNANCE",
-        FamilyState.Quarantined => "QUARANTINED",
-        _ => "DEGRADED",
+        OutcomeKind.DisabledConfig => FamilyState.DisabledConfig,
+        OutcomeKind.Quarantined => FamilyState.Quarantined,
+        OutcomeKind.Failed or OutcomeKind.TimedOut or OutcomeKind.StillRunning or OutcomeKind.Starting => FamilyState.Degraded,
+        _ => Health.State,
     };
 }

@@ -1,12 +1,12 @@
+using AlphaHost.Abstractions;
+
 namespace AlphaHost.Host.Health;
 
-/// <summary>What one cycle saw, for the heartbeat and the state rules.</summary>
+/// <summary>What the last cycle that processed a trading day saw, for the heartbeat and the state rules.</summary>
 internal sealed record CycleReport
 {
+    /// <summary>The cycle's number: trading days processed since start (idle polls do not count).</summary>
     public long Cycle { get; init; }
-
-    /// <summary>Whether a new trading day arrived this cycle.</summary>
-    public bool MarketData { get; init; }
 
     public DateOnly? MarketDate { get; init; }
 
@@ -31,7 +31,10 @@ internal sealed record CycleReport
 /// <param name="Name">Family name.</param>
 /// <param name="Enabled">Whether config enables it.</param>
 /// <param name="Failed">Whether it threw, overran or was quarantined this cycle.</param>
-/// <param name="State">Heartbeat state name (OK, DEGRADED, DISABLED_CONFIG, DISABLED_GOVERNANCE, QUARANTINED).</param>
+/// <param name="State">Its state: the host's verdict (disabled by config, quarantined, failed) over the family's own.</param>
 /// <param name="IsModelFamily">Whether it is reported as <c>ml_state</c>.</param>
 /// <param name="ErrorCount">The family's own error count.</param>
-internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, string State, bool IsModelFamily, long ErrorCount);
+/// <param name="Detail">Why it is not OK: the host's failure reason, else the family's own <see cref="FamilyHealth.Detail"/>.</param>
+/// <param name="ServingModels">The models it serves (<see cref="FamilyHealth.ServingModels"/>); null for a family without models.</param>
+internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, FamilyState State, bool IsModelFamily, long ErrorCount,
+    string? Detail = null, int? ServingModels = null);

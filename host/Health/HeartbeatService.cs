@@ -1,3 +1,4 @@
+using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
 using Microsoft.Extensions.Hosting;
@@ -9,13 +10,20 @@ namespace AlphaHost.Host.Health;
 /// Writes the heartbeat every <c>host.heartbeat_interval</c> and once more at shutdown, after the cycle loop has
 /// stopped. The message text starts exactly as operators and their scripts expect:
 /// <c>[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574</c>
-/// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory and, when not OK, <c>reasons</c>.
+/// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory, <c>reasons</c>, <c>data</c> and <c>models</c>,
+/// then, only when they apply, <c>stalled_since</c>, <c>overdue_since</c> and one <c>&lt;family&gt;=STATE: detail</c>
+/// field for each enabled family that is not OK. It runs on its own timer and reads what the cycle loop last
+/// published, so a loop that stops completing passes shows as <c>reasons=cycle_stalled</c> (<see cref="StallRule"/>).
 /// </summary>
 internal sealed class HeartbeatService(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logHealth, ILogger<HeartbeatService> logger) : BackgroundService
 {
     private const string Template =
         "[HEARTBEAT] uptime={Uptime}s | symbols={Symbols} | cycles={Cycles} | state={State} | ml_state={MlState} | model_errors={ModelErrors}" +
-        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | live_mb={LiveMb} | logs={Logs} | reasons={Reasons}";
+        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | live_mb={LiveMb} | logs={Logs} | reasons={Reasons}" +
+        " | data={Data} | models={Models}{Details}";
+
+    /// <summary>Longest family detail shown; the full text is in the family's own log events.</summary>
+    private const int MaxDetailLength = 300;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -45,15 +53,18 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     {
         var line = Compose(status, config.Current, clock, logHealth.Faults);
         using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
-        logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, line.State, line.MlState, line.ModelErrors,
-            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Reasons);
+        logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, StateText.Of(line.State), StateText.Of(line.MlState), line.ModelErrors,
+            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Reasons,
+            line.Data is { } data ? StateText.Of(data) : "none", line.Models, line.Details);
     }
 
     /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons.</param>
     internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<LogFileFault>? logFaults = null)
     {
-        var report = status.Last;
-        var (state, reasons) = SystemState.Evaluate(report, config.Host.MaxStaleFraction);
+        var now = clock.GetUtcNow();
+        var (inputs, lastPass, dataDate) = status.Read();
+        var stalled = StallRule.IsStalled(lastPass, now, StallRule.Limit(config));
+        var (state, reasons) = StateRules.Evaluate(inputs with { Stalled = stalled }, config.Host.MaxStaleFraction);
         logFaults ??= [];
         if (logFaults.Count > 0)
         {
@@ -61,28 +72,56 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             reasons = [.. reasons, .. logFaults.Select(f => "log_fault:" + f.File)];
         }
 
-        var (mlState, modelErrors) = SystemState.Model(report ?? new CycleReport { Families = status.LoadedFamilies });
+        var report = inputs.LastDay;
+        var (mlState, modelErrors) = StateRules.Model(inputs.Families);
         var (p50, p99) = status.Latency();
+        var details = new List<string>();
+        if (stalled)
+        {
+            details.Add($"stalled_since={lastPass!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+        }
+
+        if (inputs.Data == DataState.Overdue && dataDate is { } last)
+        {
+            details.Add($"overdue_since={DataSchedule.OverdueAt(last, config.Market.MaxDataDelay).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+        }
+
+        details.AddRange(inputs.Families.Where(f => f.Enabled && f.State != FamilyState.Ok).Select(f => $"{f.Name}={StateText.Of(f.State)}: {Detail(f.Detail)}"));
         return new HeartbeatLine(
-            (long)(clock.GetUtcNow() - status.StartedAt).TotalSeconds,
+            (long)(now - status.StartedAt).TotalSeconds,
             report?.FreshSymbols ?? 0,
             status.Cycles,
             state,
             mlState,
             modelErrors,
-            report?.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
-            Families(report?.Families ?? status.LoadedFamilies),
+            (report?.MarketDate ?? dataDate)?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none",
+            Families(inputs.Families),
             Math.Round(p50, 3),
             Math.Round(p99, 3),
             Environment.WorkingSet / (1024 * 1024),
             GC.GetGCMemoryInfo().HeapSizeBytes / (1024 * 1024),
             LiveHeapMb(),
             logFaults.Count == 0 ? "ok" : "FAULT(" + string.Join("; ", logFaults) + ")",
-            reasons.Count == 0 ? "none" : string.Join(",", reasons));
+            reasons.Count == 0 ? "none" : string.Join(",", reasons),
+            inputs.Data,
+            inputs.Families.Sum(f => f.ServingModels ?? 0),
+            string.Concat(details.Select(d => " | " + d)));
     }
 
     private static string Families(IReadOnlyList<FamilyStatus> families) =>
-        families.Count == 0 ? "none" : string.Join(",", families.Select(f => $"{f.Name}:{f.State}"));
+        families.Count == 0 ? "none" : string.Join(",", families.Select(f => $"{f.Name}:{StateText.Of(f.State)}"));
+
+    /// <summary>A family's detail on one line without the field separator, so that the heartbeat stays splittable on <c>" | "</c>.</summary>
+    private static string Detail(string? detail)
+    {
+        if (string.IsNullOrWhiteSpace(detail))
+        {
+            return "(the family gave no detail)";
+        }
+
+        var line = detail.ReplaceLineEndings(" ").Replace('|', '/').Trim();
+        return line.Length <= MaxDetailLength ? line : line[..MaxDetailLength] + "...";
+    }
 
     /// <summary>
     /// The managed heap in use right after the last full collection (0 before the first): what the daemon really keeps,
@@ -95,6 +134,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     }
 }
 
-/// <summary>The heartbeat's fields.</summary>
-internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, string State, string MlState, long ModelErrors,
-    string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, long LiveMb, string Logs, string Reasons);
+/// <summary>The heartbeat's fields; states stay typed until <see cref="HeartbeatService"/> prints them.</summary>
+internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, SystemState State, ModelState MlState, long ModelErrors,
+    string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, long LiveMb, string Logs, string Reasons,
+    DataState? Data, int Models, string Details);

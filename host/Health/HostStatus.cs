@@ -1,6 +1,9 @@
 namespace AlphaHost.Host.Health;
 
-/// <summary>The daemon's live status: written by the cycle loop, read by the heartbeat.</summary>
+/// <summary>
+/// The daemon's live status: written by the cycle loop at the end of every pass (a processed trading day or an idle
+/// poll), read by the heartbeat on its own timer.
+/// </summary>
 internal sealed class HostStatus(TimeProvider clock)
 {
     private const int LatencyWindow = 1024;
@@ -8,9 +11,14 @@ internal sealed class HostStatus(TimeProvider clock)
     private readonly Lock _lock = new();
     private long _latencyCount;
     private CycleReport? _last;
+    private DataState? _data;
+    private DateTimeOffset? _lastPass;
+    private DateOnly? _dataDate;
+    private bool _configRejected;
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
+    /// <summary>Trading days processed since start (idle polls do not count).</summary>
     public long Cycles { get; private set; }
 
     /// <summary>
@@ -19,6 +27,7 @@ internal sealed class HostStatus(TimeProvider clock)
     /// </summary>
     public IReadOnlyList<FamilyStatus> LoadedFamilies { get; set; } = [];
 
+    /// <summary>The last cycle that processed a trading day; idle polls leave it in place, so families keep their states.</summary>
     public CycleReport? Last
     {
         get
@@ -30,6 +39,16 @@ internal sealed class HostStatus(TimeProvider clock)
         }
     }
 
+    /// <summary>What the rules need, taken under one lock so that the parts agree.</summary>
+    public (StateInputs Inputs, DateTimeOffset? LastPass, DateOnly? DataDate) Read()
+    {
+        lock (_lock)
+        {
+            return (new StateInputs(_last, LoadedFamilies, _data, ConfigRejected: _configRejected), _lastPass, _dataDate);
+        }
+    }
+
+    /// <summary>A pass that processed a trading day.</summary>
     public void Publish(CycleReport report, TimeSpan elapsed)
     {
         lock (_lock)
@@ -37,6 +56,16 @@ internal sealed class HostStatus(TimeProvider clock)
             _last = report;
             Cycles = report.Cycle;
             _latencies[_latencyCount++ % LatencyWindow] = elapsed.TotalMilliseconds;
+            (_data, _dataDate, _configRejected, _lastPass) = (DataState.Replaying, report.MarketDate, report.ConfigRejected, clock.GetUtcNow());
+        }
+    }
+
+    /// <summary>A pass that found no new trading day after <paramref name="date"/>.</summary>
+    public void Idle(DataState data, DateOnly? date, bool configRejected)
+    {
+        lock (_lock)
+        {
+            (_data, _dataDate, _configRejected, _lastPass) = (data, date, configRejected, clock.GetUtcNow());
         }
     }
 

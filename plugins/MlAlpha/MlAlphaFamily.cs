@@ -32,6 +32,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private GovernanceLog _governanceLog = null!;
     private ModelCatalog _catalog = null!;
     private DriftMonitor _drift = null!;
+    private ServingSet _serving = null!;
     private Task? _scan;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
 
@@ -39,8 +40,10 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];
     private double[] _predictions = [];
     private string?[] _errors = [];
+    private readonly List<string> _invalid = [];
+    private readonly List<string> _mismatched = [];
 
-    public FamilyHealth Health { get; private set; } = new(FamilyState.Ok, 0, "not started: no model loaded");
+    public FamilyHealth Health { get; private set; } = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
 
     public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
     {
@@ -52,6 +55,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         _governanceLog = new GovernanceLog(context.Logger, _contract.Name);
         _breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), _contract.Name, _contract.Hash, _options.Governance, context.Clock);
         _catalog = new ModelCatalog(Store(_options), _contract, context.Logger);
+        _serving = new ServingSet(Path.Combine(context.StateDirectory, ServingSet.FileName), context.Clock, context.Logger);
         if (_breaker.IsDisabled)
         {
             _governanceLog.StillDisabled(_breaker.State);
@@ -99,7 +103,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         ScanModelsWhenDue();
         if (_catalog.Current is not { } models)
         {
-            Health = new FamilyHealth(FamilyState.Degraded, ErrorCount, "loading models");
+            Health = new FamilyHealth(FamilyState.Degraded, ErrorCount, $"loading models from {_catalog.Store.Root}") { ServingModels = 0 };
             return ValueTask.FromResult(FamilySignals.Empty);
         }
 
@@ -195,8 +199,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         // Check every vector first, so that a cycle with a mismatch counts it before anything is predicted.
         var ready = _ready;
         ready.Clear();
-        var invalid = 0;
-        var mismatches = 0;
+        _invalid.Clear();
+        _mismatched.Clear();
         foreach (var history in snapshot.Symbols)
         {
             if (!models.BySymbol.TryGetValue(history.Symbol, out var model))
@@ -207,7 +211,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             var row = rows[history.Symbol];
             if (!row.IsValid)
             {
-                invalid++;
+                _invalid.Add(history.Symbol);
                 continue;
             }
 
@@ -219,7 +223,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             }
             catch (ModelFeatureMismatchException ex)
             {
-                mismatches++;
+                _mismatched.Add(history.Symbol);
                 if (Fail(GovernanceLog.FeatureMismatch, ex.Expected.Count, ex.Provided.Count, ex.MissingFeatures, () => _governanceLog.Mismatch(ex, _breaker.FailuresInWindow + 1)))
                 {
                     return (FamilySignals.Empty, Disabled());
@@ -272,7 +276,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         }
 
         _drift.EndCycle();
-        return (new FamilySignals(signals), Assess(models, ready.Count, invalid, mismatches, signals.Count));
+        return (new FamilySignals(signals), Assess(models, ready.Count, signals.Count));
     }
 
     /// <summary>Logs and counts one model failure; true when it disabled the family.</summary>
@@ -288,28 +292,34 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         return true;
     }
 
-    private FamilyHealth Assess(ModelSet models, int checkedCount, int invalid, int mismatches, int predicted)
+    /// <summary>The family's health after a cycle; when DEGRADED, the detail names every problem and the symbols it concerns.</summary>
+    private FamilyHealth Assess(ModelSet models, int checkedCount, int predicted)
     {
         var problems = new List<string>();
+        if (models.BySymbol.Count == 0)
+        {
+            problems.Add($"no model serves: none loaded from {_catalog.Store.Root}");
+        }
+
         if (models.Refused.Count > 0)
         {
-            problems.Add($"{models.Refused.Count} model(s) refused ({string.Join(",", models.Refused.Keys.Take(5))})");
+            problems.Add($"{models.Refused.Count} model(s) refused ({Symbols(models.Refused.Keys)})");
         }
 
         if (models.Legacy > 0)
         {
-            problems.Add($"{models.Legacy} legacy model(s) without metadata");
+            problems.Add($"{models.Legacy} legacy model(s) without metadata ({Symbols(models.BySymbol.Values.Where(m => m.IsLegacy).Select(m => m.Symbol))})");
         }
 
-        if (mismatches > 0)
+        if (_mismatched.Count > 0)
         {
-            problems.Add($"{mismatches} feature mismatch(es)");
+            problems.Add($"{_mismatched.Count} feature mismatch(es) ({Symbols(_mismatched)})");
         }
 
-        var covered = checkedCount + invalid + mismatches;
-        if (covered > 0 && invalid > MaxInvalidShare * covered)
+        var covered = checkedCount + _invalid.Count + _mismatched.Count;
+        if (covered > 0 && _invalid.Count > MaxInvalidShare * covered)
         {
-            problems.Add($"{invalid} of {covered} modelled symbols without valid features");
+            problems.Add($"{_invalid.Count} of {covered} modelled symbols without valid features ({Symbols(_invalid)})");
         }
 
         if (_drift.Psi() is { } psi && psi.Max() > _options.DriftPsiThreshold)
@@ -320,8 +330,15 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";
         return problems.Count == 0
-            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary)
-            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}");
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count }
+            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count };
+    }
+
+    /// <summary>The first few symbols of a list, for a detail line that stays short.</summary>
+    private static string Symbols(IEnumerable<string> symbols)
+    {
+        var list = symbols.Take(6).ToList();
+        return list.Count > 5 ? string.Join(",", list.Take(5)) + ",..." : string.Join(",", list);
     }
 
     private void ScanModelsWhenDue()
@@ -336,11 +353,13 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         var catalog = _catalog;
         var (allowLegacy, legacyScale) = (_options.AllowLegacyModels, _options.LegacySignalScale);
         var first = catalog.Current is null;
+        var serving = _serving;
         _scan = Task.Run(() =>
         {
             try
             {
                 var set = catalog.Scan(allowLegacy, legacyScale);
+                serving.Publish(set, catalog.Store.Root);
                 if (first)
                 {
                     _context.Logger.LogInformation("ML models loaded from {ModelsDir}: {Loaded} serving, {Refused} refused, {Legacy} legacy",
@@ -358,7 +377,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         new(state.Model, state.Disabled, state.Reason, state.DisabledAt, state.ModelErrors, state.ResetAt, state.ResetReason);
 
     private FamilyHealth Disabled() =>
-        new(FamilyState.DisabledGovernance, ErrorCount, $"disabled by governance since {_breaker.State.DisabledAt:O}: {_breaker.State.Reason}; reset required");
+        new(FamilyState.DisabledGovernance, ErrorCount, $"disabled by governance since {_breaker.State.DisabledAt:O}: {_breaker.State.Reason}; reset required") { ServingModels = 0 };
 
     private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
 

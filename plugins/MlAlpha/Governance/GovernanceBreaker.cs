@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlphaHost.Plugins.MlAlpha.Internal;
 
 namespace AlphaHost.Plugins.MlAlpha.Governance;
 
@@ -139,25 +140,8 @@ internal sealed class GovernanceBreaker
 
     private void Write(GovernanceState state)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(_statePath))!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(_statePath)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                JsonSerializer.Serialize(stream, state, Json);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, _statePath, overwrite: true);
-            _stamp = StampOf(_statePath);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        AtomicJson.Write(_statePath, state, Json);
+        _stamp = StampOf(_statePath);
     }
 
     private static GovernanceState Read(string path, string model, string contractHash, TimeProvider clock)

@@ -5,7 +5,7 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
 /// Loads every symbol's latest model from the models folder and keeps the set current: a scan reloads only the models
-/// whose files changed, logs each refusal once, and swaps the new set in whole.
+/// whose files changed, logs each refusal once, and swaps the new set in whole, saying what changed (<see cref="ModelSet.Changes"/>).
 /// </summary>
 internal sealed class ModelCatalog(ModelStore store, FeatureContract contract, ILogger logger)
 {
@@ -36,7 +36,7 @@ internal sealed class ModelCatalog(ModelStore store, FeatureContract contract, I
                     continue;
                 }
 
-                var model = ModelLoader.Load(symbol, folder, contract, allowLegacy, legacyScale);
+                var model = ModelLoader.Load(symbol, folder, contract, allowLegacy, legacyScale) with { Latest = latest };
                 models[symbol] = model;
                 _reportedRefusals.Remove(symbol);
                 if (model.IsLegacy)
@@ -63,7 +63,12 @@ internal sealed class ModelCatalog(ModelStore store, FeatureContract contract, I
             }
         }
 
-        var set = new ModelSet(models, refused);
+        var changes = models.Where(m => !previous.TryGetValue(m.Key, out var old) || !ReferenceEquals(old, m.Value))
+            .Select(m => new ModelChange(m.Key, previous.GetValueOrDefault(m.Key), m.Value))
+            .Concat(previous.Where(p => !models.ContainsKey(p.Key)).Select(p => new ModelChange(p.Key, p.Value, null)))
+            .OrderBy(c => c.Symbol, StringComparer.Ordinal)
+            .ToArray();
+        var set = new ModelSet(models, refused) { Changes = changes };
         Current = set;
         return set;
     }

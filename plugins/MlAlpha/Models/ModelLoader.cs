@@ -46,7 +46,10 @@ internal static class ModelLoader
         var stamp = Stamp(folder);
         if (!File.Exists(Path.Combine(folder, ModelStore.MetaFile)) && allowLegacy)
         {
-            return new ServingModel(symbol, folder, stamp, contract.Names, Open(folder, modelPath), new Models.SignalRule("legacy: signal = tanh(prediction / legacy_signal_scale)", legacyScale), null);
+            return new ServingModel(symbol, folder, stamp, contract.Names, Open(folder, modelPath), new Models.SignalRule("legacy: signal = tanh(prediction / legacy_signal_scale)", legacyScale), null)
+            {
+                ModelSha256 = Sha256(modelPath),
+            };
         }
 
         var meta = ReadMeta(folder);
@@ -72,7 +75,7 @@ internal static class ModelLoader
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"signal.scale must be a positive number, got {meta.Signal.Scale}");
         }
 
-        return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta);
+        return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta) { ModelSha256 = actual };
     }
 
     /// <summary>Changes whenever the folder's model or metadata is replaced.</summary>

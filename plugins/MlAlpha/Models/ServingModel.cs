@@ -21,6 +21,12 @@ internal sealed record ServingModel(string Symbol, string Folder, string Stamp, 
 
     public bool IsLegacy => Meta is null;
 
+    /// <summary>SHA-256 of its <c>model.zip</c> as loaded (checked against the metadata's for a model with metadata).</summary>
+    public string ModelSha256 { get; init; } = "";
+
+    /// <summary>The <c>_latest</c> entry it was resolved from; empty when loaded from a folder directly.</summary>
+    public string Latest { get; init; } = "";
+
     /// <summary>Throws <see cref="ModelFeatureMismatchException"/> unless the provided vector is exactly the declared features, all finite.</summary>
     public void Check(IReadOnlyList<string> providedNames, ReadOnlySpan<float> values)
     {

@@ -28,7 +28,7 @@ public sealed class FamilyRunnerTests
         Assert.Equal(OutcomeKind.Failed, outcomes[1].Kind);
         Assert.Contains("InvalidOperationException", outcomes[1].Error);
         Assert.Empty(outcomes[1].Signals);
-        Assert.Equal("DEGRADED", outcomes[1].StateName);
+        Assert.Equal(FamilyState.Degraded, outcomes[1].State);
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class FamilyRunnerTests
         var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config("families:\n  good: {enabled: false}\n"));
 
         Assert.Equal(OutcomeKind.DisabledConfig, outcomes[0].Kind);
-        Assert.Equal("DISABLED_CONFIG", outcomes[0].StateName);
+        Assert.Equal(FamilyState.DisabledConfig, outcomes[0].State);
         family.Verify(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -103,7 +103,7 @@ public sealed class FamilyRunnerTests
         var retried = await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
 
         Assert.Equal(OutcomeKind.Quarantined, quarantined[0].Kind);
-        Assert.Equal("QUARANTINED", quarantined[0].StateName);
+        Assert.Equal(FamilyState.Quarantined, quarantined[0].State);
         Assert.Equal(OutcomeKind.Ok, retried[0].Kind);
         Assert.Equal(0, handle.Quarantine.ConsecutiveFailures);
         Assert.Null(handle.Quarantine.Until);
@@ -142,7 +142,7 @@ public sealed class FamilyRunnerTests
         var outcome = (await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config(TwoFamilies)))[0];
 
         Assert.Equal(new Dictionary<string, double> { [symbols[1]] = 1.0, [symbols[2]] = -1.0 }, outcome.Signals);
-        Assert.Equal("DEGRADED", outcome.StateName);
+        Assert.Equal(FamilyState.Degraded, outcome.State);
     }
 
     private FamilyRunner Runner() => new(NullLogger<FamilyRunner>.Instance);

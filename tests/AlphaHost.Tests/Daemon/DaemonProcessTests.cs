@@ -256,6 +256,7 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public async Task Run_MarketDataStopsAndReturns_HaltsWithoutSignalsThenRecoversByItselfAndReportsBadRows()
     {
+        // The sample market's dates are in 2015-2016: once the replay has run out the next day is long overdue.
         var data = new BarFolderWriter(_dir.File("bars"), symbols: 30);
         data.Append(310);
         var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
@@ -263,18 +264,18 @@ public sealed class DaemonProcessTests : IDisposable
             .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", $"data_dir: {data.Folder}").Replace("warmup_days: 300", "warmup_days: 290"));
         using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
 
-        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("state=HALTED") && Message(l).Contains("reasons=no_market_data")));
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("state=HALTED") && Message(l).Contains("reasons=data_overdue | data=OVERDUE")));
         var lastWhileHalted = LatestCycle(host);
         await Task.Delay(500);
         Assert.Equal(lastWhileHalted, LatestCycle(host));
         var victim = data.Universe[0].Symbol;
         data.Append(5, (symbol, row) => symbol == victim ? row.Replace(row.Split(',')[4], "NaN") : row);
-        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data resumed")));
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data recovered")));
         var lastDay = File.ReadLines(Path.Combine(data.Folder, "benchmark_SPY.csv")).Last()[..10];
         await Poll.UntilAsync(() => LatestDate(host) == lastDay);
-        // The second outage starts with the first cycle after the last appended day: wait for its warning, then for a
-        // few more heartbeats (each ~5 cycles) so a repeated warning would show.
-        var seen = await host.WaitForLogAsync(lines => lines.Count(l => Message(l).StartsWith("No market data from cycle")) >= 2);
+        // The second outage starts with the first pass after the last appended day: wait for its warning, then for a
+        // few more heartbeats (each ~5 passes) so a repeated warning would show.
+        var seen = await host.WaitForLogAsync(lines => lines.Count(l => Message(l).StartsWith("Market data overdue")) >= 2);
         var heartbeats = seen.Count(HostProcess.IsHeartbeat);
         await host.WaitForLogAsync(lines => lines.Count(HostProcess.IsHeartbeat) >= heartbeats + 3);
 
@@ -282,13 +283,62 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Equal(0, await host.WaitForExitAsync());
         var live = HostProcess.ReadLog(host.LiveLog);
 
-        // Warned once per outage: when the 310 days ran out and again after the 5 appended ones, not every cycle.
-        Assert.Equal(2, live.Count(l => Message(l).StartsWith("No market data from cycle")));
+        // Warned once per outage: when the 310 days ran out and again after the 5 appended ones, not every pass.
+        Assert.Equal(2, live.Count(l => Message(l).StartsWith("Market data overdue")));
+        Assert.Equal(1, live.Count(l => Message(l).StartsWith("Market data recovered")));
         Assert.Contains(live, l => Message(l).StartsWith($"Market data {victim}: ") && Message(l).Contains("in newly arrived data") && Message(l).Contains("must be finite"));
-        Assert.Contains(live, l => Message(l).StartsWith("Market data resumed") && Message(l).Contains("after") && Message(l).Contains("cycle(s) without a new trading day"));
-        Assert.Contains($"date={lastDay}", Message(live.Last(HostProcess.IsHeartbeat)));
+        Assert.Contains(live, l => Message(l).StartsWith("Market data recovered") && Message(l).Contains("overdue") && l.GetProperty("level").GetString() == "WARNING");
+        var final = Message(live.Last(HostProcess.IsHeartbeat));
+        Assert.Contains($"date={lastDay}", final);
+        Assert.Contains("| cycles=25 |", final);
         using var latest = JsonDocument.Parse(File.ReadAllText(host.LatestSignals));
         Assert.False(latest.RootElement.GetProperty("signals").TryGetProperty(victim, out _), "no signal from a symbol whose bar was rejected");
+    }
+
+    [Fact]
+    public async Task Run_FollowedFolderNearToday_WaitsAsOkThenGoesOverdueAndRecoversWithInfoForTheNormalWait()
+    {
+        // 310 days ending three weekdays before the last weekday before today: the day after is due by yesterday's end
+        // at the latest, so with a long max_data_delay it is waiting, and with 1s it is overdue.
+        var previousWeekday = Weekdays(DateOnly.FromDateTime(DateTime.UtcNow), -1);
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30, firstDay: Weekdays(previousWeekday, -2 - 309));
+        data.Append(310);
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        File.WriteAllText(config, File.ReadAllText(config)
+            .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", $"data_dir: {data.Folder}").Replace("warmup_days: 300", "warmup_days: 290")
+            .Replace("max_data_delay: 30h", "max_data_delay: 240h"));
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+
+        var waiting = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("data=WAITING")));
+        var first = Message(waiting.First(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("data=WAITING")));
+        Assert.Contains("| cycles=20 | state=OK | ml_state=DISABLED_CONFIG |", first);
+        Assert.Contains("families=ml_alpha:DISABLED_CONFIG,momentum:OK,regime:OK,reversal:OK", first);
+        Assert.Contains("reasons=none", first);
+
+        data.Append(1);
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data: ") && Message(l).Contains("arrived after waiting")));
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| cycles=21 |") && Message(l).Contains("data=WAITING")));
+
+        await Sed(config, "s/max_data_delay: 240h/max_data_delay: 1s/");
+        var overdue = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("state=HALTED") && Message(l).Contains("data=OVERDUE")));
+        Assert.Contains("reasons=data_overdue", Message(overdue.Last(HostProcess.IsHeartbeat)));
+        Assert.Contains("| overdue_since=", Message(overdue.Last(HostProcess.IsHeartbeat)));
+
+        data.Append(1);
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data recovered")));
+        var recovered = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| cycles=22 |") && Message(l).Contains("state=OK") && Message(l).Contains("data=WAITING")));
+        var heartbeats = recovered.Count(HostProcess.IsHeartbeat);
+        await host.WaitForLogAsync(lines => lines.Count(HostProcess.IsHeartbeat) >= heartbeats + 3);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var live = HostProcess.ReadLog(host.LiveLog);
+        var warnings = live.Where(l => l.GetProperty("level").GetString() == "WARNING" && Message(l).StartsWith("Market data")).Select(Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.StartsWith("Market data overdue", warnings[0]);
+        Assert.StartsWith("Market data recovered", warnings[1]);
+        Assert.Equal(3, live.Count(l => Message(l).StartsWith("Caught up with the feed") && l.GetProperty("level").GetString() == "INFO"));
+        Assert.Contains("| cycles=22 |", Message(live.Last(HostProcess.IsHeartbeat)));
     }
 
     [Theory]
@@ -355,6 +405,21 @@ public sealed class DaemonProcessTests : IDisposable
         {
             return 0;
         }
+    }
+
+    /// <summary><paramref name="date"/> moved by <paramref name="count"/> weekdays (back when negative).</summary>
+    private static DateOnly Weekdays(DateOnly date, int count)
+    {
+        for (var step = Math.Sign(count); count != 0; count -= step)
+        {
+            do
+            {
+                date = date.AddDays(step);
+            }
+            while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        }
+
+        return date;
     }
 
     private string WriteConfig(string cycleInterval, string heartbeat) =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Logging;
@@ -20,12 +21,12 @@ public sealed class HeartbeatServiceTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-23T19:00:00Z"));
         var status = new HostStatus(clock);
+        clock.Advance(TimeSpan.FromSeconds(159));
         status.Publish(new CycleReport
         {
-            Cycle = 2, MarketData = true, FreshSymbols = 225, UniverseSize = 225, BenchmarkFresh = true, MarketDate = new DateOnly(2016, 3, 1),
-            Families = [new("ml_alpha", true, false, "DISABLED_GOVERNANCE", true, 574), new("momentum", true, false, "OK", false, 0)],
+            Cycle = 2, FreshSymbols = 225, UniverseSize = 225, BenchmarkFresh = true, MarketDate = new DateOnly(2016, 3, 1),
+            Families = [new("ml_alpha", true, false, FamilyState.DisabledGovernance, true, 574, "disabled by governance since 2026-01-23T18:00:00Z: feature_mismatch; reset required"), new("momentum", true, false, FamilyState.Ok, false, 0)],
         }, TimeSpan.FromMilliseconds(1.5));
-        clock.Advance(TimeSpan.FromSeconds(159));
         using var log = new StringWriter();
         using var serilog = new Serilog.LoggerConfiguration().Enrich.With<ComponentEnricher>().WriteTo.Sink(new ThrottledConsoleSink(log, clock, TimeSpan.FromSeconds(5))).CreateLogger();
         var logger = new Microsoft.Extensions.Logging.Logger<HeartbeatService>(new SerilogLoggerFactory(serilog));
@@ -38,7 +39,7 @@ public sealed class HeartbeatServiceTests
         Assert.StartsWith("[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574 | ", line);
         Assert.Matches(SpecLine, line);
         Assert.Contains("| families=ml_alpha:DISABLED_GOVERNANCE,momentum:OK |", line);
-        Assert.Contains("| reasons=family_disabled_governance:ml_alpha", line);
+        Assert.Contains("| reasons=family_disabled_governance:ml_alpha | data=REPLAYING | models=0 | ml_alpha=DISABLED_GOVERNANCE: disabled by governance since 2026-01-23T18:00:00Z: feature_mismatch; reset required", line);
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class HeartbeatServiceTests
         var clock = new FakeTimeProvider();
         var line = HeartbeatService.Compose(new HostStatus(clock), Store().Current, clock);
 
-        Assert.Equal(("HALTED", "starting", "ABSENT", 0L, 0), (line.State, line.Reasons, line.MlState, line.Cycles, line.Symbols));
+        Assert.Equal((SystemState.Halted, "starting", ModelState.Absent, 0L, 0), (line.State, line.Reasons, line.MlState, line.Cycles, line.Symbols));
     }
 
     [Fact]
@@ -56,12 +57,12 @@ public sealed class HeartbeatServiceTests
         var clock = new FakeTimeProvider();
         var status = new HostStatus(clock)
         {
-            LoadedFamilies = [new("ml_alpha", true, false, "DISABLED_GOVERNANCE", true, 3), new("momentum", true, false, "OK", false, 0)],
+            LoadedFamilies = [new("ml_alpha", true, false, FamilyState.DisabledGovernance, true, 3), new("momentum", true, false, FamilyState.Ok, false, 0)],
         };
 
         var line = HeartbeatService.Compose(status, Store().Current, clock);
 
-        Assert.Equal(("HALTED", "ml_alpha:DISABLED_GOVERNANCE,momentum:OK", "DISABLED_GOVERNANCE", 3L), (line.State, line.Families, line.MlState, line.ModelErrors));
+        Assert.Equal((SystemState.Halted, "ml_alpha:DISABLED_GOVERNANCE,momentum:OK", ModelState.DisabledGovernance, 3L), (line.State, line.Families, line.MlState, line.ModelErrors));
     }
 
     [Fact]
@@ -71,8 +72,8 @@ public sealed class HeartbeatServiceTests
         var status = new HostStatus(clock);
         status.Publish(new CycleReport
         {
-            Cycle = 1, MarketData = true, FreshSymbols = 3, UniverseSize = 3, BenchmarkFresh = true,
-            Families = [new("momentum", true, false, "OK", false, 0)],
+            Cycle = 1, FreshSymbols = 3, UniverseSize = 3, BenchmarkFresh = true,
+            Families = [new("momentum", true, false, FamilyState.Ok, false, 0)],
         }, TimeSpan.FromMilliseconds(1));
         var health = new LogFileHealth();
         health.Report("live.jsonl", "Access to the path is denied");
@@ -81,9 +82,78 @@ public sealed class HeartbeatServiceTests
         health.Report("live.jsonl", null);
         var recovered = HeartbeatService.Compose(status, Store().Current, clock, health.Faults);
 
-        Assert.Equal(("DEGRADED", "FAULT(live.jsonl: Access to the path is denied)", "log_fault:live.jsonl"), (faulted.State, faulted.Logs, faulted.Reasons));
-        Assert.Equal(("OK", "ok", "none"), (recovered.State, recovered.Logs, recovered.Reasons));
+        Assert.Equal((SystemState.Degraded, "FAULT(live.jsonl: Access to the path is denied)", "log_fault:live.jsonl"), (faulted.State, faulted.Logs, faulted.Reasons));
+        Assert.Equal((SystemState.Ok, "ok", "none"), (recovered.State, recovered.Logs, recovered.Reasons));
     }
+
+    [Fact]
+    public void Compose_CaughtUpAndWaiting_IsOkAndKeepsEveryFamilysLastStateAndModels()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z"));
+        var status = new HostStatus(clock);
+        status.Publish(Day(new DateOnly(2026, 11, 27), new FamilyStatus("ml_alpha", true, false, FamilyState.Ok, true, 0, "models=5 predicted=5", 5)), TimeSpan.FromMilliseconds(1));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        status.Idle(DataState.Waiting, new DateOnly(2026, 11, 27), configRejected: false);
+
+        var line = HeartbeatService.Compose(status, Store().Current, clock);
+
+        Assert.Equal((SystemState.Ok, ModelState.EnabledOk, DataState.Waiting, 5, 1L, "none"), (line.State, line.MlState, line.Data, line.Models, line.Cycles, line.Reasons));
+        Assert.Equal("ml_alpha:OK,momentum:OK", line.Families);
+        Assert.Equal("", line.Details);
+    }
+
+    [Fact]
+    public void Compose_NextDayOverdue_IsHaltedAndSaysSinceWhen()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T07:00:00Z"));
+        var status = new HostStatus(clock);
+        status.Publish(Day(new DateOnly(2026, 11, 27)), TimeSpan.FromMilliseconds(1));
+        status.Idle(DataState.Overdue, new DateOnly(2026, 11, 27), configRejected: false);
+
+        var line = HeartbeatService.Compose(status, Store().Current, clock);
+
+        Assert.Equal((SystemState.Halted, "data_overdue", DataState.Overdue), (line.State, line.Reasons, line.Data));
+        Assert.Equal(" | overdue_since=2026-12-02T06:00:00Z", line.Details);
+    }
+
+    [Fact]
+    public void Compose_NoPassCompletedForLongerThanTheStallLimit_IsHaltedCycleStalledSinceTheLastPass()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-30T12:00:00Z"));
+        var status = new HostStatus(clock);
+        status.Publish(Day(new DateOnly(2026, 11, 27)), TimeSpan.FromMilliseconds(1));
+        var config = Store().Current;
+        clock.Advance(StallRule.Limit(config));
+        var atTheLimit = HeartbeatService.Compose(status, config, clock);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var stalled = HeartbeatService.Compose(status, config, clock);
+
+        Assert.Equal((SystemState.Ok, "none"), (atTheLimit.State, atTheLimit.Reasons));
+        Assert.Equal((SystemState.Halted, "cycle_stalled", " | stalled_since=2026-11-30T12:00:00Z"), (stalled.State, stalled.Reasons, stalled.Details));
+    }
+
+    [Fact]
+    public void Compose_FamilyNotOk_AppendsItsDetailOnOneLineWithoutTheFieldSeparator()
+    {
+        var clock = new FakeTimeProvider();
+        var status = new HostStatus(clock);
+        status.Publish(Day(new DateOnly(2026, 11, 27),
+            new FamilyStatus("ml_alpha", true, false, FamilyState.Degraded, true, 2, "models=5 predicted=3; drift: ret_5d psi=0.31 | rsi_14\npsi=0.27", 5),
+            new FamilyStatus("chaos", true, true, FamilyState.Degraded, false, 0, "timed out after 500ms"),
+            new FamilyStatus("regime", false, false, FamilyState.DisabledConfig, false, 0, null)), TimeSpan.FromMilliseconds(1));
+
+        var line = HeartbeatService.Compose(status, Store().Current, clock);
+
+        Assert.Equal((ModelState.EnabledDegraded, 5), (line.MlState, line.Models));
+        Assert.Equal(" | ml_alpha=DEGRADED: models=5 predicted=3; drift: ret_5d psi=0.31 / rsi_14 psi=0.27 | chaos=DEGRADED: timed out after 500ms", line.Details);
+    }
+
+    private static CycleReport Day(DateOnly date, params FamilyStatus[] families) => new()
+    {
+        Cycle = 1, MarketDate = date, FreshSymbols = 3, UniverseSize = 3, BenchmarkFresh = true,
+        Families = [.. families, new("momentum", true, false, FamilyState.Ok, false, 0)],
+    };
 
     private static ConfigStore Store() => new(AlphaHostConfig.Default("test.yaml"), NullLogger<ConfigStore>.Instance);
 }

@@ -9,10 +9,14 @@ internal sealed class BarFolderWriter
 {
     private const string Header = "date,open,high,low,close,volume\n";
     private readonly SampleMarket _market;
+    private readonly DateOnly? _firstDay;
+    private int _written;
 
-    public BarFolderWriter(string folder, int symbols, int seed = 11)
+    /// <param name="firstDay">Date the first day written carries, the next ones following on weekdays; null keeps the sample market's own dates (from 2015).</param>
+    public BarFolderWriter(string folder, int symbols, int seed = 11, DateOnly? firstDay = null)
     {
         Folder = folder;
+        _firstDay = firstDay;
         _market = new SampleMarket(seed, symbols);
         Directory.CreateDirectory(Path.Combine(folder, "equities"));
         File.WriteAllText(Path.Combine(folder, "universe.csv"),
@@ -40,13 +44,14 @@ internal sealed class BarFolderWriter
         var benchmark = new List<string>();
         for (var d = 0; d < days && _market.TryNextDay(out var day); d++)
         {
+            var date = DateOf(day.Date);
             foreach (var (symbol, bar) in day.Bars)
             {
-                var row = Row(bar);
+                var row = Row(bar with { Date = date });
                 (rows.TryGetValue(symbol, out var list) ? list : rows[symbol] = []).Add(damage?.Invoke(symbol, row) ?? row);
             }
 
-            benchmark.Add(Row(day.Benchmark!.Value));
+            benchmark.Add(Row(day.Benchmark!.Value with { Date = date }));
         }
 
         foreach (var (symbol, lines) in rows)
@@ -55,6 +60,26 @@ internal sealed class BarFolderWriter
         }
 
         File.AppendAllText(Path.Combine(Folder, "benchmark_SPY.csv"), string.Concat(benchmark));
+    }
+
+    private DateOnly DateOf(DateOnly sampleDate)
+    {
+        if (_firstDay is not { } date)
+        {
+            return sampleDate;
+        }
+
+        for (var i = 0; i < _written; i++)
+        {
+            do
+            {
+                date = date.AddDays(1);
+            }
+            while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
+        }
+
+        _written++;
+        return date;
     }
 
     private static string Row(Bar bar) =>

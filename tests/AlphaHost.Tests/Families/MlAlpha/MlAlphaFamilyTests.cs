@@ -1,3 +1,4 @@
+using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha;
 using AlphaHost.Plugins.MlAlpha.Governance;
@@ -181,7 +182,63 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         Assert.Contains(allowLegacy ? "legacy" : "refused (AAC)", family.Health.Detail);
     }
 
+    [Fact]
+    public async Task ComputeAsync_LatestMovedToAnotherFolder_LogsTheSwapAndRewritesTheServingSet()
+    {
+        TrainedModels.CopyTo(Models);
+        var family = await StartAsync(load: false, settings: new() { ["model_refresh"] = "1s" });
+        var replay = new SampleReplay(400);
+        var serving = Path.Combine(State, "serving.json");
+        var store = new ModelStore(Models, "v1");
+        var old = Path.GetFileName(store.ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")));
+        const string moved = "AAA_v1_20990101_000000";
+
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        await Poll.UntilAsync(() => ServingFolder(serving, "AAA") == old);
+        var loaded = _log.Snapshot().Count(e => e.Message.StartsWith("Model ", StringComparison.Ordinal) && e.Message.Contains(" loaded: ", StringComparison.Ordinal));
+        TempDir.CopyDirectory(Path.Combine(Models, old), Path.Combine(Models, moved));
+        store.SwitchLatest("AAA", moved);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        await Poll.UntilAsync(() => ServingFolder(serving, "AAA") == moved);
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+
+        var trained = TrainedModels.Summary.Trained.Count;
+        Assert.Equal(trained, loaded);
+        var swap = Assert.Single(_log.Snapshot(), e => e.Message.StartsWith("Model AAA swapped", StringComparison.Ordinal));
+        var sha = ModelLoader.Sha256(Path.Combine(Models, moved, ModelStore.ModelFile));
+        Assert.Equal($"Model AAA swapped: {old} -> {moved} (sha256 {sha} -> {sha}, trained {swap.Properties["TrainedAt"]})", swap.Message);
+        using var document = JsonDocument.Parse(File.ReadAllText(serving));
+        Assert.Equal(trained, document.RootElement.GetProperty("count").GetInt32());
+        Assert.Equal(sha, document.RootElement.GetProperty("models").GetProperty("AAA").GetProperty("model_sha256").GetString());
+        Assert.Equal((FamilyState.Ok, trained), (family.Health.State, family.Health.ServingModels));
+    }
+
+    [Fact]
+    public async Task LoadModels_OfflineLoad_LeavesTheServingSetToTheDaemon()
+    {
+        TrainedModels.CopyTo(Models);
+
+        await StartAsync();
+
+        Assert.False(File.Exists(Path.Combine(State, "serving.json")));
+        Assert.DoesNotContain(_log.Snapshot(), e => e.Message.StartsWith("Model AAA loaded", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    private static string? ServingFolder(string path, string symbol)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return document.RootElement.GetProperty("models").TryGetProperty(symbol, out var entry) ? entry.GetProperty("folder").GetString() : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 
     private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
     {

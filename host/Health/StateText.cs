@@ -1,0 +1,39 @@
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Health;
+
+/// <summary>The one place states become text: the heartbeat and the logs print these spellings, scripts match them.</summary>
+internal static class StateText
+{
+    public static string Of(SystemState state) => state switch
+    {
+        SystemState.Ok => "OK",
+        SystemState.Degraded => "DEGRADED",
+        _ => "HALTED",
+    };
+
+    public static string Of(FamilyState state) => state switch
+    {
+        FamilyState.Ok => "OK",
+        FamilyState.DisabledConfig => "DISABLED_CONFIG",
+        FamilyState.DisabledGovernance => "DISABLED_GOVERNANCE",
+        FamilyState.Quarantined => "QUARANTINED",
+        _ => "DEGRADED",
+    };
+
+    public static string Of(ModelState state) => state switch
+    {
+        ModelState.EnabledOk => "ENABLED|OK",
+        ModelState.EnabledDegraded => "ENABLED|DEGRADED",
+        ModelState.DisabledConfig => "DISABLED_CONFIG",
+        ModelState.DisabledGovernance => "DISABLED_GOVERNANCE",
+        _ => "ABSENT",
+    };
+
+    public static string Of(DataState state) => state switch
+    {
+        DataState.Replaying => "REPLAYING",
+        DataState.Waiting => "WAITING",
+        _ => "OVERDUE",
+    };
+}
