@@ -40,9 +40,9 @@ internal static class RunCommand
         RuntimePaths paths;
         try
         {
-            paths = RuntimePaths.From(config.Host);
+            paths = RuntimePaths.From(config);
             paths.Create();
-            feed = MarketFeedFactory.Create(config.Market);
+            feed = MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
