@@ -16,13 +16,26 @@ public sealed class FamilySettings
     /// <param name="path">The section's key path, e.g. <c>families.momentum</c>.</param>
     /// <param name="values">Scalar values by key (nested keys joined with dots).</param>
     public FamilySettings(string path, IReadOnlyDictionary<string, string> values)
+        : this(path, values, null)
+    {
+    }
+
+    /// <summary>Creates settings for a section of a config file whose relative paths are taken from <paramref name="baseDirectory"/>.</summary>
+    /// <param name="path">The section's key path, e.g. <c>families.momentum</c>.</param>
+    /// <param name="values">Scalar values by key (nested keys joined with dots).</param>
+    /// <param name="baseDirectory">The config file's folder; null takes relative paths from the working directory.</param>
+    public FamilySettings(string path, IReadOnlyDictionary<string, string> values, string? baseDirectory)
     {
         Path = path;
         _values = values;
+        BaseDirectory = baseDirectory is null ? null : System.IO.Path.GetFullPath(baseDirectory);
     }
 
     /// <summary>The section's key path.</summary>
     public string Path { get; }
+
+    /// <summary>The folder relative paths are taken from (the config file's folder); null means the working directory.</summary>
+    public string? BaseDirectory { get; }
 
     /// <summary>Every key present in the section.</summary>
     public IEnumerable<string> Keys => _values.Keys;
@@ -105,6 +118,31 @@ public sealed class FamilySettings
     /// <param name="key">Key within the section.</param>
     /// <param name="defaultValue">Value when the key is absent.</param>
     public string GetString(string key, string defaultValue) => TryGet(key, out var raw) ? raw : defaultValue;
+
+    /// <summary>
+    /// Reads a file or folder path as a full path, or <paramref name="defaultValue"/> resolved the same way when absent. A
+    /// relative path is taken from <see cref="BaseDirectory"/> (the config file's folder), so the family finds the same
+    /// folder whatever the working directory of the process.
+    /// </summary>
+    /// <param name="key">Key within the section.</param>
+    /// <param name="defaultValue">Value when the key is absent, relative or absolute.</param>
+    public string GetPath(string key, string defaultValue)
+    {
+        var raw = GetString(key, defaultValue);
+        if (raw.Length == 0)
+        {
+            throw Invalid(key, "expected a path, got an empty value");
+        }
+
+        try
+        {
+            return BaseDirectory is null ? System.IO.Path.GetFullPath(raw) : System.IO.Path.GetFullPath(raw, BaseDirectory);
+        }
+        catch (ArgumentException ex)
+        {
+            throw Invalid(key, $"'{raw}' is not a valid path: {ex.Message}");
+        }
+    }
 
     private bool TryGet(string key, out string raw)
     {

@@ -11,7 +11,7 @@ dotnet build host -c "$configuration" -v quiet -nologo >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sed -e 's/cycle_interval: 1s/cycle_interval: 0ms/' -e 's/heartbeat_interval: 30s/heartbeat_interval: 2s/' \
-    -e "s|runtime_dir: runtime|runtime_dir: $work/runtime|" configs/golden_config.yaml > "$work/golden.yaml"
+    -e "s|runtime_dir: ../runtime|runtime_dir: $work/runtime|" configs/golden_config.yaml > "$work/golden.yaml"
 start=$(date +%s.%N)
 dotnet "host/bin/$configuration/net10.0/alphahost.dll" run --config "$work/golden.yaml" --cycles "$cycles" >/dev/null
 end=$(date +%s.%N)

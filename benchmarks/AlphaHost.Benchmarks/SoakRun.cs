@@ -47,7 +47,8 @@ internal static class SoakRun
             .Replace("quarantine_after: 5", "quarantine_after: 3")
             .Replace("quarantine_backoff: 30s", "quarantine_backoff: 1s")
             .Replace("plugins_dir: \"\"", $"plugins_dir: {plugins}")
-            .Replace("    weight: 0.4\n", $"    weight: 0.4\n    models_dir: {models}\n")
+            .Replace("runtime_dir: ../runtime", "runtime_dir: runtime")
+            .Replace("models_dir: ../models/ml_alpha", $"models_dir: {models}")
             + "  chaos:\n    enabled: true\n    weight: 0.1\n    burst_mb: 64\n";
         File.WriteAllText(config, goodConfig);
 

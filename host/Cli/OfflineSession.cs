@@ -39,7 +39,7 @@ internal sealed class OfflineSession : IAsyncDisposable
     /// <param name="stateRoot">Families' state folders go here instead of <c>runtime/state</c> (a backtest must not touch live state).</param>
     public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null)
     {
-        var paths = RuntimePaths.From(config.Host);
+        var paths = RuntimePaths.From(config);
         var logger = new LoggerConfiguration()
             .MinimumLevel.Warning()
             .Enrich.FromLogContext()
@@ -79,8 +79,8 @@ internal sealed class OfflineSession : IAsyncDisposable
     {
         try
         {
-            var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = dataDir };
-            var feed = MarketFeedFactory.Create(market);
+            var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
+            var feed = MarketFeedFactory.Create(market, config.ConfigDirectory);
             var (history, _) = MarketHistoryLoader.Load(feed, start, end, endless: market.Source != "bars");
             return history.Symbols.Count == 0
                 ? throw new UsageException($"{feed.Description}: no symbol has a valid bar{(start is null && end is null ? "" : " in the asked period")}")

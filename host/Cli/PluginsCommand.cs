@@ -23,7 +23,7 @@ internal static class PluginsCommand
             return ExitCodes.BadInput;
         }
 
-        var paths = RuntimePaths.From(config.Host);
+        var paths = RuntimePaths.From(config);
         var inspections = PluginCatalog.Inspect(paths.PluginsDir);
         Console.WriteLine($"plugins folder: {paths.PluginsDir}");
         Console.WriteLine($"plugins.require_trusted: {(config.Plugins.RequireTrusted ? "true" : "false")}");
@@ -82,7 +82,7 @@ internal static class PluginsCommand
             return ExitCodes.BadInput;
         }
 
-        var paths = RuntimePaths.From(config.Host);
+        var paths = RuntimePaths.From(config);
         Console.WriteLine("plugins:");
         Console.WriteLine("  require_trusted: true");
         Console.WriteLine("  trusted:");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
+using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Logging;
 using AlphaHost.Host.Market;
@@ -36,38 +37,53 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
+        var clock = TimeProvider.System;
+        var paths = RuntimePaths.From(config);
         IMarketFeed feed;
-        RuntimePaths paths;
+        RuntimeLock? runtimeLock = null;
+        DaemonIdentity identity;
         try
         {
-            paths = RuntimePaths.From(config.Host);
+            // The lock comes first: a second daemon on this folder must not write a byte into it (logs included).
+            runtimeLock = RuntimeLock.TryAcquire(paths, clock);
+            if (runtimeLock is null)
+            {
+                Console.Error.WriteLine($"error: {DaemonLocator.DescribeHolder(paths)}; stop it first, or give this config another host.runtime_dir");
+                return ExitCodes.BadInput;
+            }
+
+            identity = DaemonIdentity.Of(config, paths, clock);
+            DaemonFile.Write(paths.DaemonFile, identity.Starting(config), durable: true);
             paths.Create();
-            feed = MarketFeedFactory.Create(config.Market);
+            feed = MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
+            runtimeLock?.Dispose();
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
-        var clock = TimeProvider.System;
-        var logHealth = new LogFileHealth();
-        var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out, logHealth);
-        try
+        using (runtimeLock)
         {
-            using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth);
-            var exit = host.Services.GetRequiredService<DaemonExit>();
-            await host.RunAsync().ConfigureAwait(false);
-            return exit.Code is not 0 and var faulted ? faulted : Environment.ExitCode;
-        }
-        finally
-        {
-            await logger.DisposeAsync().ConfigureAwait(false);
+            var logHealth = new LogFileHealth();
+            var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out, logHealth);
+            try
+            {
+                using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth, identity);
+                var exit = host.Services.GetRequiredService<DaemonExit>();
+                await host.RunAsync().ConfigureAwait(false);
+                return exit.Code is not 0 and var faulted ? faulted : Environment.ExitCode;
+            }
+            finally
+            {
+                await logger.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
     internal static IHost Build(AlphaHostConfig config, RuntimePaths paths, IMarketFeed feed, RunSettings run, TimeProvider clock, Serilog.ILogger logger,
-        LogFileHealth logHealth)
+        LogFileHealth logHealth, DaemonIdentity identity)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "alphahost" });
         builder.Services.AddSystemd();
@@ -88,7 +104,11 @@ internal static class RunCommand
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));
 
-        // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line.
+        builder.Services.AddSingleton(identity);
+
+        // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line, then
+        // daemon.json says stopped.
+        builder.Services.AddHostedService<DaemonFileService>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<CycleService>();
         return builder.Build();

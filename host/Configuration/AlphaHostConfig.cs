@@ -17,6 +17,12 @@ internal sealed record AlphaHostConfig(
         sourcePath, "", new HostOptions(), new MarketOptions(),
         new Dictionary<string, FeatureFlag>(), new Dictionary<string, FamilyConfig>(), []);
 
+    /// <summary>The folder of the config file: relative paths in the file are taken from here, not from the working directory.</summary>
+    public string ConfigDirectory => Path.GetDirectoryName(Path.GetFullPath(SourcePath))!;
+
+    /// <summary>A path written in the config file as a full path: a relative one is resolved against <see cref="ConfigDirectory"/>.</summary>
+    public string ResolvePath(string path) => Path.GetFullPath(path, ConfigDirectory);
+
     public FamilyConfig Family(string name) => Families.TryGetValue(name, out var family) ? family : FamilyConfig.Absent;
 
     /// <summary>

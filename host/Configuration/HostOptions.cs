@@ -31,11 +31,11 @@ internal sealed record HostOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The folder operators drop plugin folders into; empty means <c>plugins/</c> beside the executable.</summary>
+    /// <summary>The folder operators drop plugin folders into, relative to the config file's folder unless absolute; empty means <c>plugins/</c> beside the executable.</summary>
     /// <value>The default value is empty.</value>
     public string PluginsDir { get; init; } = "";
 
-    /// <summary>Where logs, signals and state go, relative to the working directory unless absolute.</summary>
+    /// <summary>Where logs, signals and state go, relative to the config file's folder unless absolute.</summary>
     /// <value>The default value is <c>runtime</c>.</value>
     public string RuntimeDir { get; init; } = "runtime";
 

@@ -1,6 +1,9 @@
 namespace AlphaHost.Host.Configuration;
 
-/// <summary>The folders the daemon reads plugins from and writes to. Relative paths are taken from the working directory.</summary>
+/// <summary>
+/// The folders the daemon reads plugins from and writes to, as full paths. Relative paths in the config are taken from
+/// the config file's folder, so every command given the same config finds the same folders wherever it is run from.
+/// </summary>
 internal sealed record RuntimePaths(string PluginsDir, string RuntimeDir)
 {
     public string LogsDir => Path.Combine(RuntimeDir, "logs");
@@ -9,9 +12,13 @@ internal sealed record RuntimePaths(string PluginsDir, string RuntimeDir)
 
     public string StateDir => Path.Combine(RuntimeDir, "state");
 
-    public static RuntimePaths From(HostOptions host) => new(
-        Path.GetFullPath(host.PluginsDir.Length > 0 ? host.PluginsDir : Path.Combine(AppContext.BaseDirectory, "plugins")),
-        Path.GetFullPath(host.RuntimeDir));
+    public string LockFile => Path.Combine(RuntimeDir, ".lock");
+
+    public string DaemonFile => Path.Combine(RuntimeDir, "daemon.json");
+
+    public static RuntimePaths From(AlphaHostConfig config) => new(
+        config.Host.PluginsDir.Length > 0 ? config.ResolvePath(config.Host.PluginsDir) : Path.Combine(AppContext.BaseDirectory, "plugins"),
+        config.ResolvePath(config.Host.RuntimeDir));
 
     public void Create()
     {

@@ -6,9 +6,12 @@ namespace AlphaHost.Host.Market;
 internal static class MarketFeedFactory
 {
     /// <summary>Throws <see cref="InvalidDataException"/> naming the folder or file when the data cannot be used.</summary>
-    public static IMarketFeed Create(MarketOptions market) => market.Source switch
+    /// <param name="market">The market section.</param>
+    /// <param name="baseDirectory">What a relative <c>data_dir</c> is taken from: the config file's folder for the config's
+    /// own value, the working directory for a <c>--data</c> option.</param>
+    public static IMarketFeed Create(MarketOptions market, string baseDirectory) => market.Source switch
     {
-        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir)),
+        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir, baseDirectory)),
         _ => new SampleMarket(market.SampleSeed, market.SampleSymbols),
     };
 }

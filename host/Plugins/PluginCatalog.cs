@@ -119,7 +119,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
 
             try
             {
-                handle.Family.Configure(Settings(handle.Name, section));
+                handle.Family.Configure(Settings(handle.Name, section, candidate.ConfigDirectory));
                 applied.Add((handle, handle.AppliedConfig));
                 handle.AppliedConfig = section;
             }
@@ -127,7 +127,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
             {
                 foreach (var (done, previous) in applied)
                 {
-                    TryConfigure(done, previous);
+                    TryConfigure(done, previous, candidate.ConfigDirectory);
                 }
 
                 return ex is FamilySettingsException ? ex.Message : $"families.{handle.Name}: the family refused its settings: {ex.Message}";
@@ -231,7 +231,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
                 }
 
                 var section = config.Family(export.Name);
-                var context = new FamilyContext(export.Name, Settings(export.Name, section), FamilyLogger(export.Name), clock,
+                var context = new FamilyContext(export.Name, Settings(export.Name, section, config.ConfigDirectory), FamilyLogger(export.Name), clock,
                     folder, Path.Combine(stateRoot, export.Name));
                 Directory.CreateDirectory(context.StateDirectory);
                 try
@@ -312,11 +312,11 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         }
     }
 
-    private void TryConfigure(FamilyHandle handle, FamilyConfig section)
+    private void TryConfigure(FamilyHandle handle, FamilyConfig section, string configDirectory)
     {
         try
         {
-            handle.Family.Configure(Settings(handle.Name, section));
+            handle.Family.Configure(Settings(handle.Name, section, configDirectory));
             handle.AppliedConfig = section;
         }
         catch (Exception ex)
@@ -325,7 +325,10 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         }
     }
 
-    private static FamilySettings Settings(string family, FamilyConfig section) => new($"families.{family}", section.Values);
+    /// <param name="family">The family's name.</param>
+    /// <param name="section">Its section.</param>
+    /// <param name="configDirectory">The config file's folder: a family's relative path settings are taken from it.</param>
+    private static FamilySettings Settings(string family, FamilyConfig section, string configDirectory) => new($"families.{family}", section.Values, configDirectory);
 
     private static string VersionOf(Assembly assembly) =>
         assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

@@ -11,8 +11,8 @@ internal sealed record MlAlphaOptions
     /// <value>The default value is <c>ml_v1</c>.</value>
     public string Contract { get; init; } = "ml_v1";
 
-    /// <summary>Where models live, relative to the working directory unless absolute.</summary>
-    /// <value>The default value is <c>models/ml_alpha</c>.</value>
+    /// <summary>Where models live, as a full path: a relative setting is taken from the config file's folder.</summary>
+    /// <value>The default value is <c>models/ml_alpha</c> (beside the config file).</value>
     public string ModelsDir { get; init; } = "models/ml_alpha";
 
     /// <summary>Whether a model folder without <c>model_meta.json</c> may serve (deprecated; the family then stays DEGRADED).</summary>
@@ -48,7 +48,7 @@ internal sealed record MlAlphaOptions
         return new MlAlphaOptions
         {
             Contract = settings.GetString("contract", d.Contract),
-            ModelsDir = settings.GetString("models_dir", d.ModelsDir),
+            ModelsDir = settings.GetPath("models_dir", d.ModelsDir),
             AllowLegacyModels = settings.GetBool("allow_legacy_models", d.AllowLegacyModels),
             LegacySignalScale = settings.GetDouble("legacy_signal_scale", d.LegacySignalScale, min: 1e-6, max: 10),
             ModelRefresh = settings.GetDuration("model_refresh", d.ModelRefresh, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),

@@ -22,8 +22,9 @@ public sealed class CycleLoopFaultTests : IDisposable
         paths.Create();
         Directory.CreateDirectory(paths.PluginsDir);
         using var serilog = new Serilog.LoggerConfiguration().CreateLogger();
-        using var host = RunCommand.Build(AlphaHostConfig.Default(_dir.File("golden.yaml")), paths, new FeedThatBreaks(), new RunSettings(null),
-            TimeProvider.System, serilog, new LogFileHealth());
+        var config = AlphaHostConfig.Default(_dir.File("golden.yaml"));
+        using var host = RunCommand.Build(config, paths, new FeedThatBreaks(), new RunSettings(null),
+            TimeProvider.System, serilog, new LogFileHealth(), AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, TimeProvider.System));
         var exit = host.Services.GetRequiredService<DaemonExit>();
 
         await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));

@@ -251,7 +251,7 @@ public sealed class OperatorCommandTests : IDisposable
         var path = Path.Combine(_dir.Path, "golden.yaml");
         if (!File.Exists(path))
         {
-            File.Copy(TestPaths.GoldenConfig, path);
+            File.WriteAllText(path, TestConfigs.GoldenBesideRuntime());
         }
 
         return path;

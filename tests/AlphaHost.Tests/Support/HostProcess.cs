@@ -25,6 +25,8 @@ internal sealed class HostProcess : IDisposable
 
     public string WorkingDirectory { get; }
 
+    public int Id => _process.Id;
+
     public string LiveLog => Path.Combine(WorkingDirectory, "runtime", "logs", "live.jsonl");
 
     public string ErrorLog => Path.Combine(WorkingDirectory, "runtime", "logs", "errors.jsonl");

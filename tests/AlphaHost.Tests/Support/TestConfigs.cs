@@ -3,8 +3,17 @@ namespace AlphaHost.Tests.Support;
 /// <summary>The golden config, made quick for process tests: short cycles and heartbeats, no family time budget worth hitting, fast ML training.</summary>
 internal static class TestConfigs
 {
-    public static string Golden(bool mlEnabled, string cycleInterval, string heartbeat) =>
+    /// <summary>
+    /// The golden config's text for a file placed in the test's working directory (not in a <c>configs/</c> folder): its
+    /// relative paths, taken from the file's folder, then point at <c>runtime/</c> and <c>models/</c> of that directory.
+    /// </summary>
+    public static string GoldenBesideRuntime() =>
         File.ReadAllText(TestPaths.GoldenConfig)
+            .Replace("runtime_dir: ../runtime", "runtime_dir: runtime")
+            .Replace("models_dir: ../models/ml_alpha", "models_dir: models/ml_alpha");
+
+    public static string Golden(bool mlEnabled, string cycleInterval, string heartbeat) =>
+        GoldenBesideRuntime()
             .Replace("ml_enabled: false", $"ml_enabled: {(mlEnabled ? "true" : "false")}")
             .Replace("cycle_interval: 1s", $"cycle_interval: {cycleInterval}")
             .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}")

@@ -1,0 +1,66 @@
+namespace AlphaHost.Host.Daemon;
+
+/// <summary>
+/// <c>runtime/daemon.json</c>: what the daemon that owns a runtime folder says about itself, for operator commands and
+/// scripts. Written by the daemon only, replaced atomically; whether the daemon still runs is told by the lock, not by
+/// this file (<see cref="Status"/> stays <c>running</c> after a <c>kill -9</c>).
+/// </summary>
+internal sealed record DaemonRecord
+{
+    /// <summary><c>starting</c> (lock taken, no cycle yet), <c>running</c>, or <c>stopped</c> (clean stop).</summary>
+    public required string Status { get; init; }
+
+    public required int Pid { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? StoppedAt { get; init; }
+
+    public required string Version { get; init; }
+
+    /// <summary>The full path of the config file the daemon serves.</summary>
+    public required string Config { get; init; }
+
+    /// <summary>SHA-256 of the config text in force (changes when the daemon accepts an edit).</summary>
+    public string? ConfigHash { get; init; }
+
+    /// <summary>The error of a saved config the daemon refused (the previous one stays in force); null when none.</summary>
+    public string? ConfigError { get; init; }
+
+    public required string RuntimeDir { get; init; }
+
+    public required string PluginsDir { get; init; }
+
+    /// <summary>The model family's models folder as that family reports it; null without a model family.</summary>
+    public string? ModelsDir { get; init; }
+
+    /// <summary>The configured pause between cycles, in milliseconds.</summary>
+    public double CycleIntervalMs { get; init; }
+
+    public long Cycle { get; init; }
+
+    public DateOnly? MarketDate { get; init; }
+
+    /// <summary><c>OK</c>, <c>DEGRADED</c> or <c>HALTED</c>, as the heartbeat says it.</summary>
+    public string? State { get; init; }
+
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    /// <summary>The heartbeat's <c>ml_state</c>.</summary>
+    public string? MlState { get; init; }
+
+    /// <summary>The cycle the family states come from (a cycle without market data runs no family).</summary>
+    public long FamiliesCycle { get; init; }
+
+    public IReadOnlyList<DaemonFamily> Families { get; init; } = [];
+}
+
+/// <summary>One family as the daemon last ran it.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Enabled">Whether the config in force enables it.</param>
+/// <param name="State">Its heartbeat state (OK, DEGRADED, DISABLED_CONFIG, DISABLED_GOVERNANCE, QUARANTINED).</param>
+/// <param name="IsModelFamily">Whether it is the one <c>ml</c> commands act on.</param>
+/// <param name="Detail">The family's own detail line, when it gives one.</param>
+internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail);
