@@ -47,7 +47,6 @@ public sealed class RuntimeFolderTests : IDisposable
         Assert.Equal(host.Id, later.GetProperty("pid").GetInt32());
         Assert.Equal(config, later.GetProperty("config").GetString());
         Assert.Equal(Path.Combine(_dir.Path, "runtime"), later.GetProperty("runtime_dir").GetString());
-        Assert.Equal(Path.Combine(_dir.Path, "models", "ml_alpha"), later.GetProperty("models_dir").GetString());
         Assert.Equal(TestPaths.ShippedPlugins, later.GetProperty("plugins_dir").GetString());
         Assert.True(DateOnly.Parse(later.GetProperty("market_date").GetString()!) > DateOnly.Parse(early.GetProperty("market_date").GetString()!));
         Assert.Equal("DISABLED_CONFIG", later.GetProperty("ml_state").GetString());
