@@ -51,14 +51,21 @@ internal sealed class FamilySupervisor(
                 continue;
             }
 
+            if (known is { Slots.Count: > 0 } && !File.Exists(known.Slots[0].Plugin.AssemblyPath))
+            {
+                ReportDeleted(folder);
+                _plugins[folder] = known with { Stamp = stamp };
+                continue;
+            }
+
             Discover(folder, stamp, known, config);
         }
 
         foreach (var (folder, plugin) in _plugins)
         {
-            if (plugin.Slots.Count > 0 && !Directory.Exists(folder) && _missingReported.Add(folder))
+            if (plugin.Slots.Count > 0 && !Directory.Exists(folder))
             {
-                logger.LogError("Plugin {Plugin}: files were deleted; the running version keeps running until the folder is restored or the host restarts", Path.GetFileName(folder));
+                ReportDeleted(folder);
             }
         }
 
@@ -247,6 +254,14 @@ internal sealed class FamilySupervisor(
                 logger.LogError("Plugin {Plugin} skipped: {Reason}", name, reason);
                 _plugins[folder] = new PluginState(stamp, [], reason);
             }
+        }
+    }
+
+    private void ReportDeleted(string folder)
+    {
+        if (_missingReported.Add(folder))
+        {
+            logger.LogError("Plugin {Plugin}: files were deleted; the loaded version keeps running until the folder is restored or the host restarts", Path.GetFileName(folder));
         }
     }
 
