@@ -10,8 +10,9 @@ namespace AlphaHost.Host.Cli;
 /// <summary>
 /// <c>alphahost ml status | disable | enable | reset-governance --reason R</c>: the runbook's operator controls. Disable and
 /// enable change the model family's flag in the golden config (only that value; comments stay); reset-governance clears
-/// the persisted governance decision. A running daemon applies either at its next cycle, no restart. Every change is
-/// recorded with who and why in <c>runtime/logs/operator.jsonl</c>.
+/// the persisted governance decision. A running daemon applies either at its next cycle, no restart; the commands find it
+/// through the config's runtime folder (<see cref="DaemonBinding"/>) and wait for it to confirm. Every change is recorded
+/// with who and why in <c>logs/operator.jsonl</c> of that runtime folder.
 /// </summary>
 internal static class MlCommand
 {
@@ -38,7 +39,7 @@ internal static class MlCommand
 
     /// <param name="name">The subcommand.</param>
     /// <param name="description">Its help text.</param>
-    /// <param name="action">Makes the change and says which model family state confirms it (null: nothing made, the exit code says why).</param>
+    /// <param name="action">Makes the change and says which model family state in the daemon confirms it.</param>
     private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.Config();
