@@ -78,7 +78,7 @@ internal static class CommonOptions
         return from > to ? throw new UsageException($"--start {start} is after --end {end}") : (from, to);
     }
 
-    /// <summary>Runs a command body: bad usage or input prints one line on stderr and exits 2, without a stack trace.</summary>
+    /// <summary>Runs a command body: bad usage or input prints one line on stderr and exits 2 (a failed check: 1), without a stack trace.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
@@ -89,6 +89,11 @@ internal static class CommonOptions
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (CheckFailedException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.CheckFailed;
         }
         catch (OperationCanceledException)
         {

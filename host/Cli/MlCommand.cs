@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Plugins;
 
 namespace AlphaHost.Host.Cli;
@@ -9,8 +10,9 @@ namespace AlphaHost.Host.Cli;
 /// <summary>
 /// <c>alphahost ml status | disable | enable | reset-governance --reason R</c>: the runbook's operator controls. Disable and
 /// enable change the model family's flag in the golden config (only that value; comments stay); reset-governance clears
-/// the persisted governance decision. A running daemon applies either at its next cycle, no restart. Every change is
-/// recorded with who and why in <c>runtime/logs/operator.jsonl</c>.
+/// the persisted governance decision. A running daemon applies either at its next cycle, no restart; the commands find it
+/// through the config's runtime folder (<see cref="DaemonBinding"/>) and wait for it to confirm. Every change is recorded
+/// with who and why in <c>logs/operator.jsonl</c> of that runtime folder.
 /// </summary>
 internal static class MlCommand
 {
@@ -27,19 +29,25 @@ internal static class MlCommand
         {
             status,
             Change("disable", "Turn the model family off in the golden config (features flag false); the daemon goes DISABLED_CONFIG at its next cycle",
-                (session, handle, reason) => SetFlag(session, handle, false, reason)),
+                (session, handle, reason, ct) => SetFlagAsync(session, handle, false, reason, ct)),
             Change("enable", "Turn the model family on in the golden config (features flag true); governance may still hold it disabled",
-                (session, handle, reason) => SetFlag(session, handle, true, reason)),
+                (session, handle, reason, ct) => SetFlagAsync(session, handle, true, reason, ct)),
             Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
-                (session, handle, reason) => Reset(session, handle, reason)),
+                (session, handle, reason, _) => Task.FromResult(Reset(session, handle, reason))),
         };
     }
 
-    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, int> action)
+    /// <param name="name">The subcommand.</param>
+    /// <param name="description">Its help text.</param>
+    /// <param name="action">Makes the change and says which model family state in the daemon confirms it.</param>
+    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.Config();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
-        var command = new Command(name, description) { reason, config };
+        var wait = new Option<bool>("--wait") { Description = "Wait until the running daemon confirms the new state (the default when a daemon runs)" };
+        var noWait = new Option<bool>("--no-wait") { Description = "Return once the file is changed, without waiting for the daemon to confirm" };
+        var timeout = new Option<string?>("--timeout") { Description = "How long to wait for the daemon (default: 5 of its cycles, at least 10s), e.g. 30s" };
+        var command = new Command(name, description) { reason, config, wait, noWait, timeout };
         command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
         {
             var why = result.GetValue(reason)!.Trim();
@@ -48,10 +56,42 @@ internal static class MlCommand
                 throw new UsageException("--reason must say why");
             }
 
-            await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(result.GetValue(config)), ct).ConfigureAwait(false);
-            return action(session, ModelFamily(session), why);
+            if (result.GetValue(wait) && result.GetValue(noWait))
+            {
+                throw new UsageException("give --wait or --no-wait, not both");
+            }
+
+            var waitAtMost = DaemonBinding.ParseTimeout(result.GetValue(timeout));
+            var loaded = CommonOptions.LoadConfigOrThrow(result.GetValue(config));
+            var daemon = DaemonBinding.Locate(loaded);
+            StateWanted wanted;
+            await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
+            {
+                wanted = await action(session, ModelFamily(session), why, ct).ConfigureAwait(false);
+            }
+
+            return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, ct).ConfigureAwait(false);
         }));
         return command;
+    }
+
+    /// <summary>After a change: says that no daemon runs, or waits for the running one to confirm (unless told not to).</summary>
+    private static async Task<int> ConfirmAsync(AlphaHostConfig config, RunningDaemon? daemon, StateWanted wanted, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (daemon is null)
+        {
+            Console.WriteLine(DaemonBinding.NoDaemonLine(config));
+            return ExitCodes.Success;
+        }
+
+        if (!wait)
+        {
+            Console.WriteLine($"the daemon (pid {daemon.PidText}) applies it at its next cycle; not waiting for it (--no-wait)");
+            return ExitCodes.Success;
+        }
+
+        return await DaemonBinding.WaitForAsync(daemon, daemon.Record, wanted, timeout ?? DaemonBinding.DefaultTimeout(config, daemon), TimeProvider.System, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     private static async Task<int> StatusAsync(string? configPath, bool json, CancellationToken cancellationToken)
@@ -62,6 +102,7 @@ internal static class MlCommand
         var enabled = session.Config.IsEnabled(handle.Export);
         var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
         var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
+        var daemon = DaemonLocator.Find(session.Paths);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -72,6 +113,7 @@ internal static class MlCommand
                 enabled_by_config = enabled,
                 governance,
                 last_heartbeat = heartbeat,
+                daemon = DaemonFacts(session.Config, session.Paths, daemon),
             }, CommonOptions.JsonOutput));
             return ExitCodes.Success;
         }
@@ -82,44 +124,84 @@ internal static class MlCommand
             : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {governance.DisabledAt:O}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
             : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {at:O}: {governance.ResetReason}" : "")}");
         Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
+        PrintDaemon(session.Config, session.Paths, daemon);
         return ExitCodes.Success;
     }
 
-    private static int SetFlag(OfflineSession session, FamilyHandle handle, bool value, string reason)
+    /// <summary>The daemon on the config's runtime folder, for <c>ml status --json</c>.</summary>
+    private static object DaemonFacts(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon) =>
+        daemon?.Record is not { } record
+            ? new { running = daemon is not null, runtime_dir = paths.RuntimeDir, pid = (int?)null, serves_this_config = (bool?)null, record = (DaemonRecord?)null }
+            : new { running = true, runtime_dir = paths.RuntimeDir, pid = (int?)record.Pid, serves_this_config = (bool?)daemon.Serves(config.SourcePath), record = (DaemonRecord?)record };
+
+    /// <summary>The daemon on the config's runtime folder, as text lines of <c>ml status</c>.</summary>
+    private static void PrintDaemon(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon)
+    {
+        if (daemon is null)
+        {
+            Console.WriteLine($"daemon:     none running on {paths.RuntimeDir}");
+            return;
+        }
+
+        if (daemon.Record is not { } record)
+        {
+            Console.WriteLine($"daemon:     running on {paths.RuntimeDir} (pid unknown: {paths.DaemonFile} not written yet)");
+            return;
+        }
+
+        var model = record.Families.FirstOrDefault(f => f.IsModelFamily);
+        Console.WriteLine($"daemon:     running, pid {record.Pid} since {record.StartedAt:O}, version {record.Version}");
+        Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {record.UpdatedAt:O}; " +
+            $"state={record.State}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
+            $"{(model is null ? "no model family" : $"{model.Name}={model.State}")}");
+        Console.WriteLine(daemon.Serves(config.SourcePath)
+            ? $"            serves {record.Config}"
+            : $"            serves {record.Config}, NOT {config.SourcePath}: ml disable/enable with this config are refused");
+        if (record.ConfigError is { } error)
+        {
+            Console.WriteLine($"            refused the latest config edit: {error}");
+        }
+    }
+
+    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool value, string reason, CancellationToken cancellationToken)
     {
         var flag = handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use families.{handle.Name}.enabled");
         var path = session.Config.SourcePath;
         bool? previous;
         try
         {
-            previous = ConfigEditor.SetFeatureFlag(path, flag, value);
+            previous = await ConfigEditor.SetFeatureFlagAsync(path, flag, value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {
             throw new UsageException(ex.Message);
         }
+        catch (ConfigEditConflictException ex)
+        {
+            throw new CheckFailedException(ex.Message);
+        }
 
         var change = $"features.{flag}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
         OperatorLog.Append(session.Paths, value ? "ml enable" : "ml disable", reason, new { config = path, change });
-        Console.WriteLine($"{path}: {change} ({reason}); a running daemon applies it at its next cycle");
+        Console.WriteLine($"{path}: {change} ({reason})");
         if (value && (handle.Family as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
         {
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        return ExitCodes.Success;
+        return value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG");
     }
 
-    private static int Reset(OfflineSession session, FamilyHandle handle, string reason)
+    private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
     {
         var controls = handle.Family as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
         var before = controls.ReadGovernance();
         var after = controls.ResetGovernance(reason);
         OperatorLog.Append(session.Paths, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
         Console.WriteLine(before.Disabled
-            ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}; a running daemon resumes at its next cycle"
+            ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}"
             : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
-        return ExitCodes.Success;
+        return StateWanted.Leaves("DISABLED_GOVERNANCE");
     }
 
     private static FamilyHandle ModelFamily(OfflineSession session)

@@ -104,3 +104,6 @@ internal sealed class OfflineSession : IAsyncDisposable
 
 /// <summary>Bad usage or bad input: the command prints the message in one line and exits 2.</summary>
 internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A check failed (e.g. a change that could not be made to stick): the command prints the message in one line and exits 1.</summary>
+internal sealed class CheckFailedException(string message) : Exception(message);

@@ -7,33 +7,86 @@ namespace AlphaHost.Host.Configuration;
 /// Changes one <c>features.&lt;flag&gt;</c> value in the golden config the way an operator would with an editor: only that
 /// value changes, comments and layout stay. The new text is validated before it replaces the file, and it replaces it
 /// atomically, so a running daemon reads either the old file or the new one.
+/// <para>
+/// Other programs may write the file at the same time (an operator's <c>sed -i</c>, a deployment tool), and a rename-on-save
+/// writer that read the file before our rename puts its old copy back after it. So the edit is compare-and-swap: the file
+/// is compared with what the edit was made from right before the rename, read back after it and once more a moment later,
+/// and the edit is made again from the newer text when any of that shows another writer. A change is reported only when
+/// the file was seen holding it; after <see cref="MaxAttempts"/> tries the edit is refused.
+/// </para>
 /// </summary>
 internal static partial class ConfigEditor
 {
+    public const int MaxAttempts = 5;
+
+    /// <summary>How long after the rename the file is read again: longer than a rename-on-save writer takes from its read to its rename.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Sets the flag; returns its previous value (null when it was not set).</summary>
-    public static bool? SetFeatureFlag(string path, string flag, bool value)
+    /// <exception cref="ConfigException">The file cannot be read, is invalid, or the edit does not parse back.</exception>
+    /// <exception cref="ConfigEditConflictException">Other writers changed the file under every attempt.</exception>
+    public static async Task<bool?> SetFeatureFlagAsync(string path, string flag, bool value, TimeProvider clock, CancellationToken cancellationToken = default)
     {
-        string text;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var before = Read(path);
+            var text = System.Text.Encoding.UTF8.GetString(before);
+            var current = ConfigLoader.Parse(path, text);
+            bool? previous = current.Features.TryGetValue(flag, out var old) ? old.Value : null;
+            if (previous != value)
+            {
+                var updated = Replace(text, flag, value ? "true" : "false");
+                var parsed = ConfigLoader.Parse(path, updated);
+                if (!parsed.Features.TryGetValue(flag, out var check) || check.Value != value)
+                {
+                    throw new ConfigException(path, 0, $"features.{flag}", "the edit did not take; edit the file by hand");
+                }
+
+                if (!AtomicFile.WriteIf(path, System.Text.Encoding.UTF8.GetBytes(updated), () => Read(path).AsSpan().SequenceEqual(before)))
+                {
+                    continue;
+                }
+            }
+
+            if (Holds(path, flag, value))
+            {
+                await Task.Delay(Settle, clock, cancellationToken).ConfigureAwait(false);
+                if (Holds(path, flag, value))
+                {
+                    return previous;
+                }
+            }
+        }
+
+        throw new ConfigEditConflictException(
+            $"{path}: features.{flag}: another program changed the file during each of {MaxAttempts} attempts to set it to {(value ? "true" : "false")}; " +
+            "the change is not confirmed, check the file and try again");
+    }
+
+    private static bool Holds(string path, string flag, bool value)
+    {
         try
         {
-            text = File.ReadAllText(path);
+            var config = ConfigLoader.Parse(path, System.Text.Encoding.UTF8.GetString(Read(path)));
+            return config.Features.TryGetValue(flag, out var now) && now.Value == value;
+        }
+        catch (ConfigException)
+        {
+            // Another writer left it invalid for now: not ours, and not holding our value.
+            return false;
+        }
+    }
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException(path, 0, "features", $"cannot read the file: {ex.Message}");
         }
-
-        var current = ConfigLoader.Parse(path, text);
-        bool? previous = current.Features.TryGetValue(flag, out var old) ? old.Value : null;
-        var updated = Replace(text, flag, value ? "true" : "false");
-        var parsed = ConfigLoader.Parse(path, updated);
-        if (!parsed.Features.TryGetValue(flag, out var check) || check.Value != value)
-        {
-            throw new ConfigException(path, 0, $"features.{flag}", "the edit did not take; edit the file by hand");
-        }
-
-        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(updated));
-        return previous;
     }
 
     private static string Replace(string text, string flag, string value)
@@ -75,3 +128,6 @@ internal static partial class ConfigEditor
     [GeneratedRegex(@"^(?<indent>[ \t]+)(?<key>[A-Za-z0-9_]+):[ \t]*(?<value>[^#\s]*)(?<rest>[ \t]*(#.*)?)$")]
     private static partial Regex KeyPattern();
 }
+
+/// <summary>Other writers kept changing the config file while it was edited; nothing was confirmed.</summary>
+internal sealed class ConfigEditConflictException(string message) : Exception(message);

@@ -7,7 +7,14 @@ internal static class AtomicFile
     /// <param name="content">The whole new content.</param>
     /// <param name="durable">Also force the bytes to disk before the rename (state that must survive a power loss);
     /// without it a crash still never shows a half-written file, only possibly the previous one.</param>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true)
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true) => WriteIf(path, content, unchanged: null, durable);
+
+    /// <summary>
+    /// Like <see cref="Write"/>, but asks <paramref name="unchanged"/> right before the rename (the temp file is complete by
+    /// then, so the window left to another writer is as short as it gets) and leaves the target alone when it says no.
+    /// </summary>
+    /// <returns>Whether the target was replaced.</returns>
+    public static bool WriteIf(string path, ReadOnlySpan<byte> content, Func<bool>? unchanged, bool durable = true)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
@@ -20,7 +27,14 @@ internal static class AtomicFile
                 stream.Flush(flushToDisk: durable);
             }
 
+            if (unchanged is not null && !unchanged())
+            {
+                File.Delete(temp);
+                return false;
+            }
+
             File.Move(temp, path, overwrite: true);
+            return true;
         }
         catch
         {

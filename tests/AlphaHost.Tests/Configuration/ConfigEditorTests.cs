@@ -1,0 +1,118 @@
+using AlphaHost.Host.Configuration;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Configuration;
+
+public sealed class ConfigEditorTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    [Fact]
+    public async Task SetFeatureFlag_ChangesOnlyTheValueAndReturnsThePreviousOne()
+    {
+        var path = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime());
+        var original = File.ReadAllText(path);
+
+        var previous = await ConfigEditor.SetFeatureFlagAsync(path, "ml_enabled", true, TimeProvider.System);
+
+        Assert.False(previous);
+        Assert.Equal(original.Replace("ml_enabled: false  #", "ml_enabled: true  #"), File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task SetFeatureFlag_WhileAnotherProgramRewritesTheFile_NeverReportsAChangeThatIsNotInTheFile()
+    {
+        var path = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime());
+        using var writer = new RenameOnSaveWriter(path);
+        var lost = new List<string>();
+        var confirmed = 0;
+
+        for (var i = 0; i < 30; i++)
+        {
+            var value = i % 2 == 0;
+            writer.Resume();
+            try
+            {
+                await ConfigEditor.SetFeatureFlagAsync(path, "ml_enabled", value, TimeProvider.System);
+                writer.Pause();
+                confirmed++;
+                if (ConfigLoader.Load(path).Features["ml_enabled"].Value != value)
+                {
+                    lost.Add($"edit {i}: reported ml_enabled={value}, the file says otherwise");
+                }
+            }
+            catch (ConfigEditConflictException)
+            {
+                writer.Pause();
+            }
+        }
+
+        Assert.True(writer.Writes > 30, $"the other writer wrote {writer.Writes} times");
+        Assert.Empty(lost);
+        Assert.True(confirmed > 0, "the editor gets its change in between the other writer's saves");
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// What <c>while true; do sed -i 's/x/x/' golden.yaml; done</c> does: read the file, write the same text to a temp file,
+    /// rename it over the file. A save that read the file before someone else's rename puts the old text back.
+    /// </summary>
+    private sealed class RenameOnSaveWriter : IDisposable
+    {
+        private readonly string _path;
+        private readonly Thread _thread;
+        private int _paused = 1;
+        private int _busy;
+        private int _stop;
+        private int _writes;
+
+        public RenameOnSaveWriter(string path)
+        {
+            _path = path;
+            _thread = new Thread(Loop) { IsBackground = true };
+            _thread.Start();
+        }
+
+        public int Writes => Volatile.Read(ref _writes);
+
+        public void Resume() => Interlocked.Exchange(ref _paused, 0);
+
+        /// <summary>Stops it and waits for the save in flight to land.</summary>
+        public void Pause()
+        {
+            Interlocked.Exchange(ref _paused, 1);
+            SpinWait.SpinUntil(() => Volatile.Read(ref _busy) == 0);
+        }
+
+        public void Dispose()
+        {
+            Interlocked.Exchange(ref _stop, 1);
+            _thread.Join();
+        }
+
+        private void Loop()
+        {
+            var temp = _path + ".sed";
+            while (Volatile.Read(ref _stop) == 0)
+            {
+                // Busy first, then look at the pause flag (both full fences): Pause either sees this save in flight or stops it.
+                Interlocked.Exchange(ref _busy, 1);
+                if (Volatile.Read(ref _paused) == 1)
+                {
+                    Interlocked.Exchange(ref _busy, 0);
+                    Thread.Sleep(1);
+                    continue;
+                }
+
+                var text = File.ReadAllText(_path);
+                Thread.Sleep(5);
+                File.WriteAllText(temp, text);
+                File.Move(temp, _path, overwrite: true);
+                Interlocked.Increment(ref _writes);
+                Interlocked.Exchange(ref _busy, 0);
+                Thread.Sleep(5);
+            }
+        }
+    }
+}
