@@ -7,8 +7,8 @@ namespace AlphaHost.Benchmarks;
 
 /// <summary>
 /// The soak: the built daemon (Release) runs <c>cycles</c> cycles over the 500-symbol sample market with every shipped
-/// family (ML on, a model per symbol) plus the <c>chaos</c> test family, which throws, overruns, emits NaN and allocates
-/// bursts on a fixed cycle schedule. Meanwhile faults are injected from outside every few seconds, in rotation: an
+/// family (ML on, a model per symbol) plus the <c>chaos</c> test family, which throws, overruns, emits NaN, allocates
+/// bursts and crashes its worker process (every 1,500th cycle) on a fixed cycle schedule. Meanwhile faults are injected from outside every few seconds, in rotation: an
 /// invalid config edit, a burst of rapid valid edits, the chaos plugin's DLL replaced by garbage, the logs folder made
 /// unwritable, and an operator <c>ml disable</c> / <c>ml enable</c>. Afterwards the signal journal is checked cycle by
 /// cycle against a replay of the same market: a symbol with a valid bar that got no combined signal is a lost signal.
@@ -49,7 +49,7 @@ internal static class SoakRun
             .Replace("plugins_dir: \"\"", $"plugins_dir: {plugins}")
             .Replace("runtime_dir: ../runtime", "runtime_dir: runtime")
             .Replace("models_dir: ../models/ml_alpha", $"models_dir: {models}")
-            + "  chaos:\n    enabled: true\n    weight: 0.1\n    burst_mb: 64\n";
+            + "  chaos:\n    enabled: true\n    weight: 0.1\n    burst_mb: 64\n    crash_every: 1500\n";
         File.WriteAllText(config, goodConfig);
 
         if (!Directory.Exists(models))

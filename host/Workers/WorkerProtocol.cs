@@ -172,6 +172,8 @@ internal static class WorkerProtocol
         {
             writer.Write(health.Detail);
         }
+
+        writer.Write(health.ServingModels ?? -1);
     }
 
     public static FamilyHealth ReadHealth(BinaryReader reader)
@@ -179,6 +181,7 @@ internal static class WorkerProtocol
         var state = (FamilyState)reader.ReadByte();
         var errors = reader.ReadInt64();
         var detail = reader.ReadBoolean() ? reader.ReadString() : null;
-        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail);
+        var models = reader.ReadInt32();
+        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail) { ServingModels = models < 0 ? null : models };
     }
 }

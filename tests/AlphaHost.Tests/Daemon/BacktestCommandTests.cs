@@ -5,6 +5,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary><c>alphahost backtest</c> on the sample market: out-of-sample replay, report files, verdict and exit code in agreement.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.TrainedSample>, IDisposable
 {
     private readonly TempDir _dir = new();

@@ -10,6 +10,7 @@ namespace AlphaHost.Tests.Daemon;
 /// reported holds after a restart. The seed and the delays are in every failure message, so a failure can be replayed.
 /// </summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class CrashTests : IDisposable
 {
     private const int Sigkill = 9;

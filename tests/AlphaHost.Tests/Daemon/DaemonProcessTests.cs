@@ -5,6 +5,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary>The built daemon as operators run it: a real process, real signals, real files.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class DaemonProcessTests : IDisposable
 {
     private const int Sigterm = 15;

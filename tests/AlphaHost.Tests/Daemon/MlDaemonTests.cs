@@ -5,6 +5,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary>The ML family in the built daemon: trained by <c>alphahost train</c>, served, tripped by governance, persisted.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class MlDaemonTests : IDisposable
 {
     private const int Sigterm = 15;

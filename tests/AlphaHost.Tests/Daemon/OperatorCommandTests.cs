@@ -8,6 +8,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary>The runbook's offline commands as an operator types them: models validate, contract show/diff, features, audit, ml.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class OperatorCommandTests : IDisposable
 {
     private readonly TempDir _dir = new();

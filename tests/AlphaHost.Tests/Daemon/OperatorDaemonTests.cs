@@ -5,6 +5,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary>Operator commands reach the daemon that serves their config, from any working directory, and say when it confirmed.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class OperatorDaemonTests : IDisposable
 {
     private const int Sigterm = 15;

@@ -5,6 +5,7 @@ namespace AlphaHost.Tests.Daemon;
 
 /// <summary>One daemon owns a runtime folder (the lock), says what it is doing in daemon.json, and finds its folders from its config file.</summary>
 [Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
 public sealed class RuntimeFolderTests : IDisposable
 {
     private const int Sigterm = 15;

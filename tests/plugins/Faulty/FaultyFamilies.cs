@@ -98,13 +98,16 @@ public sealed class HungryFamily : IAlphaFamily
 /// <summary>
 /// Healthy most of the time, with faults on a fixed cycle schedule for soak runs: throws (every 97th cycle), overruns
 /// its budget (every 251st, sleeping <c>hang_ms</c>), emits non-finite values (every 499th) and allocates a burst of
-/// <c>burst_mb</c> it then drops (every 1009th). Each injection is logged with "chaos: injecting".
+/// <c>burst_mb</c> it then drops (every 1009th), and, with <c>crash_every: N</c>, kills its process with
+/// <c>Environment.FailFast</c> every Nth cycle (a worker crash; never set it with <c>isolation: in_process</c>).
+/// Each injection is logged with "chaos: injecting".
 /// </summary>
 [AlphaFamily("chaos")]
 public sealed class ChaosFamily(ILogger<ChaosFamily> logger) : IAlphaFamily
 {
     private int _hangMs = 300;
     private int _burstMb = 256;
+    private int _crashEvery;
 
     public FamilyHealth Health => FamilyHealth.Ok;
 
@@ -118,11 +121,18 @@ public sealed class ChaosFamily(ILogger<ChaosFamily> logger) : IAlphaFamily
     {
         _hangMs = settings.GetInt("hang_ms", 300, 1, 60_000);
         _burstMb = settings.GetInt("burst_mb", 256, 1, 4096);
+        _crashEvery = settings.GetInt("crash_every", 0, 0, int.MaxValue);
     }
 
     public async ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
     {
         var cycle = snapshot.Cycle;
+        if (_crashEvery > 0 && cycle % _crashEvery == 0)
+        {
+            logger.LogWarning("chaos: injecting a process crash (FailFast) in cycle {Cycle}", cycle);
+            Environment.FailFast($"chaos crash in cycle {cycle}");
+        }
+
         if (cycle % 97 == 0)
         {
             logger.LogWarning("chaos: injecting an exception in cycle {Cycle}", cycle);

@@ -1,0 +1,59 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Workers;
+
+namespace AlphaHost.Tests.Workers;
+
+public sealed class WorkerProtocolTests
+{
+    [Fact]
+    public void Health_RoundTrip_KeepsStateErrorsDetailAndServingModels()
+    {
+        var health = new FamilyHealth(FamilyState.Degraded, 7, "drift on ret_5d") { ServingModels = 5 };
+
+        var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, health))));
+
+        Assert.Equal(health, read);
+    }
+
+    [Fact]
+    public void Health_WithoutModels_StaysWithoutModels()
+    {
+        var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, FamilyHealth.Ok))));
+
+        Assert.Null(read.ServingModels);
+    }
+
+    [Fact]
+    public void Bars_RoundTrip_AreEqualBitForBit()
+    {
+        Bar[] bars = [new(new DateOnly(2020, 1, 2), 1, 2, 0.5, 1.5, 1000), new(new DateOnly(2020, 1, 3), 1.5, 2.5, 1.25, 2, 0)];
+
+        var read = WorkerProtocol.ReadBars(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteBars(w, bars))));
+
+        Assert.Equal(bars, read);
+    }
+
+    [Fact]
+    public void Read_FramesWrittenBackToBack_AreReadInOrderAndTheEndIsNull()
+    {
+        using var stream = new MemoryStream();
+        WorkerProtocol.Write(stream, new Frame(FrameType.Reply, 1, [1, 2, 3]));
+        WorkerProtocol.Write(stream, new Frame(FrameType.Log, 0, []));
+        stream.Position = 0;
+
+        var first = WorkerProtocol.Read(stream);
+        var second = WorkerProtocol.Read(stream);
+
+        Assert.Equal((FrameType.Reply, 1u, new byte[] { 1, 2, 3 }), (first!.Value.Type, first.Value.Sequence, first.Value.Payload));
+        Assert.Equal((FrameType.Log, 0u, 0), (second!.Value.Type, second.Value.Sequence, second.Value.Payload.Length));
+        Assert.Null(WorkerProtocol.Read(stream));
+    }
+
+    [Fact]
+    public void Read_LengthOutOfRange_IsRefusedNotAllocated()
+    {
+        using var stream = new MemoryStream([0xff, 0xff, 0xff, 0x7f, 10, 0, 0, 0, 0]);
+
+        Assert.Throws<InvalidDataException>(() => WorkerProtocol.Read(stream));
+    }
+}
