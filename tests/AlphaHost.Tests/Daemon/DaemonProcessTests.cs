@@ -314,6 +314,9 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("| cycles=20 | state=OK | ml_state=DISABLED_CONFIG |", first);
         Assert.Contains("families=ml_alpha:DISABLED_CONFIG,momentum:OK,regime:OK,reversal:OK", first);
         Assert.Contains("reasons=none", first);
+        // A config change shows while waiting, without a new day.
+        await Sed(config, "s/use_regime_detection: true/use_regime_detection: false/");
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| cycles=20 |") && Message(l).Contains("regime:DISABLED_CONFIG") && Message(l).Contains("data=WAITING")));
 
         data.Append(1);
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data: ") && Message(l).Contains("arrived after waiting")));
