@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Market;
 using AlphaHost.Host.Plugins;
-using AlphaHost.Abstractions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
