@@ -103,6 +103,8 @@ internal static class MlCommand
         var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
         var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
         var daemon = DaemonLocator.Find(session.Paths);
+        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name);
+        var serving = ServingSetStatus.Read(Path.Combine(session.Paths.StateDir, handle.Name));
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -114,6 +116,9 @@ internal static class MlCommand
                 governance,
                 last_heartbeat = heartbeat,
                 daemon = DaemonFacts(session.Config, session.Paths, daemon),
+                ml_state = mlState,
+                ml_detail = detail,
+                serving = ServingJson(serving),
             }, CommonOptions.JsonOutput));
             return ExitCodes.Success;
         }
@@ -125,8 +130,45 @@ internal static class MlCommand
             : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {at:O}: {governance.ResetReason}" : "")}");
         Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
         PrintDaemon(session.Config, session.Paths, daemon);
+        PrintFamilyDetail(handle.Name, mlState, detail);
+        PrintServingSet(serving, Path.Combine(session.Paths.StateDir, handle.Name));
         return ExitCodes.Success;
     }
+
+    /// <summary>The model family's state in the last heartbeat, with the reason whenever it is not OK.</summary>
+    private static void PrintFamilyDetail(string family, string? mlState, string? detail)
+    {
+        if (mlState is not null)
+        {
+            Console.WriteLine($"ml_state:   {mlState}{(detail is null ? "" : $" ({family}={detail})")}");
+        }
+    }
+
+    private static void PrintServingSet(ServingSetStatus? serving, string stateDir)
+    {
+        if (serving is null)
+        {
+            Console.WriteLine($"serving:    no serving set in {stateDir} (the daemon writes {ServingSetStatus.FileName} once it has loaded models)");
+            return;
+        }
+
+        foreach (var line in serving.Describe())
+        {
+            Console.WriteLine(line);
+        }
+    }
+
+    private static object? ServingJson(ServingSetStatus? serving) => serving is null ? null : new
+    {
+        file = serving.File,
+        updated_at = serving.UpdatedAt,
+        count = serving.Count,
+        oldest_trained_at = serving.OldestTrainedAt,
+        newest_trained_at = serving.NewestTrainedAt,
+        differs_from_latest = serving.DiffersFromLatest.Select(d => new { symbol = d.Symbol, serving = d.Serving, latest = d.Latest }),
+        refused = serving.Refused,
+    };
+
 
     /// <summary>The daemon on the config's runtime folder, for <c>ml status --json</c>.</summary>
     private static object DaemonFacts(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon) =>

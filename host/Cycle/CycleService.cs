@@ -1,9 +1,9 @@
 using System.Diagnostics;
+using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Market;
-using AlphaHost.Abstractions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -167,7 +167,7 @@ internal sealed class CycleService(
         {
             var maxDelay = current.Market.MaxDataDelay;
             var (change, after) = _data.NoNewDay(market.CurrentDate, maxDelay);
-            status.Idle(_data.State!.Value, market.CurrentDate, configRejected);
+            status.Idle(_data.State!.Value, market.CurrentDate, configRejected, WaitingFamilies(current));
             LogDataChange(change, after, market.CurrentDate, maxDelay);
             return;
         }
@@ -240,6 +240,31 @@ internal sealed class CycleService(
         outcome.Health.ErrorCount,
         outcome.Error ?? outcome.Health.Detail,
         outcome.IsEnabled ? outcome.Health.ServingModels : null);
+
+    /// <summary>
+    /// The families' states while no new day comes: each keeps its last cycle's state, except that a config change
+    /// shows at once (an <c>ml disable</c> on a waiting daemon reads DISABLED_CONFIG, not the state before it).
+    /// </summary>
+    private FamilyStatus[] WaitingFamilies(AlphaHostConfig current)
+    {
+        var last = status.Families;
+        return families.Slots.Select(f =>
+        {
+            var previous = last.FirstOrDefault(p => p.Name == f.Name);
+            if (!f.IsEnabled(current))
+            {
+                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0);
+            }
+
+            if (previous is { Enabled: true })
+            {
+                return previous;
+            }
+
+            var health = f.LastHealth;
+            return new FamilyStatus(f.Name, true, false, health.State, f.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels);
+        }).ToArray();
+    }
 
     private void PingWatchdog()
     {

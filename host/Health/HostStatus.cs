@@ -15,6 +15,7 @@ internal sealed class HostStatus(TimeProvider clock)
     private DateTimeOffset? _lastPass;
     private DateOnly? _dataDate;
     private bool _configRejected;
+    private IReadOnlyList<FamilyStatus>? _families;
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
@@ -44,7 +45,7 @@ internal sealed class HostStatus(TimeProvider clock)
     {
         lock (_lock)
         {
-            return (new StateInputs(_last, LoadedFamilies, _data, ConfigRejected: _configRejected), _lastPass, _dataDate);
+            return (new StateInputs(_last, _families ?? LoadedFamilies, _data, ConfigRejected: _configRejected), _lastPass, _dataDate);
         }
     }
 
@@ -56,16 +57,29 @@ internal sealed class HostStatus(TimeProvider clock)
             _last = report;
             Cycles = report.Cycle;
             _latencies[_latencyCount++ % LatencyWindow] = elapsed.TotalMilliseconds;
-            (_data, _dataDate, _configRejected, _lastPass) = (DataState.Replaying, report.MarketDate, report.ConfigRejected, clock.GetUtcNow());
+            (_data, _dataDate, _configRejected, _lastPass, _families) = (DataState.Replaying, report.MarketDate, report.ConfigRejected, clock.GetUtcNow(), report.Families);
         }
     }
 
-    /// <summary>A pass that found no new trading day after <paramref name="date"/>.</summary>
-    public void Idle(DataState data, DateOnly? date, bool configRejected)
+    /// <summary>A pass that found no new trading day after <paramref name="date"/>; <paramref name="families"/> are the last states with config changes applied.</summary>
+    public void Idle(DataState data, DateOnly? date, bool configRejected, IReadOnlyList<FamilyStatus>? families = null)
     {
         lock (_lock)
         {
             (_data, _dataDate, _configRejected, _lastPass) = (data, date, configRejected, clock.GetUtcNow());
+            _families = families ?? _families;
+        }
+    }
+
+    /// <summary>The families' states the heartbeat shows now.</summary>
+    public IReadOnlyList<FamilyStatus> Families
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _families ?? LoadedFamilies;
+            }
         }
     }
 

@@ -4,15 +4,12 @@ namespace AlphaHost.Host.Health;
 
 /// <summary>What the state rules look at.</summary>
 /// <param name="LastDay">The last cycle that processed a trading day; null before the first.</param>
-/// <param name="LoadedFamilies">The families as loaded at start, for the time before the first processed day.</param>
+/// <param name="Families">Every family's state: the last processed day's (kept while waiting for the next, with config
+/// enables and disables applied at each idle pass), or as loaded at start before the first processed day.</param>
 /// <param name="Data">The feed's state after the loop's last pass; null before the first pass.</param>
 /// <param name="Stalled">Whether <see cref="StallRule"/> says the loop stopped completing passes.</param>
 /// <param name="ConfigRejected">Whether the config file in force on disk was rejected (checked at every pass).</param>
-internal sealed record StateInputs(CycleReport? LastDay, IReadOnlyList<FamilyStatus> LoadedFamilies, DataState? Data, bool Stalled = false, bool ConfigRejected = false)
-{
-    /// <summary>Every family's state: the last processed day's, kept while waiting for the next day.</summary>
-    public IReadOnlyList<FamilyStatus> Families => LastDay?.Families ?? LoadedFamilies;
-}
+internal sealed record StateInputs(CycleReport? LastDay, IReadOnlyList<FamilyStatus> Families, DataState? Data, bool Stalled = false, bool ConfigRejected = false);
 
 /// <summary>
 /// The written rules for the heartbeat's <c>state</c> and <c>ml_state</c>.

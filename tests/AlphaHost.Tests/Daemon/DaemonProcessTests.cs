@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text.Json;
 using AlphaHost.Tests.Support;
 
@@ -49,6 +50,40 @@ public sealed class DaemonProcessTests : IDisposable
         var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat);
         Assert.Contains("| cycles=7 |", final.GetProperty("message").GetString());
         Assert.Contains("families=ml_alpha:DISABLED_CONFIG,momentum:OK,regime:OK,reversal:OK", final.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Run_UnderSystemd_ReportsReadyAndPingsTheWatchdogOnceAfterStartAndOnceAfterEveryPass()
+    {
+        // Microsoft.Extensions.Hosting.Systemd takes a parent process named "systemd" as the service manager: a shell
+        // started through a link of that name stands in for it, and NOTIFY_SOCKET is a socket this test reads.
+        var notify = _dir.File("notify.sock");
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(notify));
+        var manager = _dir.File("systemd");
+        File.CreateSymbolicLink(manager, "/bin/sh");
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "10m");
+        var start = new System.Diagnostics.ProcessStartInfo(manager) { WorkingDirectory = _dir.Path, RedirectStandardOutput = true, UseShellExecute = false };
+        start.Environment["NOTIFY_SOCKET"] = notify;
+        foreach (var arg in new[] { "-c", "dotnet \"$0\" \"$@\"; exit $?", TestPaths.HostDll, "run", "--config", config, "--cycles", "5" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var service = System.Diagnostics.Process.Start(start)!;
+        var output = service.StandardOutput.ReadToEndAsync();
+        await service.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var messages = new List<string>();
+        var buffer = new byte[4096];
+        while (socket.Available > 0)
+        {
+            messages.Add(System.Text.Encoding.UTF8.GetString(buffer, 0, socket.Receive(buffer)));
+        }
+
+        Assert.True(service.ExitCode == 0, await output);
+        Assert.Equal("READY=1", messages[0]);
+        Assert.Equal("STOPPING=1", messages[^1]);
+        Assert.Equal(1 + 5, messages.Count(m => m == "WATCHDOG=1"));
     }
 
     [Theory]
@@ -315,6 +350,9 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("| cycles=20 | state=OK | ml_state=DISABLED_CONFIG |", first);
         Assert.Contains("families=ml_alpha:DISABLED_CONFIG,momentum:OK,regime:OK,reversal:OK", first);
         Assert.Contains("reasons=none", first);
+        // A config change shows while waiting, without a new day.
+        await Sed(config, "s/use_regime_detection: true/use_regime_detection: false/");
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| cycles=20 |") && Message(l).Contains("regime:DISABLED_CONFIG") && Message(l).Contains("data=WAITING")));
 
         data.Append(1);
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Market data: ") && Message(l).Contains("arrived after waiting")));

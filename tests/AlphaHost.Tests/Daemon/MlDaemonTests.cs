@@ -34,8 +34,16 @@ public sealed class MlDaemonTests : IDisposable
 
         using (var host = HostProcess.Start(_dir.Path, "run", "--config", config))
         {
-            await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
+            var serving = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |") && Message(l).Contains("| data=REPLAYING | models=3")));
+            Assert.Equal(3, serving.Count(l => Message(l).StartsWith("Model AA", StringComparison.Ordinal) && Message(l).Contains(" loaded: AA", StringComparison.Ordinal)));
             await Poll.UntilAsync(() => MlContribution(host, "AAA") != 0.0);
+            var (statusExit, status) = await HostProcess.RunAsync(_dir.Path, "ml", "status", "--config", config);
+            using (status)
+            {
+                Assert.Equal(0, statusExit);
+                Assert.Contains("serving:    3 model(s); trained ", status.Stdout);
+                Assert.Contains("_latest:    every serving model is its symbol's _latest", status.Stdout);
+            }
 
             var metaPath = Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json");
             original = File.ReadAllText(metaPath);
@@ -44,6 +52,18 @@ public sealed class MlDaemonTests : IDisposable
 
             var heartbeat = Message(lines.Last(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("DISABLED_GOVERNANCE")));
             Assert.Matches(@"\| state=DEGRADED \| ml_state=DISABLED_GOVERNANCE \| model_errors=[3-9]\d* \|", heartbeat);
+            Assert.Contains("| models=0 | ml_alpha=DISABLED_GOVERNANCE: disabled by governance since ", heartbeat);
+            var (disabledStatusExit, disabledStatus) = await HostProcess.RunAsync(_dir.Path, "ml", "status", "--config", config, "--json");
+            using (disabledStatus)
+            {
+                Assert.Equal(0, disabledStatusExit);
+                using var json = JsonDocument.Parse(disabledStatus.Stdout);
+                Assert.Equal("DISABLED_GOVERNANCE", json.RootElement.GetProperty("ml_state").GetString());
+                Assert.StartsWith("DISABLED_GOVERNANCE: disabled by governance since ", json.RootElement.GetProperty("ml_detail").GetString());
+                Assert.Equal(3, json.RootElement.GetProperty("serving").GetProperty("count").GetInt32());
+            }
+
+            Assert.Contains(HostProcess.ReadLog(host.LiveLog), l => Message(l).StartsWith("Model AAA swapped: AAA_v1_", StringComparison.Ordinal));
             var errors = HostProcess.ReadLog(host.ErrorLog);
             var mismatches = errors.Where(e => Field(e, "status") == "FEATURE_MISMATCH").ToList();
             Assert.Equal(3, mismatches.Count);

@@ -29,7 +29,7 @@ public sealed class StateRulesTests
     [Fact]
     public void Evaluate_CaughtUpAndWaiting_IsOkWithTheLastCyclesFamilies()
     {
-        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, [], DataState.Waiting), 0.1);
+        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, Healthy.Families, DataState.Waiting), 0.1);
 
         Assert.Equal((SystemState.Ok, 0), (state, reasons.Count));
     }
@@ -47,7 +47,7 @@ public sealed class StateRulesTests
     [Fact]
     public void Evaluate_NextDayOverdue_IsHalted()
     {
-        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, [], DataState.Overdue), 0.1);
+        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, Healthy.Families, DataState.Overdue), 0.1);
 
         Assert.Equal((SystemState.Halted, "data_overdue"), (state, string.Join(",", reasons)));
     }
@@ -55,7 +55,7 @@ public sealed class StateRulesTests
     [Fact]
     public void Evaluate_LoopStalled_IsHaltedWhateverTheLastCycleSaid()
     {
-        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, [], DataState.Replaying, Stalled: true), 0.1);
+        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, Healthy.Families, DataState.Replaying, Stalled: true), 0.1);
 
         Assert.Equal((SystemState.Halted, "cycle_stalled"), (state, string.Join(",", reasons)));
     }
@@ -149,7 +149,7 @@ public sealed class StateRulesTests
 
     /// <summary>A report evaluated as the last processed day, with the config-rejected flag of its own pass.</summary>
     private static (SystemState State, IReadOnlyList<string> Reasons) Evaluate(CycleReport report) =>
-        StateRules.Evaluate(new StateInputs(report, [], DataState.Replaying, ConfigRejected: report.ConfigRejected), 0.1);
+        StateRules.Evaluate(new StateInputs(report, report.Families, DataState.Replaying, ConfigRejected: report.ConfigRejected), 0.1);
 
     private static (SystemState, int) Result(CycleReport report)
     {

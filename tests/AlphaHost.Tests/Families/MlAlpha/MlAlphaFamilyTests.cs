@@ -215,6 +215,18 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
     }
 
     [Fact]
+    public async Task ComputeAsync_NoModelInTheFolder_IsDegradedSayingSo()
+    {
+        Directory.CreateDirectory(Models);
+        var family = await StartAsync();
+
+        await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.Equal((FamilyState.Degraded, 0), (family.Health.State, family.Health.ServingModels));
+        Assert.Contains($"no model serves: none loaded from {Models}", family.Health.Detail);
+    }
+
+    [Fact]
     public async Task LoadModels_OfflineLoad_LeavesTheServingSetToTheDaemon()
     {
         TrainedModels.CopyTo(Models);
