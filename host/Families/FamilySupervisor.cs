@@ -23,6 +23,7 @@ internal sealed class FamilySupervisor(
     private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
     private readonly List<Task> _stopping = [];
+    private readonly CancellationTokenSource _shutdown = new();
     private string? _trustFingerprint;
     private string _stateRoot = "";
 
@@ -134,8 +135,17 @@ internal sealed class FamilySupervisor(
         }
     }
 
+    /// <summary>Stops every family (once; the cycle loop and the DI container both call it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_shutdown.IsCancellationRequested)
+        {
+            return;
+        }
+
+        // Starts still in progress are abandoned at once (their workers killed): a family whose constructor blocks must
+        // not hold up the stop.
+        await _shutdown.CancelAsync().ConfigureAwait(false);
         var stops = Slots.Select(s => s.Endpoint).OfType<IFamilyEndpoint>().Select(e => e.StopAsync(TimeSpan.FromSeconds(5)))
             .Concat(Slots.Select(s => s.Starting).OfType<Task<IFamilyEndpoint>>().Select(StopWhenStartedAsync))
             .Concat(_stopping)
@@ -349,8 +359,8 @@ internal sealed class FamilySupervisor(
         var request = new FamilyStartRequest(plugin.Folder, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
         var budget = config.Host.InitTimeout;
         return Isolation(config, slot) == FamilyIsolation.Process
-            ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock).ConfigureAwait(false))
-            : Task.Run(async () => (IFamilyEndpoint)await InProcessEndpoint.StartAsync(request, config.Plugins, loggerFactory, clock, budget).ConfigureAwait(false));
+            ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock, _shutdown.Token).ConfigureAwait(false))
+            : Task.Run(async () => (IFamilyEndpoint)await InProcessEndpoint.StartAsync(request, config.Plugins, loggerFactory, clock, budget, _shutdown.Token).ConfigureAwait(false));
     }
 
     private void Stop(string family, IFamilyEndpoint endpoint, TimeSpan budget)

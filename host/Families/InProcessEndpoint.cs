@@ -50,7 +50,7 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
 
     /// <summary>Loads the plugin in its own load context, constructs and initializes the family, all within <paramref name="budget"/>.</summary>
     public static async Task<InProcessEndpoint> StartAsync(FamilyStartRequest request, Configuration.PluginTrustOptions trust, ILoggerFactory loggerFactory,
-        TimeProvider clock, TimeSpan budget)
+        TimeProvider clock, TimeSpan budget, CancellationToken cancellationToken)
     {
         var work = Task.Run(async () =>
         {
@@ -73,9 +73,9 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
         });
         try
         {
-            return await work.WaitAsync(budget, clock).ConfigureAwait(false);
+            return await work.WaitAsync(budget, clock, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             throw new FamilyStartException($"did not initialize within {budget.TotalMilliseconds:0} ms");

@@ -49,7 +49,9 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
     public long? ResidentMb => _worker.ResidentMb();
 
     /// <summary>Starts the worker and initializes the family in it within <paramref name="budget"/>; throws <see cref="FamilyStartException"/>.</summary>
-    public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, TimeProvider clock)
+    /// <param name="cancellationToken">The host is stopping: the worker is killed at once.</param>
+    public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         WorkerProcess worker;
         try
@@ -63,13 +65,13 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 
         try
         {
-            await worker.WaitUntilUpAsync(WorkerStartAllowance).ConfigureAwait(false);
+            await worker.WaitUntilUpAsync(WorkerStartAllowance).WaitAsync(cancellationToken).ConfigureAwait(false);
             var payload = WorkerProtocol.Payload(w =>
             {
                 WorkerProtocol.WriteSettings(w, request.Settings, request.SettingsValues);
                 w.Write(request.StateDirectory);
             });
-            var reply = await worker.RequestAsync(FrameType.Init, payload, budget).ConfigureAwait(false);
+            var reply = await worker.RequestAsync(FrameType.Init, payload, budget).WaitAsync(cancellationToken).ConfigureAwait(false);
             using var reader = WorkerProtocol.Reader(reply);
             var health = WorkerProtocol.ReadHealth(reader);
             var unread = new string[reader.ReadInt32()];
@@ -79,6 +81,11 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             }
 
             return new ProcessFamilyEndpoint(worker, health, unread, request.MemoryLimitMb, budget);
+        }
+        catch (OperationCanceledException)
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+            throw new FamilyStartException("the host stopped while it was starting");
         }
         catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
         {

@@ -76,7 +76,8 @@ public sealed class FamilyRunnerTests
     {
         var handle = Handles.For(Constant(0.5), "good", featureFlag: "use_regime_detection", clock: _clock);
 
-        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config(yaml));
+        // A budget no loaded machine overruns: the flag is the point, not the time.
+        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config("host:\n  family_timeout: 60s\n" + yaml));
 
         Assert.Equal(called ? OutcomeKind.Ok : OutcomeKind.DisabledConfig, outcomes[0].Kind);
     }

@@ -44,7 +44,8 @@ public sealed class WorkerProtocolTests
         var first = WorkerProtocol.Read(stream);
         var second = WorkerProtocol.Read(stream);
 
-        Assert.Equal((FrameType.Reply, 1u, new byte[] { 1, 2, 3 }), (first!.Value.Type, first.Value.Sequence, first.Value.Payload));
+        Assert.Equal((FrameType.Reply, 1u), (first!.Value.Type, first.Value.Sequence));
+        Assert.Equal(new byte[] { 1, 2, 3 }, first.Value.Payload);
         Assert.Equal((FrameType.Log, 0u, 0), (second!.Value.Type, second.Value.Sequence, second.Value.Payload.Length));
         Assert.Null(WorkerProtocol.Read(stream));
     }
