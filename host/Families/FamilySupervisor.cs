@@ -52,10 +52,10 @@ internal sealed class FamilySupervisor(
                 continue;
             }
 
-            if (known is { Slots.Count: > 0 } && !File.Exists(known.Slots[0].Plugin.AssemblyPath))
+            if (known is { Slots.Count: > 0 } && !File.Exists(known.Slots[0].Plugin.AssemblyPath) && !HasMainAssembly(folder))
             {
+                // Left as it is: checked again at every scan, so files put back (or a new build) are picked up.
                 ReportDeleted(folder);
-                _plugins[folder] = known with { Stamp = stamp };
                 continue;
             }
 
@@ -264,6 +264,19 @@ internal sealed class FamilySupervisor(
                 logger.LogError("Plugin {Plugin} skipped: {Reason}", name, reason);
                 _plugins[folder] = new PluginState(stamp, [], reason);
             }
+        }
+    }
+
+    private static bool HasMainAssembly(string folder)
+    {
+        try
+        {
+            PluginFolder.MainAssembly(folder);
+            return true;
+        }
+        catch (PluginLoadException)
+        {
+            return false;
         }
     }
 

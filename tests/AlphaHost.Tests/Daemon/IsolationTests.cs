@@ -102,6 +102,55 @@ public sealed class IsolationTests : IDisposable
         Assert.All(Journal().GroupBy(l => l.GetProperty("cycle").GetInt64()), cycle => Assert.Contains(cycle, l => l.GetProperty("contributions").GetProperty("momentum").GetDouble() != 0.0));
     }
 
+    [Fact]
+    public async Task Run_PluginReplacedWhileRunning_SwitchesToTheNewBuildWithoutMissingACycle()
+    {
+        var plugins = _dir.File("plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), Path.Combine(plugins, "Momentum"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "SwapV1"), Path.Combine(plugins, "Swap"));
+        var config = _dir.Write("golden.yaml", $$"""
+            host:
+              cycle_interval: 50ms
+              heartbeat_interval: 300ms
+              plugins_dir: {{plugins}}
+            market:
+              sample: {symbols: 60}
+            families:
+              momentum: {weight: 0.5, timeout: 60s}
+              swap: {weight: 0.5, timeout: 60s}
+            """);
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => CyclesIn(lines) >= 5);
+
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "SwapV2"), _dir.File("SwapV2"));
+        Directory.Move(Path.Combine(plugins, "Swap"), _dir.File("SwapV1-old"));
+        Directory.Move(_dir.File("SwapV2"), Path.Combine(plugins, "Swap"));
+        var lines = await host.WaitForLogAsync(l => l.Any(e => e.GetProperty("message").GetString()!.StartsWith("Family swap switched to its new plugin build", StringComparison.Ordinal)));
+        var switched = CyclesIn(lines);
+        await host.WaitForLogAsync(l => CyclesIn(l) >= switched + 5);
+        host.SendSignal(Sigterm);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var byCycle = Journal().GroupBy(l => l.GetProperty("cycle").GetInt64()).OrderBy(g => g.Key).Select(g => g.First().GetProperty("contributions").GetProperty("swap").GetDouble()).ToList();
+        Assert.Equal(0.5 * 0.1, byCycle[0], 9);
+        Assert.Equal(0.5 * 0.2, byCycle[^1], 9);
+        Assert.All(byCycle, c => Assert.True(c is > 0.0499 and < 0.1001, $"a cycle without the swap family's signal: {c}"));
+    }
+
+    [Fact]
+    public async Task Run_HostKilledHard_ItsWorkersExitToo()
+    {
+        var config = WriteConfig("bar_writer");
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => CyclesIn(lines) >= 5);
+        Assert.NotEmpty(Workers());
+
+        host.SendSignal(9);
+        await host.WaitForExitAsync();
+
+        await Poll.UntilAsync(() => !Workers().Any());
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private string WriteConfig(string family, string initTimeout = "10s")
