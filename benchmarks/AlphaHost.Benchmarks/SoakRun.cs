@@ -259,11 +259,33 @@ internal static class SoakRun
 
         var process = Process.Start(start)!;
         var console = new StreamWriter(Path.Combine(work, $"console-{args[0]}-{Environment.TickCount64}.txt")) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { lock (console) { console.WriteLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (console) { console.WriteLine(e.Data); } };
+        var closed = false;
+
+        // Output lines can still be delivered after the Exited event: once the file is closed they are dropped, never
+        // written to a disposed writer (which would kill the soak itself).
+        void Write(string? line)
+        {
+            lock (console)
+            {
+                if (!closed)
+                {
+                    console.WriteLine(line);
+                }
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        process.Exited += (_, _) => { lock (console) { console.Dispose(); } };
+        process.Exited += (_, _) =>
+        {
+            lock (console)
+            {
+                closed = true;
+                console.Dispose();
+            }
+        };
         process.EnableRaisingEvents = true;
         return process;
     }

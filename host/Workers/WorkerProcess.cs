@@ -15,7 +15,7 @@ namespace AlphaHost.Host.Workers;
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
-    private const int StderrLines = 20;
+    private const int StderrLines = 200;
     private readonly Process _process;
     private readonly string _family;
     private readonly Serilog.ILogger _log;
@@ -279,7 +279,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
         string[] tail;
         lock (_stderr)
         {
-            tail = _stderr.Where(l => l.Trim().Length > 0).TakeLast(3).Select(l => l.Trim()).ToArray();
+            // Stack frames say where, the lines around them say what ("Process terminated. ...", the exception): keep those.
+            tail = _stderr.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal))
+                .TakeLast(3).ToArray();
         }
 
         return tail.Length == 0 ? $"worker {code}" : $"worker {code}; last stderr: {string.Join(" | ", tail)}";

@@ -55,6 +55,14 @@ public sealed class IsolationTests : IDisposable
             Assert.Contains(heartbeats, h => System.Text.RegularExpressions.Regex.IsMatch(h, $@"families=[^|]*\b{family}:(DEGRADED|QUARANTINED)"));
             var errors = HostProcess.ReadLog(host.ErrorLog).Select(e => e.GetProperty("message").GetString()!).ToList();
             Assert.Contains(errors, e => e.Contains($"Family {family}", StringComparison.Ordinal));
+            var why = family switch
+            {
+                "fail_fast" => "killed by SIGABRT (exit code 134); last stderr: Process terminated. | plugin calls FailFast",
+                "exit_zero" => "worker exited with code 0",
+                "thread_throw" => "last stderr: Unhandled exception. System.InvalidOperationException: thrown on a plugin thread",
+                _ => null,
+            };
+            Assert.True(why is null || errors.Any(e => e.Contains(why, StringComparison.Ordinal)), $"no error says '{why}'");
         }
 
         Assert.Empty(Workers());
