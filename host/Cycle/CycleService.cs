@@ -166,6 +166,7 @@ internal sealed class CycleService(
         if (!hasDay)
         {
             var maxDelay = current.Market.MaxDataDelay;
+            await families.RefreshHealthAsync(current).ConfigureAwait(false);
             var (change, after) = _data.NoNewDay(market.CurrentDate, maxDelay);
             status.Idle(_data.State!.Value, market.CurrentDate, configRejected, WaitingFamilies(current));
             LogDataChange(change, after, market.CurrentDate, maxDelay);
@@ -256,8 +257,14 @@ internal sealed class CycleService(
                 return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0);
             }
 
-            if (previous is { Enabled: true })
+            if (previous is { Enabled: true } && f.Endpoint is null)
             {
+                return previous;
+            }
+
+            if (previous is { Enabled: true, Failed: true })
+            {
+                // The host's verdict on its last cycle (failed, quarantined) stands until the next one.
                 return previous;
             }
 

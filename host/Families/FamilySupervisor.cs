@@ -123,6 +123,20 @@ internal sealed class FamilySupervisor(
         return refusal;
     }
 
+    /// <summary>
+    /// Reads every running enabled family's health at once, each within its budget (a pass without a new trading day):
+    /// what changed outside the cycle (a governance reset, a trip) shows without waiting for the next day.
+    /// </summary>
+    public async Task RefreshHealthAsync(AlphaHostConfig config)
+    {
+        var running = Slots.Where(s => s.Endpoint is not null && s.IsEnabled(config) && !s.Quarantine.IsActive).ToList();
+        var healths = await Task.WhenAll(running.Select(s => s.Endpoint!.RefreshHealthAsync(Budget(config, s)))).ConfigureAwait(false);
+        for (var i = 0; i < running.Count; i++)
+        {
+            running[i].LastHealth = healths[i];
+        }
+    }
+
     /// <summary>Records a failed cycle of <paramref name="slot"/>; a dead worker or a quarantine stops its endpoint so a new one can start later.</summary>
     public void Retire(FamilySlot slot, string reason)
     {

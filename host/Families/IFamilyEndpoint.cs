@@ -31,6 +31,13 @@ internal interface IFamilyEndpoint : IAsyncDisposable
     /// <summary>Runs the family on the cycle's snapshot within <paramref name="budget"/>.</summary>
     Task<ComputeResult> ComputeAsync(CycleInput input, TimeSpan budget);
 
+    /// <summary>
+    /// Reads the family's health within <paramref name="budget"/> (on a pass without a new trading day, so that a change
+    /// made outside the cycle, such as a governance reset, shows without waiting for the next day). Returns its last known
+    /// health when the family is busy or does not answer in time.
+    /// </summary>
+    Task<FamilyHealth> RefreshHealthAsync(TimeSpan budget);
+
     /// <summary>Hands the family a changed settings section within <paramref name="budget"/>: null when applied, else why not.</summary>
     Task<ConfigureResult> ConfigureAsync(FamilySettings settings, TimeSpan budget);
 

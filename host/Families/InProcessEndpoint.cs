@@ -126,6 +126,26 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
         }
     }
 
+    public async Task<FamilyHealth> RefreshHealthAsync(TimeSpan budget)
+    {
+        if (IsBusy)
+        {
+            return Health;
+        }
+
+        var task = Task.Run(() => ReadHealth(_family));
+        try
+        {
+            Health = await task.WaitAsync(budget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _pending = task;
+        }
+
+        return Health;
+    }
+
     public async Task<ConfigureResult> ConfigureAsync(FamilySettings settings, TimeSpan budget)
     {
         var task = Task.Run(() => _family.Configure(settings));

@@ -157,6 +157,33 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         }
     }
 
+    public async Task<FamilyHealth> RefreshHealthAsync(TimeSpan budget)
+    {
+        if (Fault is not null || IsBusy)
+        {
+            return Health;
+        }
+
+        var reply = _worker.Send(FrameType.Health, [], budget, out _);
+        try
+        {
+            using var reader = WorkerProtocol.Reader(await WorkerProcess.WaitAsync(reply, budget).ConfigureAwait(false));
+            Health = WorkerProtocol.ReadHealth(reader);
+        }
+        catch (TimeoutException)
+        {
+            // Busy until it answers: the next cycle finds it so and counts the overrun.
+            _pending = reply;
+            _ = reply.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (WorkerFailedException)
+        {
+            // A dead worker is reported by the next cycle; a getter that threw keeps the last health.
+        }
+
+        return Health;
+    }
+
     public async Task<ConfigureResult> ConfigureAsync(FamilySettings settings, TimeSpan budget)
     {
         if (Fault is not null || IsBusy)

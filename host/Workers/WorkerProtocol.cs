@@ -25,6 +25,9 @@ internal enum FrameType : byte
     /// <summary>Host to worker: dispose the family and exit.</summary>
     Dispose = 6,
 
+    /// <summary>Host to worker: read the family's health now (a pass without a new trading day).</summary>
+    Health = 7,
+
     /// <summary>Worker to host: the request with the same sequence number succeeded (payload depends on the request).</summary>
     Reply = 10,
 

@@ -114,6 +114,9 @@ internal sealed class WorkerServer
                 case FrameType.Compute:
                     Reply(frame.Sequence, Compute(frame.Payload));
                     return true;
+                case FrameType.Health:
+                    Reply(frame.Sequence, WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, Family.Health ?? new FamilyHealth(FamilyState.Degraded, 0, "health unavailable"))));
+                    return true;
                 case FrameType.Dispose:
                     DisposeFamily();
                     Reply(frame.Sequence, []);

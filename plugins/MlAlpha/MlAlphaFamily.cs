@@ -43,7 +43,35 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private readonly List<string> _invalid = [];
     private readonly List<string> _mismatched = [];
 
-    public FamilyHealth Health { get; private set; } = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
+    private FamilyHealth _health = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
+
+    /// <summary>
+    /// The family's health as of its last cycle, except that a governance decision written by another process (an
+    /// operator's <c>ml reset-governance</c>) shows at once, also while the daemon waits for the next trading day.
+    /// </summary>
+    public FamilyHealth Health
+    {
+        get
+        {
+            if (_breaker?.ReloadIfChanged() is { } previous)
+            {
+                if (previous.Disabled && !_breaker.IsDisabled)
+                {
+                    _governanceLog.Reset(_breaker.State.ResetReason ?? "reset", previous.Reason ?? "unknown");
+                    _health = new FamilyHealth(FamilyState.Degraded, ErrorCount,
+                        $"governance reset at {_breaker.State.ResetAt:O} ({_breaker.State.ResetReason}); predictions resume with the next trading day") { ServingModels = 0 };
+                }
+                else if (_breaker.IsDisabled)
+                {
+                    _health = Disabled();
+                }
+            }
+
+            return _health;
+        }
+
+        private set => _health = value;
+    }
 
     public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
     {

@@ -150,6 +150,26 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Health_ResetByAnotherProcessWhileNoCycleRuns_ShowsAtOnceAndIsLoggedOnce()
+    {
+        TrainedModels.CopyTo(Models);
+        DropFeatures("AAA", 2);
+        var replay = new SampleReplay(400);
+        var family = await StartAsync(settings: new() { ["governance.max_failures"] = "1" });
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        Assert.Equal(FamilyState.DisabledGovernance, family.Health.State);
+
+        // What `alphahost ml reset-governance` does from its own process while the daemon waits for the next trading day.
+        new GovernanceBreaker(Path.Combine(State, "governance.json"), "ml_v1", TrainedModels.Contract.Hash, GovernanceOptions.Default, _clock).Reset("metadata fixed");
+        var health = family.Health;
+        await family.ComputeAsync(replay.Next(), CancellationToken.None);
+
+        Assert.NotEqual(FamilyState.DisabledGovernance, health.State);
+        Assert.Contains("governance reset", health.Detail);
+        Assert.Single(_log.Snapshot(), e => e.Message.StartsWith("GOVERNANCE_RESET", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task LoadModels_TamperedModelFile_RefusedOthersServe()
     {
         TrainedModels.CopyTo(Models);
