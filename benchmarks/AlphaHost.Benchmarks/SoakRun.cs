@@ -151,10 +151,12 @@ internal static class SoakRun
             ["chaos_overrun"] = lines.Count(l => Msg(l).StartsWith("chaos: injecting a ", StringComparison.Ordinal) && Msg(l).Contains("overrun")),
             ["chaos_non_finite"] = Count("chaos: injecting non-finite"),
             ["chaos_allocation_burst"] = lines.Count(l => Msg(l).StartsWith("chaos: injecting a ", StringComparison.Ordinal) && Msg(l).Contains("allocation burst")),
+            ["chaos_worker_crash"] = Count("chaos: injecting a process crash"),
         };
         var observed = new Dictionary<string, int>(StringComparer.Ordinal)
         {
             ["family_failures_logged"] = lines.Count(l => Msg(l).StartsWith("Family chaos failed", StringComparison.Ordinal)),
+            ["worker_crashes_seen"] = lines.Count(l => Msg(l).StartsWith("Family chaos failed", StringComparison.Ordinal) && Msg(l).Contains("killed by SIGABRT")),
             ["non_finite_signals_dropped"] = lines.Count(l => Msg(l).StartsWith("Family chaos cycle", StringComparison.Ordinal)),
             ["config_changes_rejected"] = Count("Configuration change rejected"),
             ["plugin_reloads_refused"] = Count("Plugin Chaos reload failed"),
@@ -166,8 +168,10 @@ internal static class SoakRun
         var settled = heartbeats.Where(h => h.GetProperty("Cycles").GetInt64() >= Math.Min(2500, cycles / 4)).ToList();
         var p99s = settled.Select(h => h.GetProperty("CycleP99Ms").GetDouble()).Order().ToArray();
         var p50s = settled.Select(h => h.GetProperty("CycleP50Ms").GetDouble()).Order().ToArray();
-        var (lost, journaled) = CountLostSignals(Path.Combine(runtime, "signals"), cycles);
-        var completed = heartbeats.Count == 0 ? 0 : heartbeats.Max(h => h.GetProperty("Cycles").GetInt64());
+        var (lost, journaled, lastCycle) = CountLostSignals(Path.Combine(runtime, "signals"), cycles);
+        // The signal journal is the record of what was processed; the last heartbeats can be missing from live.jsonl when
+        // the run ends while the logs folder is made unwritable (events held in memory are not written after the exit).
+        var completed = Math.Max(lastCycle, heartbeats.Count == 0 ? 0 : heartbeats.Max(h => h.GetProperty("Cycles").GetInt64()));
         return new SoakReport(
             cycles, completed, exitCode, wall.TotalSeconds, injected, inside, observed, lost, journaled,
             settled.Count == 0 ? 0 : settled[0].GetProperty("MemoryMb").GetInt64(), heartbeats.Count == 0 ? 0 : heartbeats[^1].GetProperty("MemoryMb").GetInt64(),
@@ -203,7 +207,7 @@ internal static class SoakRun
     }
 
     /// <summary>Replays the sample market the daemon ran on and checks that every symbol with a valid bar got a signal in every cycle.</summary>
-    private static (long Lost, long Journaled) CountLostSignals(string signalsDir, int cycles)
+    private static (long Lost, long Journaled, long LastCycle) CountLostSignals(string signalsDir, int cycles)
     {
         var got = new Dictionary<long, HashSet<string>>();
         foreach (var file in Directory.GetFiles(signalsDir, "signals_*.jsonl").Order(StringComparer.Ordinal))
@@ -234,7 +238,7 @@ internal static class SoakRun
             lost += set is null ? expected.Count : expected.Count(s => !set.Contains(s.Symbol));
         }
 
-        return (lost, journaled);
+        return (lost, journaled, got.Count == 0 ? 0 : got.Keys.Max());
     }
 
     private static IEnumerable<JsonElement> ReadJsonLines(string path)
