@@ -147,13 +147,16 @@ internal sealed class CycleService(
             warmed, market.CurrentDate, families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)));
     }
 
-    private void PublishLoadedFamilies(AlphaHostConfig current) => status.LoadedFamilies = families.Slots.Select(f =>
+    private void PublishLoadedFamilies(AlphaHostConfig current) => status.LoadedFamilies = families.Slots.Select(f => StatusOf(f, current)).ToArray();
+
+    /// <summary>A family's state between cycles: its last health, or DISABLED_CONFIG when the config turns it off.</summary>
+    private static FamilyStatus StatusOf(FamilySlot slot, AlphaHostConfig current)
     {
-        var health = f.LastHealth;
-        var enabled = f.IsEnabled(current);
-        return new FamilyStatus(f.Name, enabled, false, enabled ? health.State : FamilyState.DisabledConfig, f.Export.IsModelFamily, health.ErrorCount,
-            health.Detail, enabled ? health.ServingModels : null);
-    }).ToArray();
+        var health = slot.LastHealth;
+        return slot.IsEnabled(current)
+            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels)
+            : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
+    }
 
     private async Task RunCycleAsync()
     {
@@ -257,19 +260,14 @@ internal sealed class CycleService(
                 return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0);
             }
 
-            if (previous is { Enabled: true } && f.Endpoint is null)
+            // Without an endpoint there is nothing to read; after a failed or quarantined cycle the host's verdict stands
+            // until the next one.
+            if (previous is { Enabled: true } && (f.Endpoint is null || previous.Failed))
             {
                 return previous;
             }
 
-            if (previous is { Enabled: true, Failed: true })
-            {
-                // The host's verdict on its last cycle (failed, quarantined) stands until the next one.
-                return previous;
-            }
-
-            var health = f.LastHealth;
-            return new FamilyStatus(f.Name, true, false, health.State, f.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels);
+            return StatusOf(f, current);
         }).ToArray();
     }
 

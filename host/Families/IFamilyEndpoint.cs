@@ -25,9 +25,6 @@ internal interface IFamilyEndpoint : IAsyncDisposable
     /// <summary>Why the endpoint can no longer serve (its worker exited or was killed), or null while it can.</summary>
     string? Fault { get; }
 
-    /// <summary>Resident memory of the family's worker in MB (null in process: it shares the host's).</summary>
-    long? ResidentMb { get; }
-
     /// <summary>Runs the family on the cycle's snapshot within <paramref name="budget"/>.</summary>
     Task<ComputeResult> ComputeAsync(CycleInput input, TimeSpan budget);
 
@@ -49,7 +46,13 @@ internal interface IFamilyEndpoint : IAsyncDisposable
 /// <param name="Snapshot">The cycle's snapshot.</param>
 /// <param name="Market">The host's market history (a worker that missed days is sent all of it).</param>
 /// <param name="PreviousDate">The market date of the cycle before (a worker current to it gets only the new day).</param>
-internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, DateOnly? PreviousDate);
+internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, DateOnly? PreviousDate)
+{
+    private readonly Lazy<HashSet<string>> _symbols = new(() => SignalFilter.Symbols(Snapshot));
+
+    /// <summary>The snapshot's symbols, built once per cycle for every in-process family that checks its signals against them.</summary>
+    public IReadOnlySet<string> Symbols => _symbols.Value;
+}
 
 /// <summary>How a call into a family ended.</summary>
 internal enum CallStatus

@@ -40,8 +40,6 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
 
     public string? Fault => null;
 
-    public long? ResidentMb => null;
-
     /// <summary>The family as the plugin exposes it (offline commands and tests).</summary>
     public IAlphaFamily Family => _family;
 
@@ -97,7 +95,7 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
             return new ComputeResult(CallStatus.Busy, ComputeResult.NoSignals, Health, Error: "still running an earlier cycle's computation");
         }
 
-        var known = SignalFilter.Symbols(input.Snapshot);
+        var known = input.Symbols;
         var task = TimeBudget.Start(async ct =>
         {
             var signals = await _family.ComputeAsync(input.Snapshot, ct).ConfigureAwait(false);

@@ -44,27 +44,29 @@ internal static class OsLimits
         Environment.Exit(code);
     }
 
-    /// <summary>Resident memory of a process in MB, or null when it cannot be read (it exited).</summary>
-    public static long? ResidentMb(int pid)
+    /// <summary>
+    /// Resident memory (MB) and thread count of a process, from one read of <c>/proc/PID/status</c>; null when it cannot
+    /// be read (the process exited).
+    /// </summary>
+    public static (long ResidentMb, int Threads)? Usage(int pid)
     {
         try
         {
-            var statm = File.ReadAllText($"/proc/{pid}/statm").Split(' ');
-            return long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize / (1024 * 1024);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
-        {
-            return null;
-        }
-    }
+            long? residentKb = null;
+            int? threads = null;
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    residentKb = long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+                {
+                    threads = int.Parse(line["Threads:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
 
-    /// <summary>Threads of a process, or null when it cannot be read.</summary>
-    public static int? Threads(int pid)
-    {
-        try
-        {
-            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("Threads:", StringComparison.Ordinal));
-            return line is null ? null : int.Parse(line["Threads:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            return residentKb is { } kb && threads is { } count ? (kb / 1024, count) : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {

@@ -46,8 +46,6 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 
     public string? Fault => _fault ?? (_worker.HasExited ? _worker.ExitReason : null);
 
-    public long? ResidentMb => _worker.ResidentMb();
-
     /// <summary>Starts the worker and initializes the family in it within <paramref name="budget"/>; throws <see cref="FamilyStartException"/>.</summary>
     /// <param name="cancellationToken">The host is stopping: the worker is killed at once.</param>
     public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, TimeProvider clock,
@@ -107,14 +105,15 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             return new ComputeResult(CallStatus.Busy, ComputeResult.NoSignals, Health, Error: "still running an earlier cycle's computation");
         }
 
-        if (_memoryLimitMb is { } limit && _worker.ResidentMb() is { } resident && resident > limit + OsLimits.RuntimeOverheadMb)
+        var usage = _worker.Usage();
+        if (_memoryLimitMb is { } limit && usage is { ResidentMb: var resident } && resident > limit + OsLimits.RuntimeOverheadMb)
         {
             _fault = $"worker exceeded its memory limit: resident {resident} MB > {limit} MB + {OsLimits.RuntimeOverheadMb} MB for the runtime";
             _worker.Kill(_fault);
             return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: _fault, OutOfMemory: true);
         }
 
-        if (OsLimits.Threads(_worker.Pid) is { } threads && threads > MaxThreads)
+        if (usage is { Threads: var threads } && threads > MaxThreads)
         {
             _fault = $"worker runs {threads} threads, more than the {MaxThreads} a family may have";
             _worker.Kill(_fault);
@@ -270,14 +269,12 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             return;
         }
 
-        var benchmark = snapshot.Benchmark.Count > 0 ? snapshot.Benchmark.Last : default;
-        w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in benchmark)));
+        WorkerProtocol.WriteBar(w, snapshot.Benchmark.Count > 0 ? snapshot.Benchmark.Last : default);
         w.Write(snapshot.Symbols.Count);
         foreach (var symbol in snapshot.Symbols)
         {
-            var last = symbol.Last;
             w.Write(symbol.Symbol);
-            w.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in last)));
+            WorkerProtocol.WriteBar(w, symbol.Last);
         }
     });
 }

@@ -140,8 +140,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         throw new WorkerFailedException(reader.ReadString(), exited: false) { IsSettingsError = reader.ReadBoolean(), OutOfMemory = reader.ReadBoolean() };
     }
 
-    /// <summary>Resident memory in MB, or null when unknown.</summary>
-    public long? ResidentMb() => HasExited ? null : OsLimits.ResidentMb(Pid);
+    /// <summary>Resident memory and threads of the worker, or null when unknown.</summary>
+    public (long ResidentMb, int Threads)? Usage() => HasExited ? null : OsLimits.Usage(Pid);
 
     /// <summary>Kills the worker (and anything it started); <paramref name="reason"/> becomes its exit reason.</summary>
     public void Kill(string reason)

@@ -133,6 +133,16 @@ internal static class WorkerProtocol
         return bars;
     }
 
+    /// <summary>One bar, as its raw struct (no allocation: the day's bars are read one by one).</summary>
+    public static Bar ReadBar(BinaryReader reader)
+    {
+        Bar bar = default;
+        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<Bar>(ref bar)));
+        return bar;
+    }
+
+    public static void WriteBar(BinaryWriter writer, in Bar bar) => writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in bar)));
+
     public static void WriteSettings(BinaryWriter writer, FamilySettings settings, IReadOnlyDictionary<string, string> values)
     {
         writer.Write(settings.Path);

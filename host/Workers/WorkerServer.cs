@@ -206,13 +206,13 @@ internal sealed class WorkerServer
         var date = DateOnly.FromDayNumber(reader.ReadInt32());
         if (reader.ReadBoolean())
         {
-            var benchmark = MemoryMarshal.Read<Bar>(reader.ReadBytes(Marshal.SizeOf<Bar>()));
+            var benchmark = WorkerProtocol.ReadBar(reader);
             var count = reader.ReadInt32();
             var day = new Dictionary<string, Bar>(count, StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
             {
                 var symbol = reader.ReadString();
-                day[symbol] = MemoryMarshal.Read<Bar>(reader.ReadBytes(Marshal.SizeOf<Bar>()));
+                day[symbol] = WorkerProtocol.ReadBar(reader);
             }
 
             market.Append(new MarketDay(date, day, benchmark.Date == date ? benchmark : null));

@@ -336,8 +336,8 @@ public sealed class DaemonProcessTests : IDisposable
     {
         // 310 days ending three weekdays before the last weekday before today: the day after is due by yesterday's end
         // at the latest, so with a long max_data_delay it is waiting, and with 1s it is overdue.
-        var previousWeekday = Weekdays(DateOnly.FromDateTime(DateTime.UtcNow), -1);
-        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30, firstDay: Weekdays(previousWeekday, -2 - 309));
+        var previousWeekday = Weekdays.From(DateOnly.FromDateTime(DateTime.UtcNow), -1);
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30, firstDay: Weekdays.From(previousWeekday, -2 - 309));
         data.Append(310);
         var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
         File.WriteAllText(config, File.ReadAllText(config)
@@ -447,19 +447,6 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     /// <summary><paramref name="date"/> moved by <paramref name="count"/> weekdays (back when negative).</summary>
-    private static DateOnly Weekdays(DateOnly date, int count)
-    {
-        for (var step = Math.Sign(count); count != 0; count -= step)
-        {
-            do
-            {
-                date = date.AddDays(step);
-            }
-            while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
-        }
-
-        return date;
-    }
 
     private string WriteConfig(string cycleInterval, string heartbeat) =>
         _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: false, cycleInterval, heartbeat));

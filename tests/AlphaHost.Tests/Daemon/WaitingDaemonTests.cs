@@ -15,8 +15,8 @@ public sealed class WaitingDaemonTests : IDisposable
     public async Task MlResetGovernance_DaemonWaitingForTheNextDay_IsConfirmedWithoutANewDay()
     {
         // 600 days ending three weekdays before the last weekday before today: caught up, the next day is not due yet.
-        var previousWeekday = Weekdays(DateOnly.FromDateTime(DateTime.UtcNow), -1);
-        var data = new BarFolderWriter(_dir.File("bars"), symbols: 6, firstDay: Weekdays(previousWeekday, -2 - 599));
+        var previousWeekday = Weekdays.From(DateOnly.FromDateTime(DateTime.UtcNow), -1);
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 6, firstDay: Weekdays.From(previousWeekday, -2 - 599));
         data.Append(600);
         var config = _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: true, cycleInterval: "20ms", heartbeat: "100ms")
             .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", $"data_dir: {data.Folder}").Replace("warmup_days: 300", "warmup_days: 450")
@@ -49,18 +49,4 @@ public sealed class WaitingDaemonTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
-
-    private static DateOnly Weekdays(DateOnly date, int count)
-    {
-        for (var step = Math.Sign(count); count != 0; count -= step)
-        {
-            do
-            {
-                date = date.AddDays(step);
-            }
-            while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday);
-        }
-
-        return date;
-    }
 }
