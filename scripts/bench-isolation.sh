@@ -2,7 +2,8 @@
 # Cost of process isolation: the daemon with the four shipped families (ML on, one model per symbol of the 500-symbol
 # sample market) run with host.family_isolation: process and then in_process, alternating, in the same session.
 # Prints each run's cycle p50/p99 (the heartbeat's last 1,024 cycles, compute and write, no sleep), the peak resident
-# memory of the host plus its workers, and the process/in_process ratios.
+# memory of the host plus its workers, the CPU time of the whole run (host and workers, start to stop, in seconds), and
+# the process/in_process ratios.
 # Usage: scripts/bench-isolation.sh [Release|Debug] [cycles] [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,17 +30,25 @@ run() {
   local mode=$1
   sed "s/family_isolation: process/family_isolation: $mode/" "$work/golden.yaml" > "$work/$mode.yaml"
   rm -rf "$work/runtime"
-  dotnet "$exe" run --config "$work/$mode.yaml" --cycles "$cycles" >/dev/null &
-  local pid=$! peak=0
-  while kill -0 "$pid" 2>/dev/null; do
-    local rss
-    rss=$(ps -o rss= -p "$pid" --ppid "$pid" 2>/dev/null | awk '{s+=$1} END {print s+0}')
-    (( rss > peak )) && peak=$rss
-    sleep 0.5
-  done
-  wait "$pid"
-  jq -r --arg mode "$mode" --argjson peak "$peak" 'select(.message | startswith("[HEARTBEAT]")) | select(.final == true)
-    | "\($mode) cycles=\(.Cycles) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) models=\(.Models // "?") peak_rss_mb=\($peak / 1024 | floor)"' "$work/runtime/logs/live.jsonl"
+  # The run goes in a subshell so that its CPU time (host and the workers it reaped) can be read from `times`.
+  local cpu
+  cpu=$(
+    dotnet "$exe" run --config "$work/$mode.yaml" --cycles "$cycles" >/dev/null &
+    pid=$! peak=0
+    while kill -0 "$pid" 2>/dev/null; do
+      rss=$(ps -o rss= -p "$pid" --ppid "$pid" 2>/dev/null | awk '{s+=$1} END {print s+0}')
+      (( rss > peak )) && peak=$rss
+      sleep 0.5
+    done
+    wait "$pid"
+    echo "$peak" > "$work/peak"
+    times > "$work/times"
+    tail -1 "$work/times" | awk '{ split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.1f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
+  )
+  local peak
+  peak=$(cat "$work/peak")
+  jq -r --arg mode "$mode" --argjson peak "$peak" --arg cpu "$cpu" 'select(.message | startswith("[HEARTBEAT]")) | select(.final == true)
+    | "\($mode) cycles=\(.Cycles) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) models=\(.Models // "?") peak_rss_mb=\($peak / 1024 | floor) cpu_s=\($cpu)"' "$work/runtime/logs/live.jsonl"
 }
 
 for round in $(seq 1 "$rounds"); do
@@ -49,5 +58,5 @@ for round in $(seq 1 "$rounds"); do
   awk -v p="$p" -v i="$i" 'BEGIN {
     split(p, a, " "); split(i, b, " ");
     for (k in a) { split(a[k], x, "="); pv[x[1]] = x[2] } for (k in b) { split(b[k], y, "="); iv[y[1]] = y[2] }
-    printf "round %d: process/in_process p50 x%.2f, p99 x%.2f, peak RSS x%.2f\n", '"$round"', pv["p50_ms"] / iv["p50_ms"], pv["p99_ms"] / iv["p99_ms"], pv["peak_rss_mb"] / iv["peak_rss_mb"] }'
+    printf "round %d: process/in_process p50 x%.2f, p99 x%.2f, peak RSS x%.2f, CPU x%.2f\n", '"$round"', pv["p50_ms"] / iv["p50_ms"], pv["p99_ms"] / iv["p99_ms"], pv["peak_rss_mb"] / iv["peak_rss_mb"], pv["cpu_s"] / iv["cpu_s"] }'
 done

@@ -26,6 +26,14 @@ internal sealed class FamilySupervisor(
     private readonly CancellationTokenSource _shutdown = new();
     private string? _trustFingerprint;
     private string _stateRoot = "";
+    private string? _scannedDir;
+    private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+
+    /// <summary>
+    /// How often the plugin folders are stamped: stamping reads every file's size and time (~0.7 ms a pass for the shipped
+    /// plugins), too much for every pass of a loop that may run without pause; a replaced folder is picked up within two scans.
+    /// </summary>
+    private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Every exported family, in plugin folder order.</summary>
     public IReadOnlyList<FamilySlot> Slots { get; private set; } = [];
@@ -33,12 +41,33 @@ internal sealed class FamilySupervisor(
     /// <summary>Plugin folders that cannot load, with the reason.</summary>
     public IReadOnlyDictionary<string, string> Failures => _plugins.Where(p => p.Value.Failure is not null).ToDictionary(p => p.Key, p => p.Value.Failure!);
 
-    /// <summary>Looks at the plugin folders (new, replaced, trust changed), then starts and stops families as the config says.</summary>
+    /// <summary>
+    /// Looks at the plugin folders (new, replaced, trust changed; at most every <see cref="ScanInterval"/>), then starts,
+    /// stops, swaps and restarts families as the config and their states say (every call).
+    /// </summary>
     public void Refresh(string pluginsDir, string stateRoot, AlphaHostConfig config)
     {
         _stateRoot = stateRoot;
         var trustChanged = config.Plugins.Fingerprint != _trustFingerprint && _trustFingerprint is not null;
         _trustFingerprint = config.Plugins.Fingerprint;
+        var now = clock.GetUtcNow();
+        var scan = trustChanged || pluginsDir != _scannedDir || !(now - _lastScan < ScanInterval);
+        if (scan)
+        {
+            _lastScan = now;
+            _scannedDir = pluginsDir;
+            ScanFolders(pluginsDir, trustChanged, config);
+        }
+
+        foreach (var slot in Slots)
+        {
+            Supervise(slot, config);
+        }
+    }
+
+    /// <summary>Discovers new, replaced and deleted plugin folders (one stamp of each folder's files per scan).</summary>
+    private void ScanFolders(string pluginsDir, bool trustChanged, AlphaHostConfig config)
+    {
         var folders = Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [];
         foreach (var folder in folders)
         {
@@ -71,10 +100,6 @@ internal sealed class FamilySupervisor(
         }
 
         Slots = _plugins.Values.SelectMany(p => p.Slots).ToArray();
-        foreach (var slot in Slots)
-        {
-            Supervise(slot, config);
-        }
     }
 
     /// <summary>Waits (at most <paramref name="budget"/>) for the starts in progress: the daemon does this once, before its first cycle.</summary>

@@ -49,9 +49,13 @@ internal interface IFamilyEndpoint : IAsyncDisposable
 internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, DateOnly? PreviousDate)
 {
     private readonly Lazy<HashSet<string>> _symbols = new(() => SignalFilter.Symbols(Snapshot));
+    private byte[]? _dayPayload;
 
     /// <summary>The snapshot's symbols, built once per cycle for every in-process family that checks its signals against them.</summary>
     public IReadOnlySet<string> Symbols => _symbols.Value;
+
+    /// <summary>The day's new bars as sent to workers: encoded by the first worker endpoint of the cycle, shared by the others.</summary>
+    public byte[] DayPayload(Func<CycleInput, byte[]> encode) => LazyInitializer.EnsureInitialized(ref _dayPayload, () => encode(this));
 }
 
 /// <summary>How a call into a family ended.</summary>

@@ -9,6 +9,7 @@ namespace AlphaHost.Host.Market;
 internal sealed class MarketState
 {
     private readonly Dictionary<string, Series> _series = new(StringComparer.Ordinal);
+    private readonly Series[] _ordered;
     private readonly Series _benchmark;
     private readonly int _maxHistory;
 
@@ -18,10 +19,23 @@ internal sealed class MarketState
     public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark, int maxHistory = 1260)
     {
         _maxHistory = maxHistory;
+        var ordered = new List<Series>(universe.Count);
         foreach (var info in universe)
         {
-            _series[info.Symbol] = new Series(info, maxHistory);
+            var series = new Series(info, maxHistory);
+            if (_series.TryGetValue(info.Symbol, out var earlier))
+            {
+                ordered[ordered.IndexOf(earlier)] = series;
+            }
+            else
+            {
+                ordered.Add(series);
+            }
+
+            _series[info.Symbol] = series;
         }
+
+        _ordered = [.. ordered];
 
         _benchmark = new Series(benchmark, maxHistory);
         UniverseSize = universe.Count;
@@ -58,7 +72,7 @@ internal sealed class MarketState
         CurrentDate = day.Date;
         var fresh = 0;
         var stale = 0;
-        foreach (var series in _series.Values)
+        foreach (var series in _ordered)
         {
             if (series.LastDate == day.Date)
             {
@@ -71,6 +85,56 @@ internal sealed class MarketState
         }
 
         return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
+    }
+
+    /// <summary>
+    /// Appends one day given as universe positions (<see cref="Universe"/>) and their bars: a worker receiving the day the
+    /// host has already validated. A bar that does not pass validation here is skipped, as in <see cref="Append"/>.
+    /// </summary>
+    public void AppendAt(DateOnly date, ReadOnlySpan<int> positions, ReadOnlySpan<Bar> bars, Bar? benchmark)
+    {
+        if (benchmark is { } benchmarkBar)
+        {
+            _benchmark.TryAppend(benchmarkBar);
+        }
+
+        for (var i = 0; i < positions.Length; i++)
+        {
+            if ((uint)positions[i] < (uint)_ordered.Length)
+            {
+                _ordered[positions[i]].TryAppend(bars[i]);
+            }
+        }
+
+        CurrentDate = date;
+    }
+
+    /// <summary>The universe in the fixed order of positions used by <see cref="AppendAt"/> and <see cref="FreshBars"/>.</summary>
+    public IReadOnlyList<SymbolInfo> Universe => _ordered.Select(s => s.Info).ToArray();
+
+    /// <summary>The current day's bars (symbols with a bar dated <see cref="CurrentDate"/>), with their universe positions.</summary>
+    public (int[] Positions, Bar[] Bars) FreshBars()
+    {
+        var date = CurrentDate;
+        var count = 0;
+        foreach (var series in _ordered)
+        {
+            count += series.LastDate == date ? 1 : 0;
+        }
+
+        var positions = new int[count];
+        var bars = new Bar[count];
+        var next = 0;
+        for (var i = 0; i < _ordered.Length && next < count; i++)
+        {
+            if (_ordered[i].LastDate == date)
+            {
+                positions[next] = i;
+                bars[next++] = _ordered[i].Last;
+            }
+        }
+
+        return (positions, bars);
     }
 
     /// <summary>
@@ -100,7 +164,7 @@ internal sealed class MarketState
 
     /// <summary>Every symbol of the universe with its kept bars (empty for a symbol without any), in universe order, and the benchmark's.</summary>
     public (SymbolHistory Benchmark, IReadOnlyList<SymbolHistory> Symbols) Export() =>
-        (_benchmark.History(), _series.Values.Select(s => s.History()).ToArray());
+        (_benchmark.History(), _ordered.Select(s => s.History()).ToArray());
 
     public int MaxHistory => _maxHistory;
 
@@ -108,8 +172,8 @@ internal sealed class MarketState
     public MarketSnapshot Snapshot(long cycle)
     {
         var date = CurrentDate ?? throw new InvalidOperationException("no market day has been appended yet");
-        var symbols = new List<SymbolHistory>(_series.Count);
-        foreach (var series in _series.Values)
+        var symbols = new List<SymbolHistory>(_ordered.Length);
+        foreach (var series in _ordered)
         {
             if (series.LastDate == date)
             {
@@ -122,7 +186,7 @@ internal sealed class MarketState
 
     /// <summary>Every symbol's whole kept history (symbols without a bar are left out), for offline work.</summary>
     public MarketHistory History(string source) => new(
-        _series.Values.Where(s => s.Count > 0).Select(s => s.History()).ToArray(),
+        _ordered.Where(s => s.Count > 0).Select(s => s.History()).ToArray(),
         _benchmark.Count > 0 ? _benchmark.History() : null,
         source);
 
@@ -135,6 +199,8 @@ internal sealed class MarketState
         public int Count { get; private set; }
 
         public DateOnly? LastDate => Count == 0 ? null : _bars[Count - 1].Date;
+
+        public ref readonly Bar Last => ref _bars[Count - 1];
 
         public string? TryAppend(in Bar bar)
         {

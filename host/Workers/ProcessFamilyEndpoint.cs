@@ -23,6 +23,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
     private readonly WorkerProcess _worker;
     private readonly int? _memoryLimitMb;
     private readonly TimeSpan _syncBudget;
+    private string[] _universe = [];
     private DateOnly? _syncedThrough;
     private Task<Frame>? _pending;
     private string? _fault;
@@ -121,9 +122,11 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         }
 
         var snapshot = input.Snapshot;
+        var market = input.Market ?? throw new InvalidOperationException("a worker needs the host's market history");
         var delta = _syncedThrough is { } synced && synced == input.PreviousDate;
-        if (!delta && input.Market is { } market)
+        if (!delta)
         {
+            _universe = market.Universe.Select(u => u.Symbol).ToArray();
             var sync = _worker.Send(FrameType.Sync, SyncPayload(market, snapshot.Date), _syncBudget, out _);
             try
             {
@@ -137,7 +140,8 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         }
 
         _syncedThrough = snapshot.Date;
-        var reply = _worker.Send(FrameType.Compute, ComputePayload(snapshot, delta), budget, out _);
+        var request = delta ? input.DayPayload(DayPayload) : ComputePayload(snapshot);
+        var reply = _worker.Send(FrameType.Compute, request, budget, out _);
         try
         {
             var payload = await WorkerProcess.WaitAsync(reply, budget).ConfigureAwait(false);
@@ -153,6 +157,10 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         catch (WorkerFailedException ex)
         {
             return Failure(ex, "computing");
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            return new ComputeResult(CallStatus.Failed, ComputeResult.NoSignals, Health, Error: $"its worker sent a malformed answer: {ex.Message}");
         }
     }
 
@@ -237,12 +245,20 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         var signals = new Dictionary<string, double>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
         {
-            signals[reader.ReadString()] = reader.ReadDouble();
+            var position = reader.ReadInt32();
+            var value = reader.ReadDouble();
+            if ((uint)position >= (uint)_universe.Length)
+            {
+                throw new InvalidDataException($"the worker answered for universe position {position} of {_universe.Length}");
+            }
+
+            signals[_universe[position]] = value;
         }
 
         return new ComputeResult(CallStatus.Ok, signals, Health, nonFinite, unknown);
     }
 
+    /// <summary>The whole kept history, symbols in universe order: a day's bars and signals then travel as positions in it.</summary>
     private static byte[] SyncPayload(Market.MarketState market, DateOnly date) => WorkerProtocol.Payload(w =>
     {
         var (benchmark, symbols) = market.Export();
@@ -259,23 +275,32 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         w.Write(date.DayNumber);
     });
 
-    private static byte[] ComputePayload(MarketSnapshot snapshot, bool delta) => WorkerProtocol.Payload(w =>
+    /// <summary>A computation on the history just sent: no new bars.</summary>
+    private static byte[] ComputePayload(MarketSnapshot snapshot) => WorkerProtocol.Payload(w =>
     {
         w.Write(snapshot.Cycle);
         w.Write(snapshot.Date.DayNumber);
-        w.Write(delta);
-        if (!delta)
+        w.Write(false);
+    });
+
+    /// <summary>The day's new bars: the benchmark's, then the universe positions of the symbols with a bar today and their bars, each as one block.</summary>
+    private static byte[] DayPayload(CycleInput input) => WorkerProtocol.Payload(w =>
+    {
+        var snapshot = input.Snapshot;
+        w.Write(snapshot.Cycle);
+        w.Write(snapshot.Date.DayNumber);
+        w.Write(true);
+        var benchmarkToday = snapshot.Benchmark.Count > 0 && snapshot.Benchmark.Last.Date == snapshot.Date;
+        w.Write(benchmarkToday);
+        if (benchmarkToday)
         {
-            return;
+            WorkerProtocol.WriteBar(w, snapshot.Benchmark.Last);
         }
 
-        WorkerProtocol.WriteBar(w, snapshot.Benchmark.Count > 0 ? snapshot.Benchmark.Last : default);
-        w.Write(snapshot.Symbols.Count);
-        foreach (var symbol in snapshot.Symbols)
-        {
-            w.Write(symbol.Symbol);
-            WorkerProtocol.WriteBar(w, symbol.Last);
-        }
+        var (positions, bars) = input.Market!.FreshBars();
+        w.Write(positions.Length);
+        w.Write(MemoryMarshal.AsBytes(positions.AsSpan()));
+        w.Write(MemoryMarshal.AsBytes(bars.AsSpan()));
     });
 }
 

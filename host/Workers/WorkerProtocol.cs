@@ -59,13 +59,18 @@ internal static class WorkerProtocol
 
     public static async Task WriteAsync(Stream stream, Frame frame, CancellationToken cancellationToken)
     {
-        var buffer = new byte[HeaderBytes + frame.Payload.Length];
+        // One write per frame (header and payload together), from a pooled buffer: a cycle sends the day to every worker.
+        var length = HeaderBytes + frame.Payload.Length;
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(length);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)(frame.Payload.Length + 5));
         buffer[4] = (byte)frame.Type;
         BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(5), frame.Sequence);
         frame.Payload.CopyTo(buffer, HeaderBytes);
-        await stream.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await stream.WriteAsync(buffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // Back to the pool only after a completed write: a cancelled one may still be reading it.
+        System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
     }
 
     public static void Write(Stream stream, Frame frame)

@@ -22,6 +22,7 @@ internal sealed class WorkerServer
     private IAlphaFamily? _family;
     private PluginLoader? _loader;
     private MarketState? _market;
+    private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private CancellationTokenSource? _running;
 
     private WorkerServer(Stream output, string folder, string familyName)
@@ -49,23 +50,19 @@ internal sealed class WorkerServer
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
         var server = new WorkerServer(output, folder, familyName);
-        var requests = new System.Collections.Concurrent.BlockingCollection<Frame>();
+        var requests = new FrameQueue();
         var reader = new Thread(() => server.ReadLoop(input, requests)) { IsBackground = true, Name = "alphahost-worker-input" };
         reader.Start();
         server.Send(new Frame(FrameType.Hello, 0, []));
-        foreach (var frame in requests.GetConsumingEnumerable())
+        while (server.Handle(requests.Take()))
         {
-            if (!server.Handle(frame))
-            {
-                break;
-            }
         }
 
         OsLimits.ExitNow(0);
         return 0;
     }
 
-    private void ReadLoop(Stream input, System.Collections.Concurrent.BlockingCollection<Frame> requests)
+    private void ReadLoop(Stream input, FrameQueue requests)
     {
         try
         {
@@ -196,6 +193,11 @@ internal sealed class WorkerServer
         var market = new MarketState(universe, benchmark, maxHistory);
         market.Restore(benchmarkBars, universe.Select((u, i) => (u.Symbol, bars[i])), date);
         _market = market;
+        _positions = new Dictionary<string, int>(universe.Length, StringComparer.Ordinal);
+        for (var i = 0; i < universe.Length; i++)
+        {
+            _positions[universe[i].Symbol] = i;
+        }
     }
 
     private byte[] Compute(byte[] payload)
@@ -206,16 +208,18 @@ internal sealed class WorkerServer
         var date = DateOnly.FromDayNumber(reader.ReadInt32());
         if (reader.ReadBoolean())
         {
-            var benchmark = WorkerProtocol.ReadBar(reader);
+            Bar? benchmark = reader.ReadBoolean() ? WorkerProtocol.ReadBar(reader) : null;
             var count = reader.ReadInt32();
-            var day = new Dictionary<string, Bar>(count, StringComparer.Ordinal);
-            for (var i = 0; i < count; i++)
+            if (count < 0 || count > _positions.Count)
             {
-                var symbol = reader.ReadString();
-                day[symbol] = WorkerProtocol.ReadBar(reader);
+                throw new InvalidDataException($"a day of {count} bars for a universe of {_positions.Count}");
             }
 
-            market.Append(new MarketDay(date, day, benchmark.Date == date ? benchmark : null));
+            var positions = new int[count];
+            var bars = new Bar[count];
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(positions.AsSpan()));
+            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(bars.AsSpan()));
+            market.AppendAt(date, positions, bars, benchmark);
         }
 
         var snapshot = market.Snapshot(cycle);
@@ -241,7 +245,7 @@ internal sealed class WorkerServer
             w.Write(values.Count);
             foreach (var (symbol, value) in values)
             {
-                w.Write(symbol);
+                w.Write(_positions[symbol]);
                 w.Write(value);
             }
         });
@@ -268,6 +272,38 @@ internal sealed class WorkerServer
             {
                 OsLimits.ExitNow(0);
             }
+        }
+    }
+}
+
+/// <summary>
+/// Requests from the input thread to the worker's main thread. A waiting main thread sleeps until a frame comes,
+/// without spinning first as <c>BlockingCollection</c> does: a worker shares the machine's cores with the host and the
+/// other workers, and a spinning idle worker takes CPU from the one still computing.
+/// </summary>
+internal sealed class FrameQueue
+{
+    private readonly Queue<Frame> _frames = new();
+
+    public void Add(Frame frame)
+    {
+        lock (_frames)
+        {
+            _frames.Enqueue(frame);
+            Monitor.Pulse(_frames);
+        }
+    }
+
+    public Frame Take()
+    {
+        lock (_frames)
+        {
+            while (_frames.Count == 0)
+            {
+                Monitor.Wait(_frames);
+            }
+
+            return _frames.Dequeue();
         }
     }
 }

@@ -38,6 +38,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
     // Reused by every cycle's prediction (the host never runs two cycles of one family at once).
     private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];
+    private readonly HashSet<ServingModel> _namesMatched = new(ReferenceEqualityComparer.Instance);
+    private ModelSet? _namesCheckedFor;
     private double[] _predictions = [];
     private string?[] _errors = [];
     private readonly List<string> _invalid = [];
@@ -227,6 +229,13 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         // Check every vector first, so that a cycle with a mismatch counts it before anything is predicted.
         var ready = _ready;
         ready.Clear();
+        if (!ReferenceEquals(models, _namesCheckedFor))
+        {
+            // The contract's names are compared with each model's once per model set, not every cycle.
+            _namesMatched.Clear();
+            _namesCheckedFor = models;
+        }
+
         _invalid.Clear();
         _mismatched.Clear();
         foreach (var history in snapshot.Symbols)
@@ -246,7 +255,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             try
             {
                 _breaker.EnsureEnabled();
-                model.Check(_contract.Names, row.Values);
+                model.Check(_contract.Names, row.Values, namesMatched: _namesMatched.Contains(model));
+                _namesMatched.Add(model);
                 ready.Add((model, row));
             }
             catch (ModelFeatureMismatchException ex)

@@ -50,19 +50,15 @@ internal sealed class DriftMonitor
             return;
         }
 
-        var proportions = reference.Proportions;
         var live = _liveRing[_slot];
-        var expected = _expectedRing[_slot];
         for (var f = 0; f < _features; f++)
         {
             live[(f * Buckets) + reference.Bucket(f, values[f])]++;
-            var at = f * Buckets;
-            for (var b = 0; b < Buckets; b++)
-            {
-                expected[at + b] += proportions[at + b];
-            }
         }
 
+        // Every bucket's expected share of this row, added element by element (vectorized; the same sums as one by one).
+        var expected = _expectedRing[_slot].AsSpan();
+        System.Numerics.Tensors.TensorPrimitives.Add(expected, reference.Proportions.AsSpan(0, expected.Length), expected);
         _rowsRing[_slot]++;
     }
 

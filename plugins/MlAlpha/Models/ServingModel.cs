@@ -28,10 +28,13 @@ internal sealed record ServingModel(string Symbol, string Folder, string Stamp, 
     public string Latest { get; init; } = "";
 
     /// <summary>Throws <see cref="ModelFeatureMismatchException"/> unless the provided vector is exactly the declared features, all finite.</summary>
-    public void Check(IReadOnlyList<string> providedNames, ReadOnlySpan<float> values)
+    /// <param name="providedNames">The names of the provided values, in order.</param>
+    /// <param name="values">The feature vector.</param>
+    /// <param name="namesMatched">These very names passed this model's check before (the caller's contract does not change): only the values are checked.</param>
+    public void Check(IReadOnlyList<string> providedNames, ReadOnlySpan<float> values, bool namesMatched = false)
     {
         var sameNames = providedNames.Count == Features.Count && Features.Count == Model.Width;
-        for (var i = 0; sameNames && i < Features.Count; i++)
+        for (var i = 0; sameNames && !namesMatched && i < Features.Count; i++)
         {
             sameNames = string.Equals(providedNames[i], Features[i], StringComparison.Ordinal);
         }

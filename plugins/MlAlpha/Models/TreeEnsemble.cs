@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Microsoft.ML.Trainers.FastTree;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
@@ -10,21 +12,17 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// </summary>
 internal sealed class TreeEnsemble : IRowPredictor
 {
-    private readonly int[] _roots;
-    private readonly Node[] _nodes;
-    private readonly double[] _leafValue;
-    private readonly int[] _leafOffset;
-    private readonly double[] _weight;
+    private readonly int[] _start;
+    private readonly int[] _leaves;
+    private readonly Node[] _slots;
     private readonly double _bias;
 
-    private TreeEnsemble(int width, int[] roots, Node[] nodes, double[] leafValue, int[] leafOffset, double[] weight, double bias)
+    private TreeEnsemble(int width, int[] start, int[] leaves, Node[] slots, double bias)
     {
         Width = width;
-        _roots = roots;
-        _nodes = nodes;
-        _leafValue = leafValue;
-        _leafOffset = leafOffset;
-        _weight = weight;
+        _start = start;
+        _leaves = leaves;
+        _slots = slots;
         _bias = bias;
     }
 
@@ -32,71 +30,70 @@ internal sealed class TreeEnsemble : IRowPredictor
 
     public static TreeEnsemble? Compile(RegressionTreeEnsemble ensemble, int width)
     {
-        var roots = new List<int>();
-        var nodes = new List<Node>();
-        var leafValue = new List<double>();
-        var leafOffset = new List<int>();
-        foreach (var tree in ensemble.Trees)
+        var start = new List<int>();
+        var leaves = new List<int>();
+        var slots = new List<Node>();
+        var weights = ensemble.TreeWeights;
+        for (var t = 0; t < ensemble.Trees.Count; t++)
         {
-            if (tree.CategoricalSplitFlags.Any(c => c))
+            var tree = ensemble.Trees[t];
+            if (tree.CategoricalSplitFlags.Any(c => c) || tree.NumberOfNodes > 127 || tree.LeafValues.Count > 128)
             {
                 return null;
             }
 
-            var nodeOffset = nodes.Count;
-            if (tree.NumberOfNodes > 127 || tree.LeafValues.Count > 128)
-            {
-                return null;
-            }
-
-            roots.Add(tree.NumberOfNodes == 0 ? -1 : nodeOffset);
-            leafOffset.Add(leafValue.Count);
+            start.Add(slots.Count);
             for (var n = 0; n < tree.NumberOfNodes; n++)
             {
                 var splitFeature = tree.NumericalSplitFeatureIndexes[n];
-                if (splitFeature is < 0 or > byte.MaxValue)
+                if (splitFeature is < 0 or > byte.MaxValue || splitFeature >= width)
                 {
                     return null;
                 }
 
-                nodes.Add(new Node(tree.NumericalSplitThresholds[n], (byte)splitFeature, (sbyte)tree.LeftChild[n], (sbyte)tree.RightChild[n]));
+                slots.Add(new Node(tree.NumericalSplitThresholds[n], (byte)splitFeature, (sbyte)tree.LeftChild[n], (sbyte)tree.RightChild[n]));
             }
 
-            leafValue.AddRange(tree.LeafValues);
+            // The tree's leaves follow its nodes, each already multiplied by the tree's weight (the same product the sum used to form).
+            leaves.Add(slots.Count);
+            foreach (var leaf in tree.LeafValues)
+            {
+                var weighted = weights[t] * leaf;
+                slots.Add(Unsafe.As<double, Node>(ref weighted));
+            }
         }
 
-        return nodes.Any(n => n.Feature >= width) ? null : new TreeEnsemble(width, roots.ToArray(), nodes.ToArray(), leafValue.ToArray(), leafOffset.ToArray(), ensemble.TreeWeights.ToArray(), ensemble.Bias);
+        return new TreeEnsemble(width, [.. start], [.. leaves], [.. slots], ensemble.Bias);
     }
 
     public float Predict(ReadOnlySpan<float> x)
     {
         var sum = _bias;
-        for (var t = 0; t < _roots.Length; t++)
+        var slots = _slots;
+        for (var t = 0; t < _start.Length; t++)
         {
-            var node = _roots[t];
-            if (node < 0)
-            {
-                sum += _weight[t] * _leafValue[_leafOffset[t]];
-                continue;
-            }
+            var first = _start[t];
+            var leaves = _leaves[t];
 
-            // Child indices are relative to the tree's first node; a negative one is ~leaf.
-            var child = 0;
+            // Child indices are relative to the tree's first node; a negative one is ~leaf. A tree without splits is its one leaf.
+            var child = first == leaves ? -1 : 0;
             while (child >= 0)
             {
-                ref readonly var split = ref _nodes[node + child];
+                ref readonly var split = ref slots[first + child];
                 child = x[split.Feature] <= split.Threshold ? split.Left : split.Right;
             }
 
-            sum += _weight[t] * _leafValue[_leafOffset[t] + ~child];
+            sum += Unsafe.As<Node, double>(ref slots[leaves + ~child]);
         }
 
         return (float)sum;
     }
 
     /// <summary>
-    /// One split in 8 bytes (threshold, feature, children relative to the tree's first node): with 500 models a cycle
-    /// streams every tree from memory, so the node size is what the prediction time mostly depends on.
+    /// One split in 8 bytes (threshold, feature, children relative to the tree's first node), or one weighted leaf value
+    /// in the same 8 bytes: a tree is one run of memory, its splits then its leaves. With 500 models a cycle streams every
+    /// tree from memory, so the slot size and the tree's contiguity are what the prediction time mostly depends on.
     /// </summary>
+    [StructLayout(LayoutKind.Sequential, Size = 8)]
     private readonly record struct Node(float Threshold, byte Feature, sbyte Left, sbyte Right);
 }
