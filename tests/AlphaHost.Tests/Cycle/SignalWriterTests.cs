@@ -30,6 +30,37 @@ public sealed class SignalWriterTests
         Assert.Equal(["latest.json", "signals_20261123.jsonl"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
 
+    [Fact]
+    public void WriteRounded_AnySignalOrContribution_ReadsBackAsTheValueRoundedToSixDecimals()
+    {
+        var random = new Random(7);
+        var values = new List<double> { 0, -0.0, 1, -1, 0.5, -0.125, 1e-6, -1e-6, 4e-7, 5e-7, 0.0000015, 0.1234565, 0.999999, 0.9999996, 12.5, -3.000001, 1234567.891 };
+        for (var i = 0; i < 20_000; i++)
+        {
+            values.Add((random.NextDouble() * 2 - 1) * Math.Pow(10, random.Next(-8, 3)));
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            for (var i = 0; i < values.Count; i++)
+            {
+                SignalWriter.WriteRounded(json, $"v{i}", values[i]);
+            }
+
+            json.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        for (var i = 0; i < values.Count; i++)
+        {
+            var text = document.RootElement.GetProperty($"v{i}").GetRawText();
+            Assert.True(Math.Round(values[i], 6) == double.Parse(text, System.Globalization.CultureInfo.InvariantCulture), $"{values[i]:R} was written as {text}");
+            Assert.DoesNotContain("E", text, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("{\"ts\":\"2026-11-23T09:59:59.000Z\",\"cycle\":7,\"symbol\":\"AAA\"}\n")]
