@@ -53,16 +53,22 @@ internal sealed class FeaturePipeline
     {
         var (marketDates, marketReturns) = BenchmarkReturnSeries(benchmark);
         var width = _columns.Length;
-        var values = new float[symbols.Count][];
-        var dates = new DateOnly[symbols.Count][];
-        var ret20 = new double[symbols.Count][];
+
+        // One array each for the whole batch, symbol after symbol: hundreds of large per-symbol arrays kept alive made
+        // every collection during the batch walk a growing heap (most of the batch's time on 2 cores).
+        var first = new int[symbols.Count + 1];
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            first[s + 1] = first[s] + symbols[s].Count;
+        }
+
+        var values = GC.AllocateUninitializedArray<float>(checked(first[^1] * width));
+        var dates = GC.AllocateUninitializedArray<DateOnly>(first[^1]);
+        var ret20 = GC.AllocateUninitializedArray<double>(first[^1]);
         Parallel.For(0, symbols.Count, () => new double[FeatureState.Supported.Count], (s, _, raw) =>
         {
             var bars = symbols[s].Bars.Span;
             var state = new FeatureState();
-            var rows = new float[bars.Length * width];
-            var rowDates = new DateOnly[bars.Length];
-            var rowRet20 = new double[bars.Length];
             var m = 0;
             for (var i = 0; i < bars.Length; i++)
             {
@@ -73,27 +79,26 @@ internal sealed class FeaturePipeline
                 }
 
                 state.Update(bars[i], m < marketDates.Length && marketDates[m] == date ? marketReturns[m] : double.NaN, raw);
-                SelectInto(raw, rows.AsSpan(i * width, width));
-                rowDates[i] = date;
-                rowRet20[i] = raw[_ret20];
+                var row = first[s] + i;
+                SelectInto(raw, values.AsSpan(row * width, width));
+                dates[row] = date;
+                ret20[row] = raw[_ret20];
             }
 
-            values[s] = rows;
-            dates[s] = rowDates;
-            ret20[s] = rowRet20;
             return raw;
         }, _ => { });
 
         var rankColumn = Array.IndexOf(_columns, _sectorRank);
         if (rankColumn >= 0)
         {
-            SectorRanks.Fill(symbols, dates, ret20, values, width, rankColumn);
+            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn);
         }
 
         var result = new Dictionary<string, FeatureMatrix>(symbols.Count, StringComparer.Ordinal);
         for (var s = 0; s < symbols.Count; s++)
         {
-            result[symbols[s].Symbol] = new FeatureMatrix(symbols[s].Symbol, _contract.Names, dates[s], values[s], _contract.MinHistoryBars);
+            result[symbols[s].Symbol] = new FeatureMatrix(symbols[s].Symbol, _contract.Names, new ArraySegment<DateOnly>(dates, first[s], symbols[s].Count),
+                new ArraySegment<float>(values, first[s] * width, symbols[s].Count * width), _contract.MinHistoryBars);
         }
 
         return result;

@@ -12,12 +12,13 @@ namespace AlphaHost.Plugins.MlAlpha.Features;
 internal static class SectorRanks
 {
     /// <param name="symbols">The symbols (their sectors).</param>
-    /// <param name="dates">Each symbol's row dates.</param>
-    /// <param name="ret20">Each symbol's <c>ret_20d</c> per row.</param>
-    /// <param name="values">Each symbol's float32 rows, <paramref name="width"/> values a row: the rank is written there.</param>
+    /// <param name="first">Where each symbol's rows start in the batch (and where the next one's start, last).</param>
+    /// <param name="dates">The batch's row dates.</param>
+    /// <param name="ret20">The batch's <c>ret_20d</c> per row.</param>
+    /// <param name="values">The batch's float32 rows, <paramref name="width"/> values a row: the rank is written there.</param>
     /// <param name="width">Values a row.</param>
     /// <param name="column">Where the rank goes in a row.</param>
-    public static void Fill(IReadOnlyList<SymbolHistory> symbols, DateOnly[][] dates, double[][] ret20, float[][] values, int width, int column)
+    public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column)
     {
         var sectorNames = new Dictionary<string, int>(StringComparer.Ordinal);
         var sectorOf = new int[symbols.Count];
@@ -25,10 +26,10 @@ internal static class SectorRanks
         for (var s = 0; s < symbols.Count; s++)
         {
             sectorOf[s] = FeaturePipeline.HasSector(symbols[s]) ? SectorId(sectorNames, symbols[s].Info.Sector) : -1;
-            if (sectorOf[s] >= 0 && dates[s].Length > 0)
+            if (sectorOf[s] >= 0 && first[s + 1] > first[s])
             {
-                firstDay = Math.Min(firstDay, dates[s][0].DayNumber);
-                lastDay = Math.Max(lastDay, dates[s][^1].DayNumber);
+                firstDay = Math.Min(firstDay, dates[first[s]].DayNumber);
+                lastDay = Math.Max(lastDay, dates[first[s + 1] - 1].DayNumber);
             }
         }
 
@@ -43,12 +44,9 @@ internal static class SectorRanks
         var start = new int[groups + 1];
         for (var s = 0; s < symbols.Count; s++)
         {
-            if (sectorOf[s] >= 0)
+            for (var row = first[s]; sectorOf[s] >= 0 && row < first[s + 1]; row++)
             {
-                foreach (var date in dates[s])
-                {
-                    start[Group(date, firstDay, sectors, sectorOf[s]) + 1]++;
-                }
+                start[Group(dates[row], firstDay, sectors, sectorOf[s]) + 1]++;
             }
         }
 
@@ -57,19 +55,14 @@ internal static class SectorRanks
             start[g + 1] += start[g];
         }
 
-        var memberSymbol = new int[start[groups]];
-        var memberRow = new int[start[groups]];
+        // Each group's rows (batch row numbers), symbol after symbol.
+        var members = new int[start[groups]];
         var next = start[..groups];
         for (var s = 0; s < symbols.Count; s++)
         {
-            if (sectorOf[s] >= 0)
+            for (var row = first[s]; sectorOf[s] >= 0 && row < first[s + 1]; row++)
             {
-                for (var i = 0; i < dates[s].Length; i++)
-                {
-                    var at = next[Group(dates[s][i], firstDay, sectors, sectorOf[s])]++;
-                    memberSymbol[at] = s;
-                    memberRow[at] = i;
-                }
+                members[next[Group(dates[row], firstDay, sectors, sectorOf[s])]++] = row;
             }
         }
 
@@ -92,13 +85,13 @@ internal static class SectorRanks
 
                 for (var k = 0; k < n; k++)
                 {
-                    group[k] = ret20[memberSymbol[start[g] + k]][memberRow[start[g] + k]];
+                    group[k] = ret20[members[start[g] + k]];
                 }
 
                 SectorRank.RankGroup(group.AsSpan(0, n), ranks.AsSpan(0, n));
                 for (var k = 0; k < n; k++)
                 {
-                    values[memberSymbol[start[g] + k]][(memberRow[start[g] + k] * width) + column] = (float)ranks[k];
+                    values[(members[start[g] + k] * width) + column] = (float)ranks[k];
                 }
             }
 
