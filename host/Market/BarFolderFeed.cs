@@ -446,7 +446,10 @@ internal sealed class BarFolderFeed : IMarketFeed
                 skipped = 1;
             }
 
-            var text = Encoding.UTF8.GetBytes(_header + "\n").Concat(lines.ToArray()).ToArray();
+            var header = Encoding.UTF8.GetBytes(_header + "\n");
+            var text = new byte[header.Length + lines.Length];
+            header.CopyTo(text, 0);
+            lines.CopyTo(text.AsSpan(header.Length));
             var file = BarFileReader.Read(path, text, _lines + skipped, _count > 0 ? _bars[_count - 1].Date : null);
             Append(file.Bars);
             issues.AddRange(file.Issues.Select(i => new DataIssue(symbol, i)));
