@@ -10,6 +10,14 @@ public interface IFeatureSource
     /// <param name="history">The market history.</param>
     /// <param name="symbols">The symbols wanted.</param>
     IReadOnlyDictionary<string, FeatureTable> Compute(MarketHistory history, IReadOnlyList<string> symbols);
+
+    /// <summary>
+    /// The symbols whose bars <see cref="Compute"/> needs to compute <paramref name="symbols"/> (the benchmark is always
+    /// given): a command that asks for a few symbols reads only these. The default is the whole universe.
+    /// </summary>
+    /// <param name="universe">Every symbol the data holds, with its sector.</param>
+    /// <param name="symbols">The symbols wanted.</param>
+    IReadOnlyCollection<string> Inputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols) => universe.Select(u => u.Symbol).ToArray();
 }
 
 /// <summary>One symbol's features, a row per bar.</summary>

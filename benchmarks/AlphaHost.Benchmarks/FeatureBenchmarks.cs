@@ -9,14 +9,14 @@ using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
 namespace AlphaHost.Benchmarks;
 
 /// <summary>
-/// Batch features over the whole data set (../shared/data: 494 symbols, 2000-2018, about 2.3 million rows). Each
-/// operation is one row, so BenchmarkDotNet's time per operation inverts to rows per second.
+/// Batch features over the whole data set (../shared/data: 494 symbols, 2000-2018). One operation is one pass over every
+/// row; the setup prints the row count taken from the data. Rows per second, paired with the plain-loop bound in the
+/// same run, come from the <c>offline</c> benchmark (README, Performance).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(OneShotConfig))]
 public class FeatureBenchmarks
 {
-    private const int Rows = 2_300_000;
     private MarketHistory _history = null!;
     private FeaturePipeline _pipeline = null!;
 
@@ -30,7 +30,7 @@ public class FeatureBenchmarks
     }
 
     /// <summary>The single-symbol kernels, one core, every row of every symbol.</summary>
-    [Benchmark(OperationsPerInvoke = Rows)]
+    [Benchmark]
     public double KernelsOneCore()
     {
         var output = new double[FeatureState.Supported.Count];
@@ -51,12 +51,12 @@ public class FeatureBenchmarks
     }
 
     /// <summary>The whole batch entry point: kernels on every core, sector ranks, float32 matrices in contract order.</summary>
-    [Benchmark(OperationsPerInvoke = Rows)]
+    [Benchmark]
     public int ComputeBatchAllCores() => _pipeline.ComputeBatch(_history.Symbols, _history.Benchmark).Count;
 }
 
 /// <summary>
-/// Each invocation is a whole pass over 2.3 million rows (seconds), so: in process, no pilot, one warm-up and five
+/// Each invocation is a whole pass over every row (about a second), so: in process, no pilot, one warm-up and five
 /// measured passes.
 /// </summary>
 public sealed class OneShotConfig : ManualConfig

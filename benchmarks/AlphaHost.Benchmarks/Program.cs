@@ -2,10 +2,14 @@ using System.Globalization;
 using AlphaHost.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <features|cycle [cycles] [models_dir]|train|follow [drops]|soak [cycles]>
+// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <offline [rounds]|features|cycle [cycles] [models_dir]|train|follow [drops]|soak [cycles]>
 var what = args.Length > 0 ? args[0] : "";
 switch (what)
 {
+    case "offline":
+        return await OfflineBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+    case "offline-one":
+        return OfflineBenchmark.RunOne(args[1]);
     case "features":
         BenchmarkRunner.Run<FeatureBenchmarks>();
         break;
@@ -21,7 +25,7 @@ switch (what)
     case "soak":
         return await SoakRun.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
     default:
-        Console.Error.WriteLine("usage: AlphaHost.Benchmarks features | cycle [cycles] [models_dir] | train | follow [drops] | soak [cycles]");
+        Console.Error.WriteLine("usage: AlphaHost.Benchmarks offline [rounds] | features | cycle [cycles] [models_dir] | train | follow [drops] | soak [cycles]");
         return 2;
 }
 

@@ -28,10 +28,13 @@ internal static class FeaturesCommand
     {
         var (from, to) = CommonOptions.Period(start, end);
         var config = CommonOptions.LoadConfigOrThrow(configPath);
-        var history = OfflineSession.LoadHistory(config, data, from, to);
-        var symbols = SymbolList.Resolve(symbol, all: false, history);
+        var asked = SymbolList.Parse(symbol);
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         var (_, source) = session.Capable<IFeatureSource>(familyName, "compute features");
+
+        // Only the files the family needs for this symbol are read (for the ML family: its sector's, and the benchmark).
+        var history = OfflineSession.LoadHistory(config, data, from, to, universe => source.Inputs(universe, asked));
+        var symbols = SymbolList.Resolve(symbol, all: false, history);
         var table = source.Compute(history, symbols)[symbols[0]];
 
         using var text = new StringWriter(CultureInfo.InvariantCulture);

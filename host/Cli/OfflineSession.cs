@@ -74,21 +74,51 @@ internal sealed class OfflineSession : IAsyncDisposable
         };
     }
 
-    /// <summary>The market history of <c>--data</c> (a bar folder) or of the config's market.</summary>
-    public static MarketHistory LoadHistory(AlphaHostConfig config, string? dataDir, DateOnly? start, DateOnly? end)
+    /// <summary>
+    /// The market history of <c>--data</c> (a bar folder) or of the config's market. The data problems found (bad rows,
+    /// files not read, universe rows without a file) are printed on stderr, at most <see cref="IssuesShown"/> of them.
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="dataDir">The <c>--data</c> folder, or null for the config's market.</param>
+    /// <param name="start">First date kept, or null.</param>
+    /// <param name="end">Last date kept, or null.</param>
+    /// <param name="needed">For a command that wants a few symbols: which symbols' files to read, given the folder's
+    /// universe (the family's <see cref="IFeatureSource.Inputs"/>). Null reads every file.</param>
+    public static MarketHistory LoadHistory(AlphaHostConfig config, string? dataDir, DateOnly? start, DateOnly? end,
+        Func<IReadOnlyList<SymbolInfo>, IReadOnlyCollection<string>>? needed = null)
     {
         try
         {
             var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
-            var feed = MarketFeedFactory.Create(market, config.ConfigDirectory);
-            var (history, _) = MarketHistoryLoader.Load(feed, start, end, endless: market.Source != "bars");
-            return history.Symbols.Count == 0
+            var only = market.Source == "bars" && needed is not null
+                ? needed(BarFolderFeed.ReadUniverse(Path.GetFullPath(market.DataDir, config.ConfigDirectory))).ToHashSet(StringComparer.Ordinal)
+                : null;
+            var feed = MarketFeedFactory.Create(market, config.ConfigDirectory, only);
+            var (history, issues) = MarketHistoryLoader.Load(feed, start, end, endless: market.Source != "bars");
+            Report(issues);
+            return history.Symbols.Count == 0 && needed is null
                 ? throw new UsageException($"{feed.Description}: no symbol has a valid bar{(start is null && end is null ? "" : " in the asked period")}")
                 : history;
         }
         catch (InvalidDataException ex)
         {
             throw new UsageException(ex.Message);
+        }
+    }
+
+    /// <summary>Data problems printed by an offline command; the rest are counted.</summary>
+    public const int IssuesShown = 20;
+
+    private static void Report(IReadOnlyList<DataIssue> issues)
+    {
+        foreach (var issue in issues.Take(IssuesShown))
+        {
+            Console.Error.WriteLine($"data: {issue.Symbol}: {issue.Problem}");
+        }
+
+        if (issues.Count > IssuesShown)
+        {
+            Console.Error.WriteLine($"data: {issues.Count - IssuesShown} more problem(s) not shown ({issues.Count} in all)");
         }
     }
 

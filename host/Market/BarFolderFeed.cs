@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Buffers;
 using System.Text;
 using AlphaHost.Abstractions;
 using CsvHelper;
@@ -44,7 +44,87 @@ internal sealed class BarFolderFeed : IMarketFeed
     public IReadOnlyList<DataIssue> LoadIssues { get; }
 
     /// <summary>Opens a bar folder. Throws <see cref="InvalidDataException"/> naming the path when it is unusable.</summary>
-    public static BarFolderFeed Open(string folder)
+    /// <param name="folder">The folder.</param>
+    /// <param name="only">When given, only these symbols' files are read (an offline command that needs a few symbols).</param>
+    public static BarFolderFeed Open(string folder, IReadOnlySet<string>? only = null)
+    {
+        var (equities, benchmarkPath) = Layout(folder);
+        var issues = new List<DataIssue>();
+        var sectors = UniverseFile.Read(folder, issues);
+        var files = SymbolFiles(equities, issues, only);
+
+        var (benchmark, benchmarkFollowed) = Followed.Open(benchmarkPath);
+        issues.AddRange(benchmark.Issues.Select(i => new DataIssue("SPY", i)));
+
+        var loaded = new (BarFile? File, Followed? Followed, string? Error)[files.Length];
+        Parallel.For(0, files.Length, i =>
+        {
+            try
+            {
+                var (file, followed) = Followed.Open(files[i].Path);
+                loaded[i] = (file, followed, null);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CsvHelperException)
+            {
+                loaded[i] = (null, null, ex.Message);
+            }
+        });
+
+        var bars = new Dictionary<string, Followed>(StringComparer.Ordinal);
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var universe = new List<SymbolInfo>();
+        for (var i = 0; i < files.Length; i++)
+        {
+            var symbol = files[i].Symbol;
+            var (file, followed, error) = loaded[i];
+            if (file is null)
+            {
+                issues.Add(new DataIssue(symbol, error!));
+                continue;
+            }
+
+            issues.AddRange(file.Issues.Select(issue => new DataIssue(symbol, issue)));
+            if (file.Bars.Count == 0)
+            {
+                issues.Add(new DataIssue(symbol, "no valid rows; skipped"));
+                continue;
+            }
+
+            if (!sectors.TryGetValue(symbol, out var info))
+            {
+                issues.Add(new DataIssue(symbol, $"not in {UniverseFile.FileName}; sector Unknown"));
+                info = new SymbolInfo(symbol, symbol, "Unknown");
+            }
+
+            bars[symbol] = followed!;
+            paths[symbol] = files[i].Path;
+            universe.Add(info);
+        }
+
+        var named = Directory.GetFiles(equities, "*.csv").Select(f => Path.GetFileNameWithoutExtension(f).ToUpperInvariant()).ToHashSet(StringComparer.Ordinal);
+        foreach (var symbol in sectors.Keys.Where(s => (only is null || only.Contains(s)) && !named.Contains(s)).Order(StringComparer.Ordinal))
+        {
+            issues.Add(new DataIssue(symbol, $"listed in {UniverseFile.FileName} but equities/{symbol}.csv is not there (or not readable); no bars"));
+        }
+
+        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, benchmarkFollowed, issues);
+    }
+
+    /// <summary>
+    /// The symbols a folder holds with their sectors, from <c>universe.csv</c> and the file names, without reading any bar
+    /// file: what an offline command asks its family about to choose which files to read.
+    /// </summary>
+    public static IReadOnlyList<SymbolInfo> ReadUniverse(string folder)
+    {
+        var (equities, _) = Layout(folder);
+        var issues = new List<DataIssue>();
+        var sectors = UniverseFile.Read(folder, issues);
+        return SymbolFiles(equities, issues, only: null)
+            .Select(f => sectors.TryGetValue(f.Symbol, out var info) ? info : new SymbolInfo(f.Symbol, f.Symbol, "Unknown"))
+            .ToArray();
+    }
+
+    private static (string Equities, string Benchmark) Layout(string folder)
     {
         if (!Directory.Exists(folder))
         {
@@ -58,68 +138,125 @@ internal sealed class BarFolderFeed : IMarketFeed
             throw new InvalidDataException($"{benchmarkPath}: benchmark file not found");
         }
 
+        if (BarFolderEntry.Kind(benchmarkPath) is { } notRegular)
+        {
+            throw new InvalidDataException($"{benchmarkPath}: {notRegular}");
+        }
+
+        return (equities, benchmarkPath);
+    }
+
+    /// <summary>
+    /// The readable symbol files of <c>equities/</c>, by symbol (ordinal order). Files that are not regular, whose name
+    /// is not a valid symbol, or whose names differ only in case (<c>AAPL.csv</c> and <c>aapl.csv</c>: which one is
+    /// AAPL?) are left out, each reported by name.
+    /// </summary>
+    private static (string Symbol, string Path)[] SymbolFiles(string equities, List<DataIssue> issues, IReadOnlySet<string>? only)
+    {
         var files = Directory.Exists(equities) ? Directory.GetFiles(equities, "*.csv") : [];
         if (files.Length == 0)
         {
             throw new InvalidDataException($"{equities}: no equities/<SYMBOL>.csv files");
         }
 
-        var issues = new List<DataIssue>();
-        var sectors = ReadUniverse(Path.Combine(folder, "universe.csv"), issues);
-        var (benchmark, benchmarkFollowed) = Followed.Open(benchmarkPath);
-        issues.AddRange(benchmark.Issues.Select(i => new DataIssue("SPY", i)));
-
-        var loaded = new (string Symbol, BarFile? File, Followed? Followed, string? Error)[files.Length];
-        Parallel.For(0, files.Length, i =>
+        var result = new List<(string Symbol, string Path)>(files.Length);
+        foreach (var group in files.GroupBy(f => Path.GetFileNameWithoutExtension(f).ToUpperInvariant(), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var symbol = Path.GetFileNameWithoutExtension(files[i]).ToUpperInvariant();
-            try
+            var symbol = group.Key;
+            if (only is not null && !only.Contains(symbol))
             {
-                var (file, followed) = Followed.Open(files[i]);
-                loaded[i] = (symbol, file, followed, null);
+                continue;
             }
-            catch (Exception ex) when (ex is InvalidDataException or IOException or CsvHelperException)
-            {
-                loaded[i] = (symbol, null, null, ex.Message);
-            }
-        });
 
-        var bars = new Dictionary<string, Followed>(StringComparer.Ordinal);
-        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
-        var universe = new List<SymbolInfo>();
-        foreach (var ((symbol, file, followed, error), index) in loaded.Select((l, i) => (l, i)).OrderBy(l => l.l.Symbol, StringComparer.Ordinal))
-        {
             if (!SymbolInfo.IsValidSymbol(symbol))
             {
                 issues.Add(new DataIssue(symbol, "file name is not a valid symbol; skipped"));
                 continue;
             }
 
-            if (file is null)
+            if (group.Count() > 1)
             {
-                issues.Add(new DataIssue(symbol, error!));
+                var names = group.Select(Path.GetFileName).Order(StringComparer.Ordinal);
+                issues.Add(new DataIssue(symbol, $"{string.Join(" and ", names)} name the same symbol (file names differ only in case); none is read"));
                 continue;
             }
 
-            issues.AddRange(file.Issues.Select(i => new DataIssue(symbol, i)));
-            if (file.Bars.Count == 0)
+            var path = group.First();
+            if (BarFolderEntry.Kind(path) is { } notRegular)
             {
-                issues.Add(new DataIssue(symbol, "no valid rows; skipped"));
+                issues.Add(new DataIssue(symbol, $"{path}: {notRegular}"));
                 continue;
             }
 
-            if (!sectors.TryGetValue(symbol, out var info))
-            {
-                issues.Add(new DataIssue(symbol, "not in universe.csv; sector Unknown"));
-                info = new SymbolInfo(symbol, symbol, "Unknown");
-            }
-
-            bars[symbol] = followed!;
-            paths[symbol] = files[index];
-            universe.Add(info);
+            result.Add((symbol, path));
         }
 
-        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, benchmarkFollowed, issues);
+        return [.. result];
+    }
+
+    /// <summary>
+    /// Every symbol's bars on the benchmark's calendar within [<paramref name="start"/>, <paramref name="end"/>], without
+    /// replaying the days: the same history as appending each day to a <see cref="MarketState"/> (the bars were validated
+    /// when read and stay in order), sharing the bar arrays instead of copying them.
+    /// </summary>
+    public MarketHistory History(DateOnly? start, DateOnly? end)
+    {
+        var calendar = Within(_benchmark.Bars, start, end);
+        var symbols = new List<SymbolHistory>(Universe.Count);
+        foreach (var info in Universe)
+        {
+            var kept = OnCalendar(Within(_bars[info.Symbol].Bars, calendar.Count > 0 ? calendar[0].Date : DateOnly.MaxValue,
+                calendar.Count > 0 ? calendar[^1].Date : DateOnly.MinValue), calendar);
+            if (kept.Length > 0)
+            {
+                symbols.Add(new SymbolHistory(info, kept));
+            }
+        }
+
+        return new MarketHistory(symbols, calendar.Count > 0 ? new SymbolHistory(Benchmark, calendar) : null, Description);
+    }
+
+    private static ArraySegment<Bar> Within(ArraySegment<Bar> bars, DateOnly? start, DateOnly? end)
+    {
+        var from = 0;
+        while (from < bars.Count && start is { } first && bars[from].Date < first)
+        {
+            from++;
+        }
+
+        var to = bars.Count;
+        while (to > from && end is { } last && bars[to - 1].Date > last)
+        {
+            to--;
+        }
+
+        return bars.Slice(from, to - from);
+    }
+
+    /// <summary>The bars dated on a calendar day (the benchmark's): the segment itself when all are, else a copy of those that are.</summary>
+    private static ReadOnlyMemory<Bar> OnCalendar(ArraySegment<Bar> bars, ArraySegment<Bar> calendar)
+    {
+        List<Bar>? kept = null;
+        var c = 0;
+        for (var i = 0; i < bars.Count; i++)
+        {
+            while (c < calendar.Count && calendar[c].Date < bars[i].Date)
+            {
+                c++;
+            }
+
+            var onCalendar = c < calendar.Count && calendar[c].Date == bars[i].Date;
+            if (!onCalendar && kept is null)
+            {
+                kept = [.. bars.Slice(0, i)];
+            }
+            else if (onCalendar && kept is not null)
+            {
+                kept.Add(bars[i]);
+            }
+        }
+
+        return kept is null ? bars : kept.ToArray();
     }
 
     /// <summary>Problems in rows appended since the folder was opened; each is returned once.</summary>
@@ -194,7 +331,8 @@ internal sealed class BarFolderFeed : IMarketFeed
     private sealed class Followed
     {
         private const int TailLength = 256;
-        private readonly List<Bar> _bars;
+        private Bar[] _bars;
+        private int _count;
         private string _header = "";           // the column line, put before appended rows so they parse alike
         private long _offset;                   // bytes read up to the end of the last complete line
         private long _lines;                    // complete lines read after the header, for line numbers in problems
@@ -204,13 +342,16 @@ internal sealed class BarFolderFeed : IMarketFeed
 
         private Followed(BarFile file, string stamp, byte[] bytes, int length)
         {
-            _bars = [.. file.Bars];
+            // The reader's array, slack included (a row or two): no copy, so the loaded bars cost their own size.
+            _bars = file.Bars.Array!;
+            _count = file.Bars.Count;
             _issuesSeen = file.Issues.Count;
             Stamp = stamp;
             Consumed(bytes, length);
         }
 
-        public IReadOnlyList<Bar> Bars => _bars;
+        /// <summary>The good bars so far. Appending never changes a segment already handed out.</summary>
+        public ArraySegment<Bar> Bars => new(_bars, 0, _count);
 
         public string Stamp { get; private set; }
 
@@ -218,9 +359,19 @@ internal sealed class BarFolderFeed : IMarketFeed
         public static (BarFile File, Followed Followed) Open(string path)
         {
             var stamp = StampOf(path);
-            var bytes = File.ReadAllBytes(path);
-            var file = BarFileReader.Read(path, new StreamReader(new MemoryStream(bytes)));
-            return (file, new Followed(file, stamp, bytes, bytes.Length));
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+            var length = checked((int)stream.Length);
+            var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+            try
+            {
+                stream.ReadExactly(bytes, 0, length);
+                var file = BarFileReader.Read(path, bytes.AsSpan(0, length));
+                return (file, new Followed(file, stamp, bytes, length));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(bytes);
+            }
         }
 
         public static string StampOf(string path)
@@ -295,9 +446,12 @@ internal sealed class BarFolderFeed : IMarketFeed
                 skipped = 1;
             }
 
-            var text = _header + "\n" + Encoding.UTF8.GetString(lines);
-            var file = BarFileReader.Read(path, new StringReader(text), _lines + skipped, _bars.Count > 0 ? _bars[^1].Date : null);
-            _bars.AddRange(file.Bars);
+            var header = Encoding.UTF8.GetBytes(_header + "\n");
+            var text = new byte[header.Length + lines.Length];
+            header.CopyTo(text, 0);
+            lines.CopyTo(text.AsSpan(header.Length));
+            var file = BarFileReader.Read(path, text, _lines + skipped, _count > 0 ? _bars[_count - 1].Date : null);
+            Append(file.Bars);
             issues.AddRange(file.Issues.Select(i => new DataIssue(symbol, i)));
             _issuesSeen += file.Issues.Count;
             _lines += appended.AsSpan(0, complete).Count((byte)'\n');
@@ -314,12 +468,23 @@ internal sealed class BarFolderFeed : IMarketFeed
             var bytes = new byte[stream.Length];
             stream.ReadExactly(bytes);
             var complete = bytes.AsSpan().LastIndexOf((byte)'\n') + 1;
-            var file = BarFileReader.Read(path, new StreamReader(new MemoryStream(bytes, 0, complete)));
-            var last = _bars.Count > 0 ? _bars[^1].Date : DateOnly.MinValue;
-            _bars.AddRange(file.Bars.Where(b => b.Date > last));
+            var file = BarFileReader.Read(path, bytes.AsSpan(0, complete));
+            var last = _count > 0 ? _bars[_count - 1].Date : DateOnly.MinValue;
+            Append(file.Bars.Where(b => b.Date > last).ToArray());
             issues.AddRange(file.Issues.Skip(_issuesSeen).Select(i => new DataIssue(symbol, i)));
             _issuesSeen = Math.Max(_issuesSeen, file.Issues.Count);
             Consumed(bytes, complete);
+        }
+
+        private void Append(ArraySegment<Bar> bars)
+        {
+            if (_count + bars.Count > _bars.Length)
+            {
+                Array.Resize(ref _bars, Math.Max(_bars.Length * 2, _count + bars.Count));
+            }
+
+            bars.AsSpan().CopyTo(_bars.AsSpan(_count));
+            _count += bars.Count;
         }
 
         /// <summary>
@@ -337,36 +502,5 @@ internal sealed class BarFolderFeed : IMarketFeed
             _unterminated = span[complete..].ToArray();
             _tail = span[Math.Max(0, complete - TailLength)..complete].ToArray();
         }
-    }
-
-    private static Dictionary<string, SymbolInfo> ReadUniverse(string path, List<DataIssue> issues)
-    {
-        var result = new Dictionary<string, SymbolInfo>(StringComparer.Ordinal);
-        if (!File.Exists(path))
-        {
-            issues.Add(new DataIssue("universe.csv", $"{path} not found; every sector is Unknown"));
-            return result;
-        }
-
-        using var reader = new StreamReader(path);
-        using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        foreach (var row in csv.GetRecords<UniverseRow>())
-        {
-            result[row.Symbol.Trim().ToUpperInvariant()] = new SymbolInfo(row.Symbol.Trim().ToUpperInvariant(), row.Name, row.Sector);
-        }
-
-        return result;
-    }
-
-    private sealed class UniverseRow
-    {
-        [CsvHelper.Configuration.Attributes.Name("symbol")]
-        public string Symbol { get; set; } = "";
-
-        [CsvHelper.Configuration.Attributes.Name("name")]
-        public string Name { get; set; } = "";
-
-        [CsvHelper.Configuration.Attributes.Name("sector")]
-        public string Sector { get; set; } = "";
     }
 }

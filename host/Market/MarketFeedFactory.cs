@@ -9,9 +9,10 @@ internal static class MarketFeedFactory
     /// <param name="market">The market section.</param>
     /// <param name="baseDirectory">What a relative <c>data_dir</c> is taken from: the config file's folder for the config's
     /// own value, the working directory for a <c>--data</c> option.</param>
-    public static IMarketFeed Create(MarketOptions market, string baseDirectory) => market.Source switch
+    /// <param name="only">For a bar folder: read only these symbols' files (null: all).</param>
+    public static IMarketFeed Create(MarketOptions market, string baseDirectory, IReadOnlySet<string>? only = null) => market.Source switch
     {
-        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir, baseDirectory)),
+        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir, baseDirectory), only),
         _ => new SampleMarket(market.SampleSeed, market.SampleSymbols),
     };
 }

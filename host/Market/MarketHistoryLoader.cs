@@ -14,6 +14,13 @@ internal static class MarketHistoryLoader
     /// <param name="endless">Whether the feed never runs out (then an end is needed).</param>
     public static (MarketHistory History, IReadOnlyList<DataIssue> Issues) Load(IMarketFeed feed, DateOnly? start, DateOnly? end, bool endless)
     {
+        // A bar folder holds its whole history already validated: taken as it is, not replayed day by day.
+        return feed is BarFolderFeed folder ? (folder.History(start, end), folder.LoadIssues) : Replay(feed, start, end, endless);
+    }
+
+    /// <summary>Appends the feed's days one by one to a <see cref="MarketState"/>, validating each bar as the daemon does.</summary>
+    public static (MarketHistory History, IReadOnlyList<DataIssue> Issues) Replay(IMarketFeed feed, DateOnly? start, DateOnly? end, bool endless)
+    {
         var market = new MarketState(feed.Universe, feed.Benchmark, maxHistory: 1_000_000);
         var issues = new List<DataIssue>(feed.LoadIssues);
         var days = 0;

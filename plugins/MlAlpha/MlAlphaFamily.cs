@@ -186,7 +186,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     public IReadOnlyDictionary<string, FeatureTable> Compute(MarketHistory history, IReadOnlyList<string> symbols)
     {
         var wanted = symbols.ToHashSet(StringComparer.Ordinal);
-        var matrices = new FeaturePipeline(_contract).ComputeBatch(history.Symbols, history.Benchmark);
+        var inputs = Inputs(history.Symbols.Select(s => s.Info).ToArray(), symbols).ToHashSet(StringComparer.Ordinal);
+        var matrices = new FeaturePipeline(_contract).ComputeBatch(history.Symbols.Where(s => inputs.Contains(s.Symbol)).ToArray(), history.Benchmark);
         var tables = new Dictionary<string, FeatureTable>(StringComparer.Ordinal);
         foreach (var symbol in history.Symbols.Where(s => wanted.Contains(s.Symbol)))
         {
@@ -207,6 +208,20 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         }
 
         return tables;
+    }
+
+    /// <summary>The wanted symbols and, when the contract ranks within sectors, every symbol of their sectors.</summary>
+    public IReadOnlyCollection<string> Inputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols)
+    {
+        var wanted = symbols.ToHashSet(StringComparer.Ordinal);
+        if (!_contract.Names.Contains(SectorRank.FeatureName))
+        {
+            return wanted;
+        }
+
+        var sectors = universe.Where(u => wanted.Contains(u.Symbol) && FeaturePipeline.HasSector(u)).Select(u => u.Sector).ToHashSet(StringComparer.Ordinal);
+        wanted.UnionWith(universe.Where(u => FeaturePipeline.HasSector(u) && sectors.Contains(u.Sector)).Select(u => u.Symbol));
+        return wanted;
     }
 
     /// <summary>Loads the models now, on the caller's thread (offline replays, tests); the daemon loads them in the background.</summary>

@@ -1,7 +1,7 @@
 namespace AlphaHost.Plugins.MlAlpha.Features;
 
 /// <summary>One symbol's features: a row per bar, float32 columns in contract order.</summary>
-internal sealed class FeatureMatrix(string symbol, IReadOnlyList<string> names, DateOnly[] dates, float[] values, int minHistoryBars)
+internal sealed class FeatureMatrix(string symbol, IReadOnlyList<string> names, ArraySegment<DateOnly> dates, ArraySegment<float> values, int minHistoryBars)
 {
     public string Symbol { get; } = symbol;
 
@@ -9,7 +9,7 @@ internal sealed class FeatureMatrix(string symbol, IReadOnlyList<string> names, 
 
     public IReadOnlyList<DateOnly> Dates { get; } = dates;
 
-    public int Rows => dates.Length;
+    public int Rows => dates.Count;
 
     /// <summary>The row's features, in contract order.</summary>
     public ReadOnlySpan<float> Row(int row) => values.AsSpan(row * Names.Count, Names.Count);

@@ -43,80 +43,85 @@ internal sealed class FeaturePipeline
     /// <summary>Every symbol's feature matrix over its whole history.</summary>
     /// <param name="symbols">The symbols with their validated bars and sectors.</param>
     /// <param name="benchmark">The market benchmark, or null when there is none (beta_60 is then missing).</param>
+    /// <remarks>
+    /// Symbols run in parallel, each row written as float32 in contract order straight from the state's row (no
+    /// whole-history double copy; only <c>ret_20d</c> is kept in double, for the ranks). The sector ranks then run in
+    /// parallel across dates over a flat (date, sector) index, with the same <see cref="SectorRank.RankGroup"/> as the
+    /// live cycle and no allocation per date.
+    /// </remarks>
     public IReadOnlyDictionary<string, FeatureMatrix> ComputeBatch(IReadOnlyList<SymbolHistory> symbols, SymbolHistory? benchmark)
     {
-        var marketReturns = BenchmarkReturns(benchmark);
-        var raw = new double[symbols.Count][];
-        Parallel.For(0, symbols.Count, s =>
+        var (marketDates, marketReturns) = BenchmarkReturnSeries(benchmark);
+        var width = _columns.Length;
+
+        // One array each for the whole batch, symbol after symbol: hundreds of large per-symbol arrays kept alive made
+        // every collection during the batch walk a growing heap (most of the batch's time on 2 cores).
+        var first = new int[symbols.Count + 1];
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            first[s + 1] = first[s] + symbols[s].Count;
+        }
+
+        var values = GC.AllocateUninitializedArray<float>(checked(first[^1] * width));
+        var dates = GC.AllocateUninitializedArray<DateOnly>(first[^1]);
+        var ret20 = GC.AllocateUninitializedArray<double>(first[^1]);
+        Parallel.For(0, symbols.Count, () => new double[FeatureState.Supported.Count], (s, _, raw) =>
         {
             var bars = symbols[s].Bars.Span;
             var state = new FeatureState();
-            var width = FeatureState.Supported.Count;
-            var rows = new double[bars.Length * width];
+            var m = 0;
             for (var i = 0; i < bars.Length; i++)
             {
-                state.Update(bars[i], marketReturns.GetValueOrDefault(bars[i].Date, double.NaN), rows.AsSpan(i * width, width));
+                var date = bars[i].Date;
+                while (m < marketDates.Length && marketDates[m] < date)
+                {
+                    m++;
+                }
+
+                state.Update(bars[i], m < marketDates.Length && marketDates[m] == date ? marketReturns[m] : double.NaN, raw);
+                var row = first[s] + i;
+                SelectInto(raw, values.AsSpan(row * width, width));
+                dates[row] = date;
+                ret20[row] = raw[_ret20];
             }
 
-            raw[s] = rows;
-        });
+            return raw;
+        }, _ => { });
 
-        FillSectorRanks(symbols, raw);
+        var rankColumn = Array.IndexOf(_columns, _sectorRank);
+        if (rankColumn >= 0)
+        {
+            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn);
+        }
+
         var result = new Dictionary<string, FeatureMatrix>(symbols.Count, StringComparer.Ordinal);
         for (var s = 0; s < symbols.Count; s++)
         {
-            result[symbols[s].Symbol] = ToMatrix(symbols[s], raw[s]);
+            result[symbols[s].Symbol] = new FeatureMatrix(symbols[s].Symbol, _contract.Names, new ArraySegment<DateOnly>(dates, first[s], symbols[s].Count),
+                new ArraySegment<float>(values, first[s] * width, symbols[s].Count * width), _contract.MinHistoryBars);
         }
 
         return result;
     }
 
-    private void FillSectorRanks(IReadOnlyList<SymbolHistory> symbols, double[][] raw)
+    /// <summary>The benchmark's dates from its second bar on, with each day's simple return (the values of <see cref="BenchmarkReturns"/>).</summary>
+    private static (DateOnly[] Dates, double[] Returns) BenchmarkReturnSeries(SymbolHistory? benchmark)
     {
-        var width = FeatureState.Supported.Count;
-        var byDate = new Dictionary<DateOnly, List<(int Symbol, int Row)>>();
-        for (var s = 0; s < symbols.Count; s++)
+        if (benchmark is null || benchmark.Count < 2)
         {
-            var bars = symbols[s].Bars.Span;
-            for (var i = 0; i < bars.Length; i++)
-            {
-                if (!byDate.TryGetValue(bars[i].Date, out var list))
-                {
-                    byDate[bars[i].Date] = list = [];
-                }
-
-                list.Add((s, i));
-            }
+            return ([], []);
         }
 
-        foreach (var members in byDate.Values)
+        var bars = benchmark.Bars.Span;
+        var dates = new DateOnly[bars.Length - 1];
+        var returns = new double[bars.Length - 1];
+        for (var i = 1; i < bars.Length; i++)
         {
-            var ranks = SectorRank.Assign(members
-                .Where(m => HasSector(symbols[m.Symbol]))
-                .Select(m => (symbols[m.Symbol].Symbol, symbols[m.Symbol].Info.Sector, raw[m.Symbol][(m.Row * width) + _ret20])));
-            foreach (var (s, row) in members)
-            {
-                raw[s][(row * width) + _sectorRank] = ranks.GetValueOrDefault(symbols[s].Symbol, double.NaN);
-            }
-        }
-    }
-
-    private FeatureMatrix ToMatrix(SymbolHistory history, double[] raw)
-    {
-        var width = FeatureState.Supported.Count;
-        var bars = history.Bars.Span;
-        var dates = new DateOnly[bars.Length];
-        var values = new float[bars.Length * _columns.Length];
-        for (var i = 0; i < bars.Length; i++)
-        {
-            dates[i] = bars[i].Date;
-            for (var c = 0; c < _columns.Length; c++)
-            {
-                values[(i * _columns.Length) + c] = (float)raw[(i * width) + _columns[c]];
-            }
+            dates[i - 1] = bars[i].Date;
+            returns[i - 1] = (bars[i].Close / bars[i - 1].Close) - 1.0;
         }
 
-        return new FeatureMatrix(history.Symbol, _contract.Names, dates, values, _contract.MinHistoryBars);
+        return (dates, returns);
     }
 
     /// <summary>The benchmark's simple return by date.</summary>
@@ -138,8 +143,10 @@ internal sealed class FeaturePipeline
     }
 
     /// <summary>Whether a symbol takes part in sector ranks (a known sector).</summary>
-    public static bool HasSector(SymbolHistory history) =>
-        !string.IsNullOrWhiteSpace(history.Info.Sector) && history.Info.Sector != "Unknown";
+    public static bool HasSector(SymbolHistory history) => HasSector(history.Info);
+
+    /// <summary>Whether a symbol takes part in sector ranks (a known sector).</summary>
+    public static bool HasSector(SymbolInfo info) => !string.IsNullOrWhiteSpace(info.Sector) && info.Sector != "Unknown";
 
     private static int IndexOf(string name)
     {

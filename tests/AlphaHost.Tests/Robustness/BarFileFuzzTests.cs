@@ -92,6 +92,49 @@ public sealed class BarFileFuzzTests
     }
 
     [Fact]
+    public void Read_SeededMutations_ByteScannerAgreesWithCsvHelper()
+    {
+        var valid = new StringBuilder("date,open,high,low,close,volume\n");
+        var date = new DateOnly(2020, 1, 1);
+        for (var i = 0; i < 30; i++)
+        {
+            valid.Append(CultureInfo.InvariantCulture, $"{date.AddDays(i):yyyy-MM-dd},{10 + i * 0.1},{11 + i * 0.1},{9 + i * 0.1},{10.5 + i * 0.1},{1000 + i}\n");
+        }
+
+        var mutator = new Mutator(seed: 20261201, Tokens);
+        var inputs = Directory.GetFiles(CorpusDir, "*.csv").Select(File.ReadAllText).Concat(Enumerable.Range(0, 3000).Select(_ => mutator.Mutate(valid.ToString())));
+        var n = 0;
+        foreach (var input in inputs)
+        {
+            var bytes = Encoding.UTF8.GetBytes(input);
+            var scanned = Outcome(() => BarFileReader.Read("FUZZ.csv", bytes));
+            var reference = Outcome(() => CsvBarFileReader.Read("FUZZ.csv", new StreamReader(new MemoryStream(bytes))));
+            if (scanned != reference)
+            {
+                var saved = Path.Combine(Path.GetTempPath(), $"alphahost-bars-differ-{n}.csv");
+                File.WriteAllBytes(saved, bytes);
+                Assert.Fail($"input {n} (saved to {saved}) read differently:\nscanner:   {scanned}\nCsvHelper: {reference}");
+            }
+
+            n++;
+        }
+    }
+
+    private static string Outcome(Func<BarFile> read)
+    {
+        try
+        {
+            var file = read();
+            return string.Join(";", file.Bars.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Date:yyyy-MM-dd} {b.Open:R} {b.High:R} {b.Low:R} {b.Close:R} {b.Volume:R}")))
+                + " | " + string.Join(" / ", file.Issues);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or CsvHelperException)
+        {
+            return $"{ex.GetType().Name}: {ex.Message}";
+        }
+    }
+
+    [Fact]
     public void Read_HugeFile_ReadsEveryRowWithoutHoldingTheText()
     {
         using var dir = new TempDir();

@@ -272,6 +272,29 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Compute_OneSymbolFromItsInputsOnly_GivesTheRowsOfTheWholeUniverse()
+    {
+        await using var family = await StartAsync(load: false);
+        var snapshot = SampleSnapshots.At(150, symbols: 40);
+        var whole = new MarketHistory(snapshot.Symbols, snapshot.Benchmark, "sample");
+        var wanted = snapshot.Symbols[5];
+
+        var inputs = family.Inputs(snapshot.Symbols.Select(s => s.Info).ToArray(), [wanted.Symbol]);
+        var fromInputs = family.Compute(new MarketHistory(snapshot.Symbols.Where(s => inputs.Contains(s.Symbol)).ToArray(), snapshot.Benchmark, "sample"), [wanted.Symbol]);
+        var fromWhole = family.Compute(whole, [wanted.Symbol]);
+
+        Assert.Equal(snapshot.Symbols.Where(s => s.Info.Sector == wanted.Info.Sector).Select(s => s.Symbol).Order(), inputs.Order());
+        Assert.True(inputs.Count < snapshot.Symbols.Count);
+        var expected = fromWhole[wanted.Symbol].Rows;
+        var actual = fromInputs[wanted.Symbol].Rows;
+        Assert.Equal(expected.Count, actual.Count);
+        for (var r = 0; r < expected.Count; r++)
+        {
+            Assert.Equal(expected[r], actual[r]);
+        }
+    }
+
     private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
     {
         var values = new Dictionary<string, string> { ["models_dir"] = Models };

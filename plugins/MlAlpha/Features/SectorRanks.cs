@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Plugins.MlAlpha.Features;
+
+/// <summary>
+/// <c>cross_rank_sector</c> over whole histories: every (date, sector) group of rows is ranked with
+/// <see cref="SectorRank.RankGroup"/>, the rule the live cycle uses. Rows are indexed once by day number and sector into
+/// flat arrays (no list or dictionary per date), then date ranges are ranked in parallel, each worker with its own
+/// scratch buffers.
+/// </summary>
+internal static class SectorRanks
+{
+    /// <param name="symbols">The symbols (their sectors).</param>
+    /// <param name="first">Where each symbol's rows start in the batch (and where the next one's start, last).</param>
+    /// <param name="dates">The batch's row dates.</param>
+    /// <param name="ret20">The batch's <c>ret_20d</c> per row.</param>
+    /// <param name="values">The batch's float32 rows, <paramref name="width"/> values a row: the rank is written there.</param>
+    /// <param name="width">Values a row.</param>
+    /// <param name="column">Where the rank goes in a row.</param>
+    public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column)
+    {
+        var sectorNames = new Dictionary<string, int>(StringComparer.Ordinal);
+        var sectorOf = new int[symbols.Count];
+        int firstDay = int.MaxValue, lastDay = int.MinValue;
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            sectorOf[s] = FeaturePipeline.HasSector(symbols[s]) ? SectorId(sectorNames, symbols[s].Info.Sector) : -1;
+            if (sectorOf[s] >= 0 && first[s + 1] > first[s])
+            {
+                firstDay = Math.Min(firstDay, dates[first[s]].DayNumber);
+                lastDay = Math.Max(lastDay, dates[first[s + 1] - 1].DayNumber);
+            }
+        }
+
+        if (sectorNames.Count == 0 || firstDay > lastDay)
+        {
+            return;
+        }
+
+        // Group g = (day - firstDay) * sectors + sector; start[g]..start[g + 1] are its rows in members.
+        var sectors = sectorNames.Count;
+        var groups = (lastDay - firstDay + 1) * sectors;
+        var start = new int[groups + 1];
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            for (var row = first[s]; sectorOf[s] >= 0 && row < first[s + 1]; row++)
+            {
+                start[Group(dates[row], firstDay, sectors, sectorOf[s]) + 1]++;
+            }
+        }
+
+        for (var g = 0; g < groups; g++)
+        {
+            start[g + 1] += start[g];
+        }
+
+        // Each group's rows (batch row numbers), symbol after symbol.
+        var members = new int[start[groups]];
+        var next = start[..groups];
+        for (var s = 0; s < symbols.Count; s++)
+        {
+            for (var row = first[s]; sectorOf[s] >= 0 && row < first[s + 1]; row++)
+            {
+                members[next[Group(dates[row], firstDay, sectors, sectorOf[s])]++] = row;
+            }
+        }
+
+        var largest = 0;
+        for (var g = 0; g < groups; g++)
+        {
+            largest = Math.Max(largest, start[g + 1] - start[g]);
+        }
+
+        Parallel.ForEach(Partitioner.Create(0, groups), () => (new double[largest], new double[largest]), (range, _, scratch) =>
+        {
+            var (group, ranks) = scratch;
+            for (var g = range.Item1; g < range.Item2; g++)
+            {
+                var n = start[g + 1] - start[g];
+                if (n == 0)
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < n; k++)
+                {
+                    group[k] = ret20[members[start[g] + k]];
+                }
+
+                SectorRank.RankGroup(group.AsSpan(0, n), ranks.AsSpan(0, n));
+                for (var k = 0; k < n; k++)
+                {
+                    values[(members[start[g] + k] * width) + column] = (float)ranks[k];
+                }
+            }
+
+            return scratch;
+        }, _ => { });
+    }
+
+    private static int Group(DateOnly date, int firstDay, int sectors, int sector) => ((date.DayNumber - firstDay) * sectors) + sector;
+
+    private static int SectorId(Dictionary<string, int> ids, string sector)
+    {
+        if (!ids.TryGetValue(sector, out var id))
+        {
+            ids[sector] = id = ids.Count;
+        }
+
+        return id;
+    }
+}

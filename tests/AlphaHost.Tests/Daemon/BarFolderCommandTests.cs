@@ -1,0 +1,48 @@
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Daemon;
+
+/// <summary>A malformed bar folder at the command line: one line naming the file and line, exit 2, in every command that reads one.</summary>
+[Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
+public sealed class BarFolderCommandTests : IDisposable
+{
+    private const string Header = "date,open,high,low,close,volume\n";
+    private readonly TempDir _dir = new();
+
+    [Theory]
+    [InlineData("run", "Symbol,Name,Sector\nAAA,Alpha,Tech\n", "universe.csv:1: header must be symbol,name,sector")]
+    [InlineData("features", "Symbol,Name,Sector\nAAA,Alpha,Tech\n", "universe.csv:1: header must be symbol,name,sector")]
+    [InlineData("audit", "Symbol,Name,Sector\nAAA,Alpha,Tech\n", "universe.csv:1: header must be symbol,name,sector")]
+    [InlineData("train", "Symbol,Name,Sector\nAAA,Alpha,Tech\n", "universe.csv:1: header must be symbol,name,sector")]
+    [InlineData("run", "symbol,name,sector\nAAA,Alpha\n", "universe.csv:2: expected 3 fields")]
+    [InlineData("features", "symbol,name,sector\nAAA,Alpha\n", "universe.csv:2: expected 3 fields")]
+    [InlineData("audit", "symbol,name,sector\nAAA,Alpha\n", "universe.csv:2: expected 3 fields")]
+    [InlineData("train", "symbol,name,sector\nAAA,Alpha\n", "universe.csv:2: expected 3 fields")]
+    public async Task Command_MalformedUniverse_ExitsTwoWithOneLineNamingFileAndLine(string command, string universe, string expected)
+    {
+        var data = Path.Combine(_dir.Path, "data");
+        _dir.Write("data/benchmark_SPY.csv", Header + "2020-01-02,1,1,1,1,1\n");
+        _dir.Write("data/equities/AAA.csv", Header + "2020-01-02,1,1,1,1,1\n");
+        _dir.Write("data/universe.csv", universe);
+        var config = _dir.Write("config.yaml", TestConfigs.GoldenBesideRuntime()
+            .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", "data_dir: data"));
+        string[] args = command switch
+        {
+            "run" => ["run", "--cycles", "1"],
+            "features" => ["features", "--symbol", "AAA", "--data", data],
+            "audit" => ["audit", "--symbols", "AAA", "--out", "audit.json", "--data", data],
+            _ => ["train", "--symbols", "AAA", "--data", data],
+        };
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, [.. args, "--config", config]);
+        using var _ = host;
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(host.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+        Assert.DoesNotContain("CsvHelper", host.Stderr);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
