@@ -79,12 +79,26 @@ internal sealed class OfflineSession : IAsyncDisposable
     {
         try
         {
-            var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
+            var market = Market(config, dataDir);
             var feed = MarketFeedFactory.Create(market, config.ConfigDirectory);
             var (history, _) = MarketHistoryLoader.Load(feed, start, end, endless: market.Source != "bars");
             return history.Symbols.Count == 0
                 ? throw new UsageException($"{feed.Description}: no symbol has a valid bar{(start is null && end is null ? "" : " in the asked period")}")
                 : history;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    /// <summary>The first day after <paramref name="date"/> with bars, or null when the data ends before it.</summary>
+    public static DateOnly? FirstTradingDayAfter(AlphaHostConfig config, string? dataDir, DateOnly date)
+    {
+        try
+        {
+            var market = Market(config, dataDir);
+            return MarketHistoryLoader.FirstDayAfter(MarketFeedFactory.Create(market, config.ConfigDirectory), date);
         }
         catch (InvalidDataException ex)
         {
@@ -98,6 +112,10 @@ internal sealed class OfflineSession : IAsyncDisposable
         _loggerFactory.Dispose();
         await _logger.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The config's market, or the bar folder given with <c>--data</c>.</summary>
+    private static MarketOptions Market(AlphaHostConfig config, string? dataDir) =>
+        dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
 
     private static string Names(IReadOnlyList<FamilyHandle> families) => families.Count == 0 ? "none" : string.Join(", ", families.Select(f => f.Name));
 }

@@ -18,7 +18,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var cycles = new Option<long?>("--cycles") { Description = "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)" };
+        var cycles = CommonOptions.Whole<long>("--cycles", "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)");
         var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles };
         command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles)));
         return command;
