@@ -36,6 +36,7 @@ internal sealed class CycleService(
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     DaemonExit exit,
+    ConfigReloadRequests reloads,
     ILogger<CycleService> logger,
     ISystemdNotifier? systemd = null) : BackgroundService
 {
@@ -78,21 +79,51 @@ internal sealed class CycleService(
                 return;
             }
 
-            var pause = config.Current.Host.CycleInterval - elapsed;
-            if (pause <= TimeSpan.Zero)
-            {
-                await Task.Yield();
-                continue;
-            }
-
             try
             {
-                await Task.Delay(pause, clock, stoppingToken).ConfigureAwait(false);
+                await PauseAsync(config.Current.Host.CycleInterval - elapsed, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>The pause until the next cycle; a re-read asked for meanwhile (SIGHUP) is done at once, and the pause goes on.</summary>
+    private async Task PauseAsync(TimeSpan pause, CancellationToken stoppingToken)
+    {
+        var resumeAt = clock.GetUtcNow() + pause;
+        do
+        {
+            if (!await reloads.WaitAsync(resumeAt - clock.GetUtcNow(), clock, stoppingToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            await ReloadOnRequestAsync().ConfigureAwait(false);
+        }
+        while (clock.GetUtcNow() < resumeAt);
+
+        await Task.Yield();
+    }
+
+    private async Task ReloadOnRequestAsync()
+    {
+        var before = config.Current;
+        var rejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
+        if (!ReferenceEquals(before, config.Current))
+        {
+            return;
+        }
+
+        if (rejected)
+        {
+            logger.LogWarning("SIGHUP: the last good configuration stays in force: {ConfigError}", config.RejectedError);
+        }
+        else
+        {
+            logger.LogInformation("SIGHUP: {ConfigFile} re-read, no change to apply", before.SourcePath);
         }
     }
 
