@@ -146,7 +146,11 @@ internal static class RunCommand
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton<DaemonExit>();
-        builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));
+        builder.Services.AddSingleton(s =>
+        {
+            var store = s.GetRequiredService<ConfigStore>();
+            return new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>(), () => store.Current.Host.SignalJournal);
+        });
 
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(reloads);
