@@ -342,20 +342,10 @@ internal sealed class CycleService(
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {
         var names = families.Slots.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var name in current.Families.Keys.Where(n => !names.Contains(n)))
-        {
-            logger.LogWarning("Configuration: families.{Family} names no loaded family; it has no effect until a plugin exports it", name);
-        }
-
         var flags = families.Slots.Select(f => f.Export.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var (flag, value) in current.Features.Where(f => !flags.Contains(f.Key)))
+        foreach (var warning in ConfigCoverage.Warnings(current, names, flags))
         {
-            logger.LogWarning("Configuration: line {Line}: features.{Flag} gates no loaded family; it has no effect until a plugin declares it", value.Line, flag);
-        }
-
-        foreach (var family in families.Slots.Where(f => !current.Families.ContainsKey(f.Name)))
-        {
-            logger.LogWarning("Family {Family} has no families.{Family} section; it stays disabled until one with enabled: true is added", family.Name, family.Name);
+            logger.LogWarning("Configuration: {Warning}", warning);
         }
     }
 

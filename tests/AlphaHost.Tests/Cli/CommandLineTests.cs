@@ -83,6 +83,23 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigValidate_SectionAndFlagNoInstalledFamilyUses_WarnsAsTheDaemonDoesAtStart()
+    {
+        var golden = TestConfigs.GoldenBesideRuntime();
+        var config = Config(golden.Replace("features:\n", "features:\n  use_crystal_ball: true\n") + "  nosuchfamily:\n    enabled: true\n");
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "config", "validate", "--config", config);
+        using var _ = host;
+
+        Assert.Equal(0, exit);
+        var flagLine = golden.Split('\n').ToList().IndexOf("features:") + 2;
+        Assert.Equal(
+            [$"warning: families.nosuchfamily names no loaded family; it has no effect until a plugin exports it",
+             $"warning: {config}:{flagLine}: features.use_crystal_ball gates no loaded family; it has no effect until a plugin declares it"],
+            host.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task ConfigValidate_ShippedConfig_IsValidWithoutWarnings()
     {
         var (exit, host) = await HostProcess.RunAsync(_dir.Path, "config", "validate", "--config", TestPaths.GoldenConfig);
