@@ -5,6 +5,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
 {
     RunCommand.Create(),
     PluginsCommand.Create(),
+    ConfigCommand.Create(),
     TrainCommand.Create(),
     AuditCommand.Create(),
     ModelsCommand.Create(),
@@ -18,13 +19,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    foreach (var error in parsed.Errors)
-    {
-        Console.Error.WriteLine($"error: {error.Message}");
-    }
-
-    Console.Error.WriteLine("Run 'alphahost --help' for usage.");
-    return ExitCodes.BadInput;
+    return ParseErrors.Report(parsed, Console.Error);
 }
 
 return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

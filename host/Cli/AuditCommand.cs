@@ -22,8 +22,8 @@ internal static class AuditCommand
         var all = new Option<bool>("--all") { Description = "Audit every symbol of the data" };
         var output = new Option<string>("--out") { Description = "The report file (JSON)", Required = true };
         var date = CommonOptions.Date("--date", "Audit only the rows of this date");
-        var last = new Option<int?>("--last") { Description = "Audit only the rows of the last N trading days" };
-        var minPassRate = new Option<double>("--min-pass-rate") { Description = "Pass rate below which the audit fails (exit 1)", DefaultValueFactory = _ => 0.95 };
+        var last = CommonOptions.Whole<int>("--last", "Audit only the rows of the last N trading days");
+        var minPassRate = CommonOptions.Number("--min-pass-rate", "Pass rate below which the audit fails (exit 1)", 0.95);
         var data = CommonOptions.Data();
         var family = CommonOptions.Family();
         var command = new Command("audit", "Check that every symbol produces contract-compliant features; exit 1 below the pass rate")
@@ -55,11 +55,16 @@ internal static class AuditCommand
         var (date, _) = CommonOptions.Period(request.Date, null);
         var config = CommonOptions.LoadConfigOrThrow(request.ConfigPath);
         var history = OfflineSession.LoadHistory(config, request.Data, null, date);
+        var calendar = MarketHistoryLoader.Calendar(history.Symbols, DateOnly.MaxValue);
+        if (date is { } asked && Array.BinarySearch(calendar, asked) < 0)
+        {
+            throw new UsageException(NotATradingDay(config, request.Data, history.Source, asked, calendar));
+        }
+
         var symbols = SymbolList.Resolve(request.Symbols, request.All, history);
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         var (name, source) = session.Capable<IFeatureSource>(request.Family, "compute features");
 
-        var calendar = MarketHistoryLoader.Calendar(history.Symbols, DateOnly.MaxValue);
         var window = date is { } day ? new DatePeriod(day, day)
             : request.Last is { } n ? new DatePeriod(calendar[Math.Max(0, calendar.Length - n)], calendar[^1])
             : new DatePeriod(calendar[0], calendar[^1]);
@@ -104,6 +109,18 @@ internal static class AuditCommand
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{verdict}: {passed}/{symbols.Count} symbols passed (pass_rate {passRate:0.0000}, needs {request.MinPassRate:0.00}) over {window}; report {path}"));
         return verdict == "PASS" ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>
+    /// A date without bars (a weekend, a holiday, a day outside the data) is a usage error naming the trading days on
+    /// either side, not an audit in which every symbol fails.
+    /// </summary>
+    private static string NotATradingDay(Configuration.AlphaHostConfig config, string? data, string source, DateOnly asked, DateOnly[] calendar)
+    {
+        var before = calendar.LastOrDefault(d => d < asked);
+        var after = OfflineSession.FirstTradingDayAfter(config, data, asked);
+        var nearest = (before == default ? "none before" : $"{before:yyyy-MM-dd} before") + ", " + (after is { } next ? $"{next:yyyy-MM-dd} after" : "none after");
+        return $"--date {asked:yyyy-MM-dd} is not a trading day of {source} (nearest: {nearest})";
     }
 
     /// <summary>A symbol passes when it has rows in the window past its warm-up and every feature of each is finite.</summary>

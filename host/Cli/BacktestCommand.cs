@@ -25,9 +25,9 @@ internal static class BacktestCommand
         var end = new Option<string>("--end") { Description = "Last trading day of the backtest (yyyy-MM-dd)", Required = true };
         var output = new Option<string?>("--out") { Description = "Report folder (default: reports/backtest_<start>_<end>)" };
         var data = CommonOptions.Data();
-        var cost = new Option<double>("--cost-bp") { Description = "Transaction cost per unit of turnover, basis points", DefaultValueFactory = _ => new BacktestOptions().CostBasisPoints };
-        var minSharpe = new Option<double>("--min-sharpe") { Description = "Acceptance: Sharpe must exceed this", DefaultValueFactory = _ => new BacktestOptions().MinSharpe };
-        var maxDrawdown = new Option<double>("--max-drawdown") { Description = "Acceptance: max drawdown must stay below this fraction", DefaultValueFactory = _ => new BacktestOptions().MaxDrawdown };
+        var cost = CommonOptions.Number("--cost-bp", "Transaction cost per unit of turnover, basis points", new BacktestOptions().CostBasisPoints);
+        var minSharpe = CommonOptions.Number("--min-sharpe", "Acceptance: Sharpe must exceed this", new BacktestOptions().MinSharpe);
+        var maxDrawdown = CommonOptions.Number("--max-drawdown", "Acceptance: max drawdown must stay below this fraction", new BacktestOptions().MaxDrawdown);
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Run even if the window overlaps a model's training data (the gate then fails)" };
         var family = CommonOptions.Family();
         var command = new Command("backtest", "Offline backtest of the model family with an acceptance verdict; exit 0 PASS, 1 FAIL")

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 using AlphaHost.Host.Configuration;
 
 namespace AlphaHost.Host.Cli;
@@ -55,6 +57,20 @@ internal static class CommonOptions
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>An optional whole-number option; a bad value reads <c>--cycles 'abc' is not a whole number</c>, not a .NET type name.</summary>
+    public static Option<T?> Whole<T>(string name, string description)
+        where T : struct, IBinaryInteger<T> =>
+        new(name) { Description = description, CustomParser = result => ParseNumber<T>(name, result, NumberStyles.Integer, "a whole number") };
+
+    /// <summary>A number option with a default; a bad value reads <c>--cost-bp 'x' is not a number</c>.</summary>
+    public static Option<double> Number(string name, string description, double defaultValue) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = result => ParseNumber<double>(name, result, NumberStyles.Float, "a number") ?? defaultValue,
+        };
+
     public static Option<string?> Family() => new("--family") { Description = "The family to use when several can (default: the only one)" };
 
     /// <summary>The config, or a <see cref="UsageException"/> naming the file, line and key.</summary>
@@ -100,6 +116,23 @@ internal static class CommonOptions
             Console.Error.WriteLine("error: cancelled");
             return ExitCodes.BadInput;
         }
+    }
+
+    private static T? ParseNumber<T>(string option, ArgumentResult result, NumberStyles styles, string kind)
+        where T : struct, INumber<T>
+    {
+        if (result.Tokens is not [var token])
+        {
+            return null;
+        }
+
+        if (T.TryParse(token.Value, styles, CultureInfo.InvariantCulture, out var value) && T.IsFinite(value))
+        {
+            return value;
+        }
+
+        result.AddError($"{option} '{token.Value}' is not {kind}");
+        return null;
     }
 
     private static DateOnly? ParseDate(string option, string? text) =>

@@ -89,7 +89,7 @@ internal sealed class OfflineSession : IAsyncDisposable
     {
         try
         {
-            var market = dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
+            var market = Market(config, dataDir);
             var only = market.Source == "bars" && needed is not null
                 ? needed(BarFolderFeed.ReadUniverse(Path.GetFullPath(market.DataDir, config.ConfigDirectory))).ToHashSet(StringComparer.Ordinal)
                 : null;
@@ -122,12 +122,30 @@ internal sealed class OfflineSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The first day after <paramref name="date"/> with bars, or null when the data ends before it.</summary>
+    public static DateOnly? FirstTradingDayAfter(AlphaHostConfig config, string? dataDir, DateOnly date)
+    {
+        try
+        {
+            var market = Market(config, dataDir);
+            return MarketHistoryLoader.FirstDayAfter(MarketFeedFactory.Create(market, config.ConfigDirectory), date);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Catalog.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
         await _logger.DisposeAsync().ConfigureAwait(false);
     }
+
+    /// <summary>The config's market, or the bar folder given with <c>--data</c>.</summary>
+    private static MarketOptions Market(AlphaHostConfig config, string? dataDir) =>
+        dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
 
     private static string Names(IReadOnlyList<FamilyHandle> families) => families.Count == 0 ? "none" : string.Join(", ", families.Select(f => f.Name));
 }

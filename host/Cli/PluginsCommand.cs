@@ -10,7 +10,7 @@ internal static class PluginsCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var pins = new Option<bool>("--pins") { Description = "Print a plugins: section that pins every loadable plugin's current build, for golden_config.yaml" };
+        var pins = new Option<bool>("--pins") { Description = "Print a plugins: section that pins every loadable plugin's current build, for golden_config.yaml (a build the current config refuses is marked REFUSED)" };
         var list = new Command("list", "List discovered families: assembly, version, load context, enabled flag, trust") { config, pins };
         list.SetAction(result => result.GetValue(pins) ? Pins(result.GetValue(config)) : List(result.GetValue(config)));
         return new Command("plugins", "Inspect plugins") { list };
@@ -88,7 +88,15 @@ internal static class PluginsCommand
         Console.WriteLine("  trusted:");
         foreach (var inspection in PluginCatalog.Inspect(paths.PluginsDir).Where(i => i.Info is not null && i.Error is null))
         {
-            Console.WriteLine($"    {Path.GetFileName(inspection.Folder)}: {inspection.Info!.Sha256}  # {inspection.Info.AssemblyName} {inspection.Info.Version}");
+            var folder = Path.GetFileName(inspection.Folder);
+            var info = inspection.Info!;
+
+            // Pasting these lines trusts the build now installed; one the current config refuses (a changed or tampered
+            // assembly) says so, so that nobody pins it without looking.
+            var note = config.Plugins.Refusal(folder, info.Sha256) is null ? ""
+                : config.Plugins.Trusted.ContainsKey(folder) ? $"; REFUSED now: not the build pinned in plugins.trusted.{folder}, check it before pinning it"
+                : "; REFUSED now: not pinned yet";
+            Console.WriteLine($"    {folder}: {info.Sha256}  # {info.AssemblyName} {info.Version}{note}");
         }
 
         return ExitCodes.Success;

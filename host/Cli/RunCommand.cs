@@ -18,7 +18,7 @@ internal static class RunCommand
     public static Command Create()
     {
         var config = CommonOptions.Config();
-        var cycles = new Option<long?>("--cycles") { Description = "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)" };
+        var cycles = CommonOptions.Whole<long>("--cycles", "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)");
         var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles };
         command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles)));
         return command;
@@ -26,6 +26,10 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(string? configPath, long? maxCycles)
     {
+        // First of all: a stop asked for while the daemon starts (a large bar folder loads for seconds) is logged and
+        // ends it with 0, and SIGHUP or a stray SIGUSR1 never kills it.
+        using var reloads = new ConfigReloadRequests();
+        using var signals = new DaemonSignals(reloads);
         if (maxCycles is <= 0)
         {
             Console.Error.WriteLine("error: --cycles must be a positive number");
@@ -39,7 +43,6 @@ internal static class RunCommand
 
         var clock = TimeProvider.System;
         var paths = RuntimePaths.From(config);
-        IMarketFeed feed;
         RuntimeLock? runtimeLock = null;
         DaemonIdentity identity;
         try
@@ -55,9 +58,8 @@ internal static class RunCommand
             identity = DaemonIdentity.Of(config, paths, clock);
             DaemonFile.Write(paths.DaemonFile, identity.Starting(config), durable: true);
             paths.Create();
-            feed = MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             runtimeLock?.Dispose();
             Console.Error.WriteLine($"error: {ex.Message}");
@@ -68,11 +70,32 @@ internal static class RunCommand
         {
             var logHealth = new LogFileHealth();
             var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out, logHealth);
+            signals.LogTo(logger);
             try
             {
-                using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth, identity);
+                if (await LoadMarketAsync(config, signals).ConfigureAwait(false) is not { } feed)
+                {
+                    if (signals.StopSignal is { } stop)
+                    {
+                        logger.ForContext<DaemonSignals>().Information("Stopped by {Signal} during start-up, before the first cycle; nothing to flush", stop);
+                        var now = clock.GetUtcNow();
+                        DaemonFile.Write(paths.DaemonFile, identity.Starting(config) with { Status = "stopped", UpdatedAt = now, StoppedAt = now }, durable: true);
+                        return ExitCodes.Success;
+                    }
+
+                    return ExitCodes.BadInput;
+                }
+
+                using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth, identity, reloads);
                 var exit = host.Services.GetRequiredService<DaemonExit>();
-                await host.RunAsync().ConfigureAwait(false);
+                await host.StartAsync().ConfigureAwait(false);
+
+                // A stop that came after the market loaded but before the host's own lifetime listened is not lost.
+                using (signals.Stopping.Register(host.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication))
+                {
+                    await host.WaitForShutdownAsync().ConfigureAwait(false);
+                }
+
                 return exit.Code is not 0 and var faulted ? faulted : Environment.ExitCode;
             }
             finally
@@ -82,8 +105,29 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>The market feed, or null when it cannot be read (the reason is on stderr) or a stop came first.</summary>
+    private static async Task<IMarketFeed?> LoadMarketAsync(AlphaHostConfig config, DaemonSignals signals)
+    {
+        var loading = Task.Run(() => MarketFeedFactory.Create(config.Market, config.ConfigDirectory));
+        try
+        {
+            // Reading the folder cannot be cancelled; a stop leaves it behind (its thread ends with the process).
+            await loading.WaitAsync(signals.Stopping).ConfigureAwait(false);
+            return loading.Result;
+        }
+        catch (OperationCanceledException) when (signals.Stopping.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
+            return null;
+        }
+    }
+
     internal static IHost Build(AlphaHostConfig config, RuntimePaths paths, IMarketFeed feed, RunSettings run, TimeProvider clock, Serilog.ILogger logger,
-        LogFileHealth logHealth, DaemonIdentity identity)
+        LogFileHealth logHealth, DaemonIdentity identity, ConfigReloadRequests reloads)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "alphahost" });
         builder.Services.AddSystemd();
@@ -102,9 +146,14 @@ internal static class RunCommand
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton<DaemonExit>();
-        builder.Services.AddSingleton(s => new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>()));
+        builder.Services.AddSingleton(s =>
+        {
+            var store = s.GetRequiredService<ConfigStore>();
+            return new SignalWriter(paths.SignalsDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SignalWriter>>(), () => store.Current.Host.SignalJournal);
+        });
 
         builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(reloads);
 
         // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line, then
         // daemon.json says stopped.

@@ -10,7 +10,7 @@ internal static class WorkerCommand
     {
         var plugin = new Option<string>("--plugin") { Required = true, Description = "The plugin folder" };
         var family = new Option<string>("--family") { Required = true, Description = "The family to serve" };
-        var memory = new Option<int?>("--memory-mb") { Description = "The family's memory budget" };
+        var memory = CommonOptions.Whole<int>("--memory-mb", "The family's memory budget");
         var command = new Command("worker", "Serve one family to the daemon over standard input and output (started by the daemon)") { plugin, family, memory };
         command.Hidden = true;
         command.SetAction(result => WorkerServer.Run(result.GetValue(plugin)!, result.GetValue(family)!, result.GetValue(memory)));

@@ -43,6 +43,17 @@ internal sealed record HostOptions
     /// <value>The default value is <see cref="FamilyIsolation.Process"/>.</value>
     public FamilyIsolation FamilyIsolation { get; init; } = FamilyIsolation.Process;
 
+    /// <summary>Days of signal journal files kept besides today's; older ones are removed (0 keeps them all).</summary>
+    /// <value>The default value is 30.</value>
+    public int SignalsRetentionDays { get; init; } = 30;
+
+    /// <summary>Megabytes the journal files of earlier days may take; the oldest are removed beyond it (0: no cap). Today's file is never cut.</summary>
+    /// <value>The default value is 10240 (10 GiB).</value>
+    public int SignalsMaxMb { get; init; } = 10240;
+
+    /// <summary>The two journal limits together.</summary>
+    public SignalJournalLimits SignalJournal => new(SignalsRetentionDays, SignalsMaxMb);
+
     /// <summary>Share of the universe that may be stale (no bar today) before the state turns DEGRADED.</summary>
     /// <value>The default value is 0.1.</value>
     public double MaxStaleFraction { get; init; } = 0.1;

@@ -36,6 +36,7 @@ internal sealed class CycleService(
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     DaemonExit exit,
+    ConfigReloadRequests reloads,
     ILogger<CycleService> logger,
     ISystemdNotifier? systemd = null) : BackgroundService
 {
@@ -78,21 +79,51 @@ internal sealed class CycleService(
                 return;
             }
 
-            var pause = config.Current.Host.CycleInterval - elapsed;
-            if (pause <= TimeSpan.Zero)
-            {
-                await Task.Yield();
-                continue;
-            }
-
             try
             {
-                await Task.Delay(pause, clock, stoppingToken).ConfigureAwait(false);
+                await PauseAsync(config.Current.Host.CycleInterval - elapsed, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>The pause until the next cycle; a re-read asked for meanwhile (SIGHUP) is done at once, and the pause goes on.</summary>
+    private async Task PauseAsync(TimeSpan pause, CancellationToken stoppingToken)
+    {
+        var resumeAt = clock.GetUtcNow() + pause;
+        do
+        {
+            if (!await reloads.WaitAsync(resumeAt - clock.GetUtcNow(), clock, stoppingToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            await ReloadOnRequestAsync().ConfigureAwait(false);
+        }
+        while (clock.GetUtcNow() < resumeAt);
+
+        await Task.Yield();
+    }
+
+    private async Task ReloadOnRequestAsync()
+    {
+        var before = config.Current;
+        var rejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
+        if (!ReferenceEquals(before, config.Current))
+        {
+            return;
+        }
+
+        if (rejected)
+        {
+            logger.LogWarning("SIGHUP: the last good configuration stays in force: {ConfigError}", config.RejectedError);
+        }
+        else
+        {
+            logger.LogInformation("SIGHUP: {ConfigFile} re-read, no change to apply", before.SourcePath);
         }
     }
 
@@ -311,20 +342,10 @@ internal sealed class CycleService(
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {
         var names = families.Slots.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var name in current.Families.Keys.Where(n => !names.Contains(n)))
-        {
-            logger.LogWarning("Configuration: families.{Family} names no loaded family; it has no effect until a plugin exports it", name);
-        }
-
         var flags = families.Slots.Select(f => f.Export.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var (flag, value) in current.Features.Where(f => !flags.Contains(f.Key)))
+        foreach (var warning in ConfigCoverage.Warnings(current, names, flags))
         {
-            logger.LogWarning("Configuration: line {Line}: features.{Flag} gates no loaded family; it has no effect until a plugin declares it", value.Line, flag);
-        }
-
-        foreach (var family in families.Slots.Where(f => !current.Families.ContainsKey(f.Name)))
-        {
-            logger.LogWarning("Family {Family} has no families.{Family} section; it stays disabled until one with enabled: true is added", family.Name, family.Name);
+            logger.LogWarning("Configuration: {Warning}", warning);
         }
     }
 

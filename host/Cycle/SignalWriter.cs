@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Internal;
 using Microsoft.Extensions.Logging;
 
@@ -11,10 +12,12 @@ namespace AlphaHost.Host.Cycle;
 /// a file per UTC day) and replaces <c>latest.json</c> atomically with the whole cycle.
 /// </summary>
 /// <remarks>
+/// Earlier days' journal files are pruned to <see cref="SignalJournalLimits"/> (read through <paramref name="limits"/>)
+/// when a day's file is opened and whenever the limits change.
 /// A journal whose last line was cut short (the process was killed during a write) is trimmed back to its last whole
 /// line when it is opened, so the next cycle's lines never run on from a fragment.
 /// </remarks>
-internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogger? logger = null) : IDisposable
+internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogger? logger = null, Func<SignalJournalLimits>? limits = null) : IDisposable
 {
     // Reused across cycles: a cycle writes ~500 lines and one latest.json without allocating new buffers.
     private readonly ArrayBufferWriter<byte> _journalBuffer = new(64 * 1024);
@@ -22,6 +25,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
     private readonly Utf8JsonWriter _json = new(Stream.Null);
     private FileStream? _journal;
     private string? _journalPath;
+    private SignalJournalLimits? _applied;
 
     public string LatestPath => Path.Combine(signalsDir, "latest.json");
 
@@ -53,6 +57,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         var journal = Journal(now);
         journal.Write(_journalBuffer.WrittenSpan);
         journal.Flush();
+        ApplyRetention(now);
 
         _latestBuffer.ResetWrittenCount();
         _json.Reset(_latestBuffer);
@@ -141,6 +146,30 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         json.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
+    private void ApplyRetention(DateTimeOffset now)
+    {
+        if (limits?.Invoke() is not { } current || current == _applied)
+        {
+            return;
+        }
+
+        _applied = current;
+        try
+        {
+            var removed = SignalJournalRetention.Prune(signalsDir, _journalPath!, DateOnly.FromDateTime(now.UtcDateTime), current);
+            if (removed.Count > 0)
+            {
+                logger?.LogInformation("Signal journal retention (host.signals_retention_days {Days}, host.signals_max_mb {MaxMb}): removed {Count} file(s), {Megabytes:0.0} MB: {Files}",
+                    current.RetentionDays, current.MaxMb, removed.Count, removed.Sum(r => r.Bytes) / (1024.0 * 1024.0), string.Join(", ", removed.Select(r => Path.GetFileName(r.Path))));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Tried again with the next day's file; the signals themselves were written.
+            logger?.LogWarning("Signal journal retention could not remove old files in {SignalsDir}: {Error}", signalsDir, ex.Message);
+        }
+    }
+
     private FileStream Journal(DateTimeOffset now)
     {
         var path = Path.Combine(signalsDir, $"signals_{now.UtcDateTime:yyyyMMdd}.jsonl");
@@ -156,6 +185,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
             }
 
             _journalPath = path;
+            _applied = null;
         }
 
         return _journal;

@@ -46,6 +46,20 @@ internal static class MarketHistoryLoader
         return (market.History(feed.Description), issues);
     }
 
+    /// <summary>The first day the feed gives after <paramref name="date"/>, or null when it runs out first.</summary>
+    public static DateOnly? FirstDayAfter(IMarketFeed feed, DateOnly date)
+    {
+        while (feed.TryNextDay(out var day))
+        {
+            if (day.Date > date)
+            {
+                return day.Date;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The distinct dates of <paramref name="series"/> up to <paramref name="end"/>, ascending.</summary>
     public static DateOnly[] Calendar(IEnumerable<SymbolHistory> series, DateOnly end)
     {

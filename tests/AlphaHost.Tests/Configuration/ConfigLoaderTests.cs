@@ -67,6 +67,9 @@ public sealed class ConfigLoaderTests
     [InlineData("plugins:\n  trusted:\n    Momentum: abc123\n", 3, "plugins.trusted.Momentum", "64-hex-digit SHA-256")]
     [InlineData("plugins:\n  trusted:\n    ../evil: " + Sha + "\n", 3, "plugins.trusted.../evil", "plugin folder name")]
     [InlineData("plugins:\n  require_trusted: sometimes\n", 2, "plugins.require_trusted", "expected true or false")]
+    [InlineData("host:\n  signals_retention_days: -1\n", 2, "host.signals_retention_days", "between 0 and")]
+    [InlineData("host:\n  signals_retention_days: a week\n", 2, "host.signals_retention_days", "")]
+    [InlineData("host:\n  signals_max_mb: 2GB\n", 2, "host.signals_max_mb", "")]
     public void Parse_InvalidValue_NamesFileLineAndKey(string yaml, int line, string key, string problem)
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", yaml));
@@ -121,6 +124,17 @@ public sealed class ConfigLoaderTests
 
         Assert.Contains("golden.yaml:2: unknown key 'host.cycle_intervall' is ignored", config.Warnings);
         Assert.Contains("golden.yaml:3: unknown key 'extra' is ignored", config.Warnings);
+    }
+
+    [Fact]
+    public void Parse_SignalJournalLimits_AreReadWithDefaultsWhenAbsent()
+    {
+        var given = ConfigLoader.Parse("golden.yaml", "host:\n  signals_retention_days: 7\n  signals_max_mb: 0\n");
+        var absent = ConfigLoader.Parse("golden.yaml", "host:\n  cycle_interval: 1s\n");
+
+        Assert.Equal(new SignalJournalLimits(7, 0), given.Host.SignalJournal);
+        Assert.Empty(given.Warnings);
+        Assert.Equal(new SignalJournalLimits(30, 10240), absent.Host.SignalJournal);
     }
 
     [Fact]

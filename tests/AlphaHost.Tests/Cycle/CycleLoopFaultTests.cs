@@ -24,7 +24,7 @@ public sealed class CycleLoopFaultTests : IDisposable
         using var serilog = new Serilog.LoggerConfiguration().CreateLogger();
         var config = AlphaHostConfig.Default(_dir.File("golden.yaml"));
         using var host = RunCommand.Build(config, paths, new FeedThatBreaks(), new RunSettings(null),
-            TimeProvider.System, serilog, new LogFileHealth(), AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, TimeProvider.System));
+            TimeProvider.System, serilog, new LogFileHealth(), AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, TimeProvider.System), new ConfigReloadRequests());
         var exit = host.Services.GetRequiredService<DaemonExit>();
 
         await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(1));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
@@ -92,6 +93,69 @@ public sealed class SignalWriterTests
         Assert.Equal(1, removed);
         Assert.False(File.Exists(dead));
         Assert.True(File.Exists(live));
+    }
+
+    [Fact]
+    public void Write_JournalsOlderThanTheRetentionDays_AreRemovedAndTheRecentOnesKept()
+    {
+        using var dir = new TempDir();
+        foreach (var day in new[] { "20261101", "20261115", "20261116", "20261122" })
+        {
+            dir.Write($"signals_{day}.jsonl", "{}\n");
+        }
+
+        var unrelated = dir.Write("signals_backup.jsonl", "{}\n");
+        var logger = new CapturingLogger();
+        using var writer = new SignalWriter(dir.Path, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z")), logger, () => new SignalJournalLimits(7, 0));
+
+        writer.Write(Cycle(1, 0.5));
+
+        Assert.Equal(["latest.json", "signals_20261116.jsonl", "signals_20261122.jsonl", "signals_20261123.jsonl", "signals_backup.jsonl"],
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(unrelated));
+        Assert.Contains(logger.Snapshot(), e => e.Message.Contains("removed 2 file(s)") && e.Message.Contains("signals_20261101.jsonl, signals_20261115.jsonl"));
+    }
+
+    [Fact]
+    public void Write_EarlierJournalsOverTheSizeCap_OldestAreRemovedAndTodaysIsNeverCut()
+    {
+        using var dir = new TempDir();
+        var megabyte = new string('x', 1024 * 1024 - 1) + "\n";
+        foreach (var day in new[] { "20261120", "20261121", "20261122" })
+        {
+            dir.Write($"signals_{day}.jsonl", megabyte);
+        }
+
+        var today = dir.Write("signals_20261123.jsonl", megabyte + megabyte + megabyte);
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        using var writer = new SignalWriter(dir.Path, clock, limits: () => new SignalJournalLimits(0, 2));
+
+        writer.Write(Cycle(1, 0.5));
+
+        Assert.Equal(["latest.json", "signals_20261121.jsonl", "signals_20261122.jsonl", "signals_20261123.jsonl"],
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(new FileInfo(today).Length > 3 * 1024 * 1024);
+    }
+
+    [Fact]
+    public void Write_LimitsLoweredWhileRunning_ApplyAtTheNextCycleAndANewDayPrunesAgain()
+    {
+        using var dir = new TempDir();
+        dir.Write("signals_20261120.jsonl", "{}\n");
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z"));
+        var limits = new SignalJournalLimits(30, 0);
+        using var writer = new SignalWriter(dir.Path, clock, limits: () => limits);
+
+        writer.Write(Cycle(1, 0.5));
+        Assert.True(File.Exists(dir.File("signals_20261120.jsonl")));
+
+        limits = new SignalJournalLimits(2, 0);
+        writer.Write(Cycle(2, 0.5));
+        Assert.False(File.Exists(dir.File("signals_20261120.jsonl")));
+
+        clock.Advance(TimeSpan.FromDays(3));
+        writer.Write(Cycle(3, 0.5));
+        Assert.Equal(["latest.json", "signals_20261126.jsonl"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     private static CombinedSignals Cycle(long cycle, double signal) => new(cycle, new DateOnly(2016, 1, 4), ["momentum", "regime"],

@@ -77,20 +77,32 @@ public abstract class AlphaFamilyContractTests
     [Fact]
     public async Task ComputeAsync_LaterBars_DoNotChangeSignalsAtEarlierDate()
     {
-        var market = SampleSnapshots.Market(HistoryDays);
-        var atT = market.Snapshot(1);
-        var before = await (await InitializedAsync()).ComputeAsync(atT, CancellationToken.None);
-
-        // Append more days to the same market: the snapshot taken at t must not see them.
-        var feed = new Host.Market.SampleMarket(99, 60);
-        for (var i = 0; i < 5; i++)
+        var feed = new Host.Market.SampleMarket(7, 60);
+        var market = new Host.Market.MarketState(feed.Universe, feed.Benchmark);
+        for (var i = 0; i < HistoryDays; i++)
         {
             feed.TryNextDay(out var day);
-            market.Append(day with { Date = market.CurrentDate!.Value.AddDays(1) });
+            market.Append(day);
         }
 
-        var after = await (await InitializedAsync()).ComputeAsync(atT, CancellationToken.None);
-        Assert.Equal(before.BySymbol.OrderBy(kv => kv.Key), after.BySymbol.OrderBy(kv => kv.Key));
+        var family = await InitializedAsync();
+        var atT = market.Snapshot(1);
+        var returned = await family.ComputeAsync(atT, CancellationToken.None);
+        var signalsAtT = returned.BySymbol.OrderBy(kv => kv.Key).ToArray();
+        Assert.NotEmpty(signalsAtT);
+
+        // The next days arrive and the same family computes them, cycle by cycle, as in the daemon.
+        for (var cycle = 2; cycle <= 6; cycle++)
+        {
+            feed.TryNextDay(out var day);
+            market.Append(day);
+            Assert.NotEmpty((await family.ComputeAsync(market.Snapshot(cycle), CancellationToken.None)).BySymbol);
+        }
+
+        // What it gave for t is still what it says (no buffer reused under it), and t computed again gives the same.
+        Assert.Equal(signalsAtT, returned.BySymbol.OrderBy(kv => kv.Key));
+        var again = await (await InitializedAsync()).ComputeAsync(atT, CancellationToken.None);
+        Assert.Equal(signalsAtT, again.BySymbol.OrderBy(kv => kv.Key));
     }
 
     [Fact]
@@ -121,12 +133,19 @@ public abstract class AlphaFamilyContractTests
     /// <summary>A key of the family's section and a value it must refuse.</summary>
     protected abstract (string Key, string Value) InvalidSetting { get; }
 
+    /// <summary>How long the host waits for a family's disposal before it abandons it (a worker is killed after it).</summary>
+    private static readonly TimeSpan DisposeBudget = TimeSpan.FromSeconds(5);
+
     [Fact]
     public async Task DisposeAsync_AfterUse_Completes()
     {
         var family = await InitializedAsync();
-        await family.ComputeAsync(SampleSnapshots.At(HistoryDays), CancellationToken.None);
+        Assert.NotEmpty((await family.ComputeAsync(SampleSnapshots.At(HistoryDays), CancellationToken.None)).BySymbol);
 
-        await family.DisposeAsync();
+        // A disposal that hangs or throws makes every reload and stop of the daemon wait for the host's budget.
+        var disposal = family.DisposeAsync().AsTask();
+        await disposal.WaitAsync(DisposeBudget);
+
+        Assert.True(disposal.IsCompletedSuccessfully);
     }
 }

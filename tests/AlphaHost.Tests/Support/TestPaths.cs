@@ -18,15 +18,33 @@ internal static class TestPaths
 
     public static string GoldenConfig => Path.Combine(RepoRoot, "configs", "golden_config.yaml");
 
-    /// <summary>The real bar folder beside the project, or null when it is absent.</summary>
+    /// <summary>The environment variable that points the real-data tests at a bar folder.</summary>
+    public const string DataVariable = "ALPHAHOST_DATA";
+
+    /// <summary>
+    /// The real bar folder: <c>ALPHAHOST_DATA</c> when set (then it must be a bar folder, or every real-data test fails
+    /// saying so), else <c>../shared/data</c> beside the clone, else null (the real-data tests are skipped).
+    /// </summary>
     public static string? SharedData
     {
         get
         {
-            var path = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
-            return File.Exists(Path.Combine(path, "benchmark_SPY.csv")) ? path : null;
+            if (Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } given)
+            {
+                var path = Path.GetFullPath(given);
+                return IsBarFolder(path) ? path
+                    : throw new InvalidOperationException($"{DataVariable}={given} is not a bar folder (no {Path.Combine(path, "benchmark_SPY.csv")})");
+            }
+
+            var beside = Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "data"));
+            return IsBarFolder(beside) ? beside : null;
         }
     }
+
+    /// <summary>Whether the real-data tests run: <c>ALPHAHOST_DATA</c> is set (a wrong one fails them), or <c>../shared/data</c> is there.</summary>
+    public static bool HasSharedData => Environment.GetEnvironmentVariable(DataVariable) is { Length: > 0 } || SharedData is not null;
+
+    private static bool IsBarFolder(string path) => File.Exists(Path.Combine(path, "benchmark_SPY.csv"));
 
     private static string FindRepoRoot()
     {
