@@ -9,6 +9,11 @@ internal sealed class ModelLoadException(string folder, string code, string prob
     public const string HashMismatch = "HASH MISMATCH";
     public const string ContractHashMismatch = "CONTRACT HASH MISMATCH";
     public const string Unreadable = "UNREADABLE";
+    public const string BrokenLink = "BROKEN LINK";
+    public const string LinkOutside = "LINK OUTSIDE MODELS";
+    public const string BadArchive = "BAD ARCHIVE";
+    public const string MetaHashMismatch = "META HASH MISMATCH";
+    public const string LegacyMeta = "LEGACY META";
 
     public string Folder { get; } = folder;
 

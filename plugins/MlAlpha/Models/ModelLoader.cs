@@ -5,9 +5,11 @@ using AlphaHost.Plugins.MlAlpha.Contracts;
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
-/// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata (unless
-/// legacy models are allowed), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
-/// a contract hash other than the served contract's, an unreadable model. A model whose declared feature list differs
+/// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata, or
+/// metadata without its own hash (unless legacy models are allowed), metadata edited after training (its fields no longer
+/// match <c>meta_sha256</c>), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
+/// a contract hash other than the served contract's, an archive past <see cref="ModelArchive"/>'s limits, an unreadable
+/// model, either file a symbolic link. A model whose declared feature list differs
 /// from the contract is loaded as declared: each of its predictions then fails the feature check, which governance counts.
 /// </summary>
 internal static class ModelLoader
@@ -19,6 +21,8 @@ internal static class ModelLoader
         {
             throw new ModelLoadException(folder, ModelLoadException.MissingMeta, $"no {ModelStore.MetaFile}");
         }
+
+        RequireRegularFile(folder, ModelStore.MetaFile);
 
         ModelMetadata? meta;
         try
@@ -40,12 +44,39 @@ internal static class ModelLoader
             : meta;
     }
 
+    /// <summary>
+    /// Refuses metadata whose fields differ from those its <c>meta_sha256</c> was computed over, and metadata without one
+    /// unless <paramref name="allowLegacy"/>.
+    /// </summary>
+    public static void CheckSeal(string folder, ModelMetadata meta, bool allowLegacy)
+    {
+        if (meta.MetaSha256 is null)
+        {
+            if (!allowLegacy)
+            {
+                throw new ModelLoadException(folder, ModelLoadException.LegacyMeta,
+                    $"{ModelStore.MetaFile} has no meta_sha256 (written before metadata was hashed): retrain the model, or serve it with allow_legacy_models: true");
+            }
+
+            return;
+        }
+
+        var actual = meta.ContentSha256();
+        if (!string.Equals(actual, meta.MetaSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.MetaHashMismatch,
+                $"{ModelStore.MetaFile} was changed after training: its fields hash to {actual[..12]}…, meta_sha256 says {meta.MetaSha256[..Math.Min(12, meta.MetaSha256.Length)]}…");
+        }
+    }
+
     public static ServingModel Load(string symbol, string folder, FeatureContract contract, bool allowLegacy, double legacyScale)
     {
         var modelPath = Path.Combine(folder, ModelStore.ModelFile);
         var stamp = Stamp(folder);
         if (!File.Exists(Path.Combine(folder, ModelStore.MetaFile)) && allowLegacy)
         {
+            RequireRegularFile(folder, ModelStore.ModelFile);
+            ModelArchive.Check(folder, modelPath);
             return new ServingModel(symbol, folder, stamp, contract.Names, Open(folder, modelPath), new Models.SignalRule("legacy: signal = tanh(prediction / legacy_signal_scale)", legacyScale), null)
             {
                 ModelSha256 = Sha256(modelPath),
@@ -53,10 +84,13 @@ internal static class ModelLoader
         }
 
         var meta = ReadMeta(folder);
+        CheckSeal(folder, meta, allowLegacy);
         if (!File.Exists(modelPath))
         {
             throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"no {ModelStore.ModelFile}");
         }
+
+        RequireRegularFile(folder, ModelStore.ModelFile);
 
         var actual = Sha256(modelPath);
         if (!string.Equals(actual, meta.ModelSha256, StringComparison.OrdinalIgnoreCase))
@@ -75,6 +109,7 @@ internal static class ModelLoader
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"signal.scale must be a positive number, got {meta.Signal.Scale}");
         }
 
+        ModelArchive.Check(folder, modelPath);
         return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta) { ModelSha256 = actual };
     }
 
@@ -89,6 +124,14 @@ internal static class ModelLoader
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    private static void RequireRegularFile(string folder, string file)
+    {
+        if (new FileInfo(Path.Combine(folder, file)).LinkTarget is { } target)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"{file} is a symbolic link (to {target}); a model's files must be regular files in its folder");
+        }
     }
 
     private static IRowPredictor Open(string folder, string modelPath)
