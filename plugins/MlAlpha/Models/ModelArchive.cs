@@ -3,7 +3,8 @@ using System.IO.Compression;
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
-/// Checks a <c>model.zip</c> before ML.NET opens it (which extracts its entries to temp files): at most
+/// Checks a <c>model.zip</c> before ML.NET opens it (which extracts its entries to temp files): entry names that stay
+/// inside the archive (not rooted, no <c>..</c>, no backslash), at most
 /// <see cref="MaxEntries"/> entries, at most <see cref="MaxUncompressedBytes"/> in all, no entry larger than
 /// <see cref="RatioFloorBytes"/> that expands more than <see cref="MaxRatio"/> times. Only the declared sizes need checking:
 /// System.IO.Compression stops reading an entry at its declared size, so an entry that holds more yields no more than
@@ -31,6 +32,11 @@ internal static class ModelArchive
             var total = 0L;
             foreach (var entry in zip.Entries)
             {
+                if (Path.IsPathRooted(entry.FullName) || entry.FullName.Contains('\\') || entry.FullName.Split('/').Contains(".."))
+                {
+                    throw Refused(folder, $"entry {entry.FullName} names a path outside the archive");
+                }
+
                 total += entry.Length;
                 if (total > MaxUncompressedBytes)
                 {

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Internal;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
@@ -14,6 +15,9 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// </summary>
 internal static class ModelLoader
 {
+    /// <summary>Metadata of a model with a few hundred features is some hundred kilobytes; a file larger than this is not metadata.</summary>
+    private const int MaxMetaBytes = 16 << 20;
+
     public static ModelMetadata ReadMeta(string folder)
     {
         var path = Path.Combine(folder, ModelStore.MetaFile);
@@ -27,16 +31,25 @@ internal static class ModelLoader
         ModelMetadata? meta;
         try
         {
-            meta = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllBytes(path), ModelMetadata.Json);
+            meta = JsonSerializer.Deserialize<ModelMetadata>(SmallFile.Read(path, MaxMetaBytes), ModelMetadata.Json);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is not valid: {ex.Message[(path.Length + 2)..]}");
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
         {
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is not valid: {ex.Message}");
         }
 
-        if (meta is null || meta.Features is null || meta.Signal is null || meta.Contract is null || meta.ModelSha256 is null)
+        if (meta is null)
         {
-            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} lacks features, contract, signal or model_sha256");
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is null; expected the metadata object");
+        }
+
+        if (meta.NullItem() is { } key)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile}: {key} is null");
         }
 
         return meta.NFeatures != meta.Features.Count

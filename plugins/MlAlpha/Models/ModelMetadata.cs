@@ -70,6 +70,7 @@ internal sealed record ModelMetadata
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectNullableAnnotations = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
@@ -82,6 +83,15 @@ internal sealed record ModelMetadata
 
     /// <summary>This metadata with its <see cref="MetaSha256"/> recorded.</summary>
     public ModelMetadata Sealed() => this with { MetaSha256 = ContentSha256() };
+
+    /// <summary>
+    /// The first null where a value belongs that the reader's nullability checks cannot see (list items, dictionary
+    /// values), as a key path; null when there is none.
+    /// </summary>
+    public string? NullItem() =>
+        Features.Select((f, i) => f is null ? $"features[{i}]" : null).FirstOrDefault(k => k is not null)
+        ?? Reference.Where(r => r.Value is null).Select(r => $"reference.{r.Key}").FirstOrDefault()
+        ?? Trainer.Parameters.Where(p => p.Value is null).Select(p => $"trainer.parameters.{p.Key}").FirstOrDefault();
 }
 
 internal sealed record ContractRef(string Name, string Version, string Hash);

@@ -158,6 +158,20 @@ public sealed class ModelLoaderTests : IDisposable
         Assert.Contains("expands", error.Problem);
     }
 
+    [Theory]
+    [InlineData("../../tmp/evil")]
+    [InlineData("/etc/evil")]
+    [InlineData("Model\\..\\..\\evil")]
+    public void Load_ArchiveEntryNamingAPathOutsideTheArchive_RefusedAsBadArchive(string entry)
+    {
+        WriteArchive((entry, 10L));
+
+        var error = Assert.Throws<ModelLoadException>(Load);
+
+        Assert.Equal(ModelLoadException.BadArchive, error.Code);
+        Assert.Contains("names a path outside the archive", error.Problem);
+    }
+
     [Fact]
     public void Load_ArchiveWithTooManyEntries_RefusedAsBadArchive()
     {
