@@ -16,10 +16,14 @@ internal static class ModelFiles
         NFeatures = meta.Features.Count - count,
     });
 
-    /// <summary>Replaces a <c>model_meta.json</c> by an edited copy, its meta_sha256 recomputed (as a trainer would write it).</summary>
+    /// <summary>
+    /// Replaces a <c>model_meta.json</c> by an edited copy, its meta_sha256 recomputed (as a trainer would write it), in one
+    /// rename: a daemon scanning the folder meanwhile sees the old file or the new one, never half of one.
+    /// </summary>
     public static void Rewrite(string metaPath, Func<ModelMetadata, ModelMetadata> edit)
     {
         var meta = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllBytes(metaPath), ModelMetadata.Json)!;
-        File.WriteAllBytes(metaPath, JsonSerializer.SerializeToUtf8Bytes(edit(meta).Sealed(), ModelMetadata.Json));
+        File.WriteAllBytes(metaPath + ".tmp", JsonSerializer.SerializeToUtf8Bytes(edit(meta).Sealed(), ModelMetadata.Json));
+        File.Move(metaPath + ".tmp", metaPath, overwrite: true);
     }
 }
