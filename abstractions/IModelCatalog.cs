@@ -29,7 +29,8 @@ public interface IModelCatalog
 /// <summary>The verdict on one model folder.</summary>
 /// <param name="Folder">The folder's name.</param>
 /// <param name="Status"><c>OK</c> or what is wrong: <c>MISSING META</c>, <c>BAD META</c>, <c>BAD N_FEATURES</c>,
-/// <c>FEATURE LIST != CONTRACT</c>, <c>HASH MISMATCH</c>, <c>CONTRACT HASH MISMATCH</c>, <c>UNREADABLE</c>.</param>
+/// <c>FEATURE LIST != CONTRACT</c>, <c>HASH MISMATCH</c>, <c>CONTRACT HASH MISMATCH</c>, <c>UNREADABLE</c>, <c>BROKEN LINK</c>,
+/// <c>LINK OUTSIDE MODELS</c>, <c>BAD ARCHIVE</c>, <c>META HASH MISMATCH</c>, <c>LEGACY META</c>.</param>
 /// <param name="Detail">A one-line explanation.</param>
 /// <param name="TrainingPeriod">First and last date of the data the model learned from, when known.</param>
 public sealed record ModelCheck(string Folder, string Status, string Detail, DatePeriod? TrainingPeriod)

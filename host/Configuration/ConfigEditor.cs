@@ -25,7 +25,12 @@ internal static partial class ConfigEditor
     /// <summary>Sets the flag; returns its previous value (null when it was not set).</summary>
     /// <exception cref="ConfigException">The file cannot be read, is invalid, or the edit does not parse back.</exception>
     /// <exception cref="ConfigEditConflictException">Other writers changed the file under every attempt.</exception>
-    public static async Task<bool?> SetFeatureFlagAsync(string path, string flag, bool value, TimeProvider clock, CancellationToken cancellationToken = default)
+    public static Task<bool?> SetFeatureFlagAsync(string path, string flag, bool value, TimeProvider clock, CancellationToken cancellationToken = default) =>
+        SetFeatureFlagAsync(path, flag, value, clock, edited: null, cancellationToken);
+
+    /// <param name="edited">Called when an attempt has its new text ready, before the compare and the rename: where another
+    /// writer's save is hardest to see (tests put one there).</param>
+    internal static async Task<bool?> SetFeatureFlagAsync(string path, string flag, bool value, TimeProvider clock, Action<int>? edited, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -42,6 +47,7 @@ internal static partial class ConfigEditor
                     throw new ConfigException(path, 0, $"features.{flag}", "the edit did not take; edit the file by hand");
                 }
 
+                edited?.Invoke(attempt);
                 if (!AtomicFile.WriteIf(path, System.Text.Encoding.UTF8.GetBytes(updated), () => Read(path).AsSpan().SequenceEqual(before)))
                 {
                     continue;

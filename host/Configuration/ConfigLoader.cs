@@ -17,8 +17,8 @@ internal static partial class ConfigLoader
     /// <summary>A configuration is a page of settings; anything larger is a mistake (or an attack on the parser).</summary>
     private const int MaxLength = 1 << 20;
 
-    /// <summary>Deepest flow nesting (<c>[</c>, <c>{</c>) accepted; the real config needs 2.</summary>
-    private const int MaxFlowDepth = 64;
+    /// <summary>Deepest nesting of lists and sections, block or flow, accepted; the real config needs 4.</summary>
+    private const int MaxDepth = 64;
 
     public static AlphaHostConfig Load(string path)
     {
@@ -72,11 +72,10 @@ internal static partial class ConfigLoader
             throw new ConfigException(path, 0, "(file)", $"the configuration file is {text.Length:N0} characters, more than the {MaxLength:N0} allowed");
         }
 
-        CheckFlowDepth(path, text);
         var stream = new YamlStream();
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text)), path, MaxDepth));
         }
         catch (YamlException ex)
         {
@@ -134,32 +133,6 @@ internal static partial class ConfigLoader
             foreach (var child in children)
             {
                 pending.Enqueue(child);
-            }
-        }
-    }
-
-    /// <summary>Refuses absurdly deep flow nesting before the parser (which recurses) sees it.</summary>
-    private static void CheckFlowDepth(string path, string text)
-    {
-        var depth = 0;
-        var line = 1;
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '\n':
-                    line++;
-                    break;
-                case '[' or '{':
-                    if (++depth > MaxFlowDepth)
-                    {
-                        throw new ConfigException(path, line, "(syntax)", $"lists or sections nested more than {MaxFlowDepth} deep");
-                    }
-
-                    break;
-                case ']' or '}':
-                    depth = Math.Max(0, depth - 1);
-                    break;
             }
         }
     }

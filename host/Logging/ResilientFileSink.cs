@@ -14,6 +14,10 @@ namespace AlphaHost.Host.Logging;
 /// <see cref="RetryInterval"/>; once the file can be written again the held events go first, followed by a line that
 /// tells how long the fault lasted and how many events, if any, were dropped. It also notices the file being moved or
 /// deleted (e.g. by log rotation) and reopens it at its path.
+/// A write that fails part-way (a full disk takes what fits) leaves the start of a record without its line end. Before
+/// it writes again, the sink cuts the file back to its last whole line, so the retried record never ends up glued to
+/// the torn one and every line of the file stays one whole record; the held event is written whole, so it is not counted
+/// as dropped. Writes go straight to the file (no stream buffer that a later flush could write a second time).
 /// </summary>
 internal sealed class ResilientFileSink : ILogEventSink, IDisposable
 {
@@ -25,16 +29,19 @@ internal sealed class ResilientFileSink : ILogEventSink, IDisposable
     private readonly TimeProvider _clock;
     private readonly LogFileHealth _health;
     private readonly int _maxHeld;
+    private readonly Func<string, Stream> _openAppend;
     private readonly Queue<LogEvent> _held = new();
     private readonly Lock _lock = new();
     private readonly StringWriter _buffer = new(CultureInfo.InvariantCulture);
-    private FileStream? _stream;
+    private Stream? _stream;
     private DateTimeOffset _nextCheck;
     private DateTimeOffset? _faultSince;
     private long _dropped;
 
-    public ResilientFileSink(string path, ITextFormatter formatter, TextWriter console, TimeProvider clock, LogFileHealth health, int maxHeld = 100_000)
+    /// <param name="openAppend">Opens the file for appending; the default is an unbuffered <see cref="FileStream"/> (tests pass a disk that fills up).</param>
+    public ResilientFileSink(string path, ITextFormatter formatter, TextWriter console, TimeProvider clock, LogFileHealth health, int maxHeld = 100_000, Func<string, Stream>? openAppend = null)
     {
+        _openAppend = openAppend ?? OpenAppend;
         _path = path;
         _formatter = formatter;
         _console = console;
@@ -107,7 +114,17 @@ internal sealed class ResilientFileSink : ILogEventSink, IDisposable
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
-            _stream = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            var torn = CutToLastWholeLine(_path);
+            _stream = _openAppend(_path);
+            if (torn > 0 && _faultSince is null)
+            {
+                // Not this sink's own failed write (that record is held and written again): one cut short by a process that stopped mid-write.
+                var notice = $"{Name} ended with a partial record ({torn} bytes, from a write that was interrupted); cut back to the last whole line";
+                Write(Notice(LogEventLevel.Warning, notice, now));
+                _console.WriteLine($"{now:HH:mm:ss} WARNING host: {notice}");
+                _console.Flush();
+            }
+
             while (_held.TryPeek(out var held))
             {
                 Write(held);
@@ -130,6 +147,43 @@ internal sealed class ResilientFileSink : ILogEventSink, IDisposable
             Close();
             Fault(now, ex.Message);
         }
+    }
+
+    private static Stream OpenAppend(string path) =>
+        new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+
+    /// <summary>Removes whatever follows the file's last line end (all of it when there is none).</summary>
+    /// <returns>The bytes removed.</returns>
+    private static long CutToLastWholeLine(string path)
+    {
+        using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        var end = file.Length;
+        var chunk = new byte[4096];
+        for (var position = end; position > 0;)
+        {
+            var size = (int)Math.Min(chunk.Length, position);
+            position -= size;
+            file.Position = position;
+            file.ReadExactly(chunk, 0, size);
+            var newline = Array.LastIndexOf(chunk, (byte)'\n', size - 1, size);
+            if (newline >= 0)
+            {
+                var whole = position + newline + 1;
+                if (whole < end)
+                {
+                    file.SetLength(whole);
+                }
+
+                return end - whole;
+            }
+        }
+
+        if (end > 0)
+        {
+            file.SetLength(0);
+        }
+
+        return end;
     }
 
     private void Write(LogEvent logEvent)

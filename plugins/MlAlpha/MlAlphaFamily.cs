@@ -361,7 +361,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         if (models.Legacy > 0)
         {
-            problems.Add($"{models.Legacy} legacy model(s) without metadata ({Symbols(models.BySymbol.Values.Where(m => m.IsLegacy).Select(m => m.Symbol))})");
+            problems.Add($"{models.Legacy} legacy model(s) without metadata or its hash ({Symbols(models.BySymbol.Values.Where(m => m.IsLegacy).Select(m => m.Symbol))})");
         }
 
         if (_mismatched.Count > 0)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using AlphaHost.Plugins.MlAlpha.Internal;
 
 namespace AlphaHost.Plugins.MlAlpha.Contracts;
 
@@ -14,6 +15,9 @@ namespace AlphaHost.Plugins.MlAlpha.Contracts;
 internal sealed partial class FeatureContract
 {
     public const string SupportedDtype = "float32";
+
+    /// <summary>A contract is a page of feature definitions; a file larger than this is not one.</summary>
+    private const int MaxFileBytes = 1 << 20;
 
     private FeatureContract(string name, string version, string dtype, int minHistoryBars, IReadOnlyList<FeatureDefinition> features)
     {
@@ -59,7 +63,11 @@ internal sealed partial class FeatureContract
         string json;
         try
         {
-            json = File.ReadAllText(path);
+            json = Encoding.UTF8.GetString(SmallFile.Read(path, MaxFileBytes));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new FeatureContractException(path, $"cannot read the contract: {ex.Message[(path.Length + 2)..]}");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -110,7 +118,7 @@ internal sealed partial class FeatureContract
         var definitions = new List<FeatureDefinition>(features.Count);
         for (var i = 0; i < features.Count; i++)
         {
-            var feature = features[i];
+            var feature = features[i] ?? throw new FeatureContractException(source, $"features[{i}] is null; expected {{name, window, definition}}");
             var featureName = Required(source, feature.Name, $"features[{i}].name");
             if (!NamePattern().IsMatch(featureName))
             {

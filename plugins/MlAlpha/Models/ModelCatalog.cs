@@ -41,7 +41,7 @@ internal sealed class ModelCatalog(ModelStore store, FeatureContract contract, I
                 _reportedRefusals.Remove(symbol);
                 if (model.IsLegacy)
                 {
-                    logger.LogWarning("Model {Symbol}: {Folder} has no {MetaFile}; served in deprecated legacy mode without feature validation of its metadata. Retrain it.",
+                    logger.LogWarning("Model {Symbol}: {Folder} has no {MetaFile} or no meta_sha256 in it; served in deprecated legacy mode, its metadata unchecked. Retrain it.",
                         symbol, Path.GetFileName(folder), ModelStore.MetaFile);
                 }
                 else if (!model.Features.SequenceEqual(contract.Names))

@@ -1,17 +1,23 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Internal;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
-/// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata (unless
-/// legacy models are allowed), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
-/// a contract hash other than the served contract's, an unreadable model. A model whose declared feature list differs
+/// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata, or
+/// metadata without its own hash (unless legacy models are allowed), metadata edited after training (its fields no longer
+/// match <c>meta_sha256</c>), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
+/// a contract hash other than the served contract's, an archive past <see cref="ModelArchive"/>'s limits, an unreadable
+/// model, either file a symbolic link. A model whose declared feature list differs
 /// from the contract is loaded as declared: each of its predictions then fails the feature check, which governance counts.
 /// </summary>
 internal static class ModelLoader
 {
+    /// <summary>Metadata of a model with a few hundred features is some hundred kilobytes; a file larger than this is not metadata.</summary>
+    private const int MaxMetaBytes = 16 << 20;
+
     public static ModelMetadata ReadMeta(string folder)
     {
         var path = Path.Combine(folder, ModelStore.MetaFile);
@@ -20,24 +26,60 @@ internal static class ModelLoader
             throw new ModelLoadException(folder, ModelLoadException.MissingMeta, $"no {ModelStore.MetaFile}");
         }
 
+        RequireRegularFile(folder, ModelStore.MetaFile);
+
         ModelMetadata? meta;
         try
         {
-            meta = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllBytes(path), ModelMetadata.Json);
+            meta = JsonSerializer.Deserialize<ModelMetadata>(SmallFile.Read(path, MaxMetaBytes), ModelMetadata.Json);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is not valid: {ex.Message[(path.Length + 2)..]}");
         }
         catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException or NotSupportedException or InvalidOperationException)
         {
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is not valid: {ex.Message}");
         }
 
-        if (meta is null || meta.Features is null || meta.Signal is null || meta.Contract is null || meta.ModelSha256 is null)
+        if (meta is null)
         {
-            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} lacks features, contract, signal or model_sha256");
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile} is null; expected the metadata object");
+        }
+
+        if (meta.NullItem() is { } key)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"{ModelStore.MetaFile}: {key} is null");
         }
 
         return meta.NFeatures != meta.Features.Count
             ? throw new ModelLoadException(folder, ModelLoadException.BadNFeatures, $"n_features is {meta.NFeatures} but {meta.Features.Count} features are listed")
             : meta;
+    }
+
+    /// <summary>
+    /// Refuses metadata whose fields differ from those its <c>meta_sha256</c> was computed over, and metadata without one
+    /// unless <paramref name="allowLegacy"/>.
+    /// </summary>
+    public static void CheckSeal(string folder, ModelMetadata meta, bool allowLegacy)
+    {
+        if (meta.MetaSha256 is null)
+        {
+            if (!allowLegacy)
+            {
+                throw new ModelLoadException(folder, ModelLoadException.LegacyMeta,
+                    $"{ModelStore.MetaFile} has no meta_sha256 (written before metadata was hashed): retrain the model, or serve it with allow_legacy_models: true");
+            }
+
+            return;
+        }
+
+        var actual = meta.ContentSha256();
+        if (!string.Equals(actual, meta.MetaSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.MetaHashMismatch,
+                $"{ModelStore.MetaFile} was changed after training: its fields hash to {actual[..12]}…, meta_sha256 says {meta.MetaSha256[..Math.Min(12, meta.MetaSha256.Length)]}…");
+        }
     }
 
     public static ServingModel Load(string symbol, string folder, FeatureContract contract, bool allowLegacy, double legacyScale)
@@ -46,6 +88,8 @@ internal static class ModelLoader
         var stamp = Stamp(folder);
         if (!File.Exists(Path.Combine(folder, ModelStore.MetaFile)) && allowLegacy)
         {
+            RequireRegularFile(folder, ModelStore.ModelFile);
+            ModelArchive.Check(folder, modelPath);
             return new ServingModel(symbol, folder, stamp, contract.Names, Open(folder, modelPath), new Models.SignalRule("legacy: signal = tanh(prediction / legacy_signal_scale)", legacyScale), null)
             {
                 ModelSha256 = Sha256(modelPath),
@@ -53,10 +97,13 @@ internal static class ModelLoader
         }
 
         var meta = ReadMeta(folder);
+        CheckSeal(folder, meta, allowLegacy);
         if (!File.Exists(modelPath))
         {
             throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"no {ModelStore.ModelFile}");
         }
+
+        RequireRegularFile(folder, ModelStore.ModelFile);
 
         var actual = Sha256(modelPath);
         if (!string.Equals(actual, meta.ModelSha256, StringComparison.OrdinalIgnoreCase))
@@ -75,6 +122,7 @@ internal static class ModelLoader
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"signal.scale must be a positive number, got {meta.Signal.Scale}");
         }
 
+        ModelArchive.Check(folder, modelPath);
         return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta) { ModelSha256 = actual };
     }
 
@@ -89,6 +137,14 @@ internal static class ModelLoader
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    private static void RequireRegularFile(string folder, string file)
+    {
+        if (new FileInfo(Path.Combine(folder, file)).LinkTarget is { } target)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.Unreadable, $"{file} is a symbolic link (to {target}); a model's files must be regular files in its folder");
+        }
     }
 
     private static IRowPredictor Open(string folder, string modelPath)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -55,14 +56,42 @@ internal sealed record ModelMetadata
     /// <summary>Lower-case hex SHA-256 of <c>model.zip</c>; a model whose file differs is refused.</summary>
     public required string ModelSha256 { get; init; }
 
+    /// <summary>
+    /// Lower-case hex SHA-256 of every other field (<see cref="ContentSha256"/>), written at train time: features, dtype,
+    /// contract, signal rule and scale, drift reference, model hash, provenance. An edit of any of them is refused as
+    /// <see cref="ModelLoadException.MetaHashMismatch"/>; null in metadata written before the hash existed (legacy).
+    /// </summary>
+    public string? MetaSha256 { get; init; }
+
     public static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        RespectNullableAnnotations = true,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+
+    /// <summary>The hashed form: the values as read, not the file's bytes, so that layout and number spelling do not matter.</summary>
+    private static JsonSerializerOptions Canonical { get; } = new(Json) { WriteIndented = false };
+
+    /// <summary>SHA-256 of the metadata without <see cref="MetaSha256"/>, in compact JSON.</summary>
+    public string ContentSha256() =>
+        Convert.ToHexString(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(this with { MetaSha256 = null }, Canonical))).ToLowerInvariant();
+
+    /// <summary>This metadata with its <see cref="MetaSha256"/> recorded.</summary>
+    public ModelMetadata Sealed() => this with { MetaSha256 = ContentSha256() };
+
+    /// <summary>
+    /// The first null where a value belongs that the reader's nullability checks cannot see (list items, dictionary
+    /// values), as a key path; null when there is none.
+    /// </summary>
+    public string? NullItem() =>
+        Features.Select((f, i) => f is null ? $"features[{i}]" : null).FirstOrDefault(k => k is not null)
+        ?? Reference.Where(r => r.Value is null).Select(r => $"reference.{r.Key}").FirstOrDefault()
+        ?? Trainer.Parameters.Where(p => p.Value is null).Select(p => $"trainer.parameters.{p.Key}").FirstOrDefault();
 }
 
 internal sealed record ContractRef(string Name, string Version, string Hash);

@@ -14,6 +14,9 @@ internal sealed class ModelStore
 {
     public const string ModelFile = "model.zip";
     public const string MetaFile = "model_meta.json";
+    /// <summary>Links followed from one entry before the chain is refused.</summary>
+    public const int MaxLinks = 8;
+
     private const string TempPrefix = ".tmp-";
 
     public ModelStore(string root, string tag)
@@ -100,23 +103,42 @@ internal sealed class ModelStore
             .ToArray();
     }
 
-    /// <summary>The folder a <c>_latest</c> entry stands for: its link target, which must be a sibling model folder of the same symbol.</summary>
-    public string ResolveLatest(string symbol, string latestPath)
+    /// <summary>
+    /// The real model folder an entry of the models folder stands for (a <c>_latest</c> link, or a model folder). Every
+    /// link in the chain must name, by its bare name or by an absolute path, another entry of the models folder for the
+    /// same symbol and tag, and the chain must end at a real folder there. Refused (<see cref="ModelLoadException"/>):
+    /// a link that leads elsewhere (<see cref="ModelLoadException.LinkOutside"/>, naming the link), more than
+    /// <see cref="MaxLinks"/> links, a chain that ends nowhere (<see cref="ModelLoadException.BrokenLink"/>).
+    /// </summary>
+    public string ResolveLatest(string symbol, string entryPath)
     {
-        var info = new DirectoryInfo(latestPath);
-        if (info.LinkTarget is not { } target)
+        var root = Root.TrimEnd(Path.DirectorySeparatorChar);
+        var prefix = $"{symbol}_{Tag}_";
+        var current = Path.Combine(root, Path.GetFileName(entryPath));
+        for (var links = 0; new FileInfo(current).LinkTarget is { } target; links++)
         {
-            return info.Exists ? latestPath : throw new InvalidDataException($"{latestPath}: not a folder or a link to one");
+            var linkName = Path.GetFileName(current);
+            if (links == MaxLinks)
+            {
+                throw new ModelLoadException(entryPath, ModelLoadException.LinkOutside, $"more than {MaxLinks} links from {Path.GetFileName(entryPath)}; refused");
+            }
+
+            // A relative target with a directory part ("x/../y") is resolved by the kernel through x, which may be a link
+            // itself: only a bare name or an absolute path that is already normal is read the same way here and there.
+            var next = Path.GetFullPath(target, root);
+            var plain = Path.IsPathRooted(target) ? next == target : !target.Contains('/') && target is not "." and not "..";
+            if (!plain || Path.GetDirectoryName(next) != root || !Path.GetFileName(next).StartsWith(prefix, StringComparison.Ordinal))
+            {
+                throw new ModelLoadException(entryPath, ModelLoadException.LinkOutside,
+                    $"{linkName} -> {target} leads outside the models folder or to another symbol; refused");
+            }
+
+            current = next;
         }
 
-        var name = Path.GetFileName(target.TrimEnd('/', '\\'));
-        var resolved = Path.GetFullPath(Path.Combine(Root, target));
-        if (Path.GetDirectoryName(resolved) != Root.TrimEnd(Path.DirectorySeparatorChar) || !name.StartsWith($"{symbol}_{Tag}_", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{latestPath}: points outside the models folder or at another symbol ({target}); refused");
-        }
-
-        return Directory.Exists(resolved) ? resolved : throw new InvalidDataException($"{latestPath}: points at {name}, which does not exist");
+        return Directory.Exists(current)
+            ? current
+            : throw new ModelLoadException(entryPath, ModelLoadException.BrokenLink, $"{Path.GetFileName(entryPath)} leads to {Path.GetFileName(current)}, which is not a folder");
     }
 
     /// <summary>Removes temp folders and links left by writers that were stopped part-way.</summary>

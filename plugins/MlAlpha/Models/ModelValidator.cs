@@ -11,7 +11,6 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 internal static partial class ModelValidator
 {
     public const string FeatureListMismatch = "FEATURE LIST != CONTRACT";
-    public const string BrokenLink = "BROKEN LINK";
 
     /// <summary>Every model folder and <c>_latest</c> link of <paramref name="store"/>, in name order.</summary>
     public static IReadOnlyList<ModelCheck> ValidateAll(ModelStore store, FeatureContract contract)
@@ -31,21 +30,21 @@ internal static partial class ModelValidator
                 continue;
             }
 
-            if (match.Groups["latest"].Success)
+            string folder;
+            try
             {
-                try
-                {
-                    store.ResolveLatest(match.Groups["symbol"].Value, entry);
-                }
-                catch (InvalidDataException ex)
-                {
-                    checks.Add(new ModelCheck(name, BrokenLink, ex.Message, null));
-                }
-
+                folder = store.ResolveLatest(match.Groups["symbol"].Value, entry);
+            }
+            catch (ModelLoadException ex)
+            {
+                checks.Add(new ModelCheck(name, ex.Code, ex.Problem, null));
                 continue;
             }
 
-            checks.Add(Validate(entry, contract));
+            if (!match.Groups["latest"].Success)
+            {
+                checks.Add(Validate(folder, contract) with { Folder = name });
+            }
         }
 
         return checks;
@@ -58,6 +57,7 @@ internal static partial class ModelValidator
         try
         {
             meta = ModelLoader.ReadMeta(folder);
+            ModelLoader.CheckSeal(folder, meta, allowLegacy: false);
         }
         catch (ModelLoadException ex)
         {

@@ -19,7 +19,8 @@ internal sealed record ServingModel(string Symbol, string Folder, string Stamp, 
     /// <summary>Its training distributions for the drift check; null for a legacy model or one without them.</summary>
     public DriftReference? Drift { get; } = DriftReference.From(Meta?.Reference, Features);
 
-    public bool IsLegacy => Meta is null;
+    /// <summary>Served in the deprecated legacy mode: without metadata, or with metadata that has no <c>meta_sha256</c>.</summary>
+    public bool IsLegacy => Meta?.MetaSha256 is null;
 
     /// <summary>SHA-256 of its <c>model.zip</c> as loaded (checked against the metadata's for a model with metadata).</summary>
     public string ModelSha256 { get; init; } = "";

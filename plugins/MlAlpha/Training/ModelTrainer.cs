@@ -94,7 +94,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
                 model.Save(stream);
             }
 
-            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath));
+            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath)).Sealed();
             File.WriteAllBytes(Path.Combine(temp, ModelStore.MetaFile), JsonSerializer.SerializeToUtf8Bytes(meta, ModelMetadata.Json));
         });
 

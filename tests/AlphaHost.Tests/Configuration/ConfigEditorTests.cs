@@ -52,6 +52,29 @@ public sealed class ConfigEditorTests : IDisposable
         Assert.True(confirmed > 0, "the editor gets its change in between the other writer's saves");
     }
 
+    [Fact]
+    public async Task SetFeatureFlag_AnotherWriterSavesBetweenTheReadAndTheRename_TheirChangeIsKeptAndOursMadeOnTop()
+    {
+        var path = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime());
+        var attempts = new List<int>();
+
+        var previous = await ConfigEditor.SetFeatureFlagAsync(path, "ml_enabled", true, TimeProvider.System, attempt =>
+        {
+            attempts.Add(attempt);
+            if (attempt == 1)
+            {
+                // An operator's sed -i lands after the editor read the file and before it renames its edit into place.
+                File.WriteAllText(path, File.ReadAllText(path).Replace("use_regime_detection: true", "use_regime_detection: false", StringComparison.Ordinal));
+            }
+        });
+
+        var config = ConfigLoader.Load(path);
+        Assert.False(previous);
+        Assert.Equal([1, 2], attempts);
+        Assert.True(config.Features["ml_enabled"].Value);
+        Assert.False(config.Features["use_regime_detection"].Value);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     /// <summary>

@@ -105,6 +105,19 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_ConfigNestedFiftyThousandDeepOnOneLine_ExitsTwoWithOneLineNamingFileAndLine()
+    {
+        var config = _dir.Write("golden.yaml", DeeplyNested);
+
+        var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--config", config, "--cycles", "1");
+        using var _ = host;
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(host.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal($"error: {config}:6: (syntax): lists or sections nested more than 64 deep", error);
+    }
+
+    [Fact]
     public async Task Run_UnknownOption_ExitsTwo()
     {
         var (exitCode, host) = await HostProcess.RunAsync(_dir.Path, "run", "--cycels", "3");
@@ -221,6 +234,26 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.Contains("golden.yaml", errors.First(l => l.GetProperty("message").GetString()!.StartsWith("Configuration change rejected")).GetProperty("message").GetString());
         var final = HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat).GetProperty("message").GetString();
         Assert.Contains("regime:DISABLED_CONFIG", final);
+        Assert.Contains("momentum:OK", final);
+    }
+
+    [Fact]
+    public async Task Run_ConfigNestedFiftyThousandDeepSavedWhileRunning_IsRejectedAndTheDaemonRunsOnTheLastGoodConfig()
+    {
+        var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(HostProcess.IsHeartbeat));
+
+        File.WriteAllText(config, DeeplyNested);
+        var errors = await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("Configuration change rejected")), host.ErrorLog);
+        var cycle = LatestCycle(host);
+        await Poll.UntilAsync(() => LatestCycle(host) > cycle + 3);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Contains($"{config}:6: (syntax): lists or sections nested more than 64 deep", Message(errors.First(l => Message(l).StartsWith("Configuration change rejected"))));
+        var final = Message(HostProcess.ReadLog(host.LiveLog).Last(HostProcess.IsHeartbeat));
+        Assert.Contains("config_rejected", final);
         Assert.Contains("momentum:OK", final);
     }
 
@@ -417,6 +450,10 @@ public sealed class DaemonProcessTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>A block list nested 50,000 deep on one 100 KB line, well under the 1 MiB size limit.</summary>
+    private static string DeeplyNested { get; } =
+        "host:\n  cycle_interval: 1s\nfamilies:\n  momentum:\n    weight:\n      " + string.Concat(Enumerable.Repeat("- ", 50_000)) + "x\n";
 
     private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
 

@@ -61,6 +61,35 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ModelsValidate_LatestChainsLeavingTheModelsFolderAndEditedMetadata_NamedWithTheirStatusAndExitOne()
+    {
+        TrainedModels.CopyTo(Models);
+        var store = new ModelStore(Models, "v1");
+        var outside = Path.Combine(_dir.Path, "elsewhere");
+        var aab = store.ResolveLatest("AAB", Path.Combine(Models, "AAB_v1_latest"));
+        Directory.CreateDirectory(outside);
+        Directory.Move(aab, Path.Combine(outside, Path.GetFileName(aab)));
+        File.Delete(Path.Combine(Models, "AAB_v1_latest"));
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAB_v1_hop"), Path.Combine(outside, Path.GetFileName(aab)));
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAB_v1_latest"), "AAB_v1_hop");
+        File.Delete(Path.Combine(Models, "AAC_v1_latest"));
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAC_v1_hop"), "/etc");
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAC_v1_latest"), "AAC_v1_hop");
+        var aad = store.ResolveLatest("AAD", Path.Combine(Models, "AAD_v1_latest"));
+        var meta = Path.Combine(aad, ModelStore.MetaFile);
+        File.WriteAllText(meta, File.ReadAllText(meta).Replace("\"scale\": ", "\"scale\": 1e-300, \"was\": ", StringComparison.Ordinal));
+
+        var (exit, host) = await Run("models", "validate");
+        using var _ = host;
+
+        Assert.Equal(1, exit);
+        var lines = host.Stdout.Trim().Split('\n');
+        Assert.Contains(lines, l => l.StartsWith($"LINK OUTSIDE MODELS: AAB_v1_latest: AAB_v1_hop -> {outside}/", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("LINK OUTSIDE MODELS: AAC_v1_latest: AAC_v1_hop -> /etc leads outside the models folder", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"META HASH MISMATCH: {Path.GetFileName(aad)}: model_meta.json was changed after training", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ModelsValidate_Json_IsMachineReadableAndZeroWhenAllGood()
     {
         TrainedModels.CopyTo(Models);

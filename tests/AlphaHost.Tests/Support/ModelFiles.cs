@@ -1,21 +1,29 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using AlphaHost.Plugins.MlAlpha.Models;
 
 namespace AlphaHost.Tests.Support;
 
 /// <summary>Edits of trained model folders that simulate what goes wrong in production.</summary>
 internal static class ModelFiles
 {
-    /// <summary>Drops the last <paramref name="count"/> features from a <c>model_meta.json</c>, keeping it self-consistent (n_features too).</summary>
-    public static void DropFeatures(string metaPath, int count)
+    /// <summary>
+    /// Drops the last <paramref name="count"/> features from a <c>model_meta.json</c>, keeping it self-consistent
+    /// (n_features and meta_sha256 too): the metadata of a model trained on fewer features.
+    /// </summary>
+    public static void DropFeatures(string metaPath, int count) => Rewrite(metaPath, meta => meta with
     {
-        var meta = JsonNode.Parse(File.ReadAllText(metaPath))!.AsObject();
-        var features = meta["features"]!.AsArray();
-        for (var i = 0; i < count; i++)
-        {
-            features.RemoveAt(features.Count - 1);
-        }
+        Features = meta.Features.Take(meta.Features.Count - count).ToArray(),
+        NFeatures = meta.Features.Count - count,
+    });
 
-        meta["n_features"] = features.Count;
-        File.WriteAllText(metaPath, meta.ToJsonString());
+    /// <summary>
+    /// Replaces a <c>model_meta.json</c> by an edited copy, its meta_sha256 recomputed (as a trainer would write it), in one
+    /// rename: a daemon scanning the folder meanwhile sees the old file or the new one, never half of one.
+    /// </summary>
+    public static void Rewrite(string metaPath, Func<ModelMetadata, ModelMetadata> edit)
+    {
+        var meta = JsonSerializer.Deserialize<ModelMetadata>(File.ReadAllBytes(metaPath), ModelMetadata.Json)!;
+        File.WriteAllBytes(metaPath + ".tmp", JsonSerializer.SerializeToUtf8Bytes(edit(meta).Sealed(), ModelMetadata.Json));
+        File.Move(metaPath + ".tmp", metaPath, overwrite: true);
     }
 }

@@ -186,6 +186,59 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         Assert.Contains(_log.Snapshot(), e => e.Level == LogLevel.Error && e.Message.Contains("HASH MISMATCH", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task LoadModels_LatestChainThroughAHopOutsideTheModelsFolder_RefusedByNameOthersServe()
+    {
+        TrainedModels.CopyTo(Models);
+        LeadOutside("AAB", _dir.File("elsewhere"));
+        var family = await StartAsync();
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.DoesNotContain("AAB", signals.BySymbol.Keys);
+        Assert.Contains("AAA", signals.BySymbol.Keys);
+        Assert.Contains("refused (AAB)", family.Health.Detail);
+        Assert.Contains(_log.Snapshot(), e => e.Level == LogLevel.Error && e.Message.Contains("LINK OUTSIDE MODELS", StringComparison.Ordinal) && e.Message.Contains("AAB_v1_hop ->", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task LoadModels_SignalScaleEditedInTheMetadata_RefusedAsMetaHashMismatch()
+    {
+        TrainedModels.CopyTo(Models);
+        var metaPath = Path.Combine(Models, "AAB_v1_latest", ModelStore.MetaFile);
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(metaPath))!;
+        meta["signal"]!["scale"] = 1e-300;
+        File.WriteAllText(metaPath, meta.ToJsonString());
+        var family = await StartAsync();
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.DoesNotContain("AAB", signals.BySymbol.Keys);
+        Assert.Contains(_log.Snapshot(), e => e.Level == LogLevel.Error && e.Message.Contains("META HASH MISMATCH", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Validate_LinksLeavingTheModelsFolderAndEditedMetadata_EachReportedByNameAndStatus()
+    {
+        TrainedModels.CopyTo(Models);
+        LeadOutside("AAB", _dir.File("elsewhere"));
+        File.Delete(Path.Combine(Models, "AAC_v1_latest"));
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAC_v1_hop"), "/etc");
+        Directory.CreateSymbolicLink(Path.Combine(Models, "AAC_v1_latest"), "AAC_v1_hop");
+        var edited = Path.Combine(Models, "AAD_v1_latest", ModelStore.MetaFile);
+        File.WriteAllText(edited, File.ReadAllText(edited).Replace("\"float32\"", "\"float64\"", StringComparison.Ordinal));
+        var family = await StartAsync(load: false);
+
+        var checks = family.Validate(null).ToDictionary(c => c.Folder);
+
+        Assert.Equal(ModelLoadException.LinkOutside, checks["AAB_v1_latest"].Status);
+        Assert.StartsWith("AAB_v1_hop -> ", checks["AAB_v1_latest"].Detail);
+        Assert.Equal(ModelLoadException.LinkOutside, checks["AAC_v1_latest"].Status);
+        Assert.StartsWith("AAC_v1_hop -> /etc", checks["AAC_v1_latest"].Detail);
+        Assert.Equal(ModelLoadException.MetaHashMismatch, checks[Path.GetFileName(new ModelStore(Models, "v1").ResolveLatest("AAD", Path.Combine(Models, "AAD_v1_latest")))].Status);
+        Assert.Equal(ModelCheck.Ok, checks[Path.GetFileName(new ModelStore(Models, "v1").ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")))].Status);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -311,6 +364,19 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         }
 
         return family;
+    }
+
+    /// <summary>Moves <paramref name="symbol"/>'s model out of the models folder and chains its _latest to it through a hop.</summary>
+    private void LeadOutside(string symbol, string outside)
+    {
+        var latest = Path.Combine(Models, $"{symbol}_v1_latest");
+        var folder = new ModelStore(Models, "v1").ResolveLatest(symbol, latest);
+        var moved = Path.Combine(outside, Path.GetFileName(folder));
+        Directory.CreateDirectory(outside);
+        Directory.Move(folder, moved);
+        File.Delete(latest);
+        Directory.CreateSymbolicLink(Path.Combine(Models, $"{symbol}_v1_hop"), moved);
+        Directory.CreateSymbolicLink(latest, $"{symbol}_v1_hop");
     }
 
     private void DropFeatures(string symbol, int count) => ModelFiles.DropFeatures(Path.Combine(Models, $"{symbol}_v1_latest", ModelStore.MetaFile), count);

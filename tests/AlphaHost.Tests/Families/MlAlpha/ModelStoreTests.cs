@@ -55,8 +55,76 @@ public sealed class ModelStoreTests : IDisposable
         Directory.CreateSymbolicLink(_dir.File("models/AAPL_v1_latest"), "../elsewhere/AAPL_v1_x");
         Directory.CreateSymbolicLink(_dir.File("models/JPM_v1_latest"), "XOM_v1_20260123_190000");
 
-        Assert.Throws<InvalidDataException>(() => Store.ResolveLatest("AAPL", _dir.File("models/AAPL_v1_latest")));
-        Assert.Throws<InvalidDataException>(() => Store.ResolveLatest("JPM", _dir.File("models/JPM_v1_latest")));
+        Assert.Equal(ModelLoadException.LinkOutside, Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("AAPL", _dir.File("models/AAPL_v1_latest"))).Code);
+        Assert.Equal(ModelLoadException.LinkOutside, Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("JPM", _dir.File("models/JPM_v1_latest"))).Code);
+    }
+
+    [Fact]
+    public void ResolveLatest_SecondLinkOfTheChainLeavesTheModelsFolder_RefusedNamingThatLink()
+    {
+        Directory.CreateDirectory(_dir.File("elsewhere/AAPL_v1_20260101_000000"));
+        Directory.CreateDirectory(Store.Root);
+        Directory.CreateSymbolicLink(_dir.File("models/AAPL_v1_hop"), _dir.File("elsewhere/AAPL_v1_20260101_000000"));
+        Directory.CreateSymbolicLink(_dir.File("models/AAPL_v1_latest"), "AAPL_v1_hop");
+
+        var error = Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("AAPL", _dir.File("models/AAPL_v1_latest")));
+
+        Assert.Equal(ModelLoadException.LinkOutside, error.Code);
+        Assert.StartsWith($"AAPL_v1_hop -> {_dir.File("elsewhere/AAPL_v1_20260101_000000")} leads outside", error.Problem);
+    }
+
+    [Fact]
+    public void ResolveLatest_HopIntoEtc_Refused()
+    {
+        Directory.CreateDirectory(Store.Root);
+        Directory.CreateSymbolicLink(_dir.File("models/MSFT_v1_hop"), "/etc");
+        Directory.CreateSymbolicLink(_dir.File("models/MSFT_v1_latest"), "MSFT_v1_hop");
+
+        var error = Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("MSFT", _dir.File("models/MSFT_v1_latest")));
+
+        Assert.Equal(ModelLoadException.LinkOutside, error.Code);
+        Assert.StartsWith("MSFT_v1_hop -> /etc", error.Problem);
+    }
+
+    [Fact]
+    public void ResolveLatest_RelativeTargetThroughALinkAndDotDot_Refused()
+    {
+        // "MSFT_v1_out/../MSFT_v1_x" reads as a sibling, but the kernel resolves it through MSFT_v1_out, a link to /etc.
+        Store.Write("MSFT", _at, _ => { });
+        Directory.CreateSymbolicLink(_dir.File("models/MSFT_v1_out"), "/etc/ssl");
+        Directory.CreateSymbolicLink(_dir.File("models/MSFT_v1_cert"), "MSFT_v1_out/../MSFT_v1_20260123_190000");
+
+        Assert.Equal(ModelLoadException.LinkOutside, Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("MSFT", _dir.File("models/MSFT_v1_cert"))).Code);
+    }
+
+    [Fact]
+    public void ResolveLatest_LinksThatLoop_Refused()
+    {
+        Directory.CreateDirectory(Store.Root);
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_a"), "XOM_v1_b");
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_b"), "XOM_v1_a");
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_latest"), "XOM_v1_a");
+
+        Assert.Equal(ModelLoadException.LinkOutside, Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("XOM", _dir.File("models/XOM_v1_latest"))).Code);
+    }
+
+    [Fact]
+    public void ResolveLatest_ChainOfLinksInsideTheModelsFolder_ResolvesToTheRealFolder()
+    {
+        var folder = Store.Write("XOM", _at, _ => { });
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_hop"), folder);
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_prod"), "XOM_v1_hop");
+
+        Assert.Equal(folder, Store.ResolveLatest("XOM", _dir.File("models/XOM_v1_prod")));
+    }
+
+    [Fact]
+    public void ResolveLatest_LinkToAFolderThatIsGone_RefusedAsBrokenLink()
+    {
+        Directory.CreateDirectory(Store.Root);
+        Directory.CreateSymbolicLink(_dir.File("models/XOM_v1_latest"), "XOM_v1_20250101_000000");
+
+        Assert.Equal(ModelLoadException.BrokenLink, Assert.Throws<ModelLoadException>(() => Store.ResolveLatest("XOM", _dir.File("models/XOM_v1_latest"))).Code);
     }
 
     [Fact]
