@@ -38,6 +38,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
     // Reused by every cycle's prediction (the host never runs two cycles of one family at once).
     private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];
+    private byte[] _buckets = [];
     private readonly HashSet<ServingModel> _namesMatched = new(ReferenceEqualityComparer.Instance);
     private ModelSet? _namesCheckedFor;
     private double[] _predictions = [];
@@ -294,14 +295,27 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             _errors = new string?[ready.Count * 2];
         }
 
+        var width = _contract.Names.Count;
+        if (_buckets.Length < ready.Count * width)
+        {
+            _buckets = new byte[ready.Count * 2 * width];
+        }
+
+        // Predictions and each row's drift buckets are independent per row: both on every core; the drift counts stay serial.
         var predictions = _predictions;
         var errors = _errors;
+        var buckets = _buckets;
         Array.Clear(errors);
         Parallel.For(0, ready.Count, new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = ready.Count > 64 ? Environment.ProcessorCount : 1 }, i =>
         {
             try
             {
-                predictions[i] = ready[i].Model.Signal.Apply(ready[i].Model.Model.Predict(ready[i].Row.Values));
+                var (model, row) = ready[i];
+                predictions[i] = model.Signal.Apply(model.Model.Predict(row.Values));
+                if (model.Drift is { } reference)
+                {
+                    DriftMonitor.Bucket(reference, row.Values, buckets.AsSpan(i * width, width));
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -325,7 +339,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             }
 
             signals[model.Symbol] = predictions[i];
-            _drift.Add(model.Drift, row.Values);
+            _drift.Add(model.Drift, _buckets.AsSpan(i * width, width));
         }
 
         _drift.EndCycle();

@@ -50,10 +50,32 @@ internal sealed class DriftMonitor
             return;
         }
 
+        Span<byte> buckets = stackalloc byte[_features];
+        Bucket(reference, values, buckets);
+        Add(reference, buckets);
+    }
+
+    /// <summary>Each feature's bucket in the row's own model's reference: pure, so it can run on any thread.</summary>
+    public static void Bucket(DriftReference reference, ReadOnlySpan<float> values, Span<byte> buckets)
+    {
+        for (var f = 0; f < buckets.Length; f++)
+        {
+            buckets[f] = (byte)reference.Bucket(f, values[f]);
+        }
+    }
+
+    /// <summary>Counts one row whose buckets <see cref="Bucket"/> found.</summary>
+    public void Add(DriftReference? reference, ReadOnlySpan<byte> buckets)
+    {
+        if (reference is null)
+        {
+            return;
+        }
+
         var live = _liveRing[_slot];
         for (var f = 0; f < _features; f++)
         {
-            live[(f * Buckets) + reference.Bucket(f, values[f])]++;
+            live[(f * Buckets) + buckets[f]]++;
         }
 
         // Every bucket's expected share of this row, added element by element (vectorized; the same sums as one by one).

@@ -47,7 +47,7 @@ public sealed class SignalWriterTests
             json.WriteStartObject();
             for (var i = 0; i < values.Count; i++)
             {
-                SignalWriter.WriteRounded(json, $"v{i}", values[i]);
+                SignalWriter.WriteRounded(json, JsonEncodedText.Encode($"v{i}"), values[i]);
             }
 
             json.WriteEndObject();
