@@ -7,8 +7,17 @@ internal static class SmallFile
     /// The file's bytes; <see cref="InvalidDataException"/> naming the file when it holds more than <paramref name="maxBytes"/>
     /// (a file linked to <c>/dev/zero</c> would otherwise be read until memory runs out).
     /// </summary>
+    /// <remarks>
+    /// A file of length 0 is refused without being opened: opening a FIFO waits for a writer that may never come (a model
+    /// scan would hang), and a device such as <c>/dev/zero</c> reports no length either. An empty file is not valid JSON anyway.
+    /// </remarks>
     public static byte[] Read(string path, int maxBytes)
     {
+        if (new FileInfo(path) is { Exists: true, Length: 0 })
+        {
+            throw new InvalidDataException($"{path}: empty, or not a regular file");
+        }
+
         using var stream = File.OpenRead(path);
         var buffer = new byte[Math.Min(maxBytes + 1L, stream.CanSeek && stream.Length > 0 ? stream.Length + 1 : 81920)];
         using var content = new MemoryStream();

@@ -51,6 +51,19 @@ public sealed class ModelLoaderTests : IDisposable
     }
 
     [Fact]
+    public async Task Load_MetadataIsAFifo_RefusedAsBadMetaWithoutWaitingForAWriter()
+    {
+        File.Delete(MetaPath);
+        Market.BarFolderEntryTests.MakeFifo(MetaPath);
+
+        // A blocked open never returns: the wait gives up (TimeoutException) instead of hanging the suite.
+        var refused = await Task.Run(() => Assert.Throws<ModelLoadException>(Load)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(ModelLoadException.BadMeta, refused.Code);
+        Assert.Contains("not a regular file", refused.Message);
+    }
+
+    [Fact]
     public void Load_MetadataMissing_RefusedUnlessLegacyModelsAreAllowed()
     {
         File.Delete(MetaPath);
