@@ -31,24 +31,7 @@ public class FeatureBenchmarks
 
     /// <summary>The single-symbol kernels, one core, every row of every symbol.</summary>
     [Benchmark]
-    public double KernelsOneCore()
-    {
-        var output = new double[FeatureState.Supported.Count];
-        var returns = FeaturePipeline.BenchmarkReturns(_history.Benchmark);
-        var sum = 0.0;
-        foreach (var symbol in _history.Symbols)
-        {
-            var state = new FeatureState();
-            foreach (var bar in symbol.Bars.Span)
-            {
-                state.Update(bar, returns.GetValueOrDefault(bar.Date, double.NaN), output);
-            }
-
-            sum += output[0];
-        }
-
-        return sum;
-    }
+    public double KernelsOneCore() => OfflineBenchmark.KernelsOneCore(_history);
 
     /// <summary>The whole batch entry point: kernels on every core, sector ranks, float32 matrices in contract order.</summary>
     [Benchmark]

@@ -152,7 +152,8 @@ internal static class OfflineBenchmark
         return output;
     }
 
-    private static double KernelsOneCore(MarketHistory history)
+    /// <summary>The single-symbol kernels, one core, every row of every symbol (also BenchmarkDotNet's <c>KernelsOneCore</c>).</summary>
+    internal static double KernelsOneCore(MarketHistory history)
     {
         var output = new double[FeatureState.Supported.Count];
         var returns = FeaturePipeline.BenchmarkReturns(history.Benchmark);
