@@ -9,7 +9,8 @@ namespace AlphaHost.Host.Cycle;
 
 /// <summary>
 /// Writes each cycle's combined signals to <c>runtime/signals/signals_&lt;yyyyMMdd&gt;.jsonl</c> (one line per symbol,
-/// a file per UTC day) and replaces <c>latest.json</c> atomically with the whole cycle.
+/// a file per UTC day) and has <c>latest.json</c> replaced atomically with the whole cycle, right after it, by a
+/// <see cref="LatestFileWriter"/> (the cycle does not wait for the file system; a failure surfaces at the next write).
 /// </summary>
 /// <remarks>
 /// Earlier days' journal files are pruned to <see cref="SignalJournalLimits"/> (read through <paramref name="limits"/>)
@@ -22,6 +23,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
     // Reused across cycles: a cycle writes ~500 lines and one latest.json without allocating new buffers.
     private readonly ArrayBufferWriter<byte> _journalBuffer = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _latestBuffer = new(64 * 1024);
+    private readonly LatestFileWriter _latest = new(Path.Combine(signalsDir, "latest.json"));
     private readonly Utf8JsonWriter _json = new(Stream.Null);
     private JsonEncodedText[] _familyNames = [];
     private FileStream? _journal;
@@ -87,12 +89,17 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         _json.WriteEndObject();
         _json.Flush();
 
-        // Replaced every cycle: atomic, but not forced to disk each time (the journal holds the history).
-        AtomicFile.Write(LatestPath, _latestBuffer.WrittenSpan, durable: false);
+        // Replaced on the latest writer's thread: the cycle does not wait for the file system's create and rename.
+        _latest.Submit(_latestBuffer.WrittenSpan);
     }
 
+    /// <summary>Waits until the last <c>latest.json</c> handed over is written, at most <paramref name="timeout"/>; true when it is.</summary>
+    public bool Flush(TimeSpan timeout) => _latest.Flush(timeout);
+
+    /// <summary>Writes the last <c>latest.json</c> (at most 5 s) and closes the journal.</summary>
     public void Dispose()
     {
+        _latest.Dispose();
         _journal?.Dispose();
         _json.Dispose();
     }

@@ -25,6 +25,7 @@ public sealed class SignalWriterTests
         Assert.Equal(2, line.RootElement.GetProperty("cycle").GetInt64());
         Assert.Equal(-0.125, line.RootElement.GetProperty("contributions").GetProperty("momentum").GetDouble());
 
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
         using var latest = JsonDocument.Parse(File.ReadAllText(writer.LatestPath));
         Assert.Equal(2, latest.RootElement.GetProperty("cycle").GetInt64());
         Assert.Equal(-0.25, latest.RootElement.GetProperty("signals").GetProperty("AAA").GetProperty("signal").GetDouble());
@@ -110,6 +111,7 @@ public sealed class SignalWriterTests
 
         writer.Write(Cycle(1, 0.5));
 
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(["latest.json", "signals_20261116.jsonl", "signals_20261122.jsonl", "signals_20261123.jsonl", "signals_backup.jsonl"],
             Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(File.Exists(unrelated));
@@ -132,6 +134,7 @@ public sealed class SignalWriterTests
 
         writer.Write(Cycle(1, 0.5));
 
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(["latest.json", "signals_20261121.jsonl", "signals_20261122.jsonl", "signals_20261123.jsonl"],
             Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.True(new FileInfo(today).Length > 3 * 1024 * 1024);
@@ -155,6 +158,7 @@ public sealed class SignalWriterTests
 
         clock.Advance(TimeSpan.FromDays(3));
         writer.Write(Cycle(3, 0.5));
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
         Assert.Equal(["latest.json", "signals_20261126.jsonl"], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
