@@ -62,7 +62,7 @@ internal static class AuditCommand
         }
 
         var symbols = SymbolList.Resolve(request.Symbols, request.All, history);
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(IFeatureSource)).ConfigureAwait(false);
         var (name, source) = session.Capable<IFeatureSource>(request.Family, "compute features");
 
         var window = date is { } day ? new DatePeriod(day, day)

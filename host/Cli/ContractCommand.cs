@@ -27,7 +27,7 @@ internal static class ContractCommand
 
     private static async Task<int> ShowAsync(string? configPath, string? name, bool json, string? familyName, CancellationToken cancellationToken)
     {
-        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken, capability: typeof(IModelCatalog)).ConfigureAwait(false);
         var (_, catalog) = session.Capable<IModelCatalog>(familyName, "describe a contract");
         ContractDescription contract;
         try
@@ -58,7 +58,7 @@ internal static class ContractCommand
 
     private static async Task<int> DiffAsync(string? configPath, string modelDir, bool json, string? familyName, CancellationToken cancellationToken)
     {
-        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken, capability: typeof(IModelCatalog)).ConfigureAwait(false);
         var (_, catalog) = session.Capable<IModelCatalog>(familyName, "compare models with a contract");
         var folder = ModelFolder.Resolve(modelDir, catalog.ModelsDirectory);
         FeatureComparison comparison;

@@ -29,7 +29,7 @@ internal static class FeaturesCommand
         var (from, to) = CommonOptions.Period(start, end);
         var config = CommonOptions.LoadConfigOrThrow(configPath);
         var asked = SymbolList.Parse(symbol);
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(IFeatureSource)).ConfigureAwait(false);
         var (_, source) = session.Capable<IFeatureSource>(familyName, "compute features");
 
         // Only the files the family needs for this symbol are read (for the ML family: its sector's, and the benchmark).

@@ -24,7 +24,7 @@ internal static class ModelsCommand
     private static async Task<int> ValidateAsync(string? configPath, string? dir, bool json, string? familyName, CancellationToken cancellationToken)
     {
         var config = CommonOptions.LoadConfigOrThrow(configPath);
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(IModelCatalog)).ConfigureAwait(false);
         var (_, catalog) = session.Capable<IModelCatalog>(familyName, "validate models");
         var folder = dir is null ? catalog.ModelsDirectory : Path.GetFullPath(dir);
         IReadOnlyList<ModelCheck> checks;

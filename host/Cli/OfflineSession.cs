@@ -37,7 +37,9 @@ internal sealed class OfflineSession : IAsyncDisposable
     /// <param name="config">The configuration.</param>
     /// <param name="cancellationToken">Cancels loading.</param>
     /// <param name="stateRoot">Families' state folders go here instead of <c>runtime/state</c> (a backtest must not touch live state).</param>
-    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null)
+    /// <param name="capability">The interface the command needs (e.g. <see cref="IFeatureSource"/>): only the families
+    /// implementing it are constructed and initialized. Null starts every installed family.</param>
+    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null, Type? capability = null)
     {
         var paths = RuntimePaths.From(config);
         var logger = new LoggerConfiguration()
@@ -47,7 +49,7 @@ internal sealed class OfflineSession : IAsyncDisposable
             .WriteTo.Sink(new ThrottledConsoleSink(Console.Error, TimeProvider.System, LoggingSetup.ConsoleWindow))
             .CreateLogger();
         var factory = new SerilogLoggerFactory(logger);
-        var catalog = new PluginCatalog(factory, TimeProvider.System, factory.CreateLogger<PluginCatalog>());
+        var catalog = new PluginCatalog(factory, TimeProvider.System, factory.CreateLogger<PluginCatalog>()) { Capability = capability };
         var state = stateRoot ?? paths.StateDir;
         Directory.CreateDirectory(state);
         await catalog.RefreshAsync(paths.PluginsDir, state, config, cancellationToken).ConfigureAwait(false);
@@ -68,7 +70,7 @@ internal sealed class OfflineSession : IAsyncDisposable
 
         return capable.Count switch
         {
-            0 => throw new UsageException($"no installed family can {what}; plugins folder {Paths.PluginsDir} holds: {Names(Catalog.Families.ToList())}"),
+            0 => throw new UsageException($"no installed family can {what}; plugins folder {Paths.PluginsDir} holds: {Installed()}"),
             1 => (capable[0].Name, (T)capable[0].Family),
             _ => throw new UsageException($"several families can {what} ({Names(capable)}); choose one with --family"),
         };
@@ -146,6 +148,13 @@ internal sealed class OfflineSession : IAsyncDisposable
     /// <summary>The config's market, or the bar folder given with <c>--data</c>.</summary>
     private static MarketOptions Market(AlphaHostConfig config, string? dataDir) =>
         dataDir is null ? config.Market : config.Market with { Source = "bars", DataDir = Path.GetFullPath(dataDir) };
+
+    /// <summary>Every family the plugins folder exports (read from the assemblies' metadata: none of them is started).</summary>
+    private string Installed()
+    {
+        var names = PluginCatalog.Inspect(Paths.PluginsDir).SelectMany(p => p.Exports).Select(e => e.Name).ToList();
+        return names.Count == 0 ? "none" : string.Join(", ", names);
+    }
 
     private static string Names(IReadOnlyList<FamilyHandle> families) => families.Count == 0 ? "none" : string.Join(", ", families.Select(f => f.Name));
 }

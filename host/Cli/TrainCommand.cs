@@ -39,7 +39,7 @@ internal static class TrainCommand
         var config = CommonOptions.LoadConfigOrThrow(configPath);
         var history = OfflineSession.LoadHistory(config, data, from, to);
         var symbols = SymbolList.Resolve(symbolsText, all, history);
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
         var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
         var request = new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output));
 

@@ -18,8 +18,10 @@ internal static class FamilyActivator
     /// <param name="loggerFactory">Where the families' loggers write.</param>
     /// <param name="clock">The clock families get.</param>
     /// <param name="only">Construct only the family of this name (a worker serves one); null constructs every one.</param>
+    /// <param name="capability">Construct only the families whose class implements this interface (an offline command
+    /// that needs one capability); null constructs every one.</param>
     public static IReadOnlyList<(AlphaFamilyAttribute Export, IAlphaFamily Family)> Activate(string folder, Assembly assembly, ILoggerFactory loggerFactory,
-        TimeProvider clock, string? only)
+        TimeProvider clock, string? only, Type? capability = null)
     {
         var services = new ServiceCollection();
         services.Scan(scan => scan.FromAssemblies(assembly)
@@ -42,7 +44,7 @@ internal static class FamilyActivator
                 throw new PluginLoadException(folder, $"family name '{export.Name}' is not lower case letters, digits and underscores");
             }
 
-            if (only is null || export.Name == only)
+            if ((only is null || export.Name == only) && (capability is null || capability.IsAssignableFrom(type)))
             {
                 result.Add((export, (IAlphaFamily)provider.GetRequiredService(type)));
             }

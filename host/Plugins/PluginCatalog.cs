@@ -29,6 +29,12 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
 
     public IReadOnlyList<FamilyHandle> Families { get; private set; } = [];
 
+    /// <summary>
+    /// Only families whose class implements this interface are constructed and initialized (an offline command that
+    /// needs one capability does not start the others); null loads every family.
+    /// </summary>
+    public Type? Capability { get; init; }
+
     /// <summary>Plugin folders that failed to load, with the reason.</summary>
     public IReadOnlyDictionary<string, string> Failures => _failed;
 
@@ -248,7 +254,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
                 families.Add(new FamilyHandle(export.Name, export, family, info, section));
             }
 
-            return families.Count == 0
+            return families.Count == 0 && Capability is null
                 ? throw new PluginLoadException(folder, $"{Path.GetFileName(info.AssemblyPath)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])")
                 : new LoadedPlugin(info, loader, families, stamp);
         }
@@ -299,7 +305,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     }
 
     private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly) =>
-        FamilyActivator.Activate(folder, assembly, loggerFactory, clock, only: null);
+        FamilyActivator.Activate(folder, assembly, loggerFactory, clock, only: null, Capability);
 
     private ILogger FamilyLogger(string family) => loggerFactory.CreateLogger($"{LoggingCategories.FamilyPrefix}{family}");
 

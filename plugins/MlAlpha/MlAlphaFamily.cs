@@ -188,7 +188,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     {
         var wanted = symbols.ToHashSet(StringComparer.Ordinal);
         var inputs = Inputs(history.Symbols.Select(s => s.Info).ToArray(), symbols).ToHashSet(StringComparer.Ordinal);
-        var matrices = new FeaturePipeline(_contract).ComputeBatch(history.Symbols.Where(s => inputs.Contains(s.Symbol)).ToArray(), history.Benchmark);
+        var matrices = new FeaturePipeline(_contract).ComputeBatch(history.Symbols.Where(s => inputs.Contains(s.Symbol)).ToArray(), history.Benchmark, wanted);
         var tables = new Dictionary<string, FeatureTable>(StringComparer.Ordinal);
         foreach (var symbol in history.Symbols.Where(s => wanted.Contains(s.Symbol)))
         {

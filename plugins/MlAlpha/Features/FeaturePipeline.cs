@@ -40,34 +40,48 @@ internal sealed class FeaturePipeline
         }
     }
 
-    /// <summary>Every symbol's feature matrix over its whole history.</summary>
+    /// <summary>Every symbol's feature matrix over its whole history (or only the asked symbols' matrices).</summary>
     /// <param name="symbols">The symbols with their validated bars and sectors.</param>
     /// <param name="benchmark">The market benchmark, or null when there is none (beta_60 is then missing).</param>
+    /// <param name="wanted">The symbols whose matrices are returned; null returns every one. The others are only
+    /// sector peers: of them just <c>ret_20d</c> is computed, the one input <c>cross_rank_sector</c> takes from a peer.</param>
     /// <remarks>
     /// Symbols run in parallel, each row written as float32 in contract order straight from the state's row (no
     /// whole-history double copy; only <c>ret_20d</c> is kept in double, for the ranks). The sector ranks then run in
     /// parallel across dates over a flat (date, sector) index, with the same <see cref="SectorRank.RankGroup"/> as the
     /// live cycle and no allocation per date.
     /// </remarks>
-    public IReadOnlyDictionary<string, FeatureMatrix> ComputeBatch(IReadOnlyList<SymbolHistory> symbols, SymbolHistory? benchmark)
+    public IReadOnlyDictionary<string, FeatureMatrix> ComputeBatch(IReadOnlyList<SymbolHistory> symbols, SymbolHistory? benchmark,
+        IReadOnlySet<string>? wanted = null)
     {
         var (marketDates, marketReturns) = BenchmarkReturnSeries(benchmark);
         var width = _columns.Length;
 
         // One array each for the whole batch, symbol after symbol: hundreds of large per-symbol arrays kept alive made
-        // every collection during the batch walk a growing heap (most of the batch's time on 2 cores).
+        // every collection during the batch walk a growing heap (most of the batch's time on 2 cores). A peer has
+        // dates and ret_20d rows but no feature rows.
         var first = new int[symbols.Count + 1];
+        var firstValue = new int[symbols.Count + 1];
+        var full = new bool[symbols.Count];
         for (var s = 0; s < symbols.Count; s++)
         {
+            full[s] = wanted is null || wanted.Contains(symbols[s].Symbol);
             first[s + 1] = first[s] + symbols[s].Count;
+            firstValue[s + 1] = firstValue[s] + (full[s] ? symbols[s].Count : 0);
         }
 
-        var values = GC.AllocateUninitializedArray<float>(checked(first[^1] * width));
+        var values = GC.AllocateUninitializedArray<float>(checked(firstValue[^1] * width));
         var dates = GC.AllocateUninitializedArray<DateOnly>(first[^1]);
         var ret20 = GC.AllocateUninitializedArray<double>(first[^1]);
         Parallel.For(0, symbols.Count, () => new double[FeatureState.Supported.Count], (s, _, raw) =>
         {
             var bars = symbols[s].Bars.Span;
+            if (!full[s])
+            {
+                PeerReturns(bars, dates.AsSpan(first[s], bars.Length), ret20.AsSpan(first[s], bars.Length));
+                return raw;
+            }
+
             var state = new FeatureState();
             var m = 0;
             for (var i = 0; i < bars.Length; i++)
@@ -80,7 +94,7 @@ internal sealed class FeaturePipeline
 
                 state.Update(bars[i], m < marketDates.Length && marketDates[m] == date ? marketReturns[m] : double.NaN, raw);
                 var row = first[s] + i;
-                SelectInto(raw, values.AsSpan(row * width, width));
+                SelectInto(raw, values.AsSpan((firstValue[s] + i) * width, width));
                 dates[row] = date;
                 ret20[row] = raw[_ret20];
             }
@@ -91,17 +105,34 @@ internal sealed class FeaturePipeline
         var rankColumn = Array.IndexOf(_columns, _sectorRank);
         if (rankColumn >= 0)
         {
-            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn);
+            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn, wanted is null ? null : firstValue, full);
         }
 
         var result = new Dictionary<string, FeatureMatrix>(symbols.Count, StringComparer.Ordinal);
         for (var s = 0; s < symbols.Count; s++)
         {
-            result[symbols[s].Symbol] = new FeatureMatrix(symbols[s].Symbol, _contract.Names, new ArraySegment<DateOnly>(dates, first[s], symbols[s].Count),
-                new ArraySegment<float>(values, first[s] * width, symbols[s].Count * width), _contract.MinHistoryBars);
+            if (full[s])
+            {
+                result[symbols[s].Symbol] = new FeatureMatrix(symbols[s].Symbol, _contract.Names, new ArraySegment<DateOnly>(dates, first[s], symbols[s].Count),
+                    new ArraySegment<float>(values, firstValue[s] * width, symbols[s].Count * width), _contract.MinHistoryBars);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A sector peer's dates and <c>ret_20d</c>, the same value <see cref="FeatureState"/> gives (the close over the close
+    /// 20 bars before, minus one; NaN for the first 20 bars), without the other 27 features.
+    /// </summary>
+    internal static void PeerReturns(ReadOnlySpan<Bar> bars, Span<DateOnly> dates, Span<double> ret20)
+    {
+        const int Lag = 20;
+        for (var i = 0; i < bars.Length; i++)
+        {
+            dates[i] = bars[i].Date;
+            ret20[i] = i >= Lag ? (bars[i].Close / bars[i - Lag].Close) - 1.0 : double.NaN;
+        }
     }
 
     /// <summary>The benchmark's dates from its second bar on, with each day's simple return (the values of <see cref="BenchmarkReturns"/>).</summary>

@@ -18,7 +18,11 @@ internal static class SectorRanks
     /// <param name="values">The batch's float32 rows, <paramref name="width"/> values a row: the rank is written there.</param>
     /// <param name="width">Values a row.</param>
     /// <param name="column">Where the rank goes in a row.</param>
-    public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column)
+    /// <param name="firstValue">Where each symbol's rows start in <paramref name="values"/> when that differs from
+    /// <paramref name="first"/> (some symbols are peers only); null when every symbol has its rows there.</param>
+    /// <param name="hasValues">Which symbols have rows in <paramref name="values"/> (with <paramref name="firstValue"/>).</param>
+    public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column,
+        int[]? firstValue = null, bool[]? hasValues = null)
     {
         var sectorNames = new Dictionary<string, int>(StringComparer.Ordinal);
         var sectorOf = new int[symbols.Count];
@@ -66,6 +70,20 @@ internal static class SectorRanks
             }
         }
 
+        // Where a batch row's rank is written in values (-1: a peer's row, ranked with its sector but not written).
+        int[]? target = null;
+        if (firstValue is not null)
+        {
+            target = new int[first[^1]];
+            for (var s = 0; s < symbols.Count; s++)
+            {
+                for (var row = first[s]; row < first[s + 1]; row++)
+                {
+                    target[row] = hasValues![s] ? ((firstValue[s] + (row - first[s])) * width) + column : -1;
+                }
+            }
+        }
+
         var largest = 0;
         for (var g = 0; g < groups; g++)
         {
@@ -91,7 +109,12 @@ internal static class SectorRanks
                 SectorRank.RankGroup(group.AsSpan(0, n), ranks.AsSpan(0, n));
                 for (var k = 0; k < n; k++)
                 {
-                    values[(members[start[g] + k] * width) + column] = (float)ranks[k];
+                    var row = members[start[g] + k];
+                    var at = target is null ? (row * width) + column : target[row];
+                    if (at >= 0)
+                    {
+                        values[at] = (float)ranks[k];
+                    }
                 }
             }
 

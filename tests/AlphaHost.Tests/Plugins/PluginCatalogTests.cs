@@ -225,6 +225,25 @@ public sealed class PluginCatalogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefreshAsync_WithACapability_StartsOnlyTheFamiliesThatHaveIt()
+    {
+        Install(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), "FailingInit");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
+        Install(Path.Combine(TestPaths.ShippedPlugins, "MlAlpha"), "MlAlpha");
+        await using var catalog = new PluginCatalog(NullLoggerFactory.Instance, TimeProvider.System, NullLogger<PluginCatalog>.Instance)
+        {
+            Capability = typeof(Abstractions.IFeatureSource),
+        };
+
+        await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(
+            $"families:\n  momentum: {{}}\n  ml_alpha:\n    models_dir: {_dir.File("models")}\n  failing_init:\n    mode: throw\n"), CancellationToken.None);
+
+        // The family that cannot initialize was never started, so nothing failed: only the capable family ran any code.
+        Assert.Equal(["ml_alpha"], catalog.Families.Select(f => f.Name));
+        Assert.Empty(catalog.Failures);
+    }
+
+    [Fact]
     public async Task ApplyConfig_FamilyRefusesItsSection_ReturnsTheKeyAndKeepsEveryFamilyOnItsOldSettings()
     {
         Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");

@@ -85,6 +85,47 @@ public sealed class FeaturePipelineTests
     }
 
     [Fact]
+    public void ComputeBatch_OnlyAskedSymbols_GivesTheirRowsOfTheFullBatchAndNoOthers()
+    {
+        var snapshot = SampleSnapshots.At(160, symbols: 33);
+        var pipeline = new FeaturePipeline(Contract);
+        var asked = new HashSet<string>(StringComparer.Ordinal) { snapshot.Symbols[2].Symbol, snapshot.Symbols[17].Symbol };
+
+        var full = pipeline.ComputeBatch(snapshot.Symbols, snapshot.Benchmark);
+        var some = pipeline.ComputeBatch(snapshot.Symbols, snapshot.Benchmark, asked);
+
+        Assert.Equal(asked.Order(), some.Keys.Order());
+        foreach (var symbol in asked)
+        {
+            Assert.Equal(full[symbol].Dates, some[symbol].Dates);
+            for (var r = 0; r < full[symbol].Rows; r++)
+            {
+                Assert.Equal(full[symbol].Row(r).ToArray(), some[symbol].Row(r).ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void PeerReturns_AreTheRet20dOfTheFullFeatureState()
+    {
+        var symbol = SampleSnapshots.At(120, symbols: 3).Symbols[1];
+        var dates = new DateOnly[symbol.Count];
+        var ret20 = new double[symbol.Count];
+        var state = new FeatureState();
+        var raw = new double[FeatureState.Supported.Count];
+        var column = FeatureState.Supported.ToList().IndexOf("ret_20d");
+
+        FeaturePipeline.PeerReturns(symbol.Bars.Span, dates, ret20);
+
+        for (var i = 0; i < symbol.Count; i++)
+        {
+            state.Update(symbol.Bars.Span[i], double.NaN, raw);
+            Assert.Equal(symbol.Bars.Span[i].Date, dates[i]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(raw[column]), BitConverter.DoubleToInt64Bits(ret20[i]));
+        }
+    }
+
+    [Fact]
     public void SectorRank_TiesAndLoneSymbols_FollowTheDefinition()
     {
         var ranks = SectorRank.Assign([("A", "Tech", 0.1), ("B", "Tech", 0.1), ("C", "Tech", 0.3), ("D", "Energy", -0.2), ("E", "Tech", double.NaN)]);
