@@ -18,15 +18,8 @@ internal static class CycleBenchmark
 {
     public static async Task RunAsync(int cycles, string? modelsDir)
     {
-        var models = modelsDir ?? Path.Combine(Path.GetTempPath(), "alphahost-bench-models");
+        var models = await EnsureSampleModelsAsync(modelsDir);
         var feed = new SampleMarket(42, 500);
-        if (modelsDir is null && !Directory.Exists(models))
-        {
-            Console.WriteLine($"training 500 sample models into {models} (once)...");
-            var history = MarketHistoryLoader.Load(new SampleMarket(42, 500), null, null, endless: true).History;
-            var trainer = new ModelTrainer(BenchData.Contract, new TrainingOptions(), new ModelStore(models, "v1"), TimeProvider.System);
-            await trainer.TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
-        }
 
         var family = new MlAlphaFamily();
         var state = Directory.CreateTempSubdirectory("alphahost-bench-state").FullName;
@@ -75,5 +68,23 @@ internal static class CycleBenchmark
             $"gc during the measured cycles: {GC.CollectionCount(0) - gcStart.Count} collections, {(GC.GetTotalPauseDuration() - gcStart.Pause).TotalMilliseconds:0} ms paused, {(GC.GetTotalAllocatedBytes() - gcStart.Bytes) / 1024.0 / cycles:0} KB allocated per cycle (market and family; {familyBytes / 1024.0 / cycles:0} KB by the family), heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576} MB"));
         Console.WriteLine(FormattableString.Invariant(
             $"cycle (500 symbols, features + check + inference): cycles={cycles} p50_ms={times[times.Count / 2]:0.000} p99_ms={times[(int)(times.Count * 0.99)]:0.000} max_ms={times[^1]:0.000} signals_per_cycle={signals / (double)cycles:0.0} state={family.Health.State} ({family.Health.Detail})"));
+    }
+
+    /// <summary>
+    /// <paramref name="modelsDir"/>, or a model per symbol of the 500-symbol sample market in the temp folder, trained
+    /// there on first use.
+    /// </summary>
+    public static async Task<string> EnsureSampleModelsAsync(string? modelsDir)
+    {
+        var models = modelsDir ?? Path.Combine(Path.GetTempPath(), "alphahost-bench-models");
+        if (modelsDir is null && !Directory.Exists(models))
+        {
+            Console.WriteLine($"training 500 sample models into {models} (once)...");
+            var history = MarketHistoryLoader.Load(new SampleMarket(42, 500), null, null, endless: true).History;
+            var trainer = new ModelTrainer(BenchData.Contract, new TrainingOptions(), new ModelStore(models, "v1"), TimeProvider.System);
+            await trainer.TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
+        }
+
+        return models;
     }
 }
