@@ -87,4 +87,61 @@ internal static class CycleBenchmark
 
         return models;
     }
+
+    /// <summary>
+    /// How universe size scales one ML cycle: the sample market at 500, 2,000 and 5,000 symbols, the same models folder
+    /// (a per-symbol folder serves the symbols it has models for; a pooled model serves every symbol), p50/p99 over
+    /// <paramref name="cycles"/> cycles after a warm-up, and the symbols actually scored per cycle.
+    /// </summary>
+    public static async Task ScaleAsync(int cycles, string? modelsDir)
+    {
+        var models = await EnsureSampleModelsAsync(modelsDir);
+        Console.WriteLine(FormattableString.Invariant($"# cycle scaling: models {models}; {cycles} cycles after 200 warm-up per size; {Environment.ProcessorCount} cores; load average at start {LoadAverage()}"));
+        Console.WriteLine("| symbols | scored a cycle | p50 ms | p99 ms | max ms | p50 µs a scored symbol |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        foreach (var size in new[] { 500, 2_000, 5_000 })
+        {
+            var family = new MlAlphaFamily();
+            var state = Directory.CreateTempSubdirectory("alphahost-bench-state").FullName;
+            await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = models }),
+                NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, state), CancellationToken.None);
+            family.LoadModels();
+            var feed = new SampleMarket(42, size);
+            var market = new MarketState(feed.Universe, feed.Benchmark);
+            for (var i = 0; i < 300; i++)
+            {
+                feed.TryNextDay(out var day);
+                market.Append(day);
+            }
+
+            const int warmup = 200;
+            var times = new List<double>(cycles);
+            long scored = 0;
+            for (var c = 0; c < warmup + cycles; c++)
+            {
+                feed.TryNextDay(out var day);
+                market.Append(day);
+                var snapshot = market.Snapshot(c + 1);
+                var started = Stopwatch.GetTimestamp();
+                var result = await family.ComputeAsync(snapshot, CancellationToken.None);
+                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if (c >= warmup)
+                {
+                    times.Add(elapsed);
+                    scored += result.BySymbol.Count;
+                }
+            }
+
+            await family.DisposeAsync();
+            times.Sort();
+            var perCycle = scored / (double)cycles;
+            var p50 = times[times.Count / 2];
+            Console.WriteLine(FormattableString.Invariant(
+                $"| {size:N0} | {perCycle:0} | {p50:0.00} | {times[(int)(times.Count * 0.99)]:0.00} | {times[^1]:0.00} | {(perCycle > 0 ? p50 * 1000 / perCycle : double.NaN):0.0} |"));
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"load average at end {LoadAverage()} (the machine is shared: absolute times move between runs)"));
+    }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }
