@@ -155,7 +155,26 @@ internal static partial class ConfigLoader
             SignalsRetentionDays = section.Int("signals_retention_days", d.SignalsRetentionDays, 0, 36_500),
             SignalsMaxMb = section.Int("signals_max_mb", d.SignalsMaxMb, 0, 100_000_000),
             FamilyIsolation = Isolation(section.OneOf("family_isolation", IsolationName(d.FamilyIsolation), "process", "in_process"))!.Value,
+            Http = ReadHttp(section.Section("http"), warnings),
         };
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static HttpOptions ReadHttp(YamlSection section, List<string> warnings)
+    {
+        var d = new HttpOptions();
+        var options = new HttpOptions
+        {
+            Enabled = section.Bool("enabled", d.Enabled),
+            Listen = section.String("listen", d.Listen).Trim(),
+        };
+        if (HttpOptions.Parse(options.Listen) is null)
+        {
+            throw new ConfigException(section.File, section.Line, section.Join("listen"),
+                $"expected address:port (127.0.0.1:9464, [::1]:9464, localhost:9464, 0.0.0.0:9464; port 0 picks a free one), got '{options.Listen}'");
+        }
+
         WarnUnknown(section, warnings);
         return options;
     }
