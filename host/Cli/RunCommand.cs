@@ -148,6 +148,8 @@ internal static class RunCommand
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton<Http.SignalFeed>();
         builder.Services.AddSingleton<Observability.AlphaHostMetrics>();
+        builder.Services.AddSingleton(s => new Alerts.AlertDispatcher(
+            s.GetRequiredService<ConfigStore>(), clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Alerts.AlertDispatcher>>()));
         builder.Services.AddSingleton(s =>
         {
             var store = s.GetRequiredService<ConfigStore>();
@@ -161,6 +163,8 @@ internal static class RunCommand
         // the HTTP endpoint closes, then daemon.json says stopped.
         builder.Services.AddHostedService<DaemonFileService>();
         builder.Services.AddHostedService<Http.HttpEndpointService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Alerts.AlertDispatcher>());
+        builder.Services.AddHostedService<Alerts.AlertWatcher>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<CycleService>();
         return builder.Build();

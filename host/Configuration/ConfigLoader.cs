@@ -51,6 +51,7 @@ internal static partial class ConfigLoader
             warnings)
         {
             Plugins = ReadPlugins(document.Section("plugins"), warnings),
+            Alerts = ReadAlerts(document.Section("alerts"), warnings),
         };
 
         WarnUnknown(document, warnings);
@@ -173,6 +174,28 @@ internal static partial class ConfigLoader
         {
             throw new ConfigException(section.File, section.Line, section.Join("listen"),
                 $"expected address:port (127.0.0.1:9464, [::1]:9464, localhost:9464, 0.0.0.0:9464; port 0 picks a free one), got '{options.Listen}'");
+        }
+
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static AlertOptions ReadAlerts(YamlSection section, List<string> warnings)
+    {
+        var d = new AlertOptions();
+        var options = new AlertOptions
+        {
+            Command = section.String("command", d.Command).Trim(),
+            Webhook = section.String("webhook", d.Webhook).Trim(),
+            Retries = section.Int("retries", d.Retries, 0, 100),
+            RetryDelay = section.Duration("retry_delay", d.RetryDelay, TimeSpan.Zero, OneHour),
+            Timeout = section.Duration("timeout", d.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            QueueSize = section.Int("queue_size", d.QueueSize, 1, 100_000),
+        };
+        if (options.Webhook.Length > 0
+            && !(Uri.TryCreate(options.Webhook, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw new ConfigException(section.File, section.Line, section.Join("webhook"), $"expected an http:// or https:// URL, got '{options.Webhook}'");
         }
 
         WarnUnknown(section, warnings);
