@@ -61,6 +61,7 @@ internal sealed class AlphaHostMetrics : IDisposable
             description: "1 for the daemon's heartbeat state (OK, DEGRADED, HALTED), 0 for the others");
         Meter.CreateObservableGauge("alphahost_ml_state", () => OneHot(ModelStates, Line().MlState, s => new("state", StateText.Of(s))),
             description: "1 for the heartbeat's ml_state, 0 for the others");
+        Meter.CreateObservableGauge("alphahost_state_reason", () => Reasons(Line()), description: "1 for each of the heartbeat's reasons (cycle_stalled, data_overdue, starting, family_degraded:<family>, ...)");
         Meter.CreateObservableGauge("alphahost_model_errors", () => Line().ModelErrors, description: "The model family's error count (heartbeat model_errors)");
         Meter.CreateObservableGauge("alphahost_family_state", FamilyStateValues, description: "1 for each family's state, 0 for its other states");
         Meter.CreateObservableGauge("alphahost_family_enabled", () => _status.Families.Select(f => new Measurement<int>(f.Enabled ? 1 : 0, new KeyValuePair<string, object?>("family", f.Name))),
@@ -142,6 +143,9 @@ internal sealed class AlphaHostMetrics : IDisposable
     public void Dispose() => Meter.Dispose();
 
     private HeartbeatLine Line() => HeartbeatService.Compose(_status, _config.Current, _clock, _logs.Faults);
+
+    private static IEnumerable<Measurement<int>> Reasons(HeartbeatLine line) =>
+        line.Reasons == "none" ? [] : line.Reasons.Split(',').Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("reason", r)));
 
     private static IEnumerable<Measurement<int>> OneHot<T>(T[] all, T current, Func<T, KeyValuePair<string, object?>> label) where T : struct, Enum =>
         all.Select(s => new Measurement<int>(EqualityComparer<T>.Default.Equals(s, current) ? 1 : 0, label(s)));

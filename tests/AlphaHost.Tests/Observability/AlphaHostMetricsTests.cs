@@ -108,6 +108,7 @@ public sealed class AlphaHostMetricsTests : IDisposable
         var scrape = Scrape();
 
         Assert.Equal(1, Value(scrape, "alphahost_state", ("state", "HALTED")));
+        Assert.Equal(1, Value(scrape, "alphahost_state_reason", ("reason", "starting")));
         Assert.DoesNotContain(scrape, m => m.Name is "alphahost_signals" or "alphahost_data_age_seconds");
     }
 
