@@ -16,6 +16,8 @@ internal static class HttpRoutes
 {
     public static void Map(IEndpointRouteBuilder app)
     {
+        app.MapGet("/", () => Results.Content(Dashboard.DashboardPage.Live, "text/html; charset=utf-8"));
+        app.MapGet("/api/history", (Daemon.DaemonIdentity identity) => Results.Text(Dashboard.DashboardHistory.Read(identity.Paths.LogsDir).ToJsonString(), "application/json"));
         app.MapGet("/health/live", () => Results.Json(new { live = true }, StatusJson.Options));
         app.MapGet("/health/ready", (HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs) =>
         {

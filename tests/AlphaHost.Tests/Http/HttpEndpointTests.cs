@@ -149,6 +149,27 @@ public sealed class HttpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Root_ServesTheDashboardPageFromTheAssembly()
+    {
+        using var response = await _http.GetAsync("");
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("id=\"chart-ml-state\"", page);
+        Assert.DoesNotContain("http://", page.Replace("http://www.w3.org", "", StringComparison.Ordinal));
+        Assert.DoesNotContain("https://", page);
+    }
+
+    [Fact]
+    public async Task History_ReadsTheRuntimeFoldersLogs()
+    {
+        using var history = JsonDocument.Parse(await _http.GetStringAsync("api/history"));
+
+        Assert.Equal(JsonValueKind.Array, history.RootElement.GetProperty("points").ValueKind);
+        Assert.EndsWith("logs", history.RootElement.GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task Start_PortTaken_StateFailedWithTheReasonAndNothingThrown()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
