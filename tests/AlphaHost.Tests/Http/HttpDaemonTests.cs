@@ -82,6 +82,7 @@ public sealed partial class HttpDaemonTests : IDisposable
         var cyclesBefore = Metric(Scrape(), "alphahost_cycles");
         await Poll.UntilAsync(() => Metric(Scrape(), "alphahost_cycles") >= cyclesBefore + 5);
         Assert.Equal(HttpStatusCode.OK, Get("health/live")!.Value.Code);
+        Assert.True(Metric(Scrape(), "alphahost_worker_memory_bytes", "family=\"momentum\"") > 1024 * 1024);
 
         // Metrics follow a governance trip, then an operator's ml disable.
         await Poll.UntilAsync(() => Metric(Scrape(), "alphahost_ml_state", "state=\"ENABLED|OK\"") == 1);
