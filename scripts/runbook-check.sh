@@ -23,7 +23,10 @@ trap cleanup EXIT
 mkdir -p "$work/configs" "$work/bin"
 printf '#!/usr/bin/env bash\nexec dotnet "%s" "$@"\n' "$host_dll" > "$work/bin/alphahost"
 chmod +x "$work/bin/alphahost"
+# The scratch daemon's HTTP endpoint takes a free port (9464 may be in use on a CI machine); the runbook reads the
+# address from daemon.json, as an operator can.
 sed -e 's/cycle_interval: 1s/cycle_interval: 200ms/' -e 's/heartbeat_interval: 30s/heartbeat_interval: 1s/' \
+    -e 's/listen: 127.0.0.1:9464/listen: 127.0.0.1:0/' \
     configs/golden_config.yaml > "$work/configs/golden_config.yaml"
 
 script="$work/runbook.sh"

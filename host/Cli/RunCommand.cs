@@ -146,6 +146,10 @@ internal static class RunCommand
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton<DaemonExit>();
+        builder.Services.AddSingleton<Http.SignalFeed>();
+        builder.Services.AddSingleton<Observability.AlphaHostMetrics>();
+        builder.Services.AddSingleton(s => new Alerts.AlertDispatcher(
+            s.GetRequiredService<ConfigStore>(), clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Alerts.AlertDispatcher>>()));
         builder.Services.AddSingleton(s =>
         {
             var store = s.GetRequiredService<ConfigStore>();
@@ -156,8 +160,11 @@ internal static class RunCommand
         builder.Services.AddSingleton(reloads);
 
         // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line, then
-        // daemon.json says stopped.
+        // the HTTP endpoint closes, then daemon.json says stopped.
         builder.Services.AddHostedService<DaemonFileService>();
+        builder.Services.AddHostedService<Http.HttpEndpointService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Alerts.AlertDispatcher>());
+        builder.Services.AddHostedService<Alerts.AlertWatcher>();
         builder.Services.AddHostedService<HeartbeatService>();
         builder.Services.AddHostedService<CycleService>();
         return builder.Build();

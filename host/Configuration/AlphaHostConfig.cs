@@ -13,6 +13,9 @@ internal sealed record AlphaHostConfig(
     /// <summary>The <c>plugins:</c> section: which plugin builds may load.</summary>
     public PluginTrustOptions Plugins { get; init; } = new();
 
+    /// <summary>The <c>alerts:</c> section: where alert events go.</summary>
+    public AlertOptions Alerts { get; init; } = new();
+
     public static AlphaHostConfig Default(string sourcePath) => new(
         sourcePath, "", new HostOptions(), new MarketOptions(),
         new Dictionary<string, FeatureFlag>(), new Dictionary<string, FamilyConfig>(), []);

@@ -51,6 +51,7 @@ internal static partial class ConfigLoader
             warnings)
         {
             Plugins = ReadPlugins(document.Section("plugins"), warnings),
+            Alerts = ReadAlerts(document.Section("alerts"), warnings),
         };
 
         WarnUnknown(document, warnings);
@@ -155,7 +156,48 @@ internal static partial class ConfigLoader
             SignalsRetentionDays = section.Int("signals_retention_days", d.SignalsRetentionDays, 0, 36_500),
             SignalsMaxMb = section.Int("signals_max_mb", d.SignalsMaxMb, 0, 100_000_000),
             FamilyIsolation = Isolation(section.OneOf("family_isolation", IsolationName(d.FamilyIsolation), "process", "in_process"))!.Value,
+            Http = ReadHttp(section.Section("http"), warnings),
         };
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static HttpOptions ReadHttp(YamlSection section, List<string> warnings)
+    {
+        var d = new HttpOptions();
+        var options = new HttpOptions
+        {
+            Enabled = section.Bool("enabled", d.Enabled),
+            Listen = section.String("listen", d.Listen).Trim(),
+        };
+        if (HttpOptions.Parse(options.Listen) is null)
+        {
+            throw new ConfigException(section.File, section.Line, section.Join("listen"),
+                $"expected address:port (127.0.0.1:9464, [::1]:9464, localhost:9464, 0.0.0.0:9464; port 0 picks a free one), got '{options.Listen}'");
+        }
+
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static AlertOptions ReadAlerts(YamlSection section, List<string> warnings)
+    {
+        var d = new AlertOptions();
+        var options = new AlertOptions
+        {
+            Command = section.String("command", d.Command).Trim(),
+            Webhook = section.String("webhook", d.Webhook).Trim(),
+            Retries = section.Int("retries", d.Retries, 0, 100),
+            RetryDelay = section.Duration("retry_delay", d.RetryDelay, TimeSpan.Zero, OneHour),
+            Timeout = section.Duration("timeout", d.Timeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10)),
+            QueueSize = section.Int("queue_size", d.QueueSize, 1, 100_000),
+        };
+        if (options.Webhook.Length > 0
+            && !(Uri.TryCreate(options.Webhook, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
+        {
+            throw new ConfigException(section.File, section.Line, section.Join("webhook"), $"expected an http:// or https:// URL, got '{options.Webhook}'");
+        }
+
         WarnUnknown(section, warnings);
         return options;
     }

@@ -57,4 +57,7 @@ internal sealed record HostOptions
     /// <summary>Share of the universe that may be stale (no bar today) before the state turns DEGRADED.</summary>
     /// <value>The default value is 0.1.</value>
     public double MaxStaleFraction { get; init; } = 0.1;
+
+    /// <summary>The HTTP endpoint (<c>host.http</c>); read at start, a change takes effect at the next start.</summary>
+    public HttpOptions Http { get; init; } = new();
 }

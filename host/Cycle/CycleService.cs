@@ -3,7 +3,9 @@ using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
+using AlphaHost.Host.Http;
 using AlphaHost.Host.Market;
+using AlphaHost.Host.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -38,6 +40,8 @@ internal sealed class CycleService(
     DaemonExit exit,
     ConfigReloadRequests reloads,
     ILogger<CycleService> logger,
+    AlphaHostMetrics metrics,
+    SignalFeed signalFeed,
     ISystemdNotifier? systemd = null) : BackgroundService
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
@@ -202,7 +206,9 @@ internal sealed class CycleService(
             var maxDelay = current.Market.MaxDataDelay;
             await families.RefreshHealthAsync(current).ConfigureAwait(false);
             var (change, after) = _data.NoNewDay(market.CurrentDate, maxDelay);
-            status.Idle(_data.State!.Value, market.CurrentDate, configRejected, WaitingFamilies(current));
+            var waiting = WaitingFamilies(current);
+            status.Idle(_data.State!.Value, market.CurrentDate, configRejected, waiting);
+            metrics.Families(waiting, cycled: false);
             LogDataChange(change, after, market.CurrentDate, maxDelay);
             return;
         }
@@ -222,6 +228,7 @@ internal sealed class CycleService(
         try
         {
             writer.Write(combined);
+            signalFeed.Publish(combined.Cycle, writer.LatestJson);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -229,7 +236,7 @@ internal sealed class CycleService(
             logger.LogError("Cycle {Cycle}: signals could not be written to {SignalsDir}: {Error}", _cycle, paths.SignalsDir, ex.Message);
         }
 
-        Publish(new CycleReport
+        var report = new CycleReport
         {
             Cycle = _cycle,
             MarketDate = day.Date,
@@ -241,7 +248,11 @@ internal sealed class CycleService(
             Families = outcomes.Select(StatusOf).ToArray(),
             ConfigRejected = configRejected,
             SignalWriteFailed = writeFailed,
-        }, Stopwatch.GetElapsedTime(started));
+        };
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        status.Publish(report, elapsed);
+        metrics.Cycle(elapsed, outcomes, combined);
+        metrics.Families(report.Families, cycled: true);
     }
 
     private async Task<bool> ApplyConfigChangeAsync()
@@ -262,8 +273,6 @@ internal sealed class CycleService(
 
         return config.RejectedError is not null;
     }
-
-    private void Publish(CycleReport report, TimeSpan elapsed) => status.Publish(report, elapsed);
 
     /// <summary>A family's turn as the heartbeat shows it; the host's failure reason is the detail when it overrides the family's state.</summary>
     private static FamilyStatus StatusOf(FamilyOutcome outcome) => new(

@@ -93,6 +93,9 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         _latest.Submit(_latestBuffer.WrittenSpan);
     }
 
+    /// <summary>The last cycle's <c>latest.json</c> content, valid until the next <see cref="Write"/>.</summary>
+    public ReadOnlySpan<byte> LatestJson => _latestBuffer.WrittenSpan;
+
     /// <summary>Waits until the last <c>latest.json</c> handed over is written, at most <paramref name="timeout"/>; true when it is.</summary>
     public bool Flush(TimeSpan timeout) => _latest.Flush(timeout);
 

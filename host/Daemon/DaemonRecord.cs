@@ -55,6 +55,9 @@ internal sealed record DaemonRecord
     public long FamiliesCycle { get; init; }
 
     public IReadOnlyList<DaemonFamily> Families { get; init; } = [];
+
+    /// <summary>The HTTP endpoint: its state and the address it listens on (a configured port 0 resolved to the bound one).</summary>
+    public Http.HttpListenState? Http { get; init; }
 }
 
 /// <summary>One family as the daemon last ran it.</summary>

@@ -10,7 +10,8 @@ namespace AlphaHost.Host.Health;
 /// Writes the heartbeat every <c>host.heartbeat_interval</c> and once more at shutdown, after the cycle loop has
 /// stopped. The message text starts exactly as operators and their scripts expect:
 /// <c>[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574</c>
-/// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory, <c>reasons</c>, <c>data</c> and <c>models</c>,
+/// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory, <c>logs</c>, <c>http</c> (the endpoint's address,
+/// <c>off</c>, or <c>FAULT(reason)</c>), <c>reasons</c>, <c>data</c> and <c>models</c>,
 /// then, only when they apply, <c>stalled_since</c>, <c>overdue_since</c> and one <c>&lt;family&gt;=STATE: detail</c>
 /// field for each enabled family that is not OK. It runs on its own timer and reads what the cycle loop last
 /// published, so a loop that stops completing passes shows as <c>reasons=cycle_stalled</c> (<see cref="StallRule"/>).
@@ -19,7 +20,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
 {
     private const string Template =
         "[HEARTBEAT] uptime={Uptime}s | symbols={Symbols} | cycles={Cycles} | state={State} | ml_state={MlState} | model_errors={ModelErrors}" +
-        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | live_mb={LiveMb} | logs={Logs} | reasons={Reasons}" +
+        " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | live_mb={LiveMb} | logs={Logs} | http={Http} | reasons={Reasons}" +
         " | data={Data} | models={Models}{Details}";
 
     /// <summary>Longest family detail shown; the full text is in the family's own log events.</summary>
@@ -54,7 +55,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         var line = Compose(status, config.Current, clock, logHealth.Faults);
         using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
         logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, StateText.Of(line.State), StateText.Of(line.MlState), line.ModelErrors,
-            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Reasons,
+            line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Http, line.Reasons,
             line.Data is { } data ? StateText.Of(data) : "none", line.Models, line.Details);
     }
 
@@ -105,7 +106,8 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             reasons.Count == 0 ? "none" : string.Join(",", reasons),
             inputs.Data,
             inputs.Families.Sum(f => f.ServingModels ?? 0),
-            string.Concat(details.Select(d => " | " + d)));
+            string.Concat(details.Select(d => " | " + d)),
+            status.HttpEndpoint.Text);
     }
 
     private static string Families(IReadOnlyList<FamilyStatus> families) =>
@@ -137,4 +139,4 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
 /// <summary>The heartbeat's fields; states stay typed until <see cref="HeartbeatService"/> prints them.</summary>
 internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, SystemState State, ModelState MlState, long ModelErrors,
     string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, long LiveMb, string Logs, string Reasons,
-    DataState? Data, int Models, string Details);
+    DataState? Data, int Models, string Details, string Http);

@@ -1,3 +1,5 @@
+using AlphaHost.Host.Http;
+
 namespace AlphaHost.Host.Health;
 
 /// <summary>
@@ -16,8 +18,16 @@ internal sealed class HostStatus(TimeProvider clock)
     private DateOnly? _dataDate;
     private bool _configRejected;
     private IReadOnlyList<FamilyStatus>? _families;
+    private HttpListenState _http = HttpListenState.Disabled;
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
+
+    /// <summary>The HTTP endpoint's state, set by the endpoint as it starts.</summary>
+    public HttpListenState HttpEndpoint
+    {
+        get => Volatile.Read(ref _http);
+        set => Volatile.Write(ref _http, value);
+    }
 
     /// <summary>Trading days processed since start (idle polls do not count).</summary>
     public long Cycles { get; private set; }

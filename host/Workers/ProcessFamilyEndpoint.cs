@@ -225,6 +225,9 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 
     public Task StopAsync(TimeSpan budget) => _worker.StopAsync(budget);
 
+    /// <summary>The worker's resident memory in MB now, for the metrics; null once it has exited.</summary>
+    public long? ResidentMb => _worker.Usage()?.ResidentMb;
+
     public ValueTask DisposeAsync() => _worker.DisposeAsync();
 
     private (long ResidentMb, int Threads)? ReadUsage()

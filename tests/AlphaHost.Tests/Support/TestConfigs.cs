@@ -6,9 +6,11 @@ internal static class TestConfigs
     /// <summary>
     /// The golden config's text for a file placed in the test's working directory (not in a <c>configs/</c> folder): its
     /// relative paths, taken from the file's folder, then point at <c>runtime/</c> and <c>models/</c> of that directory.
+    /// The HTTP endpoint takes a free port, so that daemons of tests running at once do not compete for 9464.
     /// </summary>
     public static string GoldenBesideRuntime() =>
         File.ReadAllText(TestPaths.GoldenConfig)
+            .Replace("listen: 127.0.0.1:9464", "listen: 127.0.0.1:0")
             .Replace("runtime_dir: ../runtime", "runtime_dir: runtime")
             .Replace("models_dir: ../models/ml_alpha", "models_dir: models/ml_alpha");
 

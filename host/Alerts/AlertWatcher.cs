@@ -1,0 +1,59 @@
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Daemon;
+using AlphaHost.Host.Health;
+using AlphaHost.Host.Logging;
+using Microsoft.Extensions.Hosting;
+
+namespace AlphaHost.Host.Alerts;
+
+/// <summary>
+/// Looks at the published status on its own timer (about once a cycle: at least every 50 ms, at most every second, so
+/// a stalled loop is seen too) and hands each alert that turns on or off to the <see cref="AlertDispatcher"/> once.
+/// Conditions that hold at start (a governance decision that survived a restart) fire once then.
+/// </summary>
+internal sealed class AlertWatcher(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs, DaemonIdentity identity, AlertDispatcher dispatcher) : BackgroundService
+{
+    private static readonly TimeSpan Fastest = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Slowest = TimeSpan.FromSeconds(1);
+    private Dictionary<string, (string Alert, string? Family, string Summary, string? Detail)> _active = new(StringComparer.Ordinal);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Evaluate();
+                var period = config.Current.Host.CycleInterval;
+                await Task.Delay(period < Fastest ? Fastest : period > Slowest ? Slowest : period, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>Compares the conditions now with the last look and hands over one event per change.</summary>
+    internal void Evaluate()
+    {
+        var line = HeartbeatService.Compose(status, config.Current, clock, logs.Faults);
+        var now = AlertRules.Active(line, status.Families);
+        var reasons = AlertRules.Reasons(line);
+        foreach (var (key, alert) in now.Where(a => !_active.ContainsKey(a.Key)))
+        {
+            dispatcher.Enqueue(Event(alert, AlertEvent.Firing, line, reasons));
+        }
+
+        foreach (var (key, alert) in _active.Where(a => !now.ContainsKey(a.Key)))
+        {
+            dispatcher.Enqueue(Event(alert with { Summary = alert.Summary + ": resolved" }, AlertEvent.Resolved, line, reasons));
+        }
+
+        _active = now;
+    }
+
+    private AlertEvent Event((string Alert, string? Family, string Summary, string? Detail) alert, string status, HeartbeatLine line, IReadOnlyList<string> reasons) =>
+        new(alert.Alert, status, alert.Family, alert.Summary, clock.GetUtcNow(), StateText.Of(line.State), StateText.Of(line.MlState), reasons, alert.Detail,
+            identity.Pid, identity.Config);
+}

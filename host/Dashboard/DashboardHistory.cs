@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AlphaHost.Host.Dashboard;
+
+/// <summary>
+/// The dashboard's history, read back from what the daemon already writes: the heartbeats and governance and alert
+/// events of <c>logs/live.jsonl</c> (its newest <see cref="TailBytes"/>) and the operator commands of
+/// <c>logs/operator.jsonl</c>. Nothing is kept in memory or written for it, so it survives restarts as the logs do.
+/// </summary>
+internal static class DashboardHistory
+{
+    /// <summary>How much of the end of <c>live.jsonl</c> is read: about a day of heartbeats at the 30 s default.</summary>
+    public const int TailBytes = 16 * 1024 * 1024;
+
+    /// <summary>Points per series at most; older heartbeats are thinned evenly.</summary>
+    public const int MaxPoints = 600;
+
+    private const int MaxEvents = 50;
+
+    private static readonly string[] HeartbeatFields =
+        ["Cycles", "State", "MlState", "ModelErrors", "MarketDate", "FamilyStates", "CycleP50Ms", "CycleP99Ms", "MemoryMb", "Reasons", "Data", "Models", "Symbols"];
+
+    public static JsonObject Read(string logsDir)
+    {
+        var points = new List<JsonObject>();
+        var events = new List<JsonObject>();
+        foreach (var line in Tail(Path.Combine(logsDir, "live.jsonl"), TailBytes))
+        {
+            var heartbeat = line.Contains("[HEARTBEAT]", StringComparison.Ordinal);
+            if (!heartbeat && !line.Contains("ML_GOVERNANCE", StringComparison.Ordinal) && !line.Contains("\"Alert ", StringComparison.Ordinal)
+                && !line.Contains("GOVERNANCE", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (Parse(line) is not { } json)
+            {
+                continue;
+            }
+
+            if (heartbeat)
+            {
+                var point = new JsonObject { ["ts"] = json["ts"]?.DeepClone() };
+                foreach (var field in HeartbeatFields)
+                {
+                    point[field] = json[field]?.DeepClone();
+                }
+
+                points.Add(point);
+            }
+            else
+            {
+                events.Add(Event(json, "daemon"));
+            }
+        }
+
+        foreach (var line in Tail(Path.Combine(logsDir, "operator.jsonl"), 1024 * 1024))
+        {
+            if (Parse(line) is { } json)
+            {
+                events.Add(Event(json, "operator"));
+            }
+        }
+
+        var thinned = Thin(points);
+        return new JsonObject
+        {
+            ["points"] = new JsonArray([.. thinned]),
+            ["events"] = new JsonArray([.. events.OrderByDescending(e => (string?)e["ts"], StringComparer.Ordinal).Take(MaxEvents)]),
+            ["source"] = logsDir,
+        };
+    }
+
+    private static JsonObject Event(JsonObject json, string kind) => new()
+    {
+        ["ts"] = json["ts"]?.DeepClone(),
+        ["kind"] = kind,
+        ["level"] = json["level"]?.DeepClone(),
+        ["component"] = json["component"]?.DeepClone(),
+        ["message"] = json["message"]?.DeepClone() ?? new JsonObject(json.Where(p => p.Key != "ts").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString(),
+    };
+
+    private static List<JsonObject> Thin(List<JsonObject> points)
+    {
+        if (points.Count <= MaxPoints)
+        {
+            return points;
+        }
+
+        var step = (double)points.Count / MaxPoints;
+        return Enumerable.Range(0, MaxPoints).Select(i => points[(int)(i * step)]).Append(points[^1]).Distinct().ToList();
+    }
+
+    private static JsonObject? Parse(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The whole lines of the last <paramref name="bytes"/> of a file (none when it is missing).</summary>
+    private static IEnumerable<string> Tail(string path, int bytes)
+    {
+        byte[] data;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = Math.Max(0, file.Length - bytes);
+            file.Seek(start, SeekOrigin.Begin);
+            data = new byte[file.Length - start];
+            file.ReadExactly(data);
+            if (start > 0)
+            {
+                var newline = Array.IndexOf(data, (byte)'\n');
+                data = newline < 0 ? [] : data[(newline + 1)..];
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        return Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+}

@@ -1,0 +1,58 @@
+using AlphaHost.Host.Dashboard;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Dashboard;
+
+public sealed class DashboardHistoryTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    [Fact]
+    public void Read_LogsOfEarlierRuns_GivesEveryHeartbeatInOrderAndTheEventsNewestFirst()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            """{"ts":"2026-12-01T10:00:01Z","level":"INFO","component":"CycleService","message":"AlphaHost starting"}""",
+            """{"ts":"2026-12-01T10:00:02Z","level":"CRITICAL","component":"ML_GOVERNANCE","message":"DISABLED_BY_GOVERNANCE: model ml_v1","status":"DISABLED_BY_GOVERNANCE"}""",
+            Heartbeat("2026-12-01T10:00:03Z", "DEGRADED", "DISABLED_GOVERNANCE", 574),
+            """{"ts":"2026-12-01T10:00:04Z","level":"WARN""") + "\n");
+        _dir.Write("logs/operator.jsonl", """{"ts":"2026-12-01T10:00:05Z","component":"OPERATOR","message":"ml disable: rollback drill"}""" + "\n");
+
+        var history = DashboardHistory.Read(_dir.File("logs"));
+
+        var points = history["points"]!.AsArray();
+        Assert.Equal(["ENABLED|OK", "DISABLED_GOVERNANCE"], points.Select(p => (string)p!["MlState"]!));
+        Assert.Equal(574, (int)points[1]!["ModelErrors"]!);
+        Assert.Equal("momentum:OK,ml_alpha:DISABLED_GOVERNANCE", (string)points[1]!["FamilyStates"]!);
+        var events = history["events"]!.AsArray();
+        Assert.Equal(["operator", "daemon"], events.Select(e => (string)e!["kind"]!));
+        Assert.StartsWith("DISABLED_BY_GOVERNANCE", (string)events[1]!["message"]!);
+    }
+
+    [Fact]
+    public void Read_NoLogsYet_IsEmpty()
+    {
+        var history = DashboardHistory.Read(_dir.File("logs"));
+
+        Assert.Empty(history["points"]!.AsArray());
+        Assert.Empty(history["events"]!.AsArray());
+    }
+
+    [Fact]
+    public void Read_ManyHeartbeats_ThinnedToMaxPointsKeepingTheNewest()
+    {
+        var lines = Enumerable.Range(0, 3 * DashboardHistory.MaxPoints)
+            .Select(i => Heartbeat(DateTimeOffset.Parse("2026-12-01T00:00:00Z").AddSeconds(i).ToString("yyyy-MM-ddTHH:mm:ssZ"), "OK", "ENABLED|OK", i));
+        _dir.Write("logs/live.jsonl", string.Join("\n", lines) + "\n");
+
+        var points = DashboardHistory.Read(_dir.File("logs"))["points"]!.AsArray();
+
+        Assert.InRange(points.Count, DashboardHistory.MaxPoints, DashboardHistory.MaxPoints + 1);
+        Assert.Equal(3 * DashboardHistory.MaxPoints - 1, (int)points[^1]!["ModelErrors"]!);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string Heartbeat(string ts, string state, string ml, int errors) =>
+        $$"""{"ts":"{{ts}}","level":"INFO","component":"HeartbeatService","message":"[HEARTBEAT] uptime=1s | state={{state}}","Cycles":3,"State":"{{state}}","MlState":"{{ml}}","ModelErrors":{{errors}},"FamilyStates":"momentum:OK,ml_alpha:{{(ml == "ENABLED|OK" ? "OK" : ml)}}","CycleP50Ms":1.5,"CycleP99Ms":4.5,"Data":"REPLAYING","Models":3}""";
+}
