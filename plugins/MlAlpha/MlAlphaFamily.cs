@@ -406,8 +406,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";
         return problems.Count == 0
-            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count }
-            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count };
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) }
+            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) };
     }
 
     /// <summary>The first few symbols of a list, for a detail line that stays short.</summary>
@@ -459,6 +459,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         new(FamilyState.DisabledGovernance, ErrorCount, $"disabled by governance since {_breaker.State.DisabledAt:O}: {_breaker.State.Reason}; reset required") { ServingModels = 0 };
 
     private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
+
+    private static string? Version(ModelSet models) => models.BySymbol.Count == 0 ? null : models.Version;
 
     private ModelStore Store(MlAlphaOptions options) => new(options.ModelsDir, ModelTag(_contract), _context.Clock);
 

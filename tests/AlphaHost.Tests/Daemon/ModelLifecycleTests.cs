@@ -39,6 +39,9 @@ public sealed class ModelLifecycleTests : IDisposable
         await RunOkAsync("models", "promote", "AAA", "--to", Candidate, "--reason", "candidate passed burn-in");
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith($"Model AAA swapped: {_trained} -> {Candidate}", StringComparison.Ordinal)));
         await Poll.UntilAsync(() => ServingFolder("AAA") == Candidate);
+        // Which model produced AAA's signal: the journal line names the set, the serving history its folders.
+        await Poll.UntilAsync(() => FolderBehindLastSignal("AAA") == Candidate);
+        Assert.Contains(HostProcess.ReadLog(host.LiveLog), l => Message(l).StartsWith("Model set set-", StringComparison.Ordinal) && Message(l).Contains(" serving: ", StringComparison.Ordinal));
 
         await RunOkAsync("models", "rollback", "AAA", "--reason", "live IC below expectation");
         await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith($"Model AAA swapped: {Candidate} -> {_trained}", StringComparison.Ordinal)));
@@ -140,6 +143,23 @@ public sealed class ModelLifecycleTests : IDisposable
             return document.RootElement.GetProperty("models").GetProperty(symbol).GetProperty("folder").GetString();
         }
         catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string? FolderBehindLastSignal(string symbol)
+    {
+        try
+        {
+            var journal = Directory.GetFiles(_dir.File("runtime/signals"), "signals_*.jsonl").Order(StringComparer.Ordinal).Last();
+            var line = File.ReadLines(journal).Where(l => l.Contains($"\"symbol\":\"{symbol}\"", StringComparison.Ordinal)).Last();
+            var version = JsonDocument.Parse(line).RootElement.GetProperty("models").GetProperty("ml_alpha").GetString();
+            var set = File.ReadLines(_dir.File("runtime/state/ml_alpha/serving_history.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+                .Last(s => s.GetProperty("model_version").GetString() == version);
+            return set.GetProperty("models").GetProperty(symbol).GetProperty("folder").GetString();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException)
         {
             return null;
         }
