@@ -145,6 +145,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
+        builder.Services.AddSingleton<Scoring.LiveScorer>();
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton(s =>
         {

@@ -33,6 +33,7 @@ internal sealed class CycleService(
     FamilyRunner runner,
     SignalWriter writer,
     HostStatus status,
+    Scoring.LiveScorer scorer,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     DaemonExit exit,
@@ -217,6 +218,7 @@ internal sealed class CycleService(
         var snapshot = market.Snapshot(_cycle);
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate), families.Slots, current, families.Retire).ConfigureAwait(false);
         var combined = SignalCombiner.Combine(snapshot, outcomes);
+        scorer.Observe(snapshot, outcomes, combined);
 
         var writeFailed = false;
         try
@@ -241,6 +243,7 @@ internal sealed class CycleService(
             Families = outcomes.Select(StatusOf).ToArray(),
             ConfigRejected = configRejected,
             SignalWriteFailed = writeFailed,
+            LiveScores = scorer.Scores(),
         }, Stopwatch.GetElapsedTime(started));
     }
 

@@ -42,6 +42,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         var date = combined.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var families = EncodedFamilies(combined.Families);
+        var models = combined.ModelVersions.Count == 0 ? [] : combined.ModelVersions.Select(v => (JsonEncodedText.Encode(v.Key), v.Value)).ToArray();
         _journalBuffer.ResetWrittenCount();
         foreach (var signal in combined.Signals)
         {
@@ -53,7 +54,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
             _json.WriteString(Names.Symbol, signal.Symbol);
             WriteRounded(_json, Names.Signal, signal.Signal);
             WriteContributions(_json, families, signal.Contributions);
-            WriteModels(_json, combined.ModelVersions);
+            WriteModels(_json, models);
             _json.WriteEndObject();
             _json.Flush();
             _journalBuffer.Write("\n"u8);
@@ -77,7 +78,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         }
 
         _json.WriteEndArray();
-        WriteModels(_json, combined.ModelVersions);
+        WriteModels(_json, models);
         _json.WriteStartObject("signals");
         foreach (var signal in combined.Signals)
         {
@@ -107,9 +108,9 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
     }
 
     /// <summary><c>"models": {"ml_alpha": "&lt;version&gt;"}</c>: which models produced each model family's part; left out when no model family contributed.</summary>
-    private static void WriteModels(Utf8JsonWriter json, IReadOnlyDictionary<string, string> versions)
+    private static void WriteModels(Utf8JsonWriter json, (JsonEncodedText Family, string Version)[] versions)
     {
-        if (versions.Count == 0)
+        if (versions.Length == 0)
         {
             return;
         }

@@ -55,6 +55,9 @@ internal sealed record DaemonRecord
     public long FamiliesCycle { get; init; }
 
     public IReadOnlyList<DaemonFamily> Families { get; init; } = [];
+
+    /// <summary>Each family's and the combined signal's rolling live rank IC and hit rate against realised next-day returns.</summary>
+    public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
 }
 
 /// <summary>One family as the daemon last ran it.</summary>

@@ -38,6 +38,7 @@ internal static class DaemonStatusMapping
             MlState = StateText.Of(line.MlState),
             FamiliesCycle = report?.Cycle ?? previous?.FamiliesCycle ?? 0,
             Families = inputs.Families.Select(f => new DaemonFamily(f.Name, f.Enabled, StateText.Of(f.State), f.IsModelFamily, f.Detail)).ToArray(),
+            LiveScores = report?.LiveScores ?? previous?.LiveScores ?? [],
         };
     }
 }

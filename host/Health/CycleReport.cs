@@ -25,6 +25,9 @@ internal sealed record CycleReport
     public bool ConfigRejected { get; init; }
 
     public bool SignalWriteFailed { get; init; }
+
+    /// <summary>Every family's and the combined signal's rolling live scores after this day.</summary>
+    public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
 }
 
 /// <summary>A family's state after a cycle.</summary>

@@ -58,6 +58,9 @@ public sealed class ModelLifecycleTests : IDisposable
         Assert.Contains($"models promote AAA --to {Candidate} --reason 'candidate passed burn-in'", switches[1].GetProperty("command").GetString());
         Assert.Equal(64, switches[2].GetProperty("to_sha256").GetString()!.Length);
         Assert.Equal(2, File.ReadLines(_dir.File("runtime/logs/operator.jsonl")).Count(l => l.Contains("\"models ", StringComparison.Ordinal)));
+        var status = await RunOkAsync("ml", "status");
+        Assert.Matches(@"live:       momentum +\d+ day\(s\) scored; rank IC 20d -?\d\.\d{4} 60d -?\d\.\d{4}; hit rate 20d \d\.\d{4}", status);
+        Assert.Contains("live:       combined", status);
 
         host.SendSignal(Sigterm);
         Assert.Equal(0, await host.WaitForExitAsync());
