@@ -146,6 +146,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton<Scoring.LiveScorer>();
+        builder.Services.AddSingleton(_ => new ShadowJournal(paths.SignalsDir, clock));
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton(s =>
         {

@@ -66,4 +66,8 @@ internal sealed record DaemonRecord
 /// <param name="State">Its heartbeat state (OK, DEGRADED, DISABLED_CONFIG, DISABLED_GOVERNANCE, QUARANTINED).</param>
 /// <param name="IsModelFamily">Whether it is the one <c>ml</c> commands act on.</param>
 /// <param name="Detail">The family's own detail line, when it gives one.</param>
-internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail);
+internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail)
+{
+    /// <summary><c>live</c>, or <c>shadow</c> for a family computed and scored but left out of the combined signal.</summary>
+    public string Mode { get; init; } = "live";
+}

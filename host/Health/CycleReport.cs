@@ -40,4 +40,8 @@ internal sealed record CycleReport
 /// <param name="Detail">Why it is not OK: the host's failure reason, else the family's own <see cref="FamilyHealth.Detail"/>.</param>
 /// <param name="ServingModels">The models it serves (<see cref="FamilyHealth.ServingModels"/>); null for a family without models.</param>
 internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, FamilyState State, bool IsModelFamily, long ErrorCount,
-    string? Detail = null, int? ServingModels = null);
+    string? Detail = null, int? ServingModels = null)
+{
+    /// <summary>Runs in <c>mode: shadow</c>: computed and scored, no part of the combined signal.</summary>
+    public bool Shadow { get; init; }
+}

@@ -20,7 +20,7 @@ internal sealed class LiveScorer : IDisposable
     public const string Combined = "combined";
 
     /// <summary>Symbols a day's cross-section needs before it is scored.</summary>
-    public const int MinSymbols = 5;
+    public const int MinSymbols = 3;
 
     public static readonly int[] Windows = [20, 60];
 
