@@ -12,6 +12,12 @@ public sealed record FamilyHealth(FamilyState State, long ErrorCount = 0, string
     /// </summary>
     public int? ServingModels { get; init; }
 
+    /// <summary>
+    /// For model families: an identifier of the models that produced this cycle's signals (the host writes it beside
+    /// the family's contributions in the signal journal); null for a family without models or when none served.
+    /// </summary>
+    public string? ModelVersion { get; init; }
+
     /// <summary>Healthy, no errors.</summary>
     public static FamilyHealth Ok { get; } = new(FamilyState.Ok);
 }

@@ -26,7 +26,8 @@ public sealed record MarketHistory(IReadOnlyList<SymbolHistory> Symbols, SymbolH
 /// <param name="History">The history; training uses only bars within it.</param>
 /// <param name="Symbols">The symbols to train, a subset of <see cref="MarketHistory.Symbols"/>.</param>
 /// <param name="OutputDirectory">Where models go; null for the family's configured folder.</param>
-public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string> Symbols, string? OutputDirectory = null);
+/// <param name="Origin">Who trains and with which command, recorded with each switch of a <c>_latest</c> entry; null: unrecorded origin.</param>
+public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string> Symbols, string? OutputDirectory = null, SwitchOrigin? Origin = null);
 
 /// <summary>One finished symbol.</summary>
 /// <param name="Done">Symbols finished so far, trained or skipped.</param>

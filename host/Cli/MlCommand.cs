@@ -203,7 +203,15 @@ internal static class MlCommand
         {
             Console.WriteLine($"            refused the latest config edit: {error}");
         }
+
+        foreach (var score in record.LiveScores)
+        {
+            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"live:       {score.Family,-12} {score.Days,3} day(s) scored; rank IC 20d {Figure(score.RankIc20)} 60d {Figure(score.RankIc60)}; hit rate 20d {Figure(score.HitRate20)} 60d {Figure(score.HitRate60)}"));
+        }
     }
+
+    private static string Figure(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "-";
 
     private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool value, string reason, CancellationToken cancellationToken)
     {

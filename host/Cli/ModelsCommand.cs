@@ -18,7 +18,13 @@ internal static class ModelsCommand
         var family = CommonOptions.Family();
         var validate = new Command("validate", "Check every model's metadata, feature list, contract and file hash; exit 1 if any is bad") { config, dir, json, family };
         validate.SetAction((result, ct) => CommonOptions.RunAsync(() => ValidateAsync(result.GetValue(config), result.GetValue(dir), result.GetValue(json), result.GetValue(family), ct)));
-        return new Command("models", "Inspect trained models") { validate };
+        var models = new Command("models", "Inspect trained models, promote, roll back and prune them") { validate };
+        foreach (var command in ModelSwitchCommands.Create())
+        {
+            models.Add(command);
+        }
+
+        return models;
     }
 
     private static async Task<int> ValidateAsync(string? configPath, string? dir, bool json, string? familyName, CancellationToken cancellationToken)

@@ -41,7 +41,8 @@ internal static class TrainCommand
         var symbols = SymbolList.Resolve(symbolsText, all, history);
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
         var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
-        var request = new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output));
+        var request = new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output),
+            ModelSwitchCommands.Origin($"trained on {history.Source}, {First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}"));
 
         Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {history.Source}, " +
             $"{First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}");

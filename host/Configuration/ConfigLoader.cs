@@ -290,6 +290,7 @@ internal static partial class ConfigLoader
             var timeout = family.OptionalDuration("timeout", TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
             var isolation = family.OptionalOneOf("isolation", "process", "in_process");
             var maxMemory = family.Int("max_memory_mb", FamilyConfig.Absent.MaxMemoryMb, 16, 1 << 20);
+            var mode = family.OptionalOneOf("mode", "live", "shadow");
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             var lines = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, _) in family.UnreadKeys().ToList())
@@ -298,7 +299,7 @@ internal static partial class ConfigLoader
                 Flatten(relative, ((YamlMappingNode)node).Children[new YamlScalarNode(relative)], values, lines);
             }
 
-            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines) { Isolation = Isolation(isolation), MaxMemoryMb = maxMemory };
+            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines) { Isolation = Isolation(isolation), MaxMemoryMb = maxMemory, Shadow = mode == "shadow" };
         }
 
         return families;

@@ -20,6 +20,12 @@ internal sealed record FamilyConfig(
     /// <value>The default value is 1024.</value>
     public int MaxMemoryMb { get; init; } = 1024;
 
+    /// <summary>
+    /// <c>mode: shadow</c>: computed every cycle under the same budgets and governance, journaled to its own file and
+    /// scored, but left out of the combined signal (<c>mode: live</c>, the default, takes part in it).
+    /// </summary>
+    public bool Shadow { get; init; }
+
     public static FamilyConfig Absent { get; } = new(false, 0.0, null, new Dictionary<string, string>(), new Dictionary<string, int>());
 
     public bool SameValuesAs(FamilyConfig other) =>

@@ -35,6 +35,8 @@ internal sealed class CycleService(
     FamilyRunner runner,
     SignalWriter writer,
     HostStatus status,
+    Scoring.LiveScorer scorer,
+    ShadowJournal shadows,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     DaemonExit exit,
@@ -222,7 +224,9 @@ internal sealed class CycleService(
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate), families.Slots, current, families.Retire).ConfigureAwait(false);
-        var combined = SignalCombiner.Combine(snapshot, outcomes);
+        // Shadow families are computed like the others but take no part in the combined signal: it is the same as without them.
+        var combined = SignalCombiner.Combine(snapshot, outcomes.Where(o => !current.Family(o.Name).Shadow).ToArray());
+        scorer.Observe(snapshot, outcomes, combined);
 
         var writeFailed = false;
         try
@@ -236,6 +240,15 @@ internal sealed class CycleService(
             logger.LogError("Cycle {Cycle}: signals could not be written to {SignalsDir}: {Error}", _cycle, paths.SignalsDir, ex.Message);
         }
 
+        try
+        {
+            shadows.Write(_cycle, day.Date, outcomes.Where(o => current.Family(o.Name).Shadow).ToArray());
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogError("Cycle {Cycle}: shadow signals could not be written to {SignalsDir}: {Error}", _cycle, paths.SignalsDir, ex.Message);
+        }
+
         var report = new CycleReport
         {
             Cycle = _cycle,
@@ -245,12 +258,13 @@ internal sealed class CycleService(
             UniverseSize = market.UniverseSize,
             BenchmarkFresh = dayReport.BenchmarkFresh,
             RejectedBars = dayReport.Rejected.Count,
-            Families = outcomes.Select(StatusOf).ToArray(),
+            Families = outcomes.Select(o => StatusOf(o) with { Shadow = current.Family(o.Name).Shadow }).ToArray(),
             ConfigRejected = configRejected,
             SignalWriteFailed = writeFailed,
+            LiveScores = scorer.Scores(),
         };
         var elapsed = Stopwatch.GetElapsedTime(started);
-        status.Publish(report, elapsed);
+        Publish(report, elapsed);
         metrics.Cycle(elapsed, outcomes, combined);
         metrics.Families(report.Families, cycled: true);
     }

@@ -30,6 +30,7 @@ internal static class SignalCombiner
             signals[i] = new SymbolSignal(symbol, Math.Clamp(sum, -1.0, 1.0), contributions);
         }
 
-        return new CombinedSignals(snapshot.Cycle, snapshot.Date, names, signals);
+        var versions = outcomes.Where(o => o.Kind == OutcomeKind.Ok && o.Health.ModelVersion is not null).ToDictionary(o => o.Name, o => o.Health.ModelVersion!, StringComparer.Ordinal);
+        return new CombinedSignals(snapshot.Cycle, snapshot.Date, names, signals) { ModelVersions = versions };
     }
 }

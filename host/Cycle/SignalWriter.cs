@@ -42,6 +42,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         var date = combined.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var families = EncodedFamilies(combined.Families);
+        var models = combined.ModelVersions.Count == 0 ? [] : combined.ModelVersions.Select(v => (JsonEncodedText.Encode(v.Key), v.Value)).ToArray();
         _journalBuffer.ResetWrittenCount();
         foreach (var signal in combined.Signals)
         {
@@ -53,6 +54,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
             _json.WriteString(Names.Symbol, signal.Symbol);
             WriteRounded(_json, Names.Signal, signal.Signal);
             WriteContributions(_json, families, signal.Contributions);
+            WriteModels(_json, models);
             _json.WriteEndObject();
             _json.Flush();
             _journalBuffer.Write("\n"u8);
@@ -76,6 +78,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         }
 
         _json.WriteEndArray();
+        WriteModels(_json, models);
         _json.WriteStartObject("signals");
         foreach (var signal in combined.Signals)
         {
@@ -105,6 +108,23 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         _latest.Dispose();
         _journal?.Dispose();
         _json.Dispose();
+    }
+
+    /// <summary><c>"models": {"ml_alpha": "&lt;version&gt;"}</c>: which models produced each model family's part; left out when no model family contributed.</summary>
+    private static void WriteModels(Utf8JsonWriter json, (JsonEncodedText Family, string Version)[] versions)
+    {
+        if (versions.Length == 0)
+        {
+            return;
+        }
+
+        json.WriteStartObject(Names.Models);
+        foreach (var (family, version) in versions)
+        {
+            json.WriteString(family, version);
+        }
+
+        json.WriteEndObject();
     }
 
     private static void WriteContributions(Utf8JsonWriter json, JsonEncodedText[] families, double[] contributions)
@@ -138,6 +158,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         public static readonly JsonEncodedText Symbol = JsonEncodedText.Encode("symbol");
         public static readonly JsonEncodedText Signal = JsonEncodedText.Encode("signal");
         public static readonly JsonEncodedText Contributions = JsonEncodedText.Encode("contributions");
+        public static readonly JsonEncodedText Models = JsonEncodedText.Encode("models");
     }
 
     /// <summary>

@@ -58,6 +58,9 @@ internal sealed record DaemonRecord
 
     /// <summary>The HTTP endpoint: its state and the address it listens on (a configured port 0 resolved to the bound one).</summary>
     public Http.HttpListenState? Http { get; init; }
+
+    /// <summary>Each family's and the combined signal's rolling live rank IC and hit rate against realised next-day returns.</summary>
+    public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
 }
 
 /// <summary>One family as the daemon last ran it.</summary>
@@ -66,4 +69,8 @@ internal sealed record DaemonRecord
 /// <param name="State">Its heartbeat state (OK, DEGRADED, DISABLED_CONFIG, DISABLED_GOVERNANCE, QUARANTINED).</param>
 /// <param name="IsModelFamily">Whether it is the one <c>ml</c> commands act on.</param>
 /// <param name="Detail">The family's own detail line, when it gives one.</param>
-internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail);
+internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail)
+{
+    /// <summary><c>live</c>, or <c>shadow</c> for a family computed and scored but left out of the combined signal.</summary>
+    public string Mode { get; init; } = "live";
+}

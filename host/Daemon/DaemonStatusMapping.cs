@@ -37,7 +37,8 @@ internal static class DaemonStatusMapping
             Reasons = line.Reasons == "none" ? [] : line.Reasons.Split(','),
             MlState = StateText.Of(line.MlState),
             FamiliesCycle = report?.Cycle ?? previous?.FamiliesCycle ?? 0,
-            Families = inputs.Families.Select(f => new DaemonFamily(f.Name, f.Enabled, StateText.Of(f.State), f.IsModelFamily, f.Detail)).ToArray(),
+            Families = inputs.Families.Select(f => new DaemonFamily(f.Name, f.Enabled, StateText.Of(f.State), f.IsModelFamily, f.Detail) { Mode = f.Shadow ? "shadow" : "live" }).ToArray(),
+            LiveScores = report?.LiveScores ?? previous?.LiveScores ?? [],
             Http = status.HttpEndpoint,
         };
     }

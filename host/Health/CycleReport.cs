@@ -25,6 +25,9 @@ internal sealed record CycleReport
     public bool ConfigRejected { get; init; }
 
     public bool SignalWriteFailed { get; init; }
+
+    /// <summary>Every family's and the combined signal's rolling live scores after this day.</summary>
+    public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
 }
 
 /// <summary>A family's state after a cycle.</summary>
@@ -37,4 +40,8 @@ internal sealed record CycleReport
 /// <param name="Detail">Why it is not OK: the host's failure reason, else the family's own <see cref="FamilyHealth.Detail"/>.</param>
 /// <param name="ServingModels">The models it serves (<see cref="FamilyHealth.ServingModels"/>); null for a family without models.</param>
 internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, FamilyState State, bool IsModelFamily, long ErrorCount,
-    string? Detail = null, int? ServingModels = null);
+    string? Detail = null, int? ServingModels = null)
+{
+    /// <summary>Runs in <c>mode: shadow</c>: computed and scored, no part of the combined signal.</summary>
+    public bool Shadow { get; init; }
+}

@@ -111,7 +111,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     }
 
     private static string Families(IReadOnlyList<FamilyStatus> families) =>
-        families.Count == 0 ? "none" : string.Join(",", families.Select(f => $"{f.Name}:{StateText.Of(f.State)}"));
+        families.Count == 0 ? "none" : string.Join(",", families.Select(f => $"{f.Name}:{StateText.Of(f.State)}{(f.Shadow ? "(shadow)" : "")}"));
 
     /// <summary>A family's detail on one line without the field separator, so that the heartbeat stays splittable on <c>" | "</c>.</summary>
     private static string Detail(string? detail)

@@ -192,6 +192,11 @@ internal static class WorkerProtocol
         }
 
         writer.Write(health.ServingModels ?? -1);
+        writer.Write(health.ModelVersion is not null);
+        if (health.ModelVersion is not null)
+        {
+            writer.Write(health.ModelVersion);
+        }
     }
 
     public static FamilyHealth ReadHealth(BinaryReader reader)
@@ -200,6 +205,7 @@ internal static class WorkerProtocol
         var errors = reader.ReadInt64();
         var detail = reader.ReadBoolean() ? reader.ReadString() : null;
         var models = reader.ReadInt32();
-        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail) { ServingModels = models < 0 ? null : models };
+        var version = reader.ReadBoolean() ? reader.ReadString() : null;
+        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail) { ServingModels = models < 0 ? null : models, ModelVersion = version };
     }
 }

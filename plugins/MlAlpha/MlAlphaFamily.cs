@@ -19,7 +19,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
-internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCatalog, IOperatorControls, IFeatureSource
+internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>
     private const double MaxInvalidShare = 0.1;
@@ -35,6 +35,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private ServingSet _serving = null!;
     private Task? _scan;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
+    private (long, DateTime) _switchesSeen;
 
     // Reused by every cycle's prediction (the host never runs two cycles of one family at once).
     private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];
@@ -155,6 +156,14 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         ModelValidator.ValidateAll(directory is null ? _catalog.Store : new ModelStore(directory, ModelTag(_contract)), _contract);
 
     public int LoadServingModels() => LoadModels().BySymbol.Count;
+
+    public ModelSwitch Promote(string target, string folder, SwitchOrigin origin) => Registry().Promote(target, folder, origin);
+
+    public ModelSwitch Rollback(string target, SwitchOrigin origin) => Registry().Rollback(target, origin);
+
+    public IReadOnlyList<ModelSwitch> History(string? target) => Registry().History(target);
+
+    public PruneOutcome Prune(int keep, bool dryRun) => Registry().Prune(keep, dryRun);
 
     public FeatureComparison Compare(string modelDirectory) => ModelValidator.Compare(modelDirectory, _contract);
 
@@ -397,8 +406,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";
         return problems.Count == 0
-            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count }
-            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count };
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) }
+            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) };
     }
 
     /// <summary>The first few symbols of a list, for a detail line that stays short.</summary>
@@ -411,12 +420,15 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private void ScanModelsWhenDue()
     {
         var now = _context.Clock.GetUtcNow();
-        if (_scan is { IsCompleted: false } || now - _lastScan < _options.ModelRefresh)
+        // A recorded switch (promote, rollback, train) is served from the next cycle, not only after model_refresh.
+        var switches = _catalog.Store.Journal.Stamp();
+        if (_scan is { IsCompleted: false } || (now - _lastScan < _options.ModelRefresh && switches == _switchesSeen))
         {
             return;
         }
 
         _lastScan = now;
+        _switchesSeen = switches;
         var catalog = _catalog;
         var (allowLegacy, legacyScale) = (_options.AllowLegacyModels, _options.LegacySignalScale);
         var first = catalog.Current is null;
@@ -448,7 +460,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
     private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
 
-    private ModelStore Store(MlAlphaOptions options) => new(options.ModelsDir, ModelTag(_contract));
+    private static string? Version(ModelSet models) => models.BySymbol.Count == 0 ? null : models.Version;
+
+    private ModelStore Store(MlAlphaOptions options) => new(options.ModelsDir, ModelTag(_contract), _context.Clock);
+
+    private ModelRegistry Registry() => new(_catalog.Store, _contract, Path.Combine(_context.StateDirectory, ServingSet.FileName));
 
     /// <summary>The version tag in model folder names: <c>v</c> and the contract's major version.</summary>
     private static string ModelTag(FeatureContract contract) => $"v{contract.Version.Split('.')[0]}";

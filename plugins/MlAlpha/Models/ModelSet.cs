@@ -7,6 +7,18 @@ internal sealed record ModelSet(IReadOnlyDictionary<string, ServingModel> BySymb
 {
     public int Legacy => BySymbol.Values.Count(m => m.IsLegacy);
 
+    /// <summary>
+    /// The set's version: <c>set-</c> and the first 12 hex digits of SHA-256 over every symbol, its model folder's name and
+    /// its model's SHA-256, in symbol order (the same bytes promoted from another folder are another version). The signal journal names it; <c>serving_history.jsonl</c> says which folders it is made of.
+    /// </summary>
+    public string Version { get; } = VersionOf(BySymbol);
+
+    private static string VersionOf(IReadOnlyDictionary<string, ServingModel> models)
+    {
+        var text = string.Concat(models.Values.OrderBy(m => m.Symbol, StringComparer.Ordinal).Select(m => $"{m.Symbol}:{Path.GetFileName(m.Folder)}:{m.ModelSha256}\n"));
+        return "set-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
+    }
+
     /// <summary>What this scan changed against the set before it: models loaded, swapped or no longer served.</summary>
     public IReadOnlyList<ModelChange> Changes { get; init; } = [];
 }

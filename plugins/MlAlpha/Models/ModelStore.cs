@@ -8,7 +8,10 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// The models folder: <c>&lt;SYMBOL&gt;_&lt;tag&gt;_&lt;yyyyMMdd_HHmmss&gt;/</c> holds <c>model.zip</c> and <c>model_meta.json</c>;
 /// <c>&lt;SYMBOL&gt;_&lt;tag&gt;_latest</c> is a symbolic link to the newest. A model is written into a hidden temp folder,
 /// flushed, and renamed into place; the latest link is switched last, by renaming a new link over it. A reader therefore
-/// sees the previous model or the new one, never a half-written one, whenever the writer is stopped.
+/// sees the previous model or the new one, never a half-written one, whenever the writer is stopped. Every switch of a
+/// latest link is first appended to the <see cref="SwitchJournal"/> (flushed), then made by the rename, then made durable
+/// by flushing the folder: a writer stopped in between leaves a journal line whose link still points at its
+/// <c>from</c>, which <see cref="Recover"/> completes.
 /// </summary>
 internal sealed class ModelStore
 {
@@ -17,13 +20,22 @@ internal sealed class ModelStore
     /// <summary>Links followed from one entry before the chain is refused.</summary>
     public const int MaxLinks = 8;
 
-    private const string TempPrefix = ".tmp-";
+    /// <summary>Test hook: the process kills itself (SIGKILL) at the named step of a switch, to prove the order of writes.</summary>
+    public const string KillAtVariable = "ALPHAHOST_TEST_KILL_AT";
 
-    public ModelStore(string root, string tag)
+    private const string TempPrefix = ".tmp-";
+    private readonly TimeProvider _clock;
+
+    public ModelStore(string root, string tag, TimeProvider? clock = null)
     {
         Root = Path.GetFullPath(root);
         Tag = tag;
+        _clock = clock ?? TimeProvider.System;
+        Journal = new SwitchJournal(Root);
     }
+
+    /// <summary>The record of every switch of a latest link in this folder.</summary>
+    public SwitchJournal Journal { get; }
 
     public string Root { get; }
 
@@ -34,7 +46,7 @@ internal sealed class ModelStore
 
     /// <summary>Writes one model: <paramref name="write"/> fills a temp folder, which then becomes the new latest.</summary>
     /// <returns>The model's folder.</returns>
-    public string Write(string symbol, DateTimeOffset trainedAt, Action<string> write)
+    public string Write(string symbol, DateTimeOffset trainedAt, Action<string> write, SwitchOrigin? origin = null)
     {
         RequireSymbol(symbol);
         Directory.CreateDirectory(Root);
@@ -52,7 +64,11 @@ internal sealed class ModelStore
 
             var final = Path.Combine(Root, name);
             Directory.Move(temp, final);
-            SwitchLatest(symbol, name);
+            using (Journal.Lock())
+            {
+                SwitchLatest(symbol, name, "train", origin);
+            }
+
             return final;
         }
         catch
@@ -66,15 +82,74 @@ internal sealed class ModelStore
         }
     }
 
-    /// <summary>Points <c>&lt;SYMBOL&gt;_&lt;tag&gt;_latest</c> at <paramref name="folderName"/> in one rename.</summary>
-    public void SwitchLatest(string symbol, string folderName)
+    /// <summary>
+    /// Points <c>&lt;SYMBOL&gt;_&lt;tag&gt;_latest</c> at <paramref name="folderName"/> in one rename, recorded in the journal
+    /// first. The caller holds <see cref="SwitchJournal.Lock"/>.
+    /// </summary>
+    /// <returns>The switch as recorded.</returns>
+    public ModelSwitch SwitchLatest(string symbol, string folderName, string action, SwitchOrigin? origin)
+    {
+        RequireModelFolder(symbol, folderName);
+        var from = CurrentFolder(symbol);
+        origin ??= new SwitchOrigin(Environment.UserName, "", Environment.CommandLine);
+        var entry = new ModelSwitch(_clock.GetUtcNow(), action, symbol, from, folderName,
+            from is null ? null : ModelSha256(from), ModelSha256(folderName), origin.User, origin.Reason, origin.Command);
+        KillAt("before-journal");
+        Journal.Append(entry);
+        KillAt("after-journal");
+        Relink(symbol, folderName);
+        KillAt("after-link");
+        return entry;
+    }
+
+    /// <summary>
+    /// Completes switches a stopped writer recorded but did not make: a target whose last journal line says
+    /// <c>from -> to</c> while its link still points at <c>from</c> is switched to <c>to</c>. A link changed by hand is left
+    /// as it is. The caller holds <see cref="SwitchJournal.Lock"/>.
+    /// </summary>
+    /// <returns>The switches completed.</returns>
+    public IReadOnlyList<ModelSwitch> Recover()
+    {
+        var completed = new List<ModelSwitch>();
+        foreach (var last in Journal.Read().GroupBy(e => e.Target, StringComparer.Ordinal).Select(g => g.Last()))
+        {
+            if (SymbolInfo.IsValidSymbol(last.Target) && CurrentFolder(last.Target) is var current && current != last.To && current == last.From
+                && Directory.Exists(Path.Combine(Root, last.To)))
+            {
+                Relink(last.Target, last.To);
+                completed.Add(last);
+            }
+        }
+
+        return completed;
+    }
+
+    /// <summary>The folder name a symbol's latest link points at now; null when it has none.</summary>
+    public string? CurrentFolder(string symbol)
+    {
+        var target = new FileInfo(Path.Combine(Root, LatestName(symbol))).LinkTarget;
+        return target is null ? null : Path.GetFileName(target.TrimEnd('/', '\\'));
+    }
+
+    /// <summary>SHA-256 of a model folder's model file; null when it has none.</summary>
+    public string? ModelSha256(string folderName)
+    {
+        var file = Path.Combine(Root, folderName, ModelFile);
+        return File.Exists(file) ? ModelLoader.Sha256(file) : null;
+    }
+
+    private void RequireModelFolder(string symbol, string folderName)
     {
         RequireSymbol(symbol);
-        if (!folderName.StartsWith($"{symbol}_{Tag}_", StringComparison.Ordinal) || folderName.Contains('/') || folderName.Contains('\\') || !Directory.Exists(Path.Combine(Root, folderName)))
+        if (!folderName.StartsWith($"{symbol}_{Tag}_", StringComparison.Ordinal) || folderName == LatestName(symbol) || folderName.Contains('/') || folderName.Contains('\\')
+            || !Directory.Exists(Path.Combine(Root, folderName)) || new DirectoryInfo(Path.Combine(Root, folderName)).LinkTarget is not null)
         {
             throw new ArgumentException($"{folderName} is not a model folder of {symbol} in {Root}", nameof(folderName));
         }
+    }
 
+    private void Relink(string symbol, string folderName)
+    {
         var link = Path.Combine(Root, LatestName(symbol));
         var temp = Path.Combine(Root, $"{TempPrefix}{LatestName(symbol)}-{Guid.NewGuid():N}");
         Directory.CreateSymbolicLink(temp, folderName);
@@ -84,6 +159,39 @@ internal sealed class ModelStore
             var error = Marshal.GetLastPInvokeErrorMessage();
             File.Delete(temp);
             throw new IOException($"cannot switch {link} to {folderName}: {error}");
+        }
+
+        FlushFolder(Root);
+    }
+
+    /// <summary>Makes a rename in <paramref name="folder"/> durable: fsync(2) on the folder itself.</summary>
+    private static void FlushFolder(string folder)
+    {
+        var fd = Open(folder, 0);
+        if (fd < 0)
+        {
+            throw new IOException($"cannot open {folder} to flush it: {Marshal.GetLastPInvokeErrorMessage()}");
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"cannot flush {folder}: {Marshal.GetLastPInvokeErrorMessage()}");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    private static void KillAt(string step)
+    {
+        if (Environment.GetEnvironmentVariable(KillAtVariable) == step)
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            self.Kill();
         }
     }
 
@@ -141,6 +249,14 @@ internal sealed class ModelStore
             : throw new ModelLoadException(entryPath, ModelLoadException.BrokenLink, $"{Path.GetFileName(entryPath)} leads to {Path.GetFileName(current)}, which is not a folder");
     }
 
+    /// <summary>Removes a model folder: renamed to a temp name first, so a stopped removal leaves only a leftover, never half a model.</summary>
+    public void Remove(string folderName)
+    {
+        var temp = Path.Combine(Root, $"{TempPrefix}{folderName}-{Guid.NewGuid():N}");
+        Directory.Move(Path.Combine(Root, folderName), temp);
+        Directory.Delete(temp, recursive: true);
+    }
+
     /// <summary>Removes temp folders and links left by writers that were stopped part-way.</summary>
     public int RemoveLeftovers()
     {
@@ -189,4 +305,13 @@ internal sealed class ModelStore
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int Rename(string oldPath, string newPath);
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open(string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
 }

@@ -121,5 +121,5 @@ internal static partial class ModelValidator
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
     [GeneratedRegex(@"^(?<symbol>.+)_(?<tag>v\d+)_(?:(?<latest>latest)|\d{8}_\d{6}(?:_\d+)?)$")]
-    private static partial Regex FolderPattern();
+    internal static partial Regex FolderPattern();
 }

@@ -22,6 +22,11 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
     {
         var bySymbol = request.History.Symbols.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
         store.RemoveLeftovers();
+        using (store.Journal.Lock())
+        {
+            store.Recover();
+        }
+
         var matrices = new FeaturePipeline(contract).ComputeBatch(request.History.Symbols, request.History.Benchmark);
         var trained = new ConcurrentBag<TrainedModel>();
         var skipped = new ConcurrentBag<SkippedSymbol>();
@@ -32,7 +37,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
                 ct.ThrowIfCancellationRequested();
                 var (model, reason) = !SymbolInfo.IsValidSymbol(symbol) ? (null, "not a valid symbol name")
                     : !bySymbol.TryGetValue(symbol, out var history) ? (null, "not in the data")
-                    : TryTrainOne(history, matrices[symbol], request.History.Benchmark is null);
+                    : TryTrainOne(history, matrices[symbol], request.History.Benchmark is null, request.Origin);
                 if (model is not null)
                 {
                     trained.Add(model);
@@ -51,11 +56,11 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             skipped.OrderBy(s => s.Symbol, StringComparer.Ordinal).ToArray());
     }
 
-    private (TrainedModel? Model, string? Reason) TryTrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark)
+    private (TrainedModel? Model, string? Reason) TryTrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
     {
         try
         {
-            return TrainOne(history, matrix, noBenchmark);
+            return TrainOne(history, matrix, noBenchmark, origin);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,7 +68,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         }
     }
 
-    private (TrainedModel? Model, string? Reason) TrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark)
+    private (TrainedModel? Model, string? Reason) TrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
     {
         var bars = history.Bars.Span;
         var (set, reason) = TrainingSet.Build(matrix, bars, options);
@@ -96,7 +101,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
 
             var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath)).Sealed();
             File.WriteAllBytes(Path.Combine(temp, ModelStore.MetaFile), JsonSerializer.SerializeToUtf8Bytes(meta, ModelMetadata.Json));
-        });
+        }, origin);
 
         return (new TrainedModel(history.Symbol, folder, new Dictionary<string, double>
         {

@@ -60,6 +60,7 @@ public sealed class ConfigLoaderTests
     [InlineData("features:\n  ml_enabled: maybe\n", 2, "features.ml_enabled", "expected true or false")]
     [InlineData("families:\n  momentum:\n    weight: heavy\n", 3, "families.momentum.weight", "expected a number")]
     [InlineData("families:\n  Momentum!:\n    weight: 1\n", 3, "families.Momentum!", "lower case")]
+    [InlineData("families:\n  ml_alpha:\n    mode: paper\n", 3, "families.ml_alpha.mode", "expected one of live, shadow")]
     [InlineData("market:\n  source: tape\n", 2, "market.source", "expected one of sample, bars")]
     [InlineData("host: [1, 2]\n", 1, "host", "expected a section")]
     [InlineData("host:\n  cycle_interval: 1s\n   bad_indent: 2\n", 3, "(syntax)", "")]

@@ -33,6 +33,23 @@ public sealed class SignalWriterTests
     }
 
     [Fact]
+    public void Write_ModelFamilyContributed_EveryJournalLineAndLatestNameItsModelVersion_OtherwiseNoModelsField()
+    {
+        using var dir = new TempDir();
+        using var writer = new SignalWriter(dir.Path, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z")));
+
+        writer.Write(Cycle(1, 0.5));
+        writer.Write(Cycle(2, 0.5) with { ModelVersions = new Dictionary<string, string> { ["regime"] = "set-0123456789ab" } });
+
+        var journal = File.ReadAllLines(dir.File("signals_20261123.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.All(journal.Take(2), l => Assert.False(l.TryGetProperty("models", out _)));
+        Assert.All(journal.Skip(2), l => Assert.Equal("set-0123456789ab", l.GetProperty("models").GetProperty("regime").GetString()));
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
+        using var latest = JsonDocument.Parse(File.ReadAllText(writer.LatestPath));
+        Assert.Equal("set-0123456789ab", latest.RootElement.GetProperty("models").GetProperty("regime").GetString());
+    }
+
+    [Fact]
     public void WriteRounded_AnySignalOrContribution_ReadsBackAsTheValueRoundedToSixDecimals()
     {
         var random = new Random(7);

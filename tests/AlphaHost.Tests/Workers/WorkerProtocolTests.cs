@@ -6,9 +6,9 @@ namespace AlphaHost.Tests.Workers;
 public sealed class WorkerProtocolTests
 {
     [Fact]
-    public void Health_RoundTrip_KeepsStateErrorsDetailAndServingModels()
+    public void Health_RoundTrip_KeepsStateErrorsDetailServingModelsAndModelVersion()
     {
-        var health = new FamilyHealth(FamilyState.Degraded, 7, "drift on ret_5d") { ServingModels = 5 };
+        var health = new FamilyHealth(FamilyState.Degraded, 7, "drift on ret_5d") { ServingModels = 5, ModelVersion = "set-0123456789ab" };
 
         var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, health))));
 
@@ -21,6 +21,7 @@ public sealed class WorkerProtocolTests
         var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, FamilyHealth.Ok))));
 
         Assert.Null(read.ServingModels);
+        Assert.Null(read.ModelVersion);
     }
 
     [Fact]

@@ -270,7 +270,11 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         await Poll.UntilAsync(() => ServingFolder(serving, "AAA") == old);
         var loaded = _log.Snapshot().Count(e => e.Message.StartsWith("Model ", StringComparison.Ordinal) && e.Message.Contains(" loaded: ", StringComparison.Ordinal));
         TempDir.CopyDirectory(Path.Combine(Models, old), Path.Combine(Models, moved));
-        store.SwitchLatest("AAA", moved);
+        using (store.Journal.Lock())
+        {
+            store.SwitchLatest("AAA", moved, "promote", null);
+        }
+
         _clock.Advance(TimeSpan.FromSeconds(2));
         await family.ComputeAsync(replay.Next(), CancellationToken.None);
         await Poll.UntilAsync(() => ServingFolder(serving, "AAA") == moved);

@@ -21,7 +21,8 @@ public sealed class ModelStoreTests : IDisposable
             throw new IOException("disk full");
         }));
 
-        Assert.Equal(["AAPL_v1_20260123_190000", "AAPL_v1_latest"], Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order());
+        Assert.Equal(["AAPL_v1_20260123_190000", "AAPL_v1_latest", SwitchJournal.FileName, "switches.lock"],
+            Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal(previous, Store.ResolveLatest("AAPL", Path.Combine(Store.Root, "AAPL_v1_latest")));
     }
 
@@ -134,7 +135,8 @@ public sealed class ModelStoreTests : IDisposable
         Directory.CreateDirectory(_dir.File("models/.tmp-XOM_v1_20260124_000000-abc"));
 
         Assert.Equal(1, Store.RemoveLeftovers());
-        Assert.Equal(["XOM_v1_20260123_190000", "XOM_v1_latest"], Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order());
+        Assert.Equal(["XOM_v1_20260123_190000", "XOM_v1_latest", SwitchJournal.FileName, "switches.lock"],
+            Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     public void Dispose() => _dir.Dispose();

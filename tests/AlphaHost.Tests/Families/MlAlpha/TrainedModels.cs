@@ -28,7 +28,7 @@ internal static class TrainedModels
 
     public static MarketHistory History(int days = TrainingDays) => SampleSnapshots.Market(days).History("sample(seed=7, symbols=60)");
 
-    /// <summary>A private copy of the trained models folder (links kept as links).</summary>
+    /// <summary>A private copy of the trained models folder (links kept as links, the switch journal with it).</summary>
     public static string CopyTo(string target)
     {
         Directory.CreateDirectory(target);
@@ -39,6 +39,10 @@ internal static class TrainedModels
             if (info.LinkTarget is { } link)
             {
                 Directory.CreateSymbolicLink(Path.Combine(target, name), link);
+            }
+            else if (File.Exists(entry))
+            {
+                File.Copy(entry, Path.Combine(target, name));
             }
             else
             {

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using AlphaHost.Abstractions;
+
+namespace AlphaHost.Host.Cli;
+
+/// <summary>
+/// <c>alphahost models promote TARGET --to FOLDER --reason R | rollback TARGET --reason R | history [TARGET] [--json] |
+/// prune --keep N [--dry-run]</c>: the model family's registry of switches (<see cref="IModelRegistry"/>). A refused
+/// switch prints one line and exits 2 with nothing changed; a running daemon serves a switched model from its next model scan.
+/// </summary>
+internal static class ModelSwitchCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Promote();
+        yield return Rollback();
+        yield return History();
+        yield return Prune();
+    }
+
+    /// <summary>Who runs this command, and its command line, for the journal.</summary>
+    public static SwitchOrigin Origin(string reason) =>
+        new(Environment.UserName, reason, "alphahost " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote)));
+
+    private static Command Promote()
+    {
+        var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
+        var to = new Option<string>("--to") { Description = "The model folder to serve (a name in the models folder, or a path)", Required = true };
+        var reason = Reason();
+        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var command = new Command("promote", "Point TARGET's _latest at a validated model folder; recorded in the models folder's switches.jsonl") { target, to, reason, config, family };
+        command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models promote", result.GetValue(reason)!,
+            (registry, dir, origin) => registry.Promote(result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin), ct)));
+        return command;
+    }
+
+    private static Command Rollback()
+    {
+        var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
+        var reason = Reason();
+        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var command = new Command("rollback", "Point TARGET's _latest back at the model it served before its current one; recorded like a promotion") { target, reason, config, family };
+        command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models rollback", result.GetValue(reason)!,
+            (registry, _, origin) => registry.Rollback(result.GetValue(target)!, origin), ct)));
+        return command;
+    }
+
+    private static Command History()
+    {
+        var target = new Argument<string?>("TARGET") { Description = "Only this symbol's switches", Arity = ArgumentArity.ZeroOrOne };
+        var (config, family, json) = (CommonOptions.Config(), CommonOptions.Family(), CommonOptions.Json());
+        var command = new Command("history", "Every recorded switch of a _latest entry, oldest first: when, who, why, from, to, both model hashes, the command") { target, config, family, json };
+        command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
+        {
+            await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(result.GetValue(config)), ct).ConfigureAwait(false);
+            var (_, registry) = session.Capable<IModelRegistry>(result.GetValue(family), "keep a registry of model switches");
+            var switches = registry.History(result.GetValue(target));
+            if (result.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(switches, CommonOptions.JsonOutput));
+                return ExitCodes.Success;
+            }
+
+            foreach (var entry in switches)
+            {
+                Console.WriteLine(Describe(entry));
+            }
+
+            Console.WriteLine($"{switches.Count} switch(es)");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command Prune()
+    {
+        var keep = new Option<int?>("--keep") { Description = "Keep the folders named by each target's last N switches (N >= 1)", Required = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed" };
+        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var command = new Command("prune", "Remove model folders that are not serving, not any _latest and not named by each target's last N switches") { keep, dryRun, config, family };
+        command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
+        {
+            await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(result.GetValue(config)), ct).ConfigureAwait(false);
+            var (_, registry) = session.Capable<IModelRegistry>(result.GetValue(family), "keep a registry of model switches");
+            var outcome = Refusable(() => registry.Prune(result.GetValue(keep)!.Value, result.GetValue(dryRun)));
+            var verb = result.GetValue(dryRun) ? "would remove" : "removed";
+            foreach (var folder in outcome.Removed)
+            {
+                Console.WriteLine($"{verb}: {folder}");
+            }
+
+            Console.WriteLine($"{verb} {outcome.Removed.Count} model folder(s), kept {outcome.Kept.Count}");
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static async Task<int> SwitchAsync(string? configPath, string? familyName, string name, string reason,
+        Func<IModelRegistry, string, SwitchOrigin, ModelSwitch> action, CancellationToken cancellationToken)
+    {
+        var why = reason.Trim();
+        if (why.Length == 0)
+        {
+            throw new UsageException("--reason must say why");
+        }
+
+        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        var (_, registry) = session.Capable<IModelRegistry>(familyName, "keep a registry of model switches");
+        var entry = Refusable(() => action(registry, registry.ModelsDirectory, Origin(why)));
+        OperatorLog.Append(session.Paths, name, why, new { target = entry.Target, from = entry.From, to = entry.To });
+        Console.WriteLine(Describe(entry));
+        Console.WriteLine("a running daemon serves it from its next model scan");
+        return ExitCodes.Success;
+    }
+
+    private static T Refusable<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ModelSwitchRefusedException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static Option<string> Reason() => new("--reason") { Description = "Why (recorded with your user name)", Required = true };
+
+    private static string Describe(ModelSwitch e) => string.Create(CultureInfo.InvariantCulture,
+        $"{e.At.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} {e.Action,-8} {e.Target} {e.From ?? "(none)"} -> {e.To} (sha256 {Short(e.FromSha256)} -> {Short(e.ToSha256)}) by {e.User}: {(e.Reason.Length == 0 ? "(no reason)" : e.Reason)}");
+
+    private static string Short(string? hash) => hash is null ? "-" : hash[..Math.Min(12, hash.Length)];
+
+    private static string Quote(string arg) => arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./=:,".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AlphaHost.Host.Cycle;
+
+/// <summary>
+/// The signals of families in <c>mode: shadow</c>: computed every cycle like a live family's but left out of the combined
+/// signal, and appended here instead, one line per family and cycle, to <c>runtime/signals/shadow_&lt;family&gt;_&lt;yyyyMMdd&gt;.jsonl</c>
+/// (UTC day): <c>{"ts", "cycle", "market_date", "family", "state", "models", "signals": {"AAA": 0.12}}</c>.
+/// </summary>
+internal sealed class ShadowJournal(string signalsDir, TimeProvider clock)
+{
+    public void Write(long cycle, DateOnly date, IReadOnlyList<FamilyOutcome> shadows)
+    {
+        if (shadows.Count == 0)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(signalsDir);
+        var now = clock.GetUtcNow();
+        foreach (var outcome in shadows)
+        {
+            var line = JsonSerializer.Serialize(new
+            {
+                ts = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                cycle,
+                market_date = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                family = outcome.Name,
+                state = outcome.Kind.ToString(),
+                models = outcome.Health.ModelVersion,
+                signals = outcome.Signals.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => Math.Round(s.Value, 6)),
+            });
+            File.AppendAllText(Path.Combine(signalsDir, $"shadow_{outcome.Name}_{now.UtcDateTime:yyyyMMdd}.jsonl"), line + "\n");
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text.Json;
+using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Tests.Families.MlAlpha;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Daemon;
+
+/// <summary><c>models promote | rollback | history</c> from the command line, beside a running daemon and when killed part-way.</summary>
+[Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
+public sealed class ModelLifecycleTests : IDisposable
+{
+    private const int Sigterm = 15;
+    private const int KilledBySigkill = 128 + 9;
+    private const string Candidate = "AAA_v1_20990101_000000";
+    private readonly TempDir _dir = new();
+    private readonly string _config;
+    private readonly string _trained;
+
+    public ModelLifecycleTests()
+    {
+        // model_refresh of an hour: the daemon can only pick a switch up from the registry, not from its periodic scan.
+        _config = _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: true, cycleInterval: "100ms", heartbeat: "300ms").Replace("model_refresh: 200ms", "model_refresh: 1h"));
+        TrainedModels.CopyTo(Models);
+        _trained = Store.CurrentFolder("AAA")!;
+        TempDir.CopyDirectory(Path.Combine(Models, _trained), Path.Combine(Models, Candidate));
+    }
+
+    private string Models => _dir.File("models/ml_alpha");
+
+    private ModelStore Store => new(Models, "v1");
+
+    [Fact]
+    public async Task PromoteRollbackHistory_DaemonRunning_ServesEachSwitchedModelAtItsNextCycleAndLogsIt()
+    {
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", _config);
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
+
+        await RunOkAsync("models", "promote", "AAA", "--to", Candidate, "--reason", "candidate passed burn-in");
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith($"Model AAA swapped: {_trained} -> {Candidate}", StringComparison.Ordinal)));
+        await Poll.UntilAsync(() => ServingFolder("AAA") == Candidate);
+        // Which model produced AAA's signal: the journal line names the set, the serving history its folders.
+        await Poll.UntilAsync(() => FolderBehindLastSignal("AAA") == Candidate);
+        Assert.Contains(HostProcess.ReadLog(host.LiveLog), l => Message(l).StartsWith("Model set set-", StringComparison.Ordinal) && Message(l).Contains(" serving: ", StringComparison.Ordinal));
+
+        await RunOkAsync("models", "rollback", "AAA", "--reason", "live IC below expectation");
+        await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith($"Model AAA swapped: {Candidate} -> {_trained}", StringComparison.Ordinal)));
+        await Poll.UntilAsync(() => ServingFolder("AAA") == _trained);
+
+        var history = await RunOkAsync("models", "history", "AAA", "--json");
+        using var json = JsonDocument.Parse(history);
+        var switches = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["train", "promote", "rollback"], switches.Select(s => s.GetProperty("action").GetString()));
+        Assert.Equal((_trained, Candidate), (switches[1].GetProperty("from").GetString(), switches[1].GetProperty("to").GetString()));
+        Assert.Equal((Candidate, _trained), (switches[2].GetProperty("from").GetString(), switches[2].GetProperty("to").GetString()));
+        Assert.Equal("candidate passed burn-in", switches[1].GetProperty("reason").GetString());
+        Assert.Equal(Environment.UserName, switches[1].GetProperty("user").GetString());
+        Assert.Contains($"models promote AAA --to {Candidate} --reason 'candidate passed burn-in'", switches[1].GetProperty("command").GetString());
+        Assert.Equal(64, switches[2].GetProperty("to_sha256").GetString()!.Length);
+        Assert.Equal(2, File.ReadLines(_dir.File("runtime/logs/operator.jsonl")).Count(l => l.Contains("\"models ", StringComparison.Ordinal)));
+        var status = await RunOkAsync("ml", "status");
+        Assert.Matches(@"live:       momentum +\d+ day\(s\) scored; rank IC 20d -?\d\.\d{4} 60d -?\d\.\d{4}; hit rate 20d \d\.\d{4}", status);
+        Assert.Contains("live:       combined", status);
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+    }
+
+    [Theory]
+    [InlineData("NOT_A_FOLDER", "model folder not found")]
+    [InlineData("AAB", "not a model folder of AAA")]
+    [InlineData("BROKEN", "HASH MISMATCH")]
+    public async Task Promote_BadFolder_ExitsTwoWithOneLine_LinkJournalAndOperatorLogUnchanged(string folder, string expected)
+    {
+        if (folder == "BROKEN")
+        {
+            File.WriteAllText(Path.Combine(Models, Candidate, ModelStore.ModelFile), "tampered");
+        }
+
+        var to = folder switch { "BROKEN" => Candidate, "AAB" => Store.CurrentFolder("AAB")!, _ => folder };
+        var journal = File.ReadAllBytes(Store.Journal.Path);
+
+        var (exit, promote) = await HostProcess.RunAsync(_dir.Path, "models", "promote", "AAA", "--to", to, "--reason", "try", "--config", _config);
+        using var _ = promote;
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, promote.Stderr);
+        Assert.Single(promote.Stderr.Trim().Split('\n'));
+        Assert.Equal(_trained, Store.CurrentFolder("AAA"));
+        Assert.Equal(journal, File.ReadAllBytes(Store.Journal.Path));
+        Assert.False(File.Exists(_dir.File("runtime/logs/operator.jsonl")));
+    }
+
+    [Theory]
+    [InlineData("before-journal")]
+    [InlineData("after-journal")]
+    [InlineData("after-link")]
+    public async Task Promote_KilledAtEachStep_LinkAndJournalAgreeOrTheSameCommandCompletesIt(string step)
+    {
+        string[] promote = ["models", "promote", "AAA", "--to", Candidate, "--reason", "drill", "--config", _config];
+        using (var killed = HostProcess.Start(_dir.Path, new Dictionary<string, string> { [ModelStore.KillAtVariable] = step }, promote))
+        {
+            Assert.Equal(KilledBySigkill, await killed.WaitForExitAsync());
+        }
+
+        var last = Store.Journal.Read()[^1];
+        var (recorded, linked) = (last.Target == "AAA" && last.Action == "promote", Store.CurrentFolder("AAA"));
+        switch (step)
+        {
+            case "before-journal":
+                Assert.Equal((false, _trained), (recorded, linked));
+                break;
+            case "after-journal":
+                // The recoverable state: the switch is recorded, the link still names the model it came from.
+                Assert.Equal((true, _trained), (recorded, linked));
+                Assert.Equal(_trained, last.From);
+                break;
+            default:
+                Assert.Equal((true, Candidate), (recorded, linked));
+                break;
+        }
+
+        await RunOkAsync(promote[..^2]);
+
+        Assert.Equal(Candidate, Store.CurrentFolder("AAA"));
+        Assert.Single(Store.Journal.Read(), e => e.Action == "promote");
+        Assert.Equal(Candidate, Store.Journal.Read()[^1].To);
+        Assert.Empty(Directory.GetFileSystemEntries(Models, ".tmp-*"));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<string> RunOkAsync(params string[] args)
+    {
+        var (exit, process) = await HostProcess.RunAsync(_dir.Path, [.. args, "--config", _config]);
+        using var _ = process;
+        Assert.True(exit == 0, $"alphahost {string.Join(' ', args)}: exit {exit}\n{process.Stdout}{process.Stderr}");
+        return process.Stdout;
+    }
+
+    private string? ServingFolder(string symbol)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(_dir.File("runtime/state/ml_alpha/serving.json")));
+            return document.RootElement.GetProperty("models").GetProperty(symbol).GetProperty("folder").GetString();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string? FolderBehindLastSignal(string symbol)
+    {
+        try
+        {
+            var journal = Directory.GetFiles(_dir.File("runtime/signals"), "signals_*.jsonl").Order(StringComparer.Ordinal).Last();
+            var line = File.ReadLines(journal).Where(l => l.Contains($"\"symbol\":\"{symbol}\"", StringComparison.Ordinal)).Last();
+            var version = JsonDocument.Parse(line).RootElement.GetProperty("models").GetProperty("ml_alpha").GetString();
+            var set = File.ReadLines(_dir.File("runtime/state/ml_alpha/serving_history.jsonl")).Select(l => JsonDocument.Parse(l).RootElement)
+                .Last(s => s.GetProperty("model_version").GetString() == version);
+            return set.GetProperty("models").GetProperty(symbol).GetProperty("folder").GetString();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Message(JsonElement line) => line.GetProperty("message").GetString()!;
+}
