@@ -5,6 +5,7 @@ using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Plugins.MlAlpha.Governance;
 using AlphaHost.Plugins.MlAlpha.Models;
 using AlphaHost.Plugins.MlAlpha.Training;
+using AlphaHost.Plugins.MlAlpha.Universe;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Plugins.MlAlpha;
@@ -45,6 +46,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private string?[] _errors = [];
     private readonly List<string> _invalid = [];
     private readonly List<string> _mismatched = [];
+    private readonly PooledServing _pooled = new();
 
     private FamilyHealth _health = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
 
@@ -146,7 +148,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : _catalog.Store;
-        return new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+        return _options.Training.Scope == TrainingOptions.UniverseScope
+            ? new UniverseTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
+            : new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
     }
 
     public string ModelsDirectory => _catalog.Store.Root;
@@ -254,9 +258,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         _invalid.Clear();
         _mismatched.Clear();
+        var pooled = _pooled.Serves(models, _options.Training.Scope);
         foreach (var history in snapshot.Symbols)
         {
-            if (!models.BySymbol.TryGetValue(history.Symbol, out var model))
+            var model = pooled ? _pooled.View(history.Symbol) : models.BySymbol.GetValueOrDefault(history.Symbol);
+            if (model is null)
             {
                 continue;
             }
@@ -301,6 +307,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             _buckets = new byte[ready.Count * 2 * width];
         }
 
+        // A pooled model predicts from the rows normalised across this cycle's symbols (drift still buckets the raw rows).
+        var inputs = pooled ? _pooled.Transform(ready) : null;
+
         // Predictions and each row's drift buckets are independent per row: both on every core; the drift counts stay serial.
         var predictions = _predictions;
         var errors = _errors;
@@ -311,7 +320,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             try
             {
                 var (model, row) = ready[i];
-                predictions[i] = model.Signal.Apply(model.Model.Predict(row.Values));
+                predictions[i] = model.Signal.Apply(model.Model.Predict(inputs is null ? row.Values : inputs[i]));
                 if (model.Drift is { } reference)
                 {
                     DriftMonitor.Bucket(reference, row.Values, buckets.AsSpan(i * width, width));
@@ -366,6 +375,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         if (models.BySymbol.Count == 0)
         {
             problems.Add($"no model serves: none loaded from {_catalog.Store.Root}");
+        }
+
+        if (_options.Training.Scope == TrainingOptions.UniverseScope && _pooled.Model is null)
+        {
+            problems.Add($"scope universe: no pooled model ({UniverseTrainer.ModelName}_{ModelTag(_contract)}_latest) in {_catalog.Store.Root}; per-symbol models serve");
         }
 
         if (models.Refused.Count > 0)

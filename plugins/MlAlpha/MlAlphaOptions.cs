@@ -59,6 +59,8 @@ internal sealed record MlAlphaOptions
             DriftWindowCycles = settings.GetInt("drift.window_cycles", d.DriftWindowCycles, min: 1, max: 10_000),
             Training = new TrainingOptions
             {
+                Scope = OneOf(settings, "training.scope", t.Scope, [TrainingOptions.SymbolScope, TrainingOptions.UniverseScope]),
+                CrossSectionalTransform = OneOf(settings, "training.cross_sectional_transform", t.CrossSectionalTransform, Universe.CrossSectionalTransform.Names),
                 HorizonDays = settings.GetInt("training.horizon_days", t.HorizonDays, min: 1, max: 250),
                 ValidationFraction = settings.GetDouble("training.validation_fraction", t.ValidationFraction, min: 0.05, max: 0.5),
                 MinTrainRows = settings.GetInt("training.min_train_rows", t.MinTrainRows, min: 50, max: 1_000_000),
@@ -72,5 +74,13 @@ internal sealed record MlAlphaOptions
                 Parallelism = settings.GetInt("training.parallelism", t.Parallelism, min: 1, max: 64),
             },
         };
+    }
+
+    private static string OneOf(FamilySettings settings, string key, string fallback, IReadOnlyList<string> allowed)
+    {
+        var value = settings.GetString(key, fallback);
+        return allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new FamilySettingsException($"{settings.Path}.{key}", $"'{value}' is not one of {string.Join(", ", allowed)}");
     }
 }
