@@ -20,7 +20,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
-internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCatalog, IOperatorControls, IFeatureSource
+internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>
     private const double MaxInvalidShare = 0.1;
@@ -151,6 +151,14 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         return _options.Training.Scope == TrainingOptions.UniverseScope
             ? new UniverseTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
             : new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+    }
+
+    public Task<EvaluationReport> EvaluateAsync(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var unknown = request.Scopes.FirstOrDefault(s => s is not TrainingOptions.SymbolScope and not TrainingOptions.UniverseScope);
+        return unknown is not null
+            ? throw new ArgumentException($"unknown scope '{unknown}'; expected {TrainingOptions.SymbolScope} or {TrainingOptions.UniverseScope}", nameof(request))
+            : Task.Run(() => new WalkForward(_contract, _options.Training).Run(request, progress, cancellationToken), cancellationToken);
     }
 
     public string ModelsDirectory => _catalog.Store.Root;

@@ -58,7 +58,8 @@ internal sealed class UniversePanel
     /// <summary>The row range of the dates in [<paramref name="from"/>, <paramref name="to"/>) (date indexes).</summary>
     public (int Start, int End) RowsOf(int from, int to) => (First[from], First[to]);
 
-    public static UniversePanel Build(IReadOnlyList<SymbolHistory> histories, IReadOnlyDictionary<string, FeatureMatrix> matrices, int horizon, string transformName)
+    /// <param name="transformName">The cross-sectional transform; null keeps the raw rows (what per-symbol models see).</param>
+    public static UniversePanel Build(IReadOnlyList<SymbolHistory> histories, IReadOnlyDictionary<string, FeatureMatrix> matrices, int horizon, string? transformName)
     {
         var byDate = new SortedDictionary<DateOnly, List<(int Symbol, int Row)>>();
         var symbols = histories.Select(h => h.Symbol).ToArray();
@@ -90,7 +91,7 @@ internal sealed class UniversePanel
         var symbolOf = new int[total];
         var step = Math.Max(1, total / MaxRawSample);
         var raw = new List<float[]>(Math.Min(total, MaxRawSample + 1));
-        var transform = CrossSectionalTransform.Create(transformName);
+        var transform = transformName is null ? null : CrossSectionalTransform.Create(transformName);
         var row = 0;
         var input = new List<float[]>();
         var output = new List<float[]>();
@@ -108,7 +109,7 @@ internal sealed class UniversePanel
                 var bars = histories[s].Bars.Span;
                 var values = matrices[symbols[s]].Row(t).ToArray();
                 input.Add(values);
-                var transformed = new float[values.Length];
+                var transformed = transform is null ? values : new float[values.Length];
                 output.Add(transformed);
                 x[row] = transformed;
                 symbolOf[row] = s;
@@ -128,7 +129,7 @@ internal sealed class UniversePanel
                 row++;
             }
 
-            transform.Apply(input, output);
+            transform?.Apply(input, output);
             for (var i = firsts[d]; i < row; i++)
             {
                 label[i] = float.NaN;
