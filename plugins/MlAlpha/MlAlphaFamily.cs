@@ -4,6 +4,7 @@ using AlphaHost.Plugins.MlAlpha.Drift;
 using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Plugins.MlAlpha.Governance;
 using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Plugins.MlAlpha.Signals;
 using AlphaHost.Plugins.MlAlpha.Training;
 using AlphaHost.Plugins.MlAlpha.Universe;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private readonly List<string> _invalid = [];
     private readonly List<string> _mismatched = [];
     private readonly PooledServing _pooled = new();
+    private SignalSmoother _smoother = new(new MlAlphaOptions().Smoothing);
 
     private FamilyHealth _health = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
 
@@ -82,6 +84,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     {
         _context = context;
         _options = MlAlphaOptions.From(context.Settings);
+        _smoother = new SignalSmoother(_options.Smoothing);
         _contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), _options.Contract);
         _live = new LiveFeatures(_contract);
         _drift = new DriftMonitor(_contract.Names.Count, _options.DriftWindowCycles);
@@ -110,6 +113,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         {
             _catalog = new ModelCatalog(Store(options), _contract!, _context.Logger);
             _lastScan = DateTimeOffset.MinValue;
+        }
+
+        if (options.Smoothing != _smoother.Options)
+        {
+            _smoother = new SignalSmoother(options.Smoothing);
         }
 
         _options = options;
@@ -158,7 +166,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         var unknown = request.Scopes.FirstOrDefault(s => s is not TrainingOptions.SymbolScope and not TrainingOptions.UniverseScope);
         return unknown is not null
             ? throw new ArgumentException($"unknown scope '{unknown}'; expected {TrainingOptions.SymbolScope} or {TrainingOptions.UniverseScope}", nameof(request))
-            : Task.Run(() => new WalkForward(_contract, _options.Training).Run(request, progress, cancellationToken), cancellationToken);
+            : Task.Run(() => new WalkForward(_contract, _options.Training, _options.Smoothing, _context.Clock).Run(request, progress, cancellationToken), cancellationToken);
     }
 
     public string ModelsDirectory => _catalog.Store.Root;
@@ -355,7 +363,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
                 continue;
             }
 
-            signals[model.Symbol] = predictions[i];
+            signals[model.Symbol] = _smoother.Apply(model.Symbol, snapshot.Date, predictions[i]);
             _drift.Add(model.Drift, _buckets.AsSpan(i * width, width));
         }
 

@@ -4,6 +4,7 @@ using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Contracts;
 using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Plugins.MlAlpha.Signals;
 using AlphaHost.Plugins.MlAlpha.Training;
 
 namespace AlphaHost.Plugins.MlAlpha.Universe;
@@ -12,11 +13,14 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 /// Walk-forward evaluation: for each test year, models are fitted on every earlier date whose label ends before the
 /// test year (the last <see cref="TrainingOptions.HorizonDays"/> dates before it are the embargo), with the family's
 /// fixed training parameters, and scored on the test year. Signals follow the serving rule (tanh of prediction over
-/// the in-sample spread; per-symbol models on raw rows, the pooled model on the transformed rows). The portfolio is the
+/// the in-sample spread; per-symbol models on raw rows, the pooled model on the transformed rows), smoothed and held as
+/// the family's <c>signal.*</c> settings say (<see cref="SignalSmoother"/>). The portfolio is the
 /// backtest's: centred signal ranks at gross exposure 1, rebalanced daily, earning the next day's return.
 /// </summary>
-internal sealed class WalkForward(FeatureContract contract, TrainingOptions options)
+internal sealed class WalkForward(FeatureContract contract, TrainingOptions options, SmoothingOptions smoothing, TimeProvider clock)
 {
+    private string _timing = "";
+
     public EvaluationReport Run(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var history = request.History;
@@ -40,15 +44,19 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
+                _timing = "";
+                var started = clock.GetTimestamp();
                 var (scores, trainRows, models) = scope == TrainingOptions.UniverseScope
                     ? Pooled(panel, trainTo, testFrom, testTo, cancellationToken)
                     : PerSymbol(panel, trainTo, testFrom, testTo, cancellationToken);
+                var elapsed = clock.GetElapsedTime(started);
+                Smooth(panel, testFrom, testTo, scores);
                 var series = Score(panel, testFrom, testTo, scores, request.CostBasisPoints);
                 all.Add(series);
                 var row = series.Row(scope, year.ToString(CultureInfo.InvariantCulture), panel.Dates[trainTo - 1], trainRows, models);
                 windows.Add(row);
                 progress?.Report(FormattableString.Invariant(
-                    $"{scope} {year}: trained to {row.TrainEnd:yyyy-MM-dd} ({row.TrainRows} rows, {row.Models} model(s)); rank IC {row.RankIc:0.0000}, ICIR {row.RankIcir:0.00}, Sharpe gross {row.GrossSharpe:0.00} net {row.NetSharpe:0.00}, turnover {row.Turnover:0.00}"));
+                    $"{scope} {year}: trained to {row.TrainEnd:yyyy-MM-dd} ({row.TrainRows} rows, {row.Models} model(s)); rank IC {row.RankIc:0.0000}, ICIR {row.RankIcir:0.00}, Sharpe gross {row.GrossSharpe:0.00} net {row.NetSharpe:0.00}, turnover {row.Turnover:0.00}; fit and predict {elapsed.TotalSeconds:0.0} s{_timing}"));
             }
 
             var ofScope = windows.Where(w => w.Scope == scope).ToArray();
@@ -69,6 +77,8 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
             ["min_train_rows"] = options.MinTrainRows.ToString(CultureInfo.InvariantCulture),
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["cross_sectional_transform"] = options.CrossSectionalTransform,
+            ["signal.half_life_days"] = smoothing.HalfLifeDays.ToString(CultureInfo.InvariantCulture),
+            ["signal.hold_days"] = smoothing.HoldDays.ToString(CultureInfo.InvariantCulture),
             ["cost_bp"] = request.CostBasisPoints.ToString(CultureInfo.InvariantCulture),
             ["portfolio"] = "centred signal ranks, gross exposure 1, rebalanced daily, next day's close-to-close return (0 without a bar)",
             ["icir"] = "mean daily rank IC / its standard deviation (not annualised)",
@@ -77,14 +87,19 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
 
     private (double[] Scores, long TrainRows, int Models) Pooled(UniversePanel panel, int trainTo, int testFrom, int testTo, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var fit = PooledFit.Train(panel, 0, trainTo, options, cancellationToken);
+        var fitted = clock.GetElapsedTime(started);
         if (fit is null || !(fit.Scale > 0))
         {
             return (Enumerable.Repeat(double.NaN, panel.First[testTo] - panel.First[testFrom]).ToArray(), fit?.TrainRows ?? 0, 0);
         }
 
         var (start, end) = panel.RowsOf(testFrom, testTo);
+        started = clock.GetTimestamp();
         var scores = PanelScores.Predict(fit.Model, panel.X, start, end);
+        var predicted = clock.GetElapsedTime(started);
+        _timing = FormattableString.Invariant($" (pooled fit {fitted.TotalSeconds:0.0} s on {options.Parallelism} threads incl. in-sample scale; batch inference {predicted.TotalMilliseconds * 1000 / Math.Max(1, end - start):0.00} µs a row over {end - start} rows)");
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = Math.Tanh(scores[i] / fit.Scale);
@@ -137,6 +152,23 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
         });
 
         return (scores, trainRows, models);
+    }
+
+    /// <summary>The family's turnover control over the test dates, in date order, as the live cycle applies it (state starts with the window).</summary>
+    private void Smooth(UniversePanel panel, int testFrom, int testTo, double[] scores)
+    {
+        var smoother = new SignalSmoother(smoothing);
+        var offset = panel.First[testFrom];
+        for (var d = testFrom; d < testTo; d++)
+        {
+            for (var r = panel.First[d]; r < panel.First[d + 1]; r++)
+            {
+                if (double.IsFinite(scores[r - offset]))
+                {
+                    scores[r - offset] = smoother.Apply(panel.Symbols[panel.Symbol[r]], panel.Dates[d], scores[r - offset]);
+                }
+            }
+        }
     }
 
     /// <summary>The test dates' correlations and portfolio returns.</summary>

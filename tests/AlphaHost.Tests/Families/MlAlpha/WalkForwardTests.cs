@@ -14,7 +14,7 @@ public sealed class WalkForwardTests
         var dates = history.Benchmark!.Bars.ToArray().Select(b => b.Date).ToList();
         var years = dates.Select(d => d.Year).Distinct().Skip(1).ToArray();
 
-        var report = new WalkForward(TrainedModels.Contract, TrainedModels.FastTraining with { MinTrainRows = 100 })
+        var report = new WalkForward(TrainedModels.Contract, TrainedModels.FastTraining with { MinTrainRows = 100 }, new(0, 5), TimeProvider.System)
             .Run(new EvaluationRequest(history, years, ["symbol", "universe"], 5), null, CancellationToken.None);
 
         Assert.Equal(2, report.ConfigurationsTried);
