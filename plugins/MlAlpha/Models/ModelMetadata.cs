@@ -62,6 +62,12 @@ internal sealed record ModelMetadata
     /// </summary>
     public string? CrossSectionalTransform { get; init; }
 
+    /// <summary>
+    /// The symbols a pooled model was trained on, in order: it serves these only, so that the live cross-section
+    /// (and its transform) is drawn from the universe it learned; absent for a per-symbol model.
+    /// </summary>
+    public IReadOnlyList<string>? Universe { get; init; }
+
     /// <summary>Per feature, the training distribution the live features are compared with (PSI).</summary>
     public required IReadOnlyDictionary<string, FeatureReference> Reference { get; init; }
 

@@ -11,7 +11,8 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 /// </summary>
 internal sealed class PooledServing
 {
-    private readonly Dictionary<string, ServingModel> _views = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServingModel?> _views = new(StringComparer.Ordinal);
+    private HashSet<string>? _universe;
     private readonly List<float[]> _raw = [];
     private readonly List<float[]> _normalised = [];
     private ModelSet? _viewsFor;
@@ -34,6 +35,7 @@ internal sealed class PooledServing
             Model = models.BySymbol.TryGetValue(UniverseTrainer.ModelName, out var model) && model.Meta is { IsPooled: true }
                 && (scope == TrainingOptions.UniverseScope || models.BySymbol.Count == 1) ? model : null;
             _transform = Model is null ? null : CrossSectionalTransform.Create(Model.Meta!.CrossSectionalTransform!);
+            _universe = Model?.Meta!.Universe?.ToHashSet(StringComparer.Ordinal);
         }
 
         return Model is not null;
@@ -57,12 +59,15 @@ internal sealed class PooledServing
         return _normalised;
     }
 
-    /// <summary>The pooled model as it serves <paramref name="symbol"/> (checks and governance name the symbol).</summary>
-    public ServingModel View(string symbol)
+    /// <summary>
+    /// The pooled model as it serves <paramref name="symbol"/> (checks and governance name the symbol); null for a
+    /// symbol outside the universe it was trained on.
+    /// </summary>
+    public ServingModel? View(string symbol)
     {
         if (!_views.TryGetValue(symbol, out var view))
         {
-            _views[symbol] = view = Model! with { Symbol = symbol };
+            _views[symbol] = view = _universe is null || _universe.Contains(symbol) ? Model! with { Symbol = symbol } : null;
         }
 
         return view;

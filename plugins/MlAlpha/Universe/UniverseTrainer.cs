@@ -145,6 +145,7 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         Signal = new SignalRule(SignalRule.TanhRule, fit.Scale),
         Scope = ModelMetadata.UniverseScope,
         CrossSectionalTransform = options.CrossSectionalTransform,
+        Universe = panel.Symbol.Distinct().Order().Select(i => panel.Symbols[i]).ToArray(),
         Reference = ModelTrainer.References(contract.Names, panel.RawSample),
         ModelSha256 = modelHash,
     };
