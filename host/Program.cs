@@ -14,6 +14,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     MlCommand.Create(),
     BacktestCommand.Create(),
     DashboardCommand.Create(),
+    EvaluateCommand.Create(),
     WorkerCommand.Create(),
 };
 

@@ -4,7 +4,9 @@ using AlphaHost.Plugins.MlAlpha.Drift;
 using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Plugins.MlAlpha.Governance;
 using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Plugins.MlAlpha.Signals;
 using AlphaHost.Plugins.MlAlpha.Training;
+using AlphaHost.Plugins.MlAlpha.Universe;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Plugins.MlAlpha;
@@ -19,7 +21,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
-internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
+internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>
     private const double MaxInvalidShare = 0.1;
@@ -46,6 +48,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     private string?[] _errors = [];
     private readonly List<string> _invalid = [];
     private readonly List<string> _mismatched = [];
+    private readonly PooledServing _pooled = new();
+    private SignalSmoother _smoother = new(new MlAlphaOptions().Smoothing);
 
     private FamilyHealth _health = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
 
@@ -81,6 +85,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     {
         _context = context;
         _options = MlAlphaOptions.From(context.Settings);
+        _smoother = new SignalSmoother(_options.Smoothing);
         _contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), _options.Contract);
         _live = new LiveFeatures(_contract);
         _drift = new DriftMonitor(_contract.Names.Count, _options.DriftWindowCycles);
@@ -109,6 +114,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         {
             _catalog = new ModelCatalog(Store(options), _contract!, _context.Logger);
             _lastScan = DateTimeOffset.MinValue;
+        }
+
+        if (options.Smoothing != _smoother.Options)
+        {
+            _smoother = new SignalSmoother(options.Smoothing);
         }
 
         _options = options;
@@ -147,7 +157,17 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
     public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : _catalog.Store;
-        return new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+        return _options.Training.Scope == TrainingOptions.UniverseScope
+            ? new UniverseTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
+            : new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+    }
+
+    public Task<EvaluationReport> EvaluateAsync(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var unknown = request.Scopes.FirstOrDefault(s => s is not TrainingOptions.SymbolScope and not TrainingOptions.UniverseScope);
+        return unknown is not null
+            ? throw new ArgumentException($"unknown scope '{unknown}'; expected {TrainingOptions.SymbolScope} or {TrainingOptions.UniverseScope}", nameof(request))
+            : Task.Run(() => new WalkForward(_contract, _options.Training, _options.Smoothing, _context.Clock).Run(request, progress, cancellationToken), cancellationToken);
     }
 
     public string ModelsDirectory => _catalog.Store.Root;
@@ -263,9 +283,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
 
         _invalid.Clear();
         _mismatched.Clear();
+        var pooled = _pooled.Serves(models, _options.Training.Scope);
         foreach (var history in snapshot.Symbols)
         {
-            if (!models.BySymbol.TryGetValue(history.Symbol, out var model))
+            var model = pooled ? _pooled.View(history.Symbol) : models.BySymbol.GetValueOrDefault(history.Symbol);
+            if (model is null)
             {
                 continue;
             }
@@ -310,6 +332,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             _buckets = new byte[ready.Count * 2 * width];
         }
 
+        // A pooled model predicts from the rows normalised across this cycle's symbols (drift still buckets the raw rows).
+        var inputs = pooled ? _pooled.Transform(ready) : null;
+
         // Predictions and each row's drift buckets are independent per row: both on every core; the drift counts stay serial.
         var predictions = _predictions;
         var errors = _errors;
@@ -320,7 +345,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
             try
             {
                 var (model, row) = ready[i];
-                predictions[i] = model.Signal.Apply(model.Model.Predict(row.Values));
+                predictions[i] = model.Signal.Apply(model.Model.Predict(inputs is null ? row.Values : inputs[i]));
                 if (model.Drift is { } reference)
                 {
                     DriftMonitor.Bucket(reference, row.Values, buckets.AsSpan(i * width, width));
@@ -347,7 +372,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
                 continue;
             }
 
-            signals[model.Symbol] = predictions[i];
+            signals[model.Symbol] = _smoother.Apply(model.Symbol, snapshot.Date, predictions[i]);
             _drift.Add(model.Drift, _buckets.AsSpan(i * width, width));
         }
 
@@ -375,6 +400,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IModelCata
         if (models.BySymbol.Count == 0)
         {
             problems.Add($"no model serves: none loaded from {_catalog.Store.Root}");
+        }
+
+        if (_options.Training.Scope == TrainingOptions.UniverseScope && _pooled.Model is null)
+        {
+            problems.Add($"scope universe: no pooled model ({UniverseTrainer.ModelName}_{ModelTag(_contract)}_latest) in {_catalog.Store.Root}; per-symbol models serve");
         }
 
         if (models.Refused.Count > 0)

@@ -1,5 +1,6 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Governance;
+using AlphaHost.Plugins.MlAlpha.Signals;
 using AlphaHost.Plugins.MlAlpha.Training;
 
 namespace AlphaHost.Plugins.MlAlpha;
@@ -38,6 +39,10 @@ internal sealed record MlAlphaOptions
     /// <value>The default value is 250.</value>
     public int DriftWindowCycles { get; init; } = 250;
 
+    /// <summary>Turnover control: signal smoothing and the holding rule (<c>signal.half_life_days</c>, <c>signal.hold_days</c>).</summary>
+    /// <value>The default value is no smoothing, held for <c>training.horizon_days</c>.</value>
+    public SmoothingOptions Smoothing { get; init; } = new(0, new TrainingOptions().HorizonDays);
+
     /// <summary>Training parameters.</summary>
     public TrainingOptions Training { get; init; } = new();
 
@@ -45,8 +50,12 @@ internal sealed record MlAlphaOptions
     {
         var d = new MlAlphaOptions();
         var t = d.Training;
+        var horizon = settings.GetInt("training.horizon_days", t.HorizonDays, min: 1, max: 250);
         return new MlAlphaOptions
         {
+            Smoothing = new SmoothingOptions(
+                settings.GetDouble("signal.half_life_days", d.Smoothing.HalfLifeDays, min: 0, max: 250),
+                settings.GetInt("signal.hold_days", horizon, min: 1, max: 250)),
             Contract = settings.GetString("contract", d.Contract),
             ModelsDir = settings.GetPath("models_dir", d.ModelsDir),
             AllowLegacyModels = settings.GetBool("allow_legacy_models", d.AllowLegacyModels),
@@ -59,7 +68,9 @@ internal sealed record MlAlphaOptions
             DriftWindowCycles = settings.GetInt("drift.window_cycles", d.DriftWindowCycles, min: 1, max: 10_000),
             Training = new TrainingOptions
             {
-                HorizonDays = settings.GetInt("training.horizon_days", t.HorizonDays, min: 1, max: 250),
+                Scope = OneOf(settings, "training.scope", t.Scope, [TrainingOptions.SymbolScope, TrainingOptions.UniverseScope]),
+                CrossSectionalTransform = OneOf(settings, "training.cross_sectional_transform", t.CrossSectionalTransform, Universe.CrossSectionalTransform.Names),
+                HorizonDays = horizon,
                 ValidationFraction = settings.GetDouble("training.validation_fraction", t.ValidationFraction, min: 0.05, max: 0.5),
                 MinTrainRows = settings.GetInt("training.min_train_rows", t.MinTrainRows, min: 50, max: 1_000_000),
                 MinValidationRows = settings.GetInt("training.min_validation_rows", t.MinValidationRows, min: 10, max: 1_000_000),
@@ -72,5 +83,13 @@ internal sealed record MlAlphaOptions
                 Parallelism = settings.GetInt("training.parallelism", t.Parallelism, min: 1, max: 64),
             },
         };
+    }
+
+    private static string OneOf(FamilySettings settings, string key, string fallback, IReadOnlyList<string> allowed)
+    {
+        var value = settings.GetString(key, fallback);
+        return allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw new FamilySettingsException($"{settings.Path}.{key}", $"'{value}' is not one of {string.Join(", ", allowed)}");
     }
 }

@@ -122,6 +122,12 @@ internal static class ModelLoader
             throw new ModelLoadException(folder, ModelLoadException.BadMeta, $"signal.scale must be a positive number, got {meta.Signal.Scale}");
         }
 
+        if (meta.Scope is { } scope && (!meta.IsPooled || !Universe.CrossSectionalTransform.Names.Contains(meta.CrossSectionalTransform ?? "", StringComparer.Ordinal)))
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta,
+                $"scope '{scope}' with cross_sectional_transform '{meta.CrossSectionalTransform}': expected scope '{ModelMetadata.UniverseScope}' and one of {string.Join(", ", Universe.CrossSectionalTransform.Names)}");
+        }
+
         ModelArchive.Check(folder, modelPath);
         return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta) { ModelSha256 = actual };
     }

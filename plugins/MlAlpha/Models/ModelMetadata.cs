@@ -12,6 +12,9 @@ internal sealed record ModelMetadata
 {
     public const int CurrentSchema = 1;
 
+    /// <summary>The <see cref="Scope"/> of a pooled model.</summary>
+    public const string UniverseScope = "universe";
+
     public int SchemaVersion { get; init; } = CurrentSchema;
 
     /// <summary>The model family and contract, e.g. <c>ml_v1</c>.</summary>
@@ -50,6 +53,21 @@ internal sealed record ModelMetadata
 
     public required SignalRule Signal { get; init; }
 
+    /// <summary><c>universe</c> for a pooled model (one model over every symbol's rows); absent for a per-symbol model.</summary>
+    public string? Scope { get; init; }
+
+    /// <summary>
+    /// The pooled model's cross-sectional transform of the features (<c>rank</c> or <c>robust_z</c>, applied across the
+    /// symbols of each date before prediction); absent for a per-symbol model, which sees the raw features.
+    /// </summary>
+    public string? CrossSectionalTransform { get; init; }
+
+    /// <summary>
+    /// The symbols a pooled model was trained on, in order: it serves these only, so that the live cross-section
+    /// (and its transform) is drawn from the universe it learned; absent for a per-symbol model.
+    /// </summary>
+    public IReadOnlyList<string>? Universe { get; init; }
+
     /// <summary>Per feature, the training distribution the live features are compared with (PSI).</summary>
     public required IReadOnlyDictionary<string, FeatureReference> Reference { get; init; }
 
@@ -83,6 +101,10 @@ internal sealed record ModelMetadata
 
     /// <summary>This metadata with its <see cref="MetaSha256"/> recorded.</summary>
     public ModelMetadata Sealed() => this with { MetaSha256 = ContentSha256() };
+
+    /// <summary>Whether this is a pooled model, served for every symbol after the cross-sectional transform.</summary>
+    [JsonIgnore]
+    public bool IsPooled => Scope == UniverseScope;
 
     /// <summary>
     /// The first null where a value belongs that the reader's nullability checks cannot see (list items, dictionary

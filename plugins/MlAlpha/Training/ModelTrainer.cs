@@ -140,14 +140,15 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         }),
         Metrics = metrics,
         Signal = new SignalRule(SignalRule.TanhRule, scale),
-        Reference = References(set.TrainX),
+        Reference = References(contract.Names, set.TrainX),
         ModelSha256 = modelHash,
     };
 
-    private Dictionary<string, FeatureReference> References(float[][] rows)
+    /// <summary>Per feature, the deciles and bucket shares of the training rows: what the drift check compares live values with.</summary>
+    internal static Dictionary<string, FeatureReference> References(IReadOnlyList<string> names, float[][] rows)
     {
         var result = new Dictionary<string, FeatureReference>(StringComparer.Ordinal);
-        for (var c = 0; c < contract.Names.Count; c++)
+        for (var c = 0; c < names.Count; c++)
         {
             var values = rows.Select(r => (double)r[c]).ToArray();
             Array.Sort(values);
@@ -158,7 +159,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
                 counts[DriftReference.BucketOf(edges, v)]++;
             }
 
-            result[contract.Names[c]] = new FeatureReference(edges, counts.Select(n => Round((double)n / values.Length)).ToArray(), values.Average(), StandardDeviation(values));
+            result[names[c]] = new FeatureReference(edges, counts.Select(n => Round((double)n / values.Length)).ToArray(), values.Average(), StandardDeviation(values));
         }
 
         return result;
@@ -180,7 +181,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         return worst.Length == 0 ? reason : $"{reason}; {string.Join(", ", worst)}";
     }
 
-    private static double StandardDeviation(double[] values)
+    internal static double StandardDeviation(double[] values)
     {
         if (values.Length < 2)
         {
@@ -191,5 +192,5 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
     }
 
-    private static double Round(double value) => Math.Round(value, 6);
+    internal static double Round(double value) => Math.Round(value, 6);
 }

@@ -3,6 +3,20 @@ namespace AlphaHost.Plugins.MlAlpha.Training;
 /// <summary><c>families.ml_alpha.training.*</c>: the label, the split and LightGBM's parameters.</summary>
 internal sealed record TrainingOptions
 {
+    public const string SymbolScope = "symbol";
+    public const string UniverseScope = "universe";
+
+    /// <summary>
+    /// <c>symbol</c>: one model per symbol on its raw features. <c>universe</c>: one pooled model over every symbol's
+    /// rows, features normalised across the symbols of each date, label the rank of the forward return that date.
+    /// </summary>
+    /// <value>The default value is <c>symbol</c>.</value>
+    public string Scope { get; init; } = SymbolScope;
+
+    /// <summary>The pooled model's cross-sectional transform: <c>rank</c> or <c>robust_z</c>.</summary>
+    /// <value>The default value is <c>rank</c>.</value>
+    public string CrossSectionalTransform { get; init; } = Universe.CrossSectionalTransform.Rank;
+
     /// <summary>The label is the forward simple return over this many trading days: close[t+h] / close[t] - 1.</summary>
     /// <value>The default value is 5.</value>
     public int HorizonDays { get; init; } = 5;
@@ -39,7 +53,7 @@ internal sealed record TrainingOptions
     /// <value>The default value is 42.</value>
     public int Seed { get; init; } = 42;
 
-    /// <summary>LightGBM threads per model. Kept at 1: OpenMP spin-waits make more threads slower on a busy machine.</summary>
+    /// <summary>LightGBM threads per per-symbol model (the pooled model uses <see cref="Parallelism"/> threads). Kept at 1: OpenMP spin-waits make more threads slower on a busy machine.</summary>
     /// <value>The default value is 1.</value>
     public int ThreadsPerModel { get; init; } = 1;
 

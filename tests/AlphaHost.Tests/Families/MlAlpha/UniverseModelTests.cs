@@ -1,0 +1,216 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha;
+using AlphaHost.Plugins.MlAlpha.Features;
+using AlphaHost.Plugins.MlAlpha.Models;
+using AlphaHost.Plugins.MlAlpha.Training;
+using AlphaHost.Plugins.MlAlpha.Universe;
+using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AlphaHost.Tests.Families.MlAlpha;
+
+/// <summary>The pooled model (<c>training.scope: universe</c>): its transform, split, storage, serving and leakage guards.</summary>
+public sealed class UniverseModelTests : IDisposable
+{
+    private static readonly TrainingOptions Options = TrainedModels.FastTraining with { Scope = TrainingOptions.UniverseScope };
+    private readonly TempDir _dir = new();
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 23, 19, 0, 0, TimeSpan.Zero));
+
+    private string Models => _dir.File("models");
+
+    [Fact]
+    public void Rank_SmallCrossSection_GivesTheHandComputedRanksScaledToHalfUnit()
+    {
+        float[][] rows = [[1f, 10f], [2f, 30f], [3f, 20f], [3f, 40f]];
+        var output = rows.Select(r => new float[r.Length]).ToArray();
+
+        CrossSectionalTransform.Create(CrossSectionalTransform.Rank).Apply(rows, output);
+
+        // Column 0 ranks 0, 1, 2.5, 2.5 of 3; column 1 ranks 0, 2, 1, 3.
+        Assert.Equal([-0.5f, -1f / 6, 1f / 3, 1f / 3], output.Select(r => r[0]), new FloatTolerance(1e-6f));
+        Assert.Equal([-0.5f, 1f / 6, -1f / 6, 0.5f], output.Select(r => r[1]), new FloatTolerance(1e-6f));
+        Assert.Equal([1f, 10f], rows[0]);
+    }
+
+    [Fact]
+    public void RobustZ_SmallCrossSection_IsDistanceFromTheMedianInScaledMadsClippedAtThree()
+    {
+        float[][] rows = [[1f], [2f], [3f], [4f], [100f]];
+        var output = rows.Select(r => new float[r.Length]).ToArray();
+
+        CrossSectionalTransform.Create(CrossSectionalTransform.RobustZ).Apply(rows, output);
+
+        // median 3, absolute deviations 2,1,0,1,97: MAD 1, scaled 1.4826.
+        Assert.Equal([(float)(-2 / 1.4826), (float)(-1 / 1.4826), 0f, (float)(1 / 1.4826), 3f], output.Select(r => r[0]), new FloatTolerance(1e-6f));
+    }
+
+    [Fact]
+    public void Panel_TransformAtDateT_UsesOnlyTheRowsOfDateT()
+    {
+        var history = TrainedModels.History();
+        var cut = history.Benchmark!.Bars.Span[500].Date;
+        var truncated = history with { Symbols = history.Symbols.Select(s => s with { Bars = s.Bars[..Count(s, cut)] }).ToArray() };
+        var full = Panel(history);
+        var upToCut = Panel(truncated);
+        var fullDay = Array.IndexOf(full.Dates, cut);
+        var cutDay = Array.IndexOf(upToCut.Dates, cut);
+
+        Assert.Equal(upToCut.First[cutDay + 1] - upToCut.First[cutDay], full.First[fullDay + 1] - full.First[fullDay]);
+        for (var i = 0; i < full.First[fullDay + 1] - full.First[fullDay]; i++)
+        {
+            Assert.Equal(upToCut.X[upToCut.First[cutDay] + i], full.X[full.First[fullDay] + i]);
+        }
+
+        // And the rows of a date are exactly the transform of that date's raw rows, nothing else.
+        var matrices = new FeaturePipeline(TrainedModels.Contract).ComputeBatch(history.Symbols, history.Benchmark);
+        var raw = history.Symbols.Select(s => (s.Symbol, Row: Array.IndexOf(matrices[s.Symbol].Dates.ToArray(), cut)))
+            .Where(s => s.Row >= 0 && matrices[s.Symbol].IsValid(s.Row)).Select(s => matrices[s.Symbol].Row(s.Row).ToArray()).ToArray();
+        var expected = raw.Select(r => new float[r.Length]).ToArray();
+        CrossSectionalTransform.Create(CrossSectionalTransform.Rank).Apply(raw, expected);
+        Assert.Equal(expected, full.X[full.First[fullDay]..full.First[fullDay + 1]]);
+    }
+
+    [Fact]
+    public async Task Train_UniverseScope_WritesOnePooledModelThatValidatesWithItsTransformAndEmbargo()
+    {
+        var summary = await Train();
+
+        var trained = Assert.Single(summary.Trained);
+        Assert.Equal("UNIVERSE", trained.Symbol);
+        Assert.StartsWith("UNIVERSE_v1_", Path.GetFileName(trained.Location));
+        Assert.Equal(trained.Location, new ModelStore(Models, "v1").ResolveLatest("UNIVERSE", Path.Combine(Models, "UNIVERSE_v1_latest")));
+        var meta = ModelLoader.ReadMeta(trained.Location);
+        Assert.Equal(("universe", "rank"), (meta.Scope, meta.CrossSectionalTransform));
+        Assert.Equal(TrainedModels.Contract.Names, meta.Features);
+        Assert.Equal("2", meta.Trainer.Parameters["threads"]);
+        var dates = TrainedModels.History().Benchmark!.Bars.ToArray().Select(b => b.Date).ToList();
+        Assert.True(dates.IndexOf(meta.TrainPeriod.End) + meta.Label.HorizonDays < dates.IndexOf(meta.ValidationPeriod.Start));
+        var check = Assert.Single(ModelValidator.ValidateAll(new ModelStore(Models, "v1"), TrainedModels.Contract));
+        Assert.Equal(ModelCheck.Ok, check.Status);
+        Assert.Equal(new DatePeriod(meta.TrainingDataPeriod.Start, meta.TrainingDataPeriod.End), check.TrainingPeriod);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_UniverseScope_SignalsEverySymbolFromThePooledModelOnTheNormalisedRows()
+    {
+        await Train();
+        var family = await StartAsync();
+        var snapshot = new SampleReplay(400).Next();
+
+        var signals = (await family.ComputeAsync(snapshot, CancellationToken.None)).BySymbol;
+
+        var rows = new LiveFeatures(TrainedModels.Contract).Update(snapshot).Where(r => r.Value.IsValid).OrderBy(r => snapshot.Symbols.ToList().FindIndex(h => h.Symbol == r.Key)).ToArray();
+        Assert.Equal(rows.Select(r => r.Key).Order(), signals.Keys.Order());
+        var normalised = rows.Select(_ => new float[28]).ToArray();
+        CrossSectionalTransform.Create("rank").Apply(rows.Select(r => r.Value.Values).ToArray(), normalised);
+        var model = ModelLoader.Load("UNIVERSE", Path.Combine(Models, "UNIVERSE_v1_latest"), TrainedModels.Contract, false, 1);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal(Math.Tanh(model.Model.Predict(normalised[i]) / model.Meta!.Signal.Scale), signals[rows[i].Key], 12);
+        }
+
+        Assert.Equal(FamilyState.Ok, family.Health.State);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_PooledModelMetadataDropsFeatures_EverySymbolsVectorFailsTheCheckAndGovernanceDisables()
+    {
+        await Train();
+        ModelFiles.DropFeatures(Path.Combine(Models, "UNIVERSE_v1_latest", ModelStore.MetaFile), 4);
+        var family = await StartAsync();
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.Empty(signals.BySymbol);
+        Assert.Equal(FamilyState.DisabledGovernance, family.Health.State);
+        Assert.Equal(3, family.Health.ErrorCount);
+    }
+
+    [Fact]
+    public async Task ComputeAsync_UniverseScopeWithoutAPooledModel_PerSymbolModelsServeAndTheFamilyIsDegradedSayingSo()
+    {
+        TrainedModels.CopyTo(Models);
+        var family = await StartAsync();
+
+        var signals = await family.ComputeAsync(new SampleReplay(400).Next(), CancellationToken.None);
+
+        Assert.Equal(TrainedModels.Summary.Trained.Select(t => t.Symbol).Order(), signals.BySymbol.Keys.Order());
+        Assert.Equal(FamilyState.Degraded, family.Health.State);
+        Assert.Contains("scope universe: no pooled model (UNIVERSE_v1_latest)", family.Health.Detail);
+    }
+
+    [Fact]
+    public void Fit_LabelsFromShuffledFutureReturns_ScoresOnlyNoiseOutOfSample()
+    {
+        var panel = Panel(TrainedModels.History());
+        var (trainEnd, validStart, validEnd) = UniverseTrainer.Split(panel, 0.3, 5);
+        var random = new Random(11);
+        var (start, end) = panel.RowsOf(0, trainEnd);
+        random.Shuffle(panel.Label.AsSpan(start, end - start));
+
+        var fit = PooledFit.Train(panel, 0, trainEnd, Options, CancellationToken.None)!;
+        var (vs, ve) = panel.RowsOf(validStart, validEnd);
+        var (_, rankIc) = PanelScores.Daily(panel, validStart, validEnd, PanelScores.Predict(fit.Model, panel.X, vs, ve), panel.Forward);
+
+        var mean = rankIc.Average();
+        var standardError = Math.Sqrt(rankIc.Sum(v => (v - mean) * (v - mean)) / (rankIc.Count - 1) / rankIc.Count);
+        Assert.True(Math.Abs(mean) < 3 * standardError, $"mean rank IC {mean:0.0000} with standard error {standardError:0.0000} over {rankIc.Count} days");
+    }
+
+    [Fact]
+    public void Options_UnknownScopeOrTransform_AreRefusedNamingTheKey()
+    {
+        var scope = Assert.Throws<FamilySettingsException>(() => MlAlphaOptionsFrom("training.scope", "pooled"));
+        var transform = Assert.Throws<FamilySettingsException>(() => MlAlphaOptionsFrom("training.cross_sectional_transform", "zscore"));
+
+        Assert.Equal("families.ml_alpha.training.scope: 'pooled' is not one of symbol, universe", scope.Message);
+        Assert.Equal("families.ml_alpha.training.cross_sectional_transform", transform.Key);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private static void MlAlphaOptionsFrom(string key, string value)
+    {
+        var family = new MlAlphaFamily();
+        family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { [key] = value }),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, Path.GetTempPath()), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    private static int Count(SymbolHistory s, DateOnly cut)
+    {
+        var bars = s.Bars.Span;
+        var n = 0;
+        while (n < bars.Length && bars[n].Date <= cut)
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static UniversePanel Panel(MarketHistory history) =>
+        UniversePanel.Build(history.Symbols, new FeaturePipeline(TrainedModels.Contract).ComputeBatch(history.Symbols, history.Benchmark), 5, CrossSectionalTransform.Rank);
+
+    private Task<TrainingSummary> Train()
+    {
+        var history = TrainedModels.History();
+        return new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock)
+            .TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
+    }
+
+    private async Task<MlAlphaFamily> StartAsync()
+    {
+        var family = new MlAlphaFamily();
+        var settings = new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "universe" });
+        await family.InitializeAsync(new FamilyContext("ml_alpha", settings, new CapturingLogger(), _clock, AppContext.BaseDirectory, _dir.File("state")), CancellationToken.None);
+        family.LoadModels();
+        return family;
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
