@@ -264,7 +264,7 @@ internal sealed class CycleService(
             LiveScores = scorer.Scores(),
         };
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Publish(report, elapsed);
+        status.Publish(report, elapsed);
         metrics.Cycle(elapsed, outcomes, combined);
         metrics.Families(report.Families, cycled: true);
     }
