@@ -125,7 +125,7 @@ internal sealed class FamilySupervisor(
     public async Task<string?> ApplyConfigAsync(AlphaHostConfig candidate)
     {
         var changed = Slots.Where(s => s.Endpoint is not null && !candidate.Family(s.Name).SameValuesAs(s.AppliedConfig)).ToList();
-        var results = await Task.WhenAll(changed.Select(s => s.Endpoint!.ConfigureAsync(Settings(s.Name, candidate.Family(s.Name)), Budget(candidate, s)))).ConfigureAwait(false);
+        var results = await Task.WhenAll(changed.Select(s => s.Endpoint!.ConfigureAsync(Settings(s.Name, candidate.Family(s.Name), candidate), Budget(candidate, s)))).ConfigureAwait(false);
         var refusal = results.Select(r => r.Refusal).FirstOrDefault(r => r is not null);
         for (var i = 0; i < changed.Count; i++)
         {
@@ -136,7 +136,7 @@ internal sealed class FamilySupervisor(
             }
             else if (results[i].Refusal is null && !results[i].Restarted)
             {
-                await slot.Endpoint!.ConfigureAsync(Settings(slot.Name, slot.AppliedConfig), Budget(candidate, slot)).ConfigureAwait(false);
+                await slot.Endpoint!.ConfigureAsync(Settings(slot.Name, slot.AppliedConfig, candidate), Budget(candidate, slot)).ConfigureAwait(false);
             }
 
             if (results[i].Restarted)
@@ -407,7 +407,7 @@ internal sealed class FamilySupervisor(
     private Task<IFamilyEndpoint> StartAsync(FamilySlot slot, PluginInfo plugin, AlphaHostConfig config)
     {
         var section = config.Family(slot.Name);
-        var settings = Settings(slot.Name, section);
+        var settings = Settings(slot.Name, section, config);
         var request = new FamilyStartRequest(plugin.Folder, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
         var budget = config.Host.InitTimeout;
         return Isolation(config, slot) == FamilyIsolation.Process
@@ -438,7 +438,8 @@ internal sealed class FamilySupervisor(
 
     private static TimeSpan Budget(AlphaHostConfig config, FamilySlot slot) => config.Family(slot.Name).Timeout ?? config.Host.FamilyTimeout;
 
-    private static FamilySettings Settings(string family, FamilyConfig section) => new($"families.{family}", section.Values);
+    /// <summary>A family's settings; its relative paths (e.g. <c>models_dir</c>) are taken from the config file's folder, as offline commands take them.</summary>
+    private static FamilySettings Settings(string family, FamilyConfig section, AlphaHostConfig config) => new($"families.{family}", section.Values, config.ConfigDirectory);
 
     private sealed record PluginState(string Stamp, IReadOnlyList<FamilySlot> Slots, string? Failure);
 }

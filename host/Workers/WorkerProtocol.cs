@@ -151,6 +151,7 @@ internal static class WorkerProtocol
     public static void WriteSettings(BinaryWriter writer, FamilySettings settings, IReadOnlyDictionary<string, string> values)
     {
         writer.Write(settings.Path);
+        writer.Write(settings.BaseDirectory ?? "");
         writer.Write(values.Count);
         foreach (var (key, value) in values)
         {
@@ -162,6 +163,7 @@ internal static class WorkerProtocol
     public static FamilySettings ReadSettings(BinaryReader reader)
     {
         var path = reader.ReadString();
+        var baseDirectory = reader.ReadString();
         var count = reader.ReadInt32();
         var values = new Dictionary<string, string>(count, StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
@@ -169,7 +171,7 @@ internal static class WorkerProtocol
             values[reader.ReadString()] = reader.ReadString();
         }
 
-        return new FamilySettings(path, values);
+        return new FamilySettings(path, values, baseDirectory.Length == 0 ? null : baseDirectory);
     }
 
     public static void WriteSymbol(BinaryWriter writer, SymbolInfo info)

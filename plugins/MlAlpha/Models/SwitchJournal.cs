@@ -86,22 +86,30 @@ internal sealed class SwitchJournal(string modelsDirectory)
                 continue;
             }
 
-            try
+            if (Parse(line) is { } entry)
             {
-                if (JsonSerializer.Deserialize<ModelSwitch>(line, Json) is { Target: not null, To: not null } entry)
-                {
-                    entries.Add(entry);
-                    continue;
-                }
+                entries.Add(entry);
             }
-            catch (JsonException)
+            else
             {
+                unreadable++;
             }
-
-            unreadable++;
         }
 
         return entries;
+    }
+
+    /// <summary>One line as a switch; null for a line that is not one (cut short by a crash, or edited by hand).</summary>
+    private static ModelSwitch? Parse(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ModelSwitch>(line, Json) is { Target: not null, To: not null } entry ? entry : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public IReadOnlyList<ModelSwitch> Read() => Read(out _);

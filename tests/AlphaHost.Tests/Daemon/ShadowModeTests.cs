@@ -22,7 +22,7 @@ public sealed partial class ShadowModeTests : IDisposable
         TrainedModels.CopyTo(Path.Combine(shadow, "models", "ml_alpha"));
         File.WriteAllText(Path.Combine(without, "golden.yaml"), TestConfigs.Golden(mlEnabled: false, cycleInterval: "50ms", heartbeat: "300ms"));
         File.WriteAllText(Path.Combine(shadow, "golden.yaml"), TestConfigs.Golden(mlEnabled: true, cycleInterval: "50ms", heartbeat: "300ms")
-            .Replace("    models_dir: models/ml_alpha\n", "    models_dir: models/ml_alpha\n    mode: shadow\n"));
+            .Replace("    mode: live ", "    mode: shadow "));
 
         var (exitWithout, runWithout) = await HostProcess.RunAsync(without, "run", "--config", "golden.yaml", "--cycles", Cycles);
         var (exitShadow, runShadow) = await HostProcess.RunAsync(shadow, "run", "--config", "golden.yaml", "--cycles", Cycles);

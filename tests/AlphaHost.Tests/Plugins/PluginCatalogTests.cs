@@ -218,7 +218,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
         Install(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), "FailingInit");
         Install(Path.Combine(TestPaths.ShippedPlugins, "Momentum"), "Momentum");
 
-        await RefreshAsync(Handles.Config($"host:\n  init_timeout: {initTimeout}\nfamilies:\n  momentum: {{}}\n  failing_init:\n    mode: {mode}\n"));
+        await RefreshAsync(Handles.Config($"host:\n  init_timeout: {initTimeout}\nfamilies:\n  momentum: {{}}\n  failing_init:\n    failure: {mode}\n"));
 
         Assert.Equal(["momentum"], _catalog.Families.Select(f => f.Name));
         Assert.Contains(reason, Failure("FailingInit"));

@@ -16,6 +16,17 @@ public sealed class WorkerProtocolTests
     }
 
     [Fact]
+    public void Settings_RoundTrip_RelativePathsStillResolveFromTheConfigFolder()
+    {
+        var values = new Dictionary<string, string> { ["models_dir"] = "../models/ml_alpha" };
+        var settings = new FamilySettings("families.ml_alpha", values, "/srv/alphahost/configs");
+
+        var read = WorkerProtocol.ReadSettings(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteSettings(w, settings, values))));
+
+        Assert.Equal("/srv/alphahost/models/ml_alpha", read.GetPath("models_dir", "unused"));
+    }
+
+    [Fact]
     public void Health_WithoutModels_StaysWithoutModels()
     {
         var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, FamilyHealth.Ok))));

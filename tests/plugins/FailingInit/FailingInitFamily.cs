@@ -2,7 +2,7 @@ using AlphaHost.Abstractions;
 
 namespace AlphaHost.TestPlugins.FailingInit;
 
-/// <summary>Fails to initialize as its setting <c>mode</c> says: <c>throw</c>, or <c>hang</c> (blocks, ignoring cancellation).</summary>
+/// <summary>Fails to initialize as its setting <c>failure</c> says: <c>throw</c>, or <c>hang</c> (blocks, ignoring cancellation).</summary>
 [AlphaFamily("failing_init")]
 public sealed class FailingInitFamily : IAlphaFamily
 {
@@ -10,7 +10,7 @@ public sealed class FailingInitFamily : IAlphaFamily
 
     public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
     {
-        if (context.Settings.GetString("mode", "throw") == "hang")
+        if (context.Settings.GetString("failure", "throw") == "hang")
         {
             Thread.Sleep(Timeout.Infinite);
         }
@@ -18,7 +18,7 @@ public sealed class FailingInitFamily : IAlphaFamily
         throw new InvalidOperationException("cannot open my model store");
     }
 
-    public void Configure(FamilySettings settings) => settings.GetString("mode", "throw");
+    public void Configure(FamilySettings settings) => settings.GetString("failure", "throw");
 
     public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken) => ValueTask.FromResult(FamilySignals.Empty);
 
