@@ -236,7 +236,7 @@ public sealed class PluginCatalogTests : IAsyncLifetime
         };
 
         await catalog.RefreshAsync(PluginsDir, StateDir, Handles.Config(
-            $"families:\n  momentum: {{}}\n  ml_alpha:\n    models_dir: {_dir.File("models")}\n  failing_init:\n    mode: throw\n"), CancellationToken.None);
+            $"families:\n  momentum: {{}}\n  ml_alpha:\n    models_dir: {_dir.File("models")}\n  failing_init:\n    failure: throw\n"), CancellationToken.None);
 
         // The family that cannot initialize was never started, so nothing failed: only the capable family ran any code.
         Assert.Equal(["ml_alpha"], catalog.Families.Select(f => f.Name));
