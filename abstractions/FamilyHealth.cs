@@ -18,6 +18,13 @@ public sealed record FamilyHealth(FamilyState State, long ErrorCount = 0, string
     /// </summary>
     public string? ModelVersion { get; init; }
 
+    /// <summary>
+    /// For model families: the population stability index (PSI) of each input feature over the family's drift window,
+    /// by feature name in the family's feature order; null for a family without models or while too few rows were seen.
+    /// The host exports it as the metric <c>alphahost_feature_drift_psi</c>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, double>>? FeatureDrift { get; init; }
+
     /// <summary>Healthy, no errors.</summary>
     public static FamilyHealth Ok { get; } = new(FamilyState.Ok);
 }

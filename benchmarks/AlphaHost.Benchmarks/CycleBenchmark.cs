@@ -4,6 +4,7 @@ using AlphaHost.Host.Market;
 using AlphaHost.Plugins.MlAlpha;
 using AlphaHost.Plugins.MlAlpha.Models;
 using AlphaHost.Plugins.MlAlpha.Training;
+using AlphaHost.Plugins.MlAlpha.Universe;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AlphaHost.Benchmarks;
@@ -90,20 +91,28 @@ internal static class CycleBenchmark
 
     /// <summary>
     /// How universe size scales one ML cycle: the sample market at 500, 2,000 and 5,000 symbols, the same models folder
-    /// (a per-symbol folder serves the symbols it has models for; a pooled model serves every symbol), p50/p99 over
+    /// (a per-symbol folder serves the symbols it has models for; <c>pooled</c> trains one pooled model over the 5,000
+    /// sample symbols once and serves every symbol with it), p50/p99 over
     /// <paramref name="cycles"/> cycles after a warm-up, and the symbols actually scored per cycle.
     /// </summary>
     public static async Task ScaleAsync(int cycles, string? modelsDir)
     {
-        var models = await EnsureSampleModelsAsync(modelsDir);
-        Console.WriteLine(FormattableString.Invariant($"# cycle scaling: models {models}; {cycles} cycles after 200 warm-up per size; {Environment.ProcessorCount} cores; load average at start {LoadAverage()}"));
+        var pooled = modelsDir == "pooled";
+        var models = pooled ? await EnsurePooledModelAsync() : await EnsureSampleModelsAsync(modelsDir);
+        var settings = new Dictionary<string, string> { ["models_dir"] = models };
+        if (pooled)
+        {
+            settings["training.scope"] = TrainingOptions.UniverseScope;
+        }
+
+        Console.WriteLine(FormattableString.Invariant($"# cycle scaling: models {models}{(pooled ? " (one pooled model)" : "")}; {cycles} cycles after 200 warm-up per size; {Environment.ProcessorCount} cores; load average at start {LoadAverage()}"));
         Console.WriteLine("| symbols | scored a cycle | p50 ms | p99 ms | max ms | p50 µs a scored symbol |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
         foreach (var size in new[] { 500, 2_000, 5_000 })
         {
             var family = new MlAlphaFamily();
             var state = Directory.CreateTempSubdirectory("alphahost-bench-state").FullName;
-            await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = models }),
+            await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", settings),
                 NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, state), CancellationToken.None);
             family.LoadModels();
             var feed = new SampleMarket(42, size);
@@ -141,6 +150,28 @@ internal static class CycleBenchmark
         }
 
         Console.WriteLine(FormattableString.Invariant($"load average at end {LoadAverage()} (the machine is shared: absolute times move between runs)"));
+    }
+
+    /// <summary>
+    /// One pooled model over the 5,000-symbol sample market's first 400 days (2 M rows, about the real data's size) in the
+    /// temp folder, trained there on first use: it serves every symbol of the 500, 2,000 and 5,000-symbol markets.
+    /// </summary>
+    public static async Task<string> EnsurePooledModelAsync()
+    {
+        var models = Path.Combine(Path.GetTempPath(), "alphahost-bench-pooled-model");
+        if (!Directory.Exists(models))
+        {
+            Console.WriteLine($"training one pooled model over 5,000 sample symbols into {models} (once)...");
+            var feed = new SampleMarket(42, 5_000);
+            var history = MarketHistoryLoader.Load(feed, null, new DateOnly(2016, 7, 14), endless: true).History; // 400 weekdays from 2015-01-02
+            var options = new TrainingOptions { Scope = TrainingOptions.UniverseScope, ThreadsPerModel = Environment.ProcessorCount };
+            var trainer = new UniverseTrainer(BenchData.Contract, options, new ModelStore(models, "v1"), TimeProvider.System);
+            var started = Stopwatch.GetTimestamp();
+            var summary = await trainer.TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
+            Console.WriteLine(FormattableString.Invariant($"pooled model trained in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {summary.Trained.Count} model, {summary.Skipped.Count} skipped"));
+        }
+
+        return models;
     }
 
     private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";

@@ -191,7 +191,7 @@ internal sealed class CycleService(
     {
         var health = slot.LastHealth;
         return slot.IsEnabled(current)
-            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels)
+            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels) { FeatureDrift = health.FeatureDrift }
             : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
     }
 
@@ -297,7 +297,10 @@ internal sealed class CycleService(
         outcome.Handle.Export.IsModelFamily,
         outcome.Health.ErrorCount,
         outcome.Error ?? outcome.Health.Detail,
-        outcome.IsEnabled ? outcome.Health.ServingModels : null);
+        outcome.IsEnabled ? outcome.Health.ServingModels : null)
+    {
+        FeatureDrift = outcome.IsEnabled ? outcome.Health.FeatureDrift : null,
+    };
 
     /// <summary>
     /// The families' states while no new day comes: each keeps its last cycle's state, except that a config change

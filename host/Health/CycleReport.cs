@@ -44,4 +44,7 @@ internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, Fami
 {
     /// <summary>Runs in <c>mode: shadow</c>: computed and scored, no part of the combined signal.</summary>
     public bool Shadow { get; init; }
+
+    /// <summary>A model family's drift PSI per feature (<see cref="FamilyHealth.FeatureDrift"/>); null when it has none.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>>? FeatureDrift { get; init; }
 }

@@ -68,6 +68,9 @@ internal sealed class AlphaHostMetrics : IDisposable
             description: "1 when the config in force enables the family");
         Meter.CreateObservableGauge("alphahost_models_serving", () => _status.Families.Where(f => f.ServingModels is not null)
             .Select(f => new Measurement<int>(f.ServingModels!.Value, new KeyValuePair<string, object?>("family", f.Name))), description: "Models a family serves");
+        Meter.CreateObservableGauge("alphahost_feature_drift_psi", () => _status.Families.Where(f => f.FeatureDrift is not null)
+            .SelectMany(f => f.FeatureDrift!.Select(d => new Measurement<double>(d.Value, new KeyValuePair<string, object?>("family", f.Name), new KeyValuePair<string, object?>("feature", d.Key)))),
+            description: "Population stability index of each input feature of a model family over its drift window (above families.ml_alpha.drift.psi_threshold the family is DEGRADED)");
         Meter.CreateObservableGauge("alphahost_cycles", () => _status.Cycles, description: "Trading days processed since start (the heartbeat's cycles)");
         Meter.CreateObservableGauge("alphahost_data_state", () => DataStateValues(), description: "1 for the feed's state (REPLAYING, WAITING, OVERDUE), 0 for the others");
         Meter.CreateObservableGauge("alphahost_data_age_seconds", DataAge, "s", "Seconds since the newest trading day arrived");

@@ -199,6 +199,13 @@ internal static class WorkerProtocol
         {
             writer.Write(health.ModelVersion);
         }
+
+        writer.Write(health.FeatureDrift?.Count ?? -1);
+        foreach (var (feature, psi) in health.FeatureDrift ?? [])
+        {
+            writer.Write(feature);
+            writer.Write(psi);
+        }
     }
 
     public static FamilyHealth ReadHealth(BinaryReader reader)
@@ -208,6 +215,22 @@ internal static class WorkerProtocol
         var detail = reader.ReadBoolean() ? reader.ReadString() : null;
         var models = reader.ReadInt32();
         var version = reader.ReadBoolean() ? reader.ReadString() : null;
-        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail) { ServingModels = models < 0 ? null : models, ModelVersion = version };
+        var driftCount = reader.ReadInt32();
+        KeyValuePair<string, double>[]? drift = null;
+        if (driftCount >= 0)
+        {
+            drift = new KeyValuePair<string, double>[driftCount];
+            for (var i = 0; i < driftCount; i++)
+            {
+                drift[i] = new(reader.ReadString(), reader.ReadDouble());
+            }
+        }
+
+        return new FamilyHealth(Enum.IsDefined(state) ? state : FamilyState.Degraded, errors, detail)
+        {
+            ServingModels = models < 0 ? null : models,
+            ModelVersion = version,
+            FeatureDrift = drift,
+        };
     }
 }

@@ -428,7 +428,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
             problems.Add($"{_invalid.Count} of {covered} modelled symbols without valid features ({Symbols(_invalid)})");
         }
 
-        if (_drift.Psi() is { } psi && psi.Max() > _options.DriftPsiThreshold)
+        var psi = _drift.Psi();
+        var featureDrift = psi?.Select((value, f) => new KeyValuePair<string, double>(_contract.Names[f], value)).ToArray();
+        if (psi is not null && psi.Max() > _options.DriftPsiThreshold)
         {
             var worst = psi.Select((value, f) => (Name: _contract.Names[f], Value: value)).Where(p => p.Value > _options.DriftPsiThreshold).OrderByDescending(p => p.Value).Take(3);
             problems.Add($"drift: {string.Join(",", worst.Select(p => FormattableString.Invariant($"{p.Name} psi={p.Value:0.00}")))}");
@@ -436,8 +438,13 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";
         return problems.Count == 0
-            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) }
-            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}") { ServingModels = models.BySymbol.Count, ModelVersion = Version(models) };
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models), FeatureDrift = featureDrift }
+            : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}")
+            {
+                ServingModels = models.BySymbol.Count,
+                ModelVersion = Version(models),
+                FeatureDrift = featureDrift,
+            };
     }
 
     /// <summary>The first few symbols of a list, for a detail line that stays short.</summary>

@@ -103,6 +103,18 @@ public sealed class AlphaHostMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Scrape_ModelFamilyWithDrift_ExportsThePsiOfEachFeatureAndNothingForOthers()
+    {
+        Cycle(1, Ml(FamilyState.Degraded, 0) with { FeatureDrift = [new("ret_1d", 0.02), new("beta_60", 0.61)] }, Momentum());
+
+        var scrape = Scrape();
+
+        Assert.Equal(0.02, Value(scrape, "alphahost_feature_drift_psi", ("family", "ml_alpha"), ("feature", "ret_1d")));
+        Assert.Equal(0.61, Value(scrape, "alphahost_feature_drift_psi", ("family", "ml_alpha"), ("feature", "beta_60")));
+        Assert.DoesNotContain(scrape, m => m.Name == "alphahost_feature_drift_psi" && m.Tags["family"] == "momentum");
+    }
+
+    [Fact]
     public void Scrape_BeforeAnyCycle_IsHaltedWithoutSignalFigures()
     {
         var scrape = Scrape();

@@ -16,6 +16,17 @@ public sealed class WorkerProtocolTests
     }
 
     [Fact]
+    public void Health_RoundTrip_KeepsFeatureDriftInOrder()
+    {
+        var health = new FamilyHealth(FamilyState.Ok) { ServingModels = 2, FeatureDrift = [new("ret_1d", 0.031), new("beta_60", 0.42)] };
+
+        var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, health))));
+
+        Assert.Equal(health.FeatureDrift, read.FeatureDrift);
+        Assert.Equal(2, read.ServingModels);
+    }
+
+    [Fact]
     public void Settings_RoundTrip_RelativePathsStillResolveFromTheConfigFolder()
     {
         var values = new Dictionary<string, string> { ["models_dir"] = "../models/ml_alpha" };
@@ -33,6 +44,7 @@ public sealed class WorkerProtocolTests
 
         Assert.Null(read.ServingModels);
         Assert.Null(read.ModelVersion);
+        Assert.Null(read.FeatureDrift);
     }
 
     [Fact]

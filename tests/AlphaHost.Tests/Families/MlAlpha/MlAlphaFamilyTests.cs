@@ -49,6 +49,24 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Health_AfterEnoughPredictedRows_CarriesEveryFeaturesDriftPsiInContractOrder()
+    {
+        TrainedModels.CopyTo(Models);
+        var family = await StartAsync();
+        var replay = new SampleReplay(400);
+
+        for (var day = 0; day < 600 && family.Health.FeatureDrift is null; day++)
+        {
+            await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        }
+
+        var drift = family.Health.FeatureDrift;
+        Assert.NotNull(drift);
+        Assert.Equal(TrainedModels.Contract.Names, drift.Select(d => d.Key));
+        Assert.All(drift, d => Assert.True(double.IsFinite(d.Value) && d.Value >= 0, $"{d.Key}: {d.Value}"));
+    }
+
+    [Fact]
     public async Task Initialize_WithoutBeingCalled_LoadsNoModelAndTouchesNothing()
     {
         TrainedModels.CopyTo(Models);
