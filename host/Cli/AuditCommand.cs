@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Observability;
 using AlphaHost.Host.Internal;
 using AlphaHost.Host.Market;
 using Spectre.Console;
@@ -106,9 +107,28 @@ internal static class AuditCommand
         }
 
         var verdict = passRate >= request.MinPassRate ? "PASS" : "FAIL";
+        RecordInRuntime(config, new AuditRecord(DateTimeOffset.UtcNow, path, name, window.Start, window.End, symbols.Count, passed, passRate,
+            request.MinPassRate, verdict));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{verdict}: {passed}/{symbols.Count} symbols passed (pass_rate {passRate:0.0000}, needs {request.MinPassRate:0.00}) over {window}; report {path}"));
         return verdict == "PASS" ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>
+    /// The audit's line in the config's runtime folder (<c>logs/audits.jsonl</c>): the daemon's metrics and dashboard read
+    /// the pass rates from there. The report is already written, so a failure here is a warning, not a failed audit.
+    /// </summary>
+    private static void RecordInRuntime(Configuration.AlphaHostConfig config, AuditRecord record)
+    {
+        var logs = Configuration.RuntimePaths.From(config).LogsDir;
+        try
+        {
+            AuditJournal.Append(logs, record);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: the audit could not be recorded in {Path.Combine(logs, AuditJournal.FileName)} (the daemon's metrics and dashboard will not show it): {ex.Message}");
+        }
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace AlphaHost.Host.Dashboard;
 /// <summary>
 /// The dashboard's history, read back from what the daemon already writes: the heartbeats and governance and alert
 /// events of <c>logs/live.jsonl</c> (its newest <see cref="TailBytes"/>) and the operator commands of
-/// <c>logs/operator.jsonl</c>. Nothing is kept in memory or written for it, so it survives restarts as the logs do.
+/// <c>logs/operator.jsonl</c>, and the audits of <c>logs/audits.jsonl</c>. Nothing is kept in memory or written for it, so it survives restarts as the logs do.
 /// </summary>
 internal static class DashboardHistory
 {
@@ -69,6 +69,13 @@ internal static class DashboardHistory
         {
             ["points"] = new JsonArray([.. thinned]),
             ["events"] = new JsonArray([.. events.OrderByDescending(e => (string?)e["ts"], StringComparer.Ordinal).Take(MaxEvents)]),
+            ["audits"] = new JsonArray([.. Observability.AuditJournal.Recent(logsDir, MaxPoints).Select(a => new JsonObject
+            {
+                ["ts"] = a.At.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                ["pass_rate"] = a.PassRate,
+                ["verdict"] = a.Verdict,
+                ["report"] = a.Report,
+            })]),
             ["source"] = logsDir,
         };
     }

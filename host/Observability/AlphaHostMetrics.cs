@@ -29,6 +29,9 @@ internal sealed class AlphaHostMetrics : IDisposable
 
     private readonly HostStatus _status;
     private readonly ConfigStore _config;
+    private readonly Lock _auditLock = new();
+    private (long Length, long Ticks, string Logs) _auditStamp;
+    private AuditRecord? _newestAudit;
     private readonly TimeProvider _clock;
     private readonly LogFileHealth _logs;
     private readonly FamilySupervisor? _families;
@@ -71,6 +74,10 @@ internal sealed class AlphaHostMetrics : IDisposable
         Meter.CreateObservableGauge("alphahost_feature_drift_psi", () => _status.Families.Where(f => f.FeatureDrift is not null)
             .SelectMany(f => f.FeatureDrift!.Select(d => new Measurement<double>(d.Value, new KeyValuePair<string, object?>("family", f.Name), new KeyValuePair<string, object?>("feature", d.Key)))),
             description: "Population stability index of each input feature of a model family over its drift window (above families.ml_alpha.drift.psi_threshold the family is DEGRADED)");
+        Meter.CreateObservableGauge<double>("alphahost_audit_pass_ratio", () => NewestAudit() is { } audit ? [new Measurement<double>(audit.PassRate)] : [],
+            description: "Share of symbols that passed the newest `alphahost audit` recorded in this runtime folder (logs/audits.jsonl)");
+        Meter.CreateObservableGauge<double>("alphahost_audit_timestamp_seconds", () => NewestAudit() is { } audit ? [new Measurement<double>(AuditJournal.UnixSeconds(audit))] : [],
+            "s", "When the newest audit recorded in this runtime folder finished, as a Unix time");
         Meter.CreateObservableGauge("alphahost_cycles", () => _status.Cycles, description: "Trading days processed since start (the heartbeat's cycles)");
         Meter.CreateObservableGauge("alphahost_data_state", () => DataStateValues(), description: "1 for the feed's state (REPLAYING, WAITING, OVERDUE), 0 for the others");
         Meter.CreateObservableGauge("alphahost_data_age_seconds", DataAge, "s", "Seconds since the newest trading day arrived");
@@ -145,6 +152,24 @@ internal sealed class AlphaHostMetrics : IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
+
+    /// <summary>The newest audit of the runtime folder, read again only when <c>audits.jsonl</c> changed.</summary>
+    private AuditRecord? NewestAudit()
+    {
+        var logs = RuntimePaths.From(_config.Current).LogsDir;
+        var file = new FileInfo(Path.Combine(logs, AuditJournal.FileName));
+        var stamp = file.Exists ? (file.Length, file.LastWriteTimeUtc.Ticks, logs) : (0L, 0L, logs);
+        lock (_auditLock)
+        {
+            if (stamp != _auditStamp)
+            {
+                _auditStamp = stamp;
+                _newestAudit = file.Exists ? AuditJournal.Newest(logs) : null;
+            }
+
+            return _newestAudit;
+        }
+    }
 
     private HeartbeatLine Line() => HeartbeatService.Compose(_status, _config.Current, _clock, _logs.Faults);
 

@@ -32,6 +32,11 @@ public sealed class MlDaemonTests : IDisposable
             Assert.EndsWith("3 OK, 0 bad", validate.Stdout.Trim());
         }
 
+        // The audit is recorded in the config's runtime folder, where the daemon's metrics and dashboard read it.
+        var recorded = Assert.Single(Directory.GetFiles(_dir.Path, Host.Observability.AuditJournal.FileName, SearchOption.AllDirectories));
+        var record = Host.Observability.AuditJournal.Newest(Path.GetDirectoryName(recorded)!);
+        Assert.Equal((Path.Combine(_dir.Path, "reports", "audit.json"), 3, "PASS"), (record!.Report, record.TotalSymbols, record.Verdict));
+
         using (var host = HostProcess.Start(_dir.Path, "run", "--config", config))
         {
             var serving = await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |") && Message(l).Contains("| data=REPLAYING | models=3")));

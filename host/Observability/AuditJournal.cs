@@ -1,0 +1,91 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AlphaHost.Host.Observability;
+
+/// <summary>One finished <c>audit</c>: where its report went and how many symbols passed.</summary>
+internal sealed record AuditRecord(
+    [property: JsonPropertyName("ts")] DateTimeOffset At,
+    [property: JsonPropertyName("report")] string Report,
+    [property: JsonPropertyName("family")] string Family,
+    [property: JsonPropertyName("window_start")] DateOnly WindowStart,
+    [property: JsonPropertyName("window_end")] DateOnly WindowEnd,
+    [property: JsonPropertyName("total_symbols")] int TotalSymbols,
+    [property: JsonPropertyName("passed")] int Passed,
+    [property: JsonPropertyName("pass_rate")] double PassRate,
+    [property: JsonPropertyName("min_pass_rate")] double MinPassRate,
+    [property: JsonPropertyName("verdict")] string Verdict);
+
+/// <summary>
+/// <c>logs/audits.jsonl</c> of a runtime folder: a line per finished <c>audit</c>, wherever its report was written, so
+/// the daemon's metrics (<c>alphahost_audit_pass_ratio</c>) and the dashboard know the newest report's pass rate and
+/// the history of them. Each line is appended in one write; a line cut short by a crash is skipped by readers.
+/// </summary>
+internal static class AuditJournal
+{
+    public const string FileName = "audits.jsonl";
+
+    /// <summary>The newest end of the file read back: thousands of audits.</summary>
+    private const int TailBytes = 1024 * 1024;
+
+    public static void Append(string logsDir, AuditRecord record)
+    {
+        Directory.CreateDirectory(logsDir);
+        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record) + "\n");
+        using var file = new FileStream(Path.Combine(logsDir, FileName), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        file.Write(line);
+    }
+
+    /// <summary>The newest audits, oldest first (at most <paramref name="max"/>); none when the file is missing.</summary>
+    public static IReadOnlyList<AuditRecord> Recent(string logsDir, int max)
+    {
+        var records = new List<AuditRecord>();
+        foreach (var line in Tail(Path.Combine(logsDir, FileName)))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<AuditRecord>(line) is { Report: not null, Verdict: not null } record && double.IsFinite(record.PassRate))
+                {
+                    records.Add(record);
+                }
+            }
+            catch (JsonException)
+            {
+                // A line cut short by a crash, or written by hand: skipped.
+            }
+        }
+
+        return records.Count > max ? records[^max..] : records;
+    }
+
+    /// <summary>The newest audit, or null.</summary>
+    public static AuditRecord? Newest(string logsDir) => Recent(logsDir, 1) is [var newest] ? newest : null;
+
+    private static string[] Tail(string path)
+    {
+        byte[] data;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var start = Math.Max(0, file.Length - TailBytes);
+            file.Seek(start, SeekOrigin.Begin);
+            data = new byte[file.Length - start];
+            file.ReadExactly(data);
+            if (start > 0)
+            {
+                var newline = Array.IndexOf(data, (byte)'\n');
+                data = newline < 0 ? [] : data[(newline + 1)..];
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+
+        return Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The record's time as a Unix timestamp (the metric <c>alphahost_audit_timestamp_seconds</c>).</summary>
+    public static double UnixSeconds(AuditRecord record) => record.At.ToUnixTimeMilliseconds() / 1000.0;
+}
