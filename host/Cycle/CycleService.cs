@@ -262,6 +262,7 @@ internal sealed class CycleService(
             ConfigRejected = configRejected,
             SignalWriteFailed = writeFailed,
             LiveScores = scorer.Scores(),
+            Contributions = combined.MeanAbsContributions(),
         };
         var elapsed = Stopwatch.GetElapsedTime(started);
         status.Publish(report, elapsed);

@@ -20,7 +20,7 @@ internal static class DashboardHistory
     private const int MaxEvents = 50;
 
     private static readonly string[] HeartbeatFields =
-        ["Cycles", "State", "MlState", "ModelErrors", "MarketDate", "FamilyStates", "CycleP50Ms", "CycleP99Ms", "MemoryMb", "Reasons", "Data", "Models", "Symbols"];
+        ["Cycles", "State", "MlState", "ModelErrors", "MarketDate", "FamilyStates", "CycleP50Ms", "CycleP99Ms", "MemoryMb", "Reasons", "Data", "Models", "Symbols", "Contributions"];
 
     public static JsonObject Read(string logsDir)
     {

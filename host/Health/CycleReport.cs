@@ -28,6 +28,9 @@ internal sealed record CycleReport
 
     /// <summary>Every family's and the combined signal's rolling live scores after this day.</summary>
     public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
+
+    /// <summary>Each family's mean |weight x signal| over the cycle's symbols (<see cref="Cycle.CombinedSignals.MeanAbsContributions"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> Contributions { get; init; } = [];
 }
 
 /// <summary>A family's state after a cycle.</summary>

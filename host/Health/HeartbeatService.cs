@@ -53,11 +53,24 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     internal void Beat(bool final)
     {
         var line = Compose(status, config.Current, clock, logHealth.Faults);
-        using var scope = final ? logger.BeginScope(new Dictionary<string, object> { [ThrottledConsoleSink.AlwaysShowProperty] = true, ["final"] = true }) : null;
+        // Each family's mean |contribution| in the last cycle rides along as a property of the JSON line (the dashboard's
+        // contribution history), not in the heartbeat's text.
+        var properties = new Dictionary<string, object> { ["Contributions"] = ContributionsText(status.Last) };
+        if (final)
+        {
+            properties[ThrottledConsoleSink.AlwaysShowProperty] = true;
+            properties["final"] = true;
+        }
+
+        using var scope = logger.BeginScope(properties);
         logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, StateText.Of(line.State), StateText.Of(line.MlState), line.ModelErrors,
             line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Http, line.Reasons,
             line.Data is { } data ? StateText.Of(data) : "none", line.Models, line.Details);
     }
+
+    /// <summary><c>family:mean|contribution|</c> pairs of the last cycle, comma-separated ("" before the first cycle).</summary>
+    internal static string ContributionsText(CycleReport? last) => last is null ? "" :
+        string.Join(",", last.Contributions.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Key}:{c.Value:0.######}")));
 
     /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons.</param>
     internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<LogFileFault>? logFaults = null)

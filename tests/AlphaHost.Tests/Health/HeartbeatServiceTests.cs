@@ -43,6 +43,35 @@ public sealed class HeartbeatServiceTests
     }
 
     [Fact]
+    public void Beat_CarriesEachFamilysMeanContributionAsAPropertyOutsideTheSpecLine()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-23T19:00:00Z"));
+        var status = new HostStatus(clock);
+        status.Publish(new CycleReport
+        {
+            Cycle = 1, FreshSymbols = 2, UniverseSize = 2, BenchmarkFresh = true, MarketDate = new DateOnly(2016, 3, 1),
+            Families = [new("momentum", true, false, FamilyState.Ok, false, 0)],
+            Contributions = [new("momentum", 0.0125), new("reversal", 0.5)],
+        }, TimeSpan.FromMilliseconds(1));
+        var events = new List<Serilog.Events.LogEvent>();
+        using var serilog = new Serilog.LoggerConfiguration().Enrich.FromLogContext().WriteTo.Sink(new CollectingSink(events)).CreateLogger();
+        var service = new HeartbeatService(status, Store(), clock, new LogFileHealth(),
+            new Microsoft.Extensions.Logging.Logger<HeartbeatService>(new SerilogLoggerFactory(serilog)));
+
+        service.Beat(final: false);
+
+        var beat = Assert.Single(events);
+        Assert.Equal("\"momentum:0.0125,reversal:0.5\"", beat.Properties["Contributions"].ToString());
+        Assert.DoesNotContain("Contributions", beat.MessageTemplate.Text);
+        Assert.DoesNotContain("0.0125", beat.RenderMessage());
+    }
+
+    private sealed class CollectingSink(List<Serilog.Events.LogEvent> events) : Serilog.Core.ILogEventSink
+    {
+        public void Emit(Serilog.Events.LogEvent logEvent) => events.Add(logEvent);
+    }
+
+    [Fact]
     public void Compose_BeforeTheFirstCycle_IsHaltedBecauseNoSignalHasBeenWrittenYet()
     {
         var clock = new FakeTimeProvider();

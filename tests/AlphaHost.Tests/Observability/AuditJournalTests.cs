@@ -79,3 +79,39 @@ public sealed class AuditJournalTests : IDisposable
         new(DateTimeOffset.Parse(at), "/srv/reports/audit.json", "ml_alpha", new DateOnly(2026, 11, 2), new DateOnly(2026, 11, 30), 100,
             (int)(passRate * 100), passRate, 0.95, verdict);
 }
+
+public sealed class ContributionHistoryTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    [Fact]
+    public void MeanAbsContributions_AreEachFamilysMeanAbsoluteWeightTimesSignal()
+    {
+        var combined = new Host.Cycle.CombinedSignals(1, new DateOnly(2026, 11, 2), ["momentum", "reversal"],
+            [new("AAA", 0.1, [0.3, -0.2]), new("AAB", -0.1, [-0.1, 0.0])]);
+
+        var means = combined.MeanAbsContributions();
+
+        Assert.Equal(["momentum", "reversal"], means.Select(m => m.Key));
+        Assert.Equal(0.2, means[0].Value, 12);
+        Assert.Equal(0.1, means[1].Value, 12);
+    }
+
+    [Fact]
+    public void DashboardHistory_KeepsEachHeartbeatsContributions()
+    {
+        var logs = _dir.File("runtime/logs");
+        Directory.CreateDirectory(logs);
+        File.WriteAllLines(Path.Combine(logs, "live.jsonl"),
+        [
+            "{\"ts\":\"2026-12-01T10:00:00.000Z\",\"message\":\"[HEARTBEAT] uptime=30s\",\"Cycles\":30,\"Contributions\":\"momentum:0.01,reversal:0.02\"}",
+            "{\"ts\":\"2026-12-01T10:00:30.000Z\",\"message\":\"[HEARTBEAT] uptime=60s\",\"Cycles\":60,\"Contributions\":\"momentum:0.03,reversal:0.01\"}",
+        ]);
+
+        var points = Host.Dashboard.DashboardHistory.Read(logs)["points"]!.AsArray();
+
+        Assert.Equal(["momentum:0.01,reversal:0.02", "momentum:0.03,reversal:0.01"], points.Select(p => (string)p!["Contributions"]!));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
