@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -26,7 +25,7 @@ internal static class DashboardHistory
     {
         var points = new List<JsonObject>();
         var events = new List<JsonObject>();
-        foreach (var line in Tail(Path.Combine(logsDir, "live.jsonl"), TailBytes))
+        foreach (var line in Internal.FileTail.Lines(Path.Combine(logsDir, "live.jsonl"), TailBytes))
         {
             var heartbeat = line.Contains("[HEARTBEAT]", StringComparison.Ordinal);
             if (!heartbeat && !line.Contains("ML_GOVERNANCE", StringComparison.Ordinal) && !line.Contains("\"Alert ", StringComparison.Ordinal)
@@ -56,7 +55,7 @@ internal static class DashboardHistory
             }
         }
 
-        foreach (var line in Tail(Path.Combine(logsDir, "operator.jsonl"), 1024 * 1024))
+        foreach (var line in Internal.FileTail.Lines(Path.Combine(logsDir, "operator.jsonl"), 1024 * 1024))
         {
             if (Parse(line) is { } json)
             {
@@ -110,30 +109,5 @@ internal static class DashboardHistory
         {
             return null;
         }
-    }
-
-    /// <summary>The whole lines of the last <paramref name="bytes"/> of a file (none when it is missing).</summary>
-    private static IEnumerable<string> Tail(string path, int bytes)
-    {
-        byte[] data;
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var start = Math.Max(0, file.Length - bytes);
-            file.Seek(start, SeekOrigin.Begin);
-            data = new byte[file.Length - start];
-            file.ReadExactly(data);
-            if (start > 0)
-            {
-                var newline = Array.IndexOf(data, (byte)'\n');
-                data = newline < 0 ? [] : data[(newline + 1)..];
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-
-        return Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

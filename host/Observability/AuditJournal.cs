@@ -41,7 +41,7 @@ internal static class AuditJournal
     public static IReadOnlyList<AuditRecord> Recent(string logsDir, int max)
     {
         var records = new List<AuditRecord>();
-        foreach (var line in Tail(Path.Combine(logsDir, FileName)))
+        foreach (var line in Internal.FileTail.Lines(Path.Combine(logsDir, FileName), TailBytes))
         {
             try
             {
@@ -61,30 +61,6 @@ internal static class AuditJournal
 
     /// <summary>The newest audit, or null.</summary>
     public static AuditRecord? Newest(string logsDir) => Recent(logsDir, 1) is [var newest] ? newest : null;
-
-    private static string[] Tail(string path)
-    {
-        byte[] data;
-        try
-        {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            var start = Math.Max(0, file.Length - TailBytes);
-            file.Seek(start, SeekOrigin.Begin);
-            data = new byte[file.Length - start];
-            file.ReadExactly(data);
-            if (start > 0)
-            {
-                var newline = Array.IndexOf(data, (byte)'\n');
-                data = newline < 0 ? [] : data[(newline + 1)..];
-            }
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return [];
-        }
-
-        return Encoding.UTF8.GetString(data).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-    }
 
     /// <summary>The record's time as a Unix timestamp (the metric <c>alphahost_audit_timestamp_seconds</c>).</summary>
     public static double UnixSeconds(AuditRecord record) => record.At.ToUnixTimeMilliseconds() / 1000.0;
