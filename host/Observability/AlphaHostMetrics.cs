@@ -227,7 +227,7 @@ internal sealed class AlphaHostMetrics : IDisposable
             figures = _signals;
         }
 
-        return figures is null ? [] : figures.Families.Select((f, i) => new Measurement<double>(figures.ContributionAbsMean[i], new KeyValuePair<string, object?>("family", f)));
+        return figures is null ? [] : figures.ContributionAbsMean.Select(c => new Measurement<double>(c.Value, new KeyValuePair<string, object?>("family", c.Key)));
     }
 
     private IEnumerable<Measurement<int>> WorkerRestarts() =>
@@ -241,23 +241,18 @@ internal sealed class AlphaHostMetrics : IDisposable
             .Select(w => new Measurement<long>(w.Mb!.Value * 1024 * 1024, new KeyValuePair<string, object?>("family", w.Name)));
 
     /// <summary>What a scrape shows of the last cycle's combined signals.</summary>
-    private sealed record SignalFigures(int Count, double AbsMean, IReadOnlyList<string> Families, double[] ContributionAbsMean)
+    private sealed record SignalFigures(int Count, double AbsMean, IReadOnlyList<KeyValuePair<string, double>> ContributionAbsMean)
     {
         public static SignalFigures Of(CombinedSignals combined)
         {
-            var sums = new double[combined.Families.Count];
             var total = 0.0;
             foreach (var signal in combined.Signals)
             {
                 total += Math.Abs(signal.Signal);
-                for (var f = 0; f < sums.Length; f++)
-                {
-                    sums[f] += Math.Abs(signal.Contributions[f]);
-                }
             }
 
             var n = combined.Signals.Count;
-            return new SignalFigures(n, n == 0 ? 0 : total / n, combined.Families, sums.Select(s => n == 0 ? 0 : s / n).ToArray());
+            return new SignalFigures(n, n == 0 ? 0 : total / n, combined.MeanAbsContributions());
         }
     }
 }
