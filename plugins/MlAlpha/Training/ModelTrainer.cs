@@ -128,16 +128,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         TrainPeriod = new Period(set.TrainDates[0], set.TrainDates[^1]),
         ValidationPeriod = new Period(set.ValidDates[0], set.ValidDates[^1]),
         Label = new LabelInfo($"forward simple return over {options.HorizonDays} trading days: close[t+{options.HorizonDays}] / close[t] - 1", options.HorizonDays, options.HorizonDays),
-        Trainer = new TrainerInfo(LightGbmModel.TrainerName, $"Microsoft.ML {BuildInfo.MlNetVersion}", new Dictionary<string, string>
-        {
-            ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
-            ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
-            ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
-            ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["threads"] = options.ThreadsPerModel.ToString(CultureInfo.InvariantCulture),
-            ["validation_fraction"] = options.ValidationFraction.ToString(CultureInfo.InvariantCulture),
-        }),
+        Trainer = new TrainerInfo(LightGbmModel.TrainerName, $"Microsoft.ML {BuildInfo.MlNetVersion}", options.TrainerParameters(options.ThreadsPerModel)),
         Metrics = metrics,
         Signal = new SignalRule(SignalRule.TanhRule, scale),
         Reference = References(contract.Names, set.TrainX),

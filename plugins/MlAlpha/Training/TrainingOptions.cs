@@ -60,4 +60,17 @@ internal sealed record TrainingOptions
     /// <summary>Symbols trained at once.</summary>
     /// <value>The default value is the number of cores.</value>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The LightGBM parameters a model's metadata records, in their recorded order (part of the metadata's hash).</summary>
+    /// <param name="threads">The LightGBM threads the model was fitted with.</param>
+    internal Dictionary<string, string> TrainerParameters(int threads) => new()
+    {
+        ["trees"] = Trees.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["leaves"] = Leaves.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["learning_rate"] = LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["min_rows_per_leaf"] = MinRowsPerLeaf.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["threads"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["validation_fraction"] = ValidationFraction.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 }

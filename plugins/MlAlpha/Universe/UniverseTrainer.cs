@@ -129,18 +129,7 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         Label = new LabelInfo(
             $"rank among the date's symbols of the forward simple return over {options.HorizonDays} trading days (close[t+{options.HorizonDays}] / close[t] - 1), scaled to [-0.5, 0.5]",
             options.HorizonDays, options.HorizonDays),
-        Trainer = new TrainerInfo(LightGbmModel.TrainerName, $"Microsoft.ML {BuildInfo.MlNetVersion}", new Dictionary<string, string>
-        {
-            ["trees"] = options.Trees.ToString(CultureInfo.InvariantCulture),
-            ["leaves"] = options.Leaves.ToString(CultureInfo.InvariantCulture),
-            ["learning_rate"] = options.LearningRate.ToString(CultureInfo.InvariantCulture),
-            ["min_rows_per_leaf"] = options.MinRowsPerLeaf.ToString(CultureInfo.InvariantCulture),
-            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["threads"] = options.Parallelism.ToString(CultureInfo.InvariantCulture),
-            ["validation_fraction"] = options.ValidationFraction.ToString(CultureInfo.InvariantCulture),
-            ["symbols"] = panel.Symbol.Distinct().Count().ToString(CultureInfo.InvariantCulture),
-            ["metrics"] = "ic and rank_ic: mean over validation dates of the daily cross-sectional correlation with the forward return; rmse against the label",
-        }),
+        Trainer = new TrainerInfo(LightGbmModel.TrainerName, $"Microsoft.ML {BuildInfo.MlNetVersion}", PooledParameters(panel)),
         Metrics = fit.Metrics,
         Signal = new SignalRule(SignalRule.TanhRule, fit.Scale),
         Scope = ModelMetadata.UniverseScope,
@@ -149,6 +138,15 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         Reference = ModelTrainer.References(contract.Names, panel.RawSample),
         ModelSha256 = modelHash,
     };
+
+    /// <summary>The shared trainer parameters (threads: the pooled fit's, <c>training.parallelism</c>), then the pooled model's own.</summary>
+    private Dictionary<string, string> PooledParameters(UniversePanel panel)
+    {
+        var parameters = options.TrainerParameters(options.Parallelism);
+        parameters["symbols"] = panel.Symbol.Distinct().Count().ToString(CultureInfo.InvariantCulture);
+        parameters["metrics"] = "ic and rank_ic: mean over validation dates of the daily cross-sectional correlation with the forward return; rmse against the label";
+        return parameters;
+    }
 
     private static bool Labelled(UniversePanel panel, int date)
     {
