@@ -77,6 +77,7 @@ internal sealed class BacktestEngine(IAlphaFamily family, BacktestOptions option
             var today = await Signals(market.Snapshot(++done), run, cancellationToken).ConfigureAwait(false);
             var next = Weights(today);
             run.Turnover.Add(Turnover(weights, next));
+            run.SignalDays.Add(new SignalDay(date, today));
             weights = next;
             signals = today;
             closes = bars.ToDictionary(b => b.Key, b => b.Value.Close, StringComparer.Ordinal);
@@ -194,6 +195,9 @@ internal sealed class BacktestRun
 
     public List<double> Ic { get; } = [];
 
+    /// <summary>The signals of each replayed close, in date order: what the tear sheet scores against later returns.</summary>
+    public List<SignalDay> SignalDays { get; } = [];
+
     public List<double> RankIc { get; } = [];
 
     public List<string> Exceptions { get; } = [];
@@ -204,3 +208,6 @@ internal sealed class BacktestRun
 
     public FamilyHealth? FinalHealth { get; set; }
 }
+
+/// <summary>One close's clamped, finite signals by symbol.</summary>
+internal sealed record SignalDay(DateOnly Date, IReadOnlyDictionary<string, double> Signals);
