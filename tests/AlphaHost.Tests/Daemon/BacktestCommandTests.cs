@@ -75,7 +75,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
 
         public TrainedSample()
         {
-            Config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("    weight: 0.4\n", "    weight: 0.4\n    training:\n      trees: 20\n"));
+            Config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("      scope: universe ", "      trees: 20\n      scope: symbol "));
             var (exit, host) = HostProcess.RunAsync(_dir.Path, "train", "--symbols", "AAA,AAB,AAC", "--end", "2017-12-29", "--config", Config).GetAwaiter().GetResult();
             using (host)
             {
