@@ -222,8 +222,13 @@ public sealed class TearSheetTests
         return run;
     }
 
-    private static double? Forward(MarketHistory history, string symbol, DateOnly date, int horizon) =>
-        TearSheet.ForwardReturn(history.Symbols.Single(s => s.Symbol == symbol).Bars.Span, date, horizon);
+    /// <summary>The test's own forward return (the market has a bar every day): close h days later over today's close.</summary>
+    private static double? Forward(MarketHistory history, string symbol, DateOnly date, int horizon)
+    {
+        var bars = history.Symbols.Single(s => s.Symbol == symbol).Bars.ToArray();
+        var today = Array.FindIndex(bars, b => b.Date == date);
+        return today + horizon < bars.Length ? (bars[today + horizon].Close / bars[today].Close) - 1 : null;
+    }
 
     /// <summary>Random-walk closes on weekdays from <see cref="Start"/>, every symbol trading every day.</summary>
     private static MarketHistory Market(int symbols, int days, int seed)
