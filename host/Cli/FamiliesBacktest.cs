@@ -35,7 +35,7 @@ internal static class FamiliesBacktest
             if (replay.Families.FirstOrDefault(f => f.Run.Processed.Count == 0) is { } silent)
             {
                 throw new UsageException($"family {silent.Name} gave no signal in {window} on {history.Source}"
-                    + (silent.Run.Exceptions.Count > 0 ? $"; it threw {silent.Run.Exceptions.Count} time(s), first {silent.Run.Exceptions[0]}" : " (its history needs may exceed the data before the window)"));
+                    + (silent.Run.Exceptions.Count > 0 ? $"; it threw {silent.Run.Exceptions.Count} time(s), first {silent.Run.Exceptions[0]}" : " (the window may start before the family has the history it needs)"));
             }
 
             var live = families.Where(f => !config.Family(f.Name).Shadow).ToArray();
@@ -115,6 +115,12 @@ internal static class FamiliesBacktest
         {
             var catalog = (IModelCatalog)family.Family;
             var modelDir = givenModelDir ?? Path.GetFullPath(catalog.ModelsDirectory);
+            if (!Directory.Exists(modelDir))
+            {
+                var where = config.Family(family.Name).Lines.TryGetValue("models_dir", out var line) ? $"{config.SourcePath}:{line}" : config.SourcePath;
+                throw new UsageException($"{where}: families.{family.Name}.models_dir: models folder {modelDir} not found (or pass --model-dir)");
+            }
+
             var (checks, overlap, loaded) = BacktestCommand.PrepareModels(session, config, family.Name, catalog, modelDir, request);
             if (loaded == 0)
             {
