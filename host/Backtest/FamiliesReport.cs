@@ -55,12 +55,12 @@ internal sealed record FamiliesReport
         text.AppendLine();
         text.AppendLine("Combined signal with the family minus the combined signal recombined without it (the same days, the same signals of the other families).");
         text.AppendLine();
-        text.AppendLine("| family | Sharpe (net) without | Δ Sharpe (net) | Δ Sharpe (gross) | Δ annualized return (net) | Δ max drawdown | Δ rank IC | Δ IC | Δ turnover |");
-        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        text.AppendLine("| family | Sharpe (net) without | Δ Sharpe (net) | Δ Sharpe (gross) | Δ annualized return (net) | Δ max drawdown | Δ rank IC | Δ IC | Δ rank IC (5 d) | Δ turnover |");
+        text.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var m in Marginal)
         {
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {m.Family} | {N(m.SharpeNetWithout, "0.00")} | {N(m.SharpeNet, "+0.00;-0.00;0.00")} | {N(m.SharpeGross, "+0.00;-0.00;0.00")} | {N(m.AnnualizedReturnNet, "+0.00%;-0.00%;0.00%")} | {N(m.MaxDrawdown, "+0.00%;-0.00%;0.00%")} | {N(m.RankIc, "+0.0000;-0.0000;0.0000")} | {N(m.Ic, "+0.0000;-0.0000;0.0000")} | {N(m.Turnover, "+0.000;-0.000;0.000")} |");
+                $"| {m.Family} | {N(m.SharpeNetWithout, "0.00")} | {N(m.SharpeNet, "+0.00;-0.00;0.00")} | {N(m.SharpeGross, "+0.00;-0.00;0.00")} | {N(m.AnnualizedReturnNet, "+0.00%;-0.00%;0.00%")} | {N(m.MaxDrawdown, "+0.00%;-0.00%;0.00%")} | {N(m.RankIc, "+0.0000;-0.0000;0.0000")} | {N(m.Ic, "+0.0000;-0.0000;0.0000")} | {N(m.RankIcDecay.FirstOrDefault(h => h.Horizon == 5)?.Difference ?? double.NaN, "+0.0000;-0.0000;0.0000")} | {N(m.Turnover, "+0.000;-0.000;0.000")} |");
         }
 
         return text.ToString();
@@ -78,9 +78,13 @@ internal sealed record FamiliesReport
 /// <param name="Report">Its own signals traded alone.</param>
 internal sealed record FamilyEntry(string Name, double Weight, string Mode, bool Enabled, string Folder, BacktestReport Report);
 
+/// <summary>A difference of a figure measured at a forward horizon (trading days).</summary>
+internal sealed record HorizonDifference(int Horizon, double Difference);
+
 /// <summary>The combined signal's figures minus those of the combined signal without the family: what the family adds (0 for a shadow family or a weight of 0).</summary>
+/// <param name="RankIcDecay">The difference in the tear sheet's mean daily rank IC at each horizon.</param>
 internal sealed record MarginalContribution(string Family, double Weight, string Mode, double SharpeNetWithout, double SharpeNet, double SharpeGross,
-    double AnnualizedReturnNet, double MaxDrawdown, double RankIc, double Ic, double Turnover)
+    double AnnualizedReturnNet, double MaxDrawdown, double RankIc, double Ic, double Turnover, IReadOnlyList<HorizonDifference> RankIcDecay)
 {
     public static MarginalContribution Of(FamilyEntry family, BacktestReport with, BacktestReport without) => new(
         family.Name,
@@ -93,7 +97,8 @@ internal sealed record MarginalContribution(string Family, double Weight, string
         Difference(with.Strategy.MaxDrawdown, without.Strategy.MaxDrawdown),
         Difference(with.Ic.RankMean, without.Ic.RankMean),
         Difference(with.Ic.Mean, without.Ic.Mean),
-        Difference(with.TurnoverMean, without.TurnoverMean));
+        Difference(with.TurnoverMean, without.TurnoverMean),
+        with.TearSheet.IcDecay.Zip(without.TearSheet.IcDecay, (w, o) => new HorizonDifference(w.Horizon, Difference(w.RankMean, o.RankMean))).ToArray());
 
     /// <summary>A figure undefined both ways (a flat book's Sharpe, no IC day) makes no difference.</summary>
     private static double Difference(double with, double without) => double.IsNaN(with) && double.IsNaN(without) ? 0.0 : with - without;

@@ -12,7 +12,7 @@ namespace AlphaHost.Host.Cli;
 /// <summary>
 /// <c>alphahost backtest --model-dir D --start DATE --end DATE [--out DIR] [--data DIR]</c>: replays the period through the
 /// model family with the models of D, trades its signals, and writes <c>report.json</c>, <c>report.md</c>,
-/// <c>equity.png</c> and <c>drawdown.png</c>. With <c>--families all|a,b</c> it replays what the daemon trades instead
+/// <c>equity.png</c>, <c>drawdown.png</c>, <c>ic_decay.png</c> and <c>quintiles.png</c>. With <c>--families all|a,b</c> it replays what the daemon trades instead
 /// (<see cref="FamiliesBacktest"/>). Exit 0 when the acceptance gate passes, 1 when it fails, 2 on bad input
 /// (including a window that overlaps a model's training data, unless <c>--allow-overlap</c>).
 /// </summary>
@@ -34,10 +34,11 @@ internal static class BacktestCommand
         var minSharpe = CommonOptions.Number("--min-sharpe", "Acceptance: Sharpe must exceed this", new BacktestOptions().MinSharpe);
         var maxDrawdown = CommonOptions.Number("--max-drawdown", "Acceptance: max drawdown must stay below this fraction", new BacktestOptions().MaxDrawdown);
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Run even if the window overlaps a model's training data (the gate then fails)" };
+        var trials = CommonOptions.Whole<int>("--trials", "Configurations tried before this one, for the deflated Sharpe ratio (default 1: none other)");
         var family = CommonOptions.Family();
         var command = new Command("backtest", "Offline backtest of the model family with an acceptance verdict; exit 0 PASS, 1 FAIL")
         {
-            modelDir, start, end, output, data, cost, minSharpe, maxDrawdown, allowOverlap, config, family, families,
+            modelDir, start, end, output, data, cost, minSharpe, maxDrawdown, allowOverlap, trials, config, family, families,
         };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() =>
         {
@@ -48,6 +49,7 @@ internal static class BacktestCommand
                     MinSharpe = result.GetValue(minSharpe),
                     MaxDrawdown = result.GetValue(maxDrawdown),
                     AllowOverlap = result.GetValue(allowOverlap),
+                    Trials = result.GetValue(trials) ?? new BacktestOptions().Trials,
                 });
             return result.GetValue(families) is { } selection
                 ? result.GetValue(family) is not null
@@ -156,6 +158,7 @@ internal static class BacktestCommand
 
         AtomicFile.Write(Path.Combine(folder, "report.md"), System.Text.Encoding.UTF8.GetBytes(markdown), durable: false);
         BacktestCharts.Write(folder, run, report.BenchmarkSymbol);
+        BacktestCharts.WriteTearSheet(folder, report.TearSheet);
     }
 
     internal static void PrintVerdict(BacktestReport report, string folder)
@@ -166,7 +169,7 @@ internal static class BacktestCommand
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{report.Verdict}: Sharpe {report.Strategy.Sharpe:0.00}, max drawdown {report.Strategy.MaxDrawdown:P1}, {report.Days} days, {report.SymbolsProcessed} symbols; report {folder}"));
+            $"{report.Verdict}: Sharpe {report.Strategy.Sharpe:0.00} net of costs (the gated one; gross {report.StrategyGross.Sharpe:0.00}), max drawdown {report.Strategy.MaxDrawdown:P1}, {report.Days} days, {report.SymbolsProcessed} symbols; report {folder}"));
     }
 
     private static AlphaHostConfig WithModelsDir(AlphaHostConfig config, string family, string modelDir)

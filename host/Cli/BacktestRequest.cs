@@ -14,8 +14,13 @@ internal sealed record BacktestRequest(string? ConfigPath, string? ModelDir, str
     private static DatePeriod Parse(string start, string end, BacktestOptions options)
     {
         var (from, to) = CommonOptions.Period(start, end);
-        return options.CostBasisPoints < 0 || options.MaxDrawdown is <= 0 or > 1
-            ? throw new UsageException("--cost-bp must be >= 0 and --max-drawdown between 0 and 1")
+        if (options.CostBasisPoints < 0 || options.MaxDrawdown is <= 0 or > 1)
+        {
+            throw new UsageException("--cost-bp must be >= 0 and --max-drawdown between 0 and 1");
+        }
+
+        return options.Trials < 1
+            ? throw new UsageException($"--trials {options.Trials}: the number of configurations tried must be at least 1")
             : new DatePeriod(from!.Value, to!.Value);
     }
 }

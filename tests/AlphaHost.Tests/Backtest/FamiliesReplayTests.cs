@@ -68,6 +68,7 @@ public sealed class FamiliesReplayTests
         {
             var m = marginal.Single(x => x.Family == name);
             Assert.Equal([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [m.SharpeNet, m.SharpeGross, m.AnnualizedReturnNet, m.MaxDrawdown, m.RankIc, m.Ic, m.Turnover]);
+            Assert.All(m.RankIcDecay, h => Assert.Equal(0.0, h.Difference));
             Assert.Equal(replay.Combined.Net, replay.Families.Single(f => f.Name == name).Without.Net);
         });
         Assert.NotEqual(0.0, marginal.Single(x => x.Family == "alpha").RankIc);

@@ -20,7 +20,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         using var _ = host;
 
         var folder = Path.Combine(_dir.Path, "rep");
-        Assert.All(new[] { "report.json", "report.md", "equity.png", "drawdown.png" }, f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
+        Assert.All(new[] { "report.json", "report.md", "equity.png", "drawdown.png", "ic_decay.png", "quintiles.png" }, f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
         var root = report.RootElement;
         var sharpe = root.GetProperty("strategy").GetProperty("sharpe").GetDouble();
@@ -32,6 +32,8 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         Assert.True(root.GetProperty("days").GetInt32() > 100);
         Assert.True(root.GetProperty("benchmark").GetProperty("annualized_volatility").GetDouble() > 0);
         Assert.StartsWith($"# Backtest ml_alpha: {root.GetProperty("verdict").GetString()}", File.ReadAllText(Path.Combine(folder, "report.md")));
+        Assert.Equal(4, root.GetProperty("tear_sheet").GetProperty("ic_decay").GetArrayLength());
+        Assert.Contains("net of costs (the gated one", host.Stdout);
     }
 
     [Fact]
@@ -77,6 +79,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
     [Theory]
     [InlineData("--start,2018-06-01,--end,2018-01-01", "error: --start 2018-06-01 is after --end 2018-01-01")]
     [InlineData("--start,2018-01-02,--end,2018-02-01,--model-dir,nowhere", "error: ")]
+    [InlineData("--start,2018-01-02,--end,2018-02-01,--trials,0", "error: --trials 0: the number of configurations tried must be at least 1")]
     public async Task Backtest_BadInput_ExitsTwoAndWritesNothing(string args, string expected)
     {
         var (exit, host) = await HostProcess.RunAsync(_dir.Path, ["backtest", "--model-dir", _trained.Models, .. args.Split(','), "--out", "bad", "--config", _trained.Config]);

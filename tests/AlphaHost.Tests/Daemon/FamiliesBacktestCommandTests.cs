@@ -35,8 +35,12 @@ public sealed class FamiliesBacktestCommandTests : IDisposable
         Assert.Equal([0.3, 0.1, 0.2], root.GetProperty("families").EnumerateArray().Select(f => f.GetProperty("weight").GetDouble()));
         Assert.All(root.GetProperty("families").EnumerateArray(), f => Assert.True(f.GetProperty("report").GetProperty("symbols_processed").GetInt32() > 0));
 
-        Assert.All(new[] { "report.md", "equity.png", "drawdown.png" }, f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
-        Assert.All(enabled, name => Assert.True(new FileInfo(Path.Combine(folder, "families", name, "equity.png")).Length > 0, name));
+        // The tear sheet of the combined signal and of each family, in report.json and as charts.
+        Assert.Equal(4, root.GetProperty("combined").GetProperty("tear_sheet").GetProperty("ic_decay").GetArrayLength());
+        Assert.All(root.GetProperty("families").EnumerateArray(), f => Assert.Equal(4, f.GetProperty("report").GetProperty("tear_sheet").GetProperty("ic_decay").GetArrayLength()));
+        string[] charts = ["equity.png", "drawdown.png", "ic_decay.png", "quintiles.png"];
+        Assert.All(charts.Append("report.md"), f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
+        Assert.All(enabled.SelectMany(name => charts.Select(c => Path.Combine(folder, "families", name, c))), f => Assert.True(new FileInfo(f).Length > 0, f));
         Assert.StartsWith($"# Backtest combined: {verdict}", File.ReadAllText(Path.Combine(folder, "report.md")));
         Assert.StartsWith("# Backtest momentum: ", File.ReadAllText(Path.Combine(folder, "families", "momentum", "report.md")));
     }
