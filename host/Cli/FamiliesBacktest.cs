@@ -39,13 +39,13 @@ internal static class FamiliesBacktest
             }
 
             var live = families.Where(f => !config.Family(f.Name).Shadow).ToArray();
-            var combined = Report(replay.Combined, "combined", live, config, models, history, request, checks: null);
+            var combined = Report(replay.Combined, "combined", live, models, history, request, checks: null);
             var reports = families.Select((family, f) =>
             {
                 var section = config.Family(family.Name);
-                var alone = Report(replay.Families[f].Run, family.Name, [family], config, models, history, request, models.GetValueOrDefault(family.Name)?.Checks);
+                var alone = Report(replay.Families[f].Run, family.Name, [family], models, history, request, models.GetValueOrDefault(family.Name)?.Checks);
                 var entry = new FamilyEntry(family.Name, section.Weight, section.Shadow ? "shadow" : "live", family.IsEnabled(config), $"{FamiliesFolder}/{family.Name}", alone);
-                var without = Report(replay.Families[f].Without, $"combined without {family.Name}", live.Where(l => l != family).ToArray(), config, models, history, request, checks: null);
+                var without = Report(replay.Families[f].Without, $"combined without {family.Name}", live.Where(l => l != family).ToArray(), models, history, request, checks: null);
                 return (entry, without);
             }).ToArray();
             var report = FamiliesReport.From(combined, reports, config.SourcePath);
@@ -134,8 +134,8 @@ internal static class FamiliesBacktest
     }
 
     /// <summary>The report of one traded series; it answers for the model families in it (their folders, overlaps).</summary>
-    private static BacktestReport Report(BacktestRun run, string name, IReadOnlyList<FamilyHandle> members, AlphaHostConfig config,
-        Dictionary<string, FamilyModels> models, MarketHistory history, BacktestRequest request, IReadOnlyList<ModelCheck>? checks)
+    private static BacktestReport Report(BacktestRun run, string name, IReadOnlyList<FamilyHandle> members, Dictionary<string, FamilyModels> models,
+        MarketHistory history, BacktestRequest request, IReadOnlyList<ModelCheck>? checks)
     {
         var own = members.Select(m => models.GetValueOrDefault(m.Name)).OfType<FamilyModels>().ToArray();
         var modelDir = own.Length == 0 ? "none" : string.Join(", ", own.Select(m => m.Folder));

@@ -21,12 +21,13 @@ public sealed class DaemonReplayTests : IDisposable
     [Fact]
     public async Task Replay_SampleMarket_CombinedSignalOfEachDayIsWhatTheDaemonWrote()
     {
-        // The shipped families, in process, on a small sample market; reversal in shadow mode (computed, left out of the combined signal).
+        // The shipped families, in process, on a small sample market; reversal in shadow mode (computed, left out of the combined
+        // signal). Budgets wide enough that a loaded machine cannot make the daemon's first cycles run without a family.
         var path = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime()
             .Replace("plugins_dir: \"\"", $"plugins_dir: \"{TestPaths.ShippedPlugins}\"")
             .Replace("family_isolation: process", "family_isolation: in_process")
             .Replace("cycle_interval: 1s", "cycle_interval: 10ms")
-            .Replace("family_timeout: 500ms", "family_timeout: 60s")
+            .Replace("family_timeout: 500ms", "family_timeout: 60s\n  init_timeout: 120s")
             .Replace("enabled: true           # /metrics", "enabled: false           # /metrics")
             .Replace("symbols: 500", "symbols: 60")
             .Replace("    lookback_days: 5\n", "    lookback_days: 5\n    mode: shadow\n"));
