@@ -126,7 +126,7 @@ internal static class BacktestCommand
         var overlap = checks.Where(c => c.TrainingPeriod is { } p && p.Overlaps(request.Window)).Select(c => $"{c.Folder} trained on {c.TrainingPeriod}").ToArray();
         if (overlap.Length > 0 && !request.Options.AllowOverlap)
         {
-            throw new UsageException($"the window {request.Window} overlaps the training data of {overlap.Length} model(s) of {family}, e.g. {overlap[0]}; pick a later window or pass --allow-overlap");
+            throw new UsageException($"{family}: the window {request.Window} overlaps the training data of {overlap.Length} model(s), e.g. {overlap[0]}; pick a later window or pass --allow-overlap");
         }
 
         return (checks, overlap, catalog.LoadServingModels());

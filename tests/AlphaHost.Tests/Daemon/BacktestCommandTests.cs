@@ -64,7 +64,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         using var _ = host;
 
         Assert.Equal(2, refusedExit);
-        Assert.Contains("overlaps the training data of 3 model(s) of ml_alpha", refused.Stderr);
+        Assert.Contains("error: ml_alpha: the window 2016-01-04..2016-03-31 overlaps the training data of 3 model(s), e.g. ", refused.Stderr);
         Assert.False(Directory.Exists(Path.Combine(_dir.Path, "in")));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "out", "report.json")));
         var root = report.RootElement;
