@@ -49,7 +49,7 @@ internal static class BacktestCharts
         var quintiles = new Plot();
         var shown = sheet.Quintiles.Where(q => q.Horizon is 1 or 5).ToArray();
         Bars(quintiles, shown.Select(q => ($"{q.Horizon}-day forward return (bp)", q.Means.Select(m => m * 10_000).ToArray())).ToArray(), ["Q1", "Q2", "Q3", "Q4", "Q5"]);
-        quintiles.Title("Mean forward return by signal quintile (Q1 lowest)");
+        quintiles.Title("Mean forward return by signal quintile (Q1 lowest), before costs");
         Save(quintiles, Path.Combine(folder, "quintiles.png"));
     }
 
@@ -68,7 +68,8 @@ internal static class BacktestCharts
 
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, groups.Length).Select(g => (double)g).ToArray(), groups);
         plot.Add.HorizontalLine(0, color: Colors.Black);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Beside the bars, not over them: the tallest bar is where a corner legend would sit.
+        plot.ShowLegend(Edge.Right);
     }
 
     private static void Line(Plot plot, DateTime[] dates, double[] values, string label)
