@@ -52,6 +52,30 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         Assert.Equal("FAIL", report.RootElement.GetProperty("verdict").GetString());
     }
 
+    [Fact]
+    public async Task BacktestFamilies_WithTheModelFamily_ServesTheConfiguredModelsAndKeepsTheOverlapRefusal()
+    {
+        // Run from another folder: models_dir is taken from the config file's folder.
+        var (refusedExit, refused) = await HostProcess.RunAsync(_dir.Path, "backtest", "--families", "ml_alpha,momentum", "--model-dir", _trained.Models,
+            "--start", "2016-01-04", "--end", "2016-03-31", "--out", "in", "--config", _trained.Config);
+        refused.Dispose();
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "backtest", "--families", "ml_alpha,momentum", "--start", "2018-01-02", "--end", "2018-03-29",
+            "--out", "out", "--config", _trained.Config);
+        using var _ = host;
+
+        Assert.Equal(2, refusedExit);
+        Assert.Contains("error: ml_alpha: the window 2016-01-04..2016-03-31 overlaps the training data of 3 model(s), e.g. ", refused.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "in")));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "out", "report.json")));
+        var root = report.RootElement;
+        Assert.Equal(root.GetProperty("verdict").GetString() == "PASS" ? 0 : 1, exit);
+        var ml = root.GetProperty("families").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "ml_alpha");
+        Assert.Equal(Path.GetFullPath(_trained.Models), ml.GetProperty("report").GetProperty("model_dir").GetString());
+        Assert.Equal(3, ml.GetProperty("report").GetProperty("symbols_processed").GetInt32());
+        Assert.False(ml.GetProperty("enabled").GetBoolean());
+        Assert.Equal(2, root.GetProperty("marginal").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("--start,2018-06-01,--end,2018-01-01", "error: --start 2018-06-01 is after --end 2018-01-01")]
     [InlineData("--start,2018-01-02,--end,2018-02-01,--model-dir,nowhere", "error: ")]
