@@ -33,7 +33,9 @@ internal static class InferenceBenchmark
         var history = MarketHistoryLoader.Load(new SampleMarket(42, 50), null, null, endless: true).History;
         var matrices = new FeaturePipeline(BenchData.Contract).ComputeBatch(history.Symbols, history.Benchmark);
         var rows = matrices.Values.SelectMany(m => Enumerable.Range(0, m.Rows).Where(m.IsValid).Select(r => m.Row(r).ToArray())).Take(20_000).ToArray();
-        Console.WriteLine(Inv($"# inference benchmark: {loaded.Length} models ({models}), {rows.Length:N0} feature rows of the sample market, 1 thread; load average at start {LoadAverage()}; {rounds} rounds"));
+        var pooled = LightGbmModel.Load(Path.Combine(await CycleBenchmark.EnsurePooledModelAsync(), "UNIVERSE_v1_latest", ModelStore.ModelFile));
+        var batch = Enumerable.Range(0, 10).SelectMany(_ => rows).ToArray();
+        Console.WriteLine(Inv($"# inference benchmark: {loaded.Length} models ({models}), {rows.Length:N0} feature rows of the sample market, 1 thread; batch: the pooled model over {batch.Length:N0} rows on {Environment.ProcessorCount} cores; load average at start {LoadAverage()}; {rounds} rounds"));
 
         var runs = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         for (var round = 0; round <= rounds; round++)
@@ -45,6 +47,7 @@ internal static class InferenceBenchmark
                 ["PredictionEngine, hot (one model)"] = PerRow(rows, _ => loaded[0], useEngine: true),
                 ["compiled trees, rotating over the models"] = PerRow(rows, i => loaded[i % loaded.Length], useEngine: false),
                 ["PredictionEngine, rotating over the models"] = PerRow(rows, i => loaded[i % loaded.Length], useEngine: true),
+                ["pooled model, batch on every core (as backtest and evaluate score a panel)"] = Batch(batch, pooled),
             };
             if (round == 0)
             {
@@ -88,6 +91,18 @@ internal static class InferenceBenchmark
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         GC.KeepAlive(sink);
+        return elapsed.TotalNanoseconds / rows.Length;
+    }
+
+    /// <summary>Wall time a row of one model's predictions over many rows on every core, the way <c>PanelScores.Predict</c> runs them.</summary>
+    private static double Batch(float[][] rows, LightGbmModel model)
+    {
+        var trees = model.Compiled!;
+        var result = new double[rows.Length];
+        var started = Stopwatch.GetTimestamp();
+        Parallel.For(0, rows.Length, i => result[i] = trees.Predict(rows[i]));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        GC.KeepAlive(result);
         return elapsed.TotalNanoseconds / rows.Length;
     }
 
