@@ -108,6 +108,7 @@ internal static class BacktestCommand
             AtomicFile.Write(Path.Combine(folder, "report.json"), JsonSerializer.SerializeToUtf8Bytes(report, CommonOptions.JsonOutput), durable: false);
             AtomicFile.Write(Path.Combine(folder, "report.md"), System.Text.Encoding.UTF8.GetBytes(report.ToMarkdown()), durable: false);
             BacktestCharts.Write(folder, run, report.BenchmarkSymbol);
+            BacktestExpectation.Record(report, run, folder, Console.Out);
 
             foreach (var check in report.Acceptance)
             {
