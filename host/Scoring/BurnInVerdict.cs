@@ -106,7 +106,7 @@ internal sealed record BurnInVerdict
             ModelErrors(days, journal, options.MaxModelErrors),
             expectation is null
                 ? new("expectation", false, $"no backtest of {served} in {expectationsPath}: run `alphahost backtest --model-dir <the instance's models folder>` over a window after the training data, then run burn-in-report again")
-                : new("expectation", true, F($"backtest {expectation.Window.Start:yyyy-MM-dd}..{expectation.Window.End:yyyy-MM-dd}: rank IC {expectation.RankIcMean:0.0000} (std {expectation.RankIcStd:0.0000}, {expectation.Days} days), net Sharpe {expectation.NetSharpe:0.00}, {expectation.Verdict}; report {expectation.Report}")),
+                : new("expectation", true, F($"backtest {expectation.Window.Start:yyyy-MM-dd}..{expectation.Window.End:yyyy-MM-dd}: rank IC {expectation.RankIcMean:0.0000} (std {expectation.RankIcStd:0.0000}, {expectation.Days} days), net Sharpe {expectation.NetSharpe:0.00}, backtest verdict {expectation.Verdict}; report {expectation.Report}")),
             RankIc(ics, expectation, t, p, options.Alpha),
         };
 

@@ -169,6 +169,26 @@ public sealed class BurnInVerdictTests : IDisposable
         Assert.Contains($"expectation for {Version}: rank IC ", output.ToString());
     }
 
+    [Fact]
+    public async Task Backtest_ModelsFolderNotWritable_SaysTheExpectationWasNotRecorded()
+    {
+        var state = new MarketState(_feed.Universe, _feed.Benchmark, maxHistory: 1_000_000);
+        foreach (var day in _market)
+        {
+            state.Append(day);
+        }
+
+        var window = new DatePeriod(_market[20].Date, _market[40].Date);
+        var run = await new BacktestEngine(new Oracle(_market, 1), new BacktestOptions()).RunAsync(state.History(_feed.Description), window, null, CancellationToken.None);
+        var notAFolder = _dir.Write("models-file", "not a folder");
+        var report = BacktestReport.From(run, new BacktestOptions(), Family, notAFolder, state.History(_feed.Description), window, [], []);
+        var output = new StringWriter();
+
+        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), output);
+
+        Assert.StartsWith($"warning: {Path.Combine(notAFolder, BacktestExpectation.FileName)}: the expectation could not be recorded", output.ToString());
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static BurnInCheck Check(BurnInVerdict verdict, string name) => verdict.Checks.Single(c => c.Name == name);

@@ -3,6 +3,7 @@ using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Internal;
 using AlphaHost.Host.Scoring;
 using AlphaHost.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Moq;
 
 namespace AlphaHost.Tests.Scoring;
@@ -104,6 +105,24 @@ public sealed class LiveScoreJournalTests : IDisposable
         Assert.Equal([true, true, false], lines.Select(l => l.Scored));
         Assert.Null(lines[2].ModelVersion);
         Assert.Equal(2, scorer.Scores().Single(s => s.Family == Family).Days);
+    }
+
+    [Fact]
+    public void Observe_StateFolderCannotBeWritten_LogsTheFileAndKeepsScoringInMemory()
+    {
+        File.WriteAllText(State, "a file where the state folder should be");
+        var logger = new CapturingLogger();
+        using var scorer = new LiveScorer(State, logger: logger);
+        var replay = new SampleReplay(300);
+        for (var day = 0; day < 4; day++)
+        {
+            var snapshot = replay.Next();
+            var outcome = Outcome(Family, Reversal(snapshot), "set-a");
+            scorer.Observe(snapshot, [outcome], SignalCombiner.Combine(snapshot, [outcome]));
+        }
+
+        Assert.Equal(3, scorer.Scores().Single(s => s.Family == Family).Days);
+        Assert.Contains(logger.Events, e => e.Level == LogLevel.Error && e.Message.Contains(LiveScoreJournal.PathOf(State, Family), StringComparison.Ordinal));
     }
 
     [Fact]
