@@ -45,6 +45,9 @@ internal sealed class LiveScorer : IDisposable
     private readonly Dictionary<string, JsonLinesJournal<LiveScoreDay>> _journals = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<LiveScoreDay>> _days = new(StringComparer.Ordinal);
 
+    /// <summary>Each stream's last day recorded: a replay that starts again before it (a restarted bar-folder replay) is not scored twice.</summary>
+    private readonly Dictionary<string, DateOnly> _recorded = new(StringComparer.Ordinal);
+
     /// <summary>The last <see cref="HorizonDays"/> trading days seen, oldest first: their closes and each stream's signals.</summary>
     private readonly List<ObservedDay> _past = [];
     private Dictionary<string, StreamDay> _streams = new(StringComparer.Ordinal);
@@ -149,10 +152,16 @@ internal sealed class LiveScorer : IDisposable
         {
             try
             {
-                var days = journal.Read().Where(d => d.Scored).TakeLast(Windows[^1]).ToList();
+                var lines = journal.Read();
+                var days = lines.Where(d => d.Scored).TakeLast(Windows[^1]).ToList();
                 if (days.Count > 0)
                 {
                     _days[stream] = days;
+                }
+
+                if (lines.Count > 0)
+                {
+                    _recorded[stream] = lines.Max(d => d.Date);
                 }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -171,6 +180,12 @@ internal sealed class LiveScorer : IDisposable
         var now = _clock.GetUtcNow();
         foreach (var (name, stream) in yesterday.Streams)
         {
+            if (_recorded.TryGetValue(name, out var last) && date <= last)
+            {
+                continue;
+            }
+
+            _recorded[name] = date;
             var score = stream.Signals is { } signals ? Score(signals, nextDay) : null;
             var later = horizon?.Streams.GetValueOrDefault(name)?.Signals is { } old ? Score(old, horizonReturns!) : null;
             var day = new LiveScoreDay

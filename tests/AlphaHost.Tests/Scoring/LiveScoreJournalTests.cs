@@ -55,6 +55,42 @@ public sealed class LiveScoreJournalTests : IDisposable
     }
 
     [Fact]
+    public void Restart_ReplayStartsAgainBeforeTheLastScoredDay_DaysAlreadyScoredAreNotCountedTwice()
+    {
+        using var uninterrupted = new LiveScorer();
+        var first = new SampleReplay(300);
+        var again = new SampleReplay(300);
+        using (var stopped = new LiveScorer(State))
+        {
+            for (var day = 0; day <= 50; day++)
+            {
+                Observe([stopped, uninterrupted], first.Next());
+            }
+        }
+
+        using var restarted = new LiveScorer(State);
+        for (var day = 0; day < 90; day++)
+        {
+            var snapshot = again.Next();
+            if (day > 50)
+            {
+                Observe([uninterrupted], snapshot);
+            }
+
+            // The replay starts again ten days before the day the daemon stopped at.
+            if (day >= 40)
+            {
+                Observe([restarted], snapshot);
+            }
+        }
+
+        Assert.Equal(uninterrupted.Scores(), restarted.Scores());
+        var dates = LiveScoreJournal.Open(State, Family).Read().Select(l => l.Date).ToArray();
+        Assert.Equal(89, dates.Length);
+        Assert.Equal(dates.Order(), dates);
+    }
+
+    [Fact]
     public void Observe_SampleMarket_HorizonRankIcEqualsAnOfflineComputationOfTheFiveDayReturns()
     {
         const int days = 70;
@@ -171,6 +207,16 @@ public sealed class LiveScoreJournalTests : IDisposable
         RankIc = i / 100.0,
         At = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),
     };
+
+    private static void Observe(LiveScorer[] scorers, MarketSnapshot snapshot)
+    {
+        var outcomes = new[] { Outcome(Family, Reversal(snapshot), "set-a") };
+        var combined = SignalCombiner.Combine(snapshot, outcomes);
+        foreach (var scorer in scorers)
+        {
+            scorer.Observe(snapshot, outcomes, combined);
+        }
+    }
 
     private static Dictionary<string, double> Reversal(MarketSnapshot snapshot) =>
         snapshot.Symbols.Where(s => s.Count > 1).ToDictionary(s => s.Symbol, s => Math.Tanh(-100 * (s.Last.Close / s.CloseAgo(1) - 1)));
