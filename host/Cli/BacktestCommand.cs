@@ -107,8 +107,8 @@ internal static class BacktestCommand
             Directory.CreateDirectory(folder);
             AtomicFile.Write(Path.Combine(folder, "report.json"), JsonSerializer.SerializeToUtf8Bytes(report, CommonOptions.JsonOutput), durable: false);
             AtomicFile.Write(Path.Combine(folder, "report.md"), System.Text.Encoding.UTF8.GetBytes(report.ToMarkdown()), durable: false);
-            BacktestCharts.Write(folder, run, report.BenchmarkSymbol);
             BacktestExpectation.Record(report, run, folder, Console.Out);
+            BacktestCharts.Write(folder, run, report.BenchmarkSymbol);
 
             foreach (var check in report.Acceptance)
             {
