@@ -149,15 +149,8 @@ public sealed class BurnInVerdictTests : IDisposable
     public async Task Backtest_Finished_RecordsItsExpectationForTheReplayedModelVersionInTheModelsFolder()
     {
         var expectation = await BacktestAsync(sign: 1);
-        var state = new MarketState(_feed.Universe, _feed.Benchmark, maxHistory: 1_000_000);
-        foreach (var day in _market)
-        {
-            state.Append(day);
-        }
-
         var window = new DatePeriod(_market[20].Date, _market[140].Date);
-        var run = await new BacktestEngine(new Oracle(_market, 1), new BacktestOptions()).RunAsync(state.History(_feed.Description), window, null, CancellationToken.None);
-        var report = BacktestReport.From(run, new BacktestOptions(), Family, _dir.File("models/ml_alpha"), state.History(_feed.Description), window, [], []);
+        var (run, report) = await ReplayAsync(window, _dir.File("models/ml_alpha"));
         var output = new StringWriter();
 
         BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), output);
@@ -172,16 +165,8 @@ public sealed class BurnInVerdictTests : IDisposable
     [Fact]
     public async Task Backtest_ModelsFolderNotWritable_SaysTheExpectationWasNotRecorded()
     {
-        var state = new MarketState(_feed.Universe, _feed.Benchmark, maxHistory: 1_000_000);
-        foreach (var day in _market)
-        {
-            state.Append(day);
-        }
-
-        var window = new DatePeriod(_market[20].Date, _market[40].Date);
-        var run = await new BacktestEngine(new Oracle(_market, 1), new BacktestOptions()).RunAsync(state.History(_feed.Description), window, null, CancellationToken.None);
         var notAFolder = _dir.Write("models-file", "not a folder");
-        var report = BacktestReport.From(run, new BacktestOptions(), Family, notAFolder, state.History(_feed.Description), window, [], []);
+        var (run, report) = await ReplayAsync(new DatePeriod(_market[20].Date, _market[40].Date), notAFolder);
         var output = new StringWriter();
 
         BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), output);
@@ -195,6 +180,13 @@ public sealed class BurnInVerdictTests : IDisposable
 
     private async Task<BacktestExpectation> BacktestAsync(int sign)
     {
+        var (run, report) = await ReplayAsync(new DatePeriod(_market[20].Date, _market[140].Date), _dir.File("models/ml_alpha"), sign);
+        return BacktestExpectation.From(report, run, _dir.File("reports/backtest"));
+    }
+
+    /// <summary>The backtest engine's replay of the candidate over <paramref name="window"/> of the sample market, and its report.</summary>
+    private async Task<(BacktestRun Run, BacktestReport Report)> ReplayAsync(DatePeriod window, string modelDir, int sign = 1)
+    {
         var state = new MarketState(_feed.Universe, _feed.Benchmark, maxHistory: 1_000_000);
         foreach (var day in _market)
         {
@@ -202,11 +194,9 @@ public sealed class BurnInVerdictTests : IDisposable
         }
 
         var history = state.History(_feed.Description);
-        var window = new DatePeriod(_market[20].Date, _market[140].Date);
         var options = new BacktestOptions();
         var run = await new BacktestEngine(new Oracle(_market, sign), options).RunAsync(history, window, null, CancellationToken.None);
-        var report = BacktestReport.From(run, options, Family, _dir.File("models/ml_alpha"), history, window, [], []);
-        return BacktestExpectation.From(report, run, _dir.File("reports/backtest"));
+        return (run, BacktestReport.From(run, options, Family, modelDir, history, window, [], []));
     }
 
     /// <summary>The candidate scored live from <paramref name="firstDay"/> on, for <paramref name="days"/> trading days; its journal.</summary>
