@@ -24,7 +24,7 @@ internal static class CycleBenchmark
 
         var family = new MlAlphaFamily();
         var state = Directory.CreateTempSubdirectory("alphahost-bench-state").FullName;
-        await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = models }),
+        await family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = models, ["training.scope"] = TrainingOptions.SymbolScope }),
             NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, state), CancellationToken.None);
         var loaded = family.LoadModels();
         Console.WriteLine($"{loaded.BySymbol.Count} models loaded");
@@ -99,11 +99,7 @@ internal static class CycleBenchmark
     {
         var pooled = modelsDir == "pooled";
         var models = pooled ? await EnsurePooledModelAsync() : await EnsureSampleModelsAsync(modelsDir);
-        var settings = new Dictionary<string, string> { ["models_dir"] = models };
-        if (pooled)
-        {
-            settings["training.scope"] = TrainingOptions.UniverseScope;
-        }
+        var settings = new Dictionary<string, string> { ["models_dir"] = models, ["training.scope"] = pooled ? TrainingOptions.UniverseScope : TrainingOptions.SymbolScope };
 
         Console.WriteLine(FormattableString.Invariant($"# cycle scaling: models {models}{(pooled ? " (one pooled model)" : "")}; {cycles} cycles after 200 warm-up per size; {Environment.ProcessorCount} cores; load average at start {LoadAverage()}"));
         Console.WriteLine("| symbols | scored a cycle | p50 ms | p99 ms | max ms | p50 µs a scored symbol |");

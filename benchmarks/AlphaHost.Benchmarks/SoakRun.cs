@@ -49,6 +49,7 @@ internal static class SoakRun
             .Replace("plugins_dir: \"\"", $"plugins_dir: {plugins}")
             .Replace("runtime_dir: ../runtime", "runtime_dir: runtime")
             .Replace("models_dir: ../models/ml_alpha", $"models_dir: {models}")
+            .Replace("      scope: universe ", "      scope: symbol ")
             + "  chaos:\n    enabled: true\n    weight: 0.1\n    burst_mb: 64\n    crash_every: 1500\n";
         File.WriteAllText(config, goodConfig);
 

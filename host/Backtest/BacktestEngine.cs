@@ -1,183 +1,126 @@
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Market;
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Cycle;
+using AlphaHost.Host.Families;
 
 namespace AlphaHost.Host.Backtest;
 
 /// <summary>
-/// Replays a period day by day through a family exactly as the daemon runs it (the same <see cref="MarketState"/>
-/// snapshots, the same <see cref="IAlphaFamily.ComputeAsync"/>: no second implementation of features or inference), then
-/// trades the signals: at each close the symbols with a signal are ranked, and the weights are the centred ranks scaled
-/// to a gross exposure of 1 (dollar-neutral long/short); they earn the next day's close-to-close returns, and each
-/// rebalance pays <see cref="BacktestOptions.CostBasisPoints"/> per unit of turnover.
+/// Replays a period day by day through the families exactly as the daemon's cycle runs them: the same
+/// <see cref="Market.MarketState"/> snapshots, the same <see cref="IAlphaFamily.ComputeAsync"/> (no second implementation
+/// of features or inference), the same rule for what a family's signals may contain (<see cref="SignalFilter"/>, then
+/// clipped to [-1, 1]) and the daemon's own combiner (<see cref="SignalCombiner.CombineLive"/>: the configured weights,
+/// shadow families left out). Each close, a <see cref="SignalBook"/> trades each family's signals, the combined signal,
+/// and the combined signal without each family in turn (recombined from the same per-family signals, not recomputed).
 /// </summary>
-internal sealed class BacktestEngine(IAlphaFamily family, BacktestOptions options)
+/// <remarks>
+/// A family that throws contributes nothing that day, as in the cycle, and the exception is recorded. The daemon's time
+/// budgets and quarantine are not replayed: a backtest waits for every family, so its result does not depend on the
+/// machine's load.
+/// </remarks>
+internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options)
 {
-    public async Task<BacktestRun> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
+    public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
-        var universe = history.Symbols.Select(s => s.Info).ToArray();
-        var benchmarkInfo = history.Benchmark?.Info ?? new SymbolInfo("SPY", "Benchmark", "Benchmark");
-        var market = new MarketState(universe, benchmarkInfo, maxHistory: 1_000_000);
-        var calendar = MarketHistoryLoader.Calendar(history.Benchmark is { } index ? [index] : history.Symbols, window.End);
-        var cursors = history.Symbols.ToDictionary(s => s.Symbol, _ => 0, StringComparer.Ordinal);
-        var benchmarkCursor = 0;
-        var run = new BacktestRun();
-        var errorsAtStart = family.Health.ErrorCount;
-        Dictionary<string, double>? weights = null;
-        Dictionary<string, double>? signals = null;
-        Dictionary<string, double> closes = new(StringComparer.Ordinal);
-        double? benchmarkClose = null;
-        var tradingDays = calendar.Count(d => d >= window.Start);
+        var books = families.Select(_ => new SignalBook(options)).ToArray();
+        var without = families.Select(_ => new SignalBook(options)).ToArray();
+        var combined = new SignalBook(options);
+        var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
+        var tradingDays = MarketReplay.TradingDays(history, window);
         var done = 0;
-
-        foreach (var date in calendar)
+        foreach (var day in MarketReplay.Days(history, window))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var bars = new Dictionary<string, Bar>(StringComparer.Ordinal);
-            foreach (var symbol in history.Symbols)
+            var known = SignalFilter.Symbols(day.Snapshot);
+            var outcomes = new FamilyOutcome[families.Count];
+            for (var f = 0; f < families.Count; f++)
             {
-                var span = symbol.Bars.Span;
-                var i = cursors[symbol.Symbol];
-                while (i < span.Length && span[i].Date < date)
-                {
-                    i++;
-                }
-
-                if (i < span.Length && span[i].Date == date)
-                {
-                    bars[symbol.Symbol] = span[i];
-                    i++;
-                }
-
-                cursors[symbol.Symbol] = i;
+                outcomes[f] = await ComputeAsync(families[f], day.Snapshot, known, books[f].Run, cancellationToken).ConfigureAwait(false);
+                books[f].Close(day, outcomes[f].Signals);
             }
 
-            Bar? benchmarkBar = null;
-            if (history.Benchmark is { } benchmark)
+            combined.Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, outcomes, config)));
+            for (var f = 0; f < families.Count; f++)
             {
-                var span = benchmark.Bars.Span;
-                while (benchmarkCursor < span.Length && span[benchmarkCursor].Date < date)
-                {
-                    benchmarkCursor++;
-                }
-
-                benchmarkBar = benchmarkCursor < span.Length && span[benchmarkCursor].Date == date ? span[benchmarkCursor] : null;
+                var others = outcomes.Where((_, o) => o != f).ToArray();
+                without[f].Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, others, config)));
             }
 
-            market.Append(new MarketDay(date, bars, benchmarkBar));
-            if (date < window.Start)
-            {
-                continue;
-            }
-
-            if (weights is not null && signals is not null)
-            {
-                Settle(run, date, weights, signals, closes, bars, benchmarkClose, benchmarkBar);
-            }
-
-            var today = await Signals(market.Snapshot(++done), run, cancellationToken).ConfigureAwait(false);
-            var next = Weights(today);
-            run.Turnover.Add(Turnover(weights, next));
-            run.SignalDays.Add(new SignalDay(date, today));
-            weights = next;
-            signals = today;
-            closes = bars.ToDictionary(b => b.Key, b => b.Value.Close, StringComparer.Ordinal);
-            benchmarkClose = benchmarkBar?.Close ?? benchmarkClose;
-            foreach (var symbol in today.Keys)
-            {
-                run.Processed.Add(symbol);
-            }
-
-            progress?.Report((done, tradingDays));
+            progress?.Report((++done, tradingDays));
         }
 
-        run.ModelErrors = family.Health.ErrorCount - errorsAtStart;
-        run.FinalHealth = family.Health;
-        return run;
+        for (var f = 0; f < families.Count; f++)
+        {
+            var health = InProcessEndpoint.ReadHealth(families[f].Family);
+            books[f].Run.ModelErrors = health.ErrorCount - errorsAtStart[f];
+            books[f].Run.FinalHealth = health;
+        }
+
+        var live = Enumerable.Range(0, families.Count).Where(f => !config.Family(families[f].Name).Shadow).ToArray();
+        Gather(combined.Run, live.Select(f => (families[f].Name, books[f].Run)));
+        for (var f = 0; f < families.Count; f++)
+        {
+            Gather(without[f].Run, live.Where(l => l != f).Select(l => (families[l].Name, books[l].Run)));
+        }
+
+        return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray());
     }
 
-    /// <summary>Yesterday's positions earn today's returns, net of yesterday's rebalancing cost; yesterday's signals are scored against today's returns.</summary>
-    private void Settle(BacktestRun run, DateOnly date, Dictionary<string, double> weights, Dictionary<string, double> signals,
-        Dictionary<string, double> closes, Dictionary<string, Bar> bars, double? benchmarkClose, Bar? benchmarkBar)
+    /// <summary>One family's turn, as the cycle takes it: its finite signals for the snapshot's symbols, clipped; nothing when it throws.</summary>
+    private async Task<FamilyOutcome> ComputeAsync(ReplayFamily family, MarketSnapshot snapshot, IReadOnlySet<string> known, BacktestRun run,
+        CancellationToken cancellationToken)
     {
-        var gross = 0.0;
-        foreach (var (symbol, weight) in weights)
-        {
-            gross += weight * Return(symbol, closes, bars);
-        }
-
-        var cost = run.Turnover[^1] * options.CostBasisPoints / 10_000.0;
-        run.Dates.Add(date);
-        run.Gross.Add(gross);
-        run.Net.Add(gross - cost);
-        run.Benchmark.Add(benchmarkClose is { } previous && benchmarkBar is { } bar ? (bar.Close / previous) - 1 : 0.0);
-
-        var scored = signals.Where(s => bars.ContainsKey(s.Key) && closes.ContainsKey(s.Key)).ToArray();
-        if (scored.Length >= 3)
-        {
-            var x = scored.Select(s => s.Value).ToArray();
-            var y = scored.Select(s => Return(s.Key, closes, bars)).ToArray();
-            if (Stats.Pearson(x, y) is var ic && double.IsFinite(ic))
-            {
-                run.Ic.Add(ic);
-            }
-
-            if (Stats.Spearman(x, y) is var rankIc && double.IsFinite(rankIc))
-            {
-                run.RankIc.Add(rankIc);
-            }
-        }
-    }
-
-    private async Task<Dictionary<string, double>> Signals(MarketSnapshot snapshot, BacktestRun run, CancellationToken cancellationToken)
-    {
+        var weight = config.Family(family.Name).Weight;
         try
         {
-            var signals = await family.ComputeAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            return signals.BySymbol.Where(s => double.IsFinite(s.Value)).ToDictionary(s => s.Key, s => Math.Clamp(s.Value, -1, 1), StringComparer.Ordinal);
+            var signals = await family.Family.ComputeAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            var (clean, _, _) = SignalFilter.Copy(signals?.BySymbol, known);
+            foreach (var (symbol, value) in clean)
+            {
+                clean[symbol] = Math.Clamp(value, -1.0, 1.0);
+            }
+
+            return new FamilyOutcome(family.Slot, OutcomeKind.Ok, clean, weight, InProcessEndpoint.ReadHealth(family.Family));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            run.Exceptions.Add($"{snapshot.Date:yyyy-MM-dd}: {ex.GetType().Name}: {ex.Message}");
-            return new Dictionary<string, double>(StringComparer.Ordinal);
+            var error = $"{snapshot.Date:yyyy-MM-dd}: {ex.GetType().Name}: {ex.Message}";
+            run.Exceptions.Add(error);
+            return new FamilyOutcome(family.Slot, OutcomeKind.Failed, ComputeResult.NoSignals, weight, InProcessEndpoint.ReadHealth(family.Family), error);
         }
     }
 
-    /// <summary>Centred signal ranks scaled to gross 1: the best signal is the largest long, the worst the largest short.</summary>
-    internal static Dictionary<string, double> Weights(Dictionary<string, double> signals)
+    /// <summary>Every snapshot symbol's combined signal (0.0 where no family has one), as the daemon emits it.</summary>
+    private static Dictionary<string, double> Signals(CombinedSignals combined) =>
+        combined.Signals.ToDictionary(s => s.Symbol, s => s.Signal, StringComparer.Ordinal);
+
+    /// <summary>A combination answers for the families in it: their exceptions and model errors count against it.</summary>
+    private static void Gather(BacktestRun target, IEnumerable<(string Name, BacktestRun Run)> members)
     {
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (signals.Count < 2)
+        foreach (var (name, run) in members)
         {
-            return result;
+            target.Exceptions.AddRange(run.Exceptions.Select(e => $"{name}: {e}"));
+            target.ModelErrors += run.ModelErrors;
         }
-
-        var symbols = signals.Keys.ToArray();
-        var ranks = CrossSection.AverageRanks(symbols.Select(s => signals[s]).ToArray());
-        var centre = (symbols.Length - 1) / 2.0;
-        var gross = ranks.Sum(r => Math.Abs(r - centre));
-        if (gross == 0)
-        {
-            return result;
-        }
-
-        for (var i = 0; i < symbols.Length; i++)
-        {
-            result[symbols[i]] = (ranks[i] - centre) / gross;
-        }
-
-        return result;
     }
-
-    private static double Turnover(Dictionary<string, double>? before, Dictionary<string, double> after)
-    {
-        before ??= [];
-        return after.Keys.Union(before.Keys).Sum(s => Math.Abs(after.GetValueOrDefault(s) - before.GetValueOrDefault(s)));
-    }
-
-    /// <summary>Close-to-close return; 0 for a symbol without a bar today (its position earns nothing that day).</summary>
-    private static double Return(string symbol, Dictionary<string, double> closes, Dictionary<string, Bar> bars) =>
-        bars.TryGetValue(symbol, out var bar) && closes.TryGetValue(symbol, out var previous) ? (bar.Close / previous) - 1 : 0.0;
 }
+
+/// <summary>A family as the replay runs it: its slot (its name and export, as the combiner sees it) and the family.</summary>
+internal sealed record ReplayFamily(FamilySlot Slot, IAlphaFamily Family)
+{
+    public string Name => Slot.Name;
+
+    /// <summary>A family the offline session loaded.</summary>
+    public static ReplayFamily From(Plugins.FamilyHandle handle) => new(new FamilySlot(handle.Export, handle.Plugin, TimeProvider.System), handle.Family);
+}
+
+/// <summary>What a replay of several families produced: the combined signal's run and each family's.</summary>
+/// <param name="Combined">The combined signal, traded.</param>
+/// <param name="Families">Each family's own signals traded, and the combined signal without it, in the order given.</param>
+internal sealed record BacktestReplay(BacktestRun Combined, IReadOnlyList<FamilyReplay> Families);
+
+/// <summary>One family's signals traded, and the combined signal recombined without it.</summary>
+internal sealed record FamilyReplay(string Name, BacktestRun Run, BacktestRun Without);
 
 /// <summary>What a replay produced, day by day.</summary>
 internal sealed class BacktestRun

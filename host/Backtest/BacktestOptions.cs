@@ -17,4 +17,8 @@ internal sealed record BacktestOptions
 
     /// <summary>Run even when the window overlaps a model's training data (the report then fails the gate and says so).</summary>
     public bool AllowOverlap { get; init; }
+
+    /// <summary>Configurations tried before settling on this one (the deflated Sharpe ratio's N; 1 = none other, no deflation).</summary>
+    /// <value>The default value is 1.</value>
+    public int Trials { get; init; } = 1;
 }

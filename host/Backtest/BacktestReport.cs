@@ -49,6 +49,11 @@ internal sealed record BacktestReport
 
     public required IReadOnlyList<AcceptanceCheck> Acceptance { get; init; }
 
+    /// <summary>Which of the strategy's Sharpe ratios the acceptance gate reads: the one net of costs.</summary>
+    public string GatedSharpe => "net";
+
+    public required TearSheet TearSheet { get; init; }
+
     public string Verdict => Acceptance.All(c => c.Passed) ? "PASS" : "FAIL";
 
     public static BacktestReport From(BacktestRun run, BacktestOptions options, string family, string modelDir, MarketHistory history, DatePeriod window,
@@ -79,6 +84,7 @@ internal sealed record BacktestReport
             SymbolsProcessed = run.Processed.Count,
             SymbolsSkipped = skipped,
             TrainingOverlap = overlap,
+            TearSheet = TearSheet.Compute(run, history, options),
             Acceptance =
             [
                 new("sharpe", strategy.Sharpe, $"> {options.MinSharpe.ToString(CultureInfo.InvariantCulture)}", strategy.Sharpe > options.MinSharpe),
@@ -99,7 +105,7 @@ internal sealed record BacktestReport
         text.AppendLine(CultureInfo.InvariantCulture, $"{Window} on {Data}, models from `{ModelDir}`, {Days} trading days, {SymbolsProcessed} symbols traded ({SymbolsSkipped.Count} skipped).");
         text.AppendLine(CultureInfo.InvariantCulture, $"Positions: {PositionRule}. Costs: {CostBasisPoints} bp per unit of turnover.");
         text.AppendLine();
-        text.AppendLine("| | strategy (net) | strategy (gross) | " + BenchmarkSymbol + " buy-and-hold |");
+        text.AppendLine("| | strategy (net of costs, gated) | strategy (gross, before costs) | " + BenchmarkSymbol + " buy-and-hold |");
         text.AppendLine("| --- | ---: | ---: | ---: |");
         Row(text, "annualized return", Strategy.AnnualizedReturn, StrategyGross.AnnualizedReturn, Benchmark.AnnualizedReturn, "P2");
         Row(text, "annualized volatility", Strategy.AnnualizedVolatility, StrategyGross.AnnualizedVolatility, Benchmark.AnnualizedVolatility, "P2");
@@ -109,7 +115,11 @@ internal sealed record BacktestReport
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"Mean daily turnover {TurnoverMean:0.000}, hit rate {HitRate:P1}. Daily IC {Ic.Mean:0.0000} (ICIR {Ic.Icir:0.00}), rank IC {Ic.RankMean:0.0000} (ICIR {Ic.RankIcir:0.00}) over {Ic.Days} days.");
         text.AppendLine();
+        TearSheetMarkdown.Append(text, TearSheet, BenchmarkSymbol, CostBasisPoints);
+        text.AppendLine();
         text.AppendLine("## Acceptance");
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"The gate reads the **net** Sharpe (after {CostBasisPoints} bp costs), {Strategy.Sharpe:0.00}; the gross Sharpe, {StrategyGross.Sharpe:0.00}, is not gated.");
         text.AppendLine();
         foreach (var check in Acceptance)
         {

@@ -224,8 +224,7 @@ internal sealed class CycleService(
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate), families.Slots, current, families.Retire).ConfigureAwait(false);
-        // Shadow families are computed like the others but take no part in the combined signal: it is the same as without them.
-        var combined = SignalCombiner.Combine(snapshot, outcomes.Where(o => !current.Family(o.Name).Shadow).ToArray());
+        var combined = SignalCombiner.CombineLive(snapshot, outcomes, current);
         scorer.Observe(snapshot, outcomes, combined);
 
         var writeFailed = false;

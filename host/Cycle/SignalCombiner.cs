@@ -1,4 +1,5 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
 
 namespace AlphaHost.Host.Cycle;
 
@@ -8,6 +9,13 @@ namespace AlphaHost.Host.Cycle;
 /// </summary>
 internal static class SignalCombiner
 {
+    /// <summary>
+    /// The signal the daemon emits: shadow families (<c>mode: shadow</c>) are computed like the others but take no part in
+    /// it, so it is the same as without them. The cycle and the backtest's replay both combine through here.
+    /// </summary>
+    public static CombinedSignals CombineLive(MarketSnapshot snapshot, IReadOnlyList<FamilyOutcome> outcomes, AlphaHostConfig config) =>
+        Combine(snapshot, outcomes.Where(o => !config.Family(o.Name).Shadow).ToArray());
+
     public static CombinedSignals Combine(MarketSnapshot snapshot, IReadOnlyList<FamilyOutcome> outcomes)
     {
         var names = outcomes.Select(o => o.Name).ToArray();

@@ -184,7 +184,8 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
 
     public ValueTask DisposeAsync() => new(StopAsync(DisposeBudget));
 
-    private static FamilyHealth ReadHealth(IAlphaFamily family)
+    /// <summary>The family's own health; a plugin whose getter throws or returns null is reported degraded.</summary>
+    internal static FamilyHealth ReadHealth(IAlphaFamily family)
     {
         try
         {

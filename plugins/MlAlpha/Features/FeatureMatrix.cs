@@ -14,6 +14,9 @@ internal sealed class FeatureMatrix(string symbol, IReadOnlyList<string> names, 
     /// <summary>The row's features, in contract order.</summary>
     public ReadOnlySpan<float> Row(int row) => values.AsSpan(row * Names.Count, Names.Count);
 
+    /// <summary>The row's storage, for a pooled panel that normalises the matrix in place (<see cref="Universe.UniversePanel"/>).</summary>
+    internal Span<float> WritableRow(int row) => values.AsSpan(row * Names.Count, Names.Count);
+
     /// <summary>Why a row cannot be used: the features that are not finite (empty when the row is valid).</summary>
     public IReadOnlyList<string> MissingFeatures(int row)
     {

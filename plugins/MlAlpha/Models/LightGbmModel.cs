@@ -41,7 +41,7 @@ internal sealed class LightGbmModel : IRowPredictor
     internal TreeEnsemble? Compiled { get; }
 
     /// <summary>Fits a model; deterministic for the same rows and options.</summary>
-    public static LightGbmModel Train(float[][] x, float[] y, TrainingOptions options)
+    public static LightGbmModel Train(IReadOnlyList<float[]> x, float[] y, TrainingOptions options)
     {
         var width = x[0].Length;
         var ml = new MLContext(seed: options.Seed);
@@ -103,7 +103,7 @@ internal sealed class LightGbmModel : IRowPredictor
     };
 
     /// <summary>Predictions for many rows at once, through one pass of the pipeline.</summary>
-    public float[] PredictMany(float[][] rows)
+    public float[] PredictMany(IReadOnlyList<float[]> rows)
     {
         var view = _ml.Data.LoadFromEnumerable(rows.Select(r => new FeatureRow { Features = r }), FeatureRow.Schema(Width));
         return _transformer.Transform(view).GetColumn<float>(ScoreRow.ScoreColumn).ToArray();

@@ -10,8 +10,11 @@ internal sealed record TrainingOptions
     /// <c>symbol</c>: one model per symbol on its raw features. <c>universe</c>: one pooled model over every symbol's
     /// rows, features normalised across the symbols of each date, label the rank of the forward return that date.
     /// </summary>
-    /// <value>The default value is <c>symbol</c>.</value>
-    public string Scope { get; init; } = SymbolScope;
+    /// <value>
+    /// The default value is <c>universe</c>: out of sample (walk-forward 2010-2018 on the real bars) the pooled model's
+    /// rank IC and net Sharpe beat the per-symbol models' in most years (README "Pooled model").
+    /// </value>
+    public string Scope { get; init; } = UniverseScope;
 
     /// <summary>The pooled model's cross-sectional transform: <c>rank</c> or <c>robust_z</c>.</summary>
     /// <value>The default value is <c>rank</c>.</value>

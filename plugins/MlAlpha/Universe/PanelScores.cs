@@ -8,16 +8,20 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 internal static class PanelScores
 {
     /// <summary>Predictions of rows [<paramref name="start"/>, <paramref name="end"/>) on every core (the compiled trees are thread-safe).</summary>
-    public static double[] Predict(LightGbmModel model, float[][] x, int start, int end)
+    public static double[] Predict(LightGbmModel model, UniversePanel panel, int start, int end) =>
+        Predict(model, panel, Enumerable.Range(start, end - start).ToArray());
+
+    /// <summary>Predictions of the given rows, in their order, on every core.</summary>
+    public static double[] Predict(LightGbmModel model, UniversePanel panel, IReadOnlyList<int> rows)
     {
-        var result = new double[end - start];
+        var result = new double[rows.Count];
         if (model.Compiled is { } trees)
         {
-            Parallel.For(start, end, i => result[i - start] = trees.Predict(x[i]));
+            Parallel.For(0, rows.Count, i => result[i] = trees.Predict(panel.Row(rows[i])));
             return result;
         }
 
-        var predicted = model.PredictMany(x[start..end]);
+        var predicted = model.PredictMany(panel.Copies(rows));
         for (var i = 0; i < predicted.Length; i++)
         {
             result[i] = predicted[i];

@@ -95,7 +95,7 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         }
 
         var (start, end) = panel.RowsOf(validStart, validEnd);
-        var predicted = PanelScores.Predict(fit.Model, panel.X, start, end);
+        var predicted = PanelScores.Predict(fit.Model, panel, start, end);
         var (ic, rankIc) = PanelScores.Daily(panel, validStart, validEnd, predicted, panel.Forward);
         var se = 0.0;
         for (var r = start; r < end; r++)
@@ -216,17 +216,15 @@ internal sealed class PooledFit
             return null;
         }
 
-        var x = new float[rows.Count][];
         var y = new float[rows.Count];
         for (var i = 0; i < rows.Count; i++)
         {
-            x[i] = panel.X[rows[i]];
             y[i] = panel.Label[rows[i]];
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var model = LightGbmModel.Train(x, y, options with { ThreadsPerModel = options.Parallelism });
-        var inSample = PanelScores.Predict(model, x, 0, x.Length);
+        var model = LightGbmModel.Train(panel.Copies(rows), y, options with { ThreadsPerModel = options.Parallelism });
+        var inSample = PanelScores.Predict(model, panel, rows);
         return new PooledFit(model, rows.Count, ModelTrainer.StandardDeviation(inSample));
     }
 }

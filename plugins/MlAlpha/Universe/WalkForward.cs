@@ -24,11 +24,12 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
     public EvaluationReport Run(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var history = request.History;
-        var matrices = new FeaturePipeline(contract).ComputeBatch(history.Symbols, history.Benchmark);
         var windows = new List<EvaluationRow>();
         var overall = new List<EvaluationRow>();
         foreach (var scope in request.Scopes)
         {
+            // Features computed for each scope: the pooled panel normalises its matrices in place.
+            var matrices = new FeaturePipeline(contract).ComputeBatch(history.Symbols, history.Benchmark);
             var panel = UniversePanel.Build(history.Symbols, matrices, options.HorizonDays, scope == TrainingOptions.UniverseScope ? options.CrossSectionalTransform : null);
             var all = new Series();
             foreach (var year in request.TestYears)
@@ -97,7 +98,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
 
         var (start, end) = panel.RowsOf(testFrom, testTo);
         started = clock.GetTimestamp();
-        var scores = PanelScores.Predict(fit.Model, panel.X, start, end);
+        var scores = PanelScores.Predict(fit.Model, panel, start, end);
         var predicted = clock.GetElapsedTime(started);
         _timing = FormattableString.Invariant($" (pooled fit {fitted.TotalSeconds:0.0} s on {options.Parallelism} threads incl. in-sample scale; batch inference {predicted.TotalMilliseconds * 1000 / Math.Max(1, end - start):0.00} µs a row over {end - start} rows)");
         for (var i = 0; i < scores.Length; i++)
@@ -135,8 +136,8 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
                 return;
             }
 
-            var model = LightGbmModel.Train(train.Select(r => panel.X[r]).ToArray(), train.Select(r => panel.Forward[r]).ToArray(), perModel);
-            var scale = ModelTrainer.StandardDeviation(train.Select(r => (double)model.Predict(panel.X[r])).ToArray());
+            var model = LightGbmModel.Train(panel.Copies(train), train.Select(r => panel.Forward[r]).ToArray(), perModel);
+            var scale = ModelTrainer.StandardDeviation(train.Select(r => (double)model.Predict(panel.Row(r))).ToArray());
             if (!(scale > 0))
             {
                 return;
@@ -144,7 +145,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
 
             foreach (var r in test)
             {
-                scores[r - start] = Math.Tanh(model.Predict(panel.X[r]) / scale);
+                scores[r - start] = Math.Tanh(model.Predict(panel.Row(r)) / scale);
             }
 
             Interlocked.Add(ref trainRows, train.Length);

@@ -7,7 +7,7 @@ public sealed class BacktestEngineTests
     [Fact]
     public void Weights_RankedSignals_AreDollarNeutralWithGrossExposureOne()
     {
-        var weights = BacktestEngine.Weights(new Dictionary<string, double> { ["A"] = 0.9, ["B"] = -0.2, ["C"] = 0.1, ["D"] = -0.7 });
+        var weights = SignalBook.Weights(new Dictionary<string, double> { ["A"] = 0.9, ["B"] = -0.2, ["C"] = 0.1, ["D"] = -0.7 });
 
         Assert.Equal(0.0, weights.Values.Sum(), 12);
         Assert.Equal(1.0, weights.Values.Sum(Math.Abs), 12);
@@ -18,7 +18,7 @@ public sealed class BacktestEngineTests
     [Fact]
     public void Weights_FewerThanTwoSignals_StaysFlat()
     {
-        Assert.Empty(BacktestEngine.Weights(new Dictionary<string, double> { ["A"] = 0.5 }));
+        Assert.Empty(SignalBook.Weights(new Dictionary<string, double> { ["A"] = 0.5 }));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         using var _ = host;
 
         var folder = Path.Combine(_dir.Path, "rep");
-        Assert.All(new[] { "report.json", "report.md", "equity.png", "drawdown.png" }, f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
+        Assert.All(new[] { "report.json", "report.md", "equity.png", "drawdown.png", "ic_decay.png", "quintiles.png" }, f => Assert.True(new FileInfo(Path.Combine(folder, f)).Length > 0, f));
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "report.json")));
         var root = report.RootElement;
         var sharpe = root.GetProperty("strategy").GetProperty("sharpe").GetDouble();
@@ -32,6 +32,8 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         Assert.True(root.GetProperty("days").GetInt32() > 100);
         Assert.True(root.GetProperty("benchmark").GetProperty("annualized_volatility").GetDouble() > 0);
         Assert.StartsWith($"# Backtest ml_alpha: {root.GetProperty("verdict").GetString()}", File.ReadAllText(Path.Combine(folder, "report.md")));
+        Assert.Equal(4, root.GetProperty("tear_sheet").GetProperty("ic_decay").GetArrayLength());
+        Assert.Contains("net of costs (the gated one", host.Stdout);
     }
 
     [Fact]
@@ -50,9 +52,34 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
         Assert.Equal("FAIL", report.RootElement.GetProperty("verdict").GetString());
     }
 
+    [Fact]
+    public async Task BacktestFamilies_WithTheModelFamily_ServesTheConfiguredModelsAndKeepsTheOverlapRefusal()
+    {
+        // Run from another folder: models_dir is taken from the config file's folder.
+        var (refusedExit, refused) = await HostProcess.RunAsync(_dir.Path, "backtest", "--families", "ml_alpha,momentum", "--model-dir", _trained.Models,
+            "--start", "2016-01-04", "--end", "2016-03-31", "--out", "in", "--config", _trained.Config);
+        refused.Dispose();
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "backtest", "--families", "ml_alpha,momentum", "--start", "2018-01-02", "--end", "2018-03-29",
+            "--out", "out", "--config", _trained.Config);
+        using var _ = host;
+
+        Assert.Equal(2, refusedExit);
+        Assert.Contains("error: ml_alpha: the window 2016-01-04..2016-03-31 overlaps the training data of 3 model(s), e.g. ", refused.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "in")));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "out", "report.json")));
+        var root = report.RootElement;
+        Assert.Equal(root.GetProperty("verdict").GetString() == "PASS" ? 0 : 1, exit);
+        var ml = root.GetProperty("families").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "ml_alpha");
+        Assert.Equal(Path.GetFullPath(_trained.Models), ml.GetProperty("report").GetProperty("model_dir").GetString());
+        Assert.Equal(3, ml.GetProperty("report").GetProperty("symbols_processed").GetInt32());
+        Assert.False(ml.GetProperty("enabled").GetBoolean());
+        Assert.Equal(2, root.GetProperty("marginal").GetArrayLength());
+    }
+
     [Theory]
     [InlineData("--start,2018-06-01,--end,2018-01-01", "error: --start 2018-06-01 is after --end 2018-01-01")]
     [InlineData("--start,2018-01-02,--end,2018-02-01,--model-dir,nowhere", "error: ")]
+    [InlineData("--start,2018-01-02,--end,2018-02-01,--trials,0", "error: --trials 0: the number of configurations tried must be at least 1")]
     public async Task Backtest_BadInput_ExitsTwoAndWritesNothing(string args, string expected)
     {
         var (exit, host) = await HostProcess.RunAsync(_dir.Path, ["backtest", "--model-dir", _trained.Models, .. args.Split(','), "--out", "bad", "--config", _trained.Config]);
@@ -75,7 +102,7 @@ public sealed class BacktestCommandTests : IClassFixture<BacktestCommandTests.Tr
 
         public TrainedSample()
         {
-            Config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("    weight: 0.4\n", "    weight: 0.4\n    training:\n      trees: 20\n"));
+            Config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("      scope: universe ", "      trees: 20\n      scope: symbol "));
             var (exit, host) = HostProcess.RunAsync(_dir.Path, "train", "--symbols", "AAA,AAB,AAC", "--end", "2017-12-29", "--config", Config).GetAwaiter().GetResult();
             using (host)
             {

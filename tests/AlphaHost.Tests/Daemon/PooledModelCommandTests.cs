@@ -14,7 +14,7 @@ public sealed class PooledModelCommandTests : IDisposable
     [Fact]
     public async Task Backtest_PooledModel_WindowInsideItsTrainingDataIsRefusedAndALaterWindowTradesEverySymbolOfItsUniverse()
     {
-        var config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("    weight: 0.4\n", "    weight: 0.4\n    training:\n      scope: universe\n      trees: 20\n"));
+        var config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime().Replace("      scope: universe ", "      trees: 20\n      scope: universe "));
         var (trained, train) = await HostProcess.RunAsync(_dir.Path, "train", "--symbols", Symbols, "--end", "2017-12-29", "--config", config);
         train.Dispose();
         Assert.True(trained == 0, train.Stdout + train.Stderr);

@@ -195,7 +195,10 @@ public sealed class BurnInVerdictTests : IDisposable
 
         var history = state.History(_feed.Description);
         var options = new BacktestOptions();
-        var run = await new BacktestEngine(new Oracle(_market, sign), options).RunAsync(history, window, null, CancellationToken.None);
+        var oracle = new Oracle(_market, sign);
+        var config = Handles.Config($"families:\n  {Family}:\n    enabled: true\n    weight: 1\n");
+        var replay = await new BacktestEngine([new ReplayFamily(Handles.For(oracle, Family), oracle)], config, options).RunAsync(history, window, null, CancellationToken.None);
+        var run = replay.Families[0].Run;
         return (run, BacktestReport.From(run, options, Family, modelDir, history, window, [], []));
     }
 

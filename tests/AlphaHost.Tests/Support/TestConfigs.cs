@@ -1,6 +1,7 @@
 namespace AlphaHost.Tests.Support;
 
-/// <summary>The golden config, made quick for process tests: short cycles and heartbeats, no family time budget worth hitting, fast ML training.</summary>
+/// <summary>The golden config, made quick for process tests: short cycles and heartbeats, no family time budget worth hitting, fast ML training of
+/// per-symbol models (the scope these tests were written for; <c>PooledModelCommandTests</c> covers the pooled default).</summary>
 internal static class TestConfigs
 {
     /// <summary>
@@ -20,5 +21,6 @@ internal static class TestConfigs
             .Replace("cycle_interval: 1s", $"cycle_interval: {cycleInterval}")
             .Replace("heartbeat_interval: 30s", $"heartbeat_interval: {heartbeat}")
             .Replace("family_timeout: 500ms", "family_timeout: 60s")
-            .Replace("    weight: 0.4\n", "    weight: 0.4\n    model_refresh: 200ms\n    training:\n      trees: 20\n");
+            .Replace("    weight: 0.4\n", "    weight: 0.4\n    model_refresh: 200ms\n")
+            .Replace("      scope: universe ", "      trees: 20\n      scope: symbol ");
 }

@@ -17,7 +17,7 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
 
     protected override IAlphaFamily CreateFamily() => new MlAlphaFamily();
 
-    protected override IReadOnlyDictionary<string, string> BaseSettings { get; } = new Dictionary<string, string> { ["models_dir"] = TrainedModels.Folder };
+    protected override IReadOnlyDictionary<string, string> BaseSettings { get; } = new Dictionary<string, string> { ["models_dir"] = TrainedModels.Folder, ["training.scope"] = "symbol" };
 
     protected override Task PrepareAsync(IAlphaFamily family)
     {
@@ -372,7 +372,7 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
 
     private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
     {
-        var values = new Dictionary<string, string> { ["models_dir"] = Models };
+        var values = new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "symbol" };
         foreach (var (key, value) in settings ?? [])
         {
             values[key] = value;

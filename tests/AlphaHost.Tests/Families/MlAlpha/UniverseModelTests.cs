@@ -58,7 +58,7 @@ public sealed class UniverseModelTests : IDisposable
         Assert.Equal(upToCut.First[cutDay + 1] - upToCut.First[cutDay], full.First[fullDay + 1] - full.First[fullDay]);
         for (var i = 0; i < full.First[fullDay + 1] - full.First[fullDay]; i++)
         {
-            Assert.Equal(upToCut.X[upToCut.First[cutDay] + i], full.X[full.First[fullDay] + i]);
+            Assert.Equal(upToCut.Row(upToCut.First[cutDay] + i).ToArray(), full.Row(full.First[fullDay] + i).ToArray());
         }
 
         // And the rows of a date are exactly the transform of that date's raw rows, nothing else.
@@ -67,7 +67,7 @@ public sealed class UniverseModelTests : IDisposable
             .Where(s => s.Row >= 0 && matrices[s.Symbol].IsValid(s.Row)).Select(s => matrices[s.Symbol].Row(s.Row).ToArray()).ToArray();
         var expected = raw.Select(r => new float[r.Length]).ToArray();
         CrossSectionalTransform.Create(CrossSectionalTransform.Rank).Apply(raw, expected);
-        Assert.Equal(expected, full.X[full.First[fullDay]..full.First[fullDay + 1]]);
+        Assert.Equal(expected, Enumerable.Range(full.First[fullDay], full.First[fullDay + 1] - full.First[fullDay]).Select(r => full.Row(r).ToArray()));
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class UniverseModelTests : IDisposable
 
         var fit = PooledFit.Train(panel, 0, trainEnd, Options, CancellationToken.None)!;
         var (vs, ve) = panel.RowsOf(validStart, validEnd);
-        var (_, rankIc) = PanelScores.Daily(panel, validStart, validEnd, PanelScores.Predict(fit.Model, panel.X, vs, ve), panel.Forward);
+        var (_, rankIc) = PanelScores.Daily(panel, validStart, validEnd, PanelScores.Predict(fit.Model, panel, vs, ve), panel.Forward);
 
         var mean = rankIc.Average();
         var standardError = Math.Sqrt(rankIc.Sum(v => (v - mean) * (v - mean)) / (rankIc.Count - 1) / rankIc.Count);
