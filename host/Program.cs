@@ -13,6 +13,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     FeaturesCommand.Create(),
     MlCommand.Create(),
     BacktestCommand.Create(),
+    BurnInReportCommand.Create(),
     DashboardCommand.Create(),
     EvaluateCommand.Create(),
     WorkerCommand.Create(),

@@ -207,7 +207,7 @@ internal static class MlCommand
         foreach (var score in record.LiveScores)
         {
             Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"live:       {score.Family,-12} {score.Days,3} day(s) scored; rank IC 20d {Figure(score.RankIc20)} 60d {Figure(score.RankIc60)}; hit rate 20d {Figure(score.HitRate20)} 60d {Figure(score.HitRate60)}"));
+                $"live:       {score.Family,-12} {score.Days,3} day(s) scored; rank IC 20d {Figure(score.RankIc20)} 60d {Figure(score.RankIc60)}; hit rate 20d {Figure(score.HitRate20)} 60d {Figure(score.HitRate60)}; {score.HorizonDays}-day rank IC 20d {Figure(score.HorizonRankIc20)} 60d {Figure(score.HorizonRankIc60)}"));
         }
     }
 

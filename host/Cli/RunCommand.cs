@@ -145,7 +145,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<FamilyRunner>();
         builder.Services.AddSingleton<HostStatus>();
-        builder.Services.AddSingleton<Scoring.LiveScorer>();
+        builder.Services.AddSingleton(s => new Scoring.LiveScorer(paths.StateDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Scoring.LiveScorer>>()));
         builder.Services.AddSingleton(_ => new ShadowJournal(paths.SignalsDir, clock));
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton<Http.SignalFeed>();
