@@ -56,7 +56,7 @@ internal static class DaemonBinding
     {
         var started = clock.GetTimestamp();
         var baseline = before?.Cycle ?? 0;
-        var heldBefore = before is not null && wanted.IsMet(ModelState(before));
+        var heldBefore = before is not null && wanted.IsMet(ModelState(before, wanted.Family));
         DaemonRecord? last = before;
         while (true)
         {
@@ -67,15 +67,15 @@ internal static class DaemonBinding
             }
 
             last = DaemonFile.TryRead(daemon.Paths.DaemonFile) ?? last;
-            if (last is not null && wanted.IsMet(ModelState(last)) && (!heldBefore || last.Cycle >= baseline + 2))
+            if (last is not null && wanted.IsMet(ModelState(last, wanted.Family)) && (!heldBefore || last.Cycle >= baseline + 2))
             {
-                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last)}");
+                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last, wanted.Family)}");
                 return ExitCodes.Success;
             }
 
             if (clock.GetElapsedTime(started) >= timeout)
             {
-                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline)}; the change is in the file");
+                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted.Family)}; the change is in the file");
                 return ExitCodes.CheckFailed;
             }
 
@@ -87,18 +87,22 @@ internal static class DaemonBinding
     public static string NoDaemonLine(AlphaHostConfig config) =>
         $"no daemon is running on {RuntimePaths.From(config).RuntimeDir}: the change is in the file; the next start applies it";
 
-    private static string? ModelState(DaemonRecord record) => record.Families.FirstOrDefault(f => f.IsModelFamily)?.State;
+    /// <summary>The state of the instance <paramref name="family"/>, or of the first model family when null.</summary>
+    private static string? ModelState(DaemonRecord record, string? family) => Model(record, family)?.State;
 
-    private static string ModelFamilyText(DaemonRecord record) =>
-        record.Families.FirstOrDefault(f => f.IsModelFamily) is { } family ? $"{family.Name} {family.State}" : "no model family loaded";
+    private static DaemonFamily? Model(DaemonRecord record, string? family) =>
+        record.Families.FirstOrDefault(f => family is null ? f.IsModelFamily : f.Name == family);
 
-    private static string WhyNot(DaemonRecord? record, long baseline) => record switch
+    private static string ModelFamilyText(DaemonRecord record, string? family) =>
+        Model(record, family) is { } model ? $"{model.Name} {model.State}" : family is null ? "no model family loaded" : $"no family {family} loaded";
+
+    private static string WhyNot(DaemonRecord? record, long baseline, string? family) => record switch
     {
         null => "its daemon.json cannot be read",
         { ConfigError: { } error } => $"it refused the config: {error}",
         _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {record.Status})",
         _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {record.State} {string.Join(",", record.Reasons)})",
-        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record)}",
+        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, family)}",
     };
 }
 
@@ -107,6 +111,9 @@ internal static class DaemonBinding
 /// <param name="IsMet">Whether a state (null: no model family) satisfies it.</param>
 internal sealed record StateWanted(string Description, Func<string?, bool> IsMet)
 {
+    /// <summary>The family instance whose state is meant; null: the first model family.</summary>
+    public string? Family { get; init; }
+
     public static StateWanted Is(string state) => new(state, s => s == state);
 
     public static StateWanted Leaves(string state) => new($"leaving {state}", s => s is not null && s != state);
