@@ -56,7 +56,7 @@ internal static class DaemonBinding
     {
         var started = clock.GetTimestamp();
         var baseline = before?.Cycle ?? 0;
-        var heldBefore = before is not null && wanted.IsMet(ModelState(before, wanted.Family));
+        var heldBefore = before is not null && Met(before, wanted);
         DaemonRecord? last = before;
         while (true)
         {
@@ -67,15 +67,15 @@ internal static class DaemonBinding
             }
 
             last = DaemonFile.TryRead(daemon.Paths.DaemonFile) ?? last;
-            if (last is not null && wanted.IsMet(ModelState(last, wanted.Family)) && (!heldBefore || last.Cycle >= baseline + 2))
+            if (last is not null && Met(last, wanted) && (!heldBefore || last.Cycle >= baseline + 2))
             {
-                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last, wanted.Family)}");
+                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last, wanted)}");
                 return ExitCodes.Success;
             }
 
             if (clock.GetElapsedTime(started) >= timeout)
             {
-                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted.Family)}; the change is in the file");
+                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted)}; the change is in the file");
                 return ExitCodes.CheckFailed;
             }
 
@@ -87,22 +87,27 @@ internal static class DaemonBinding
     public static string NoDaemonLine(AlphaHostConfig config) =>
         $"no daemon is running on {RuntimePaths.From(config).RuntimeDir}: the change is in the file; the next start applies it";
 
-    /// <summary>The state of the instance <paramref name="family"/>, or of the first model family when null.</summary>
-    private static string? ModelState(DaemonRecord record, string? family) => Model(record, family)?.State;
+    /// <summary>Whether every family instance the change is about (the first model family when it names none) is in the wanted state.</summary>
+    private static bool Met(DaemonRecord record, StateWanted wanted) =>
+        wanted.Families.Count == 0
+            ? wanted.IsMet(record.Families.FirstOrDefault(f => f.IsModelFamily)?.State)
+            : wanted.Families.All(name => wanted.IsMet(record.Families.FirstOrDefault(f => f.Name == name)?.State));
 
-    private static DaemonFamily? Model(DaemonRecord record, string? family) =>
-        record.Families.FirstOrDefault(f => family is null ? f.IsModelFamily : f.Name == family);
+    private static string ModelFamilyText(DaemonRecord record, StateWanted wanted)
+    {
+        var shown = wanted.Families.Count == 0
+            ? record.Families.Where(f => f.IsModelFamily).Take(1).ToList()
+            : record.Families.Where(f => wanted.Families.Contains(f.Name)).ToList();
+        return shown.Count == 0 ? "no model family loaded" : string.Join(", ", shown.Select(f => $"{f.Name} {f.State}"));
+    }
 
-    private static string ModelFamilyText(DaemonRecord record, string? family) =>
-        Model(record, family) is { } model ? $"{model.Name} {model.State}" : family is null ? "no model family loaded" : $"no family {family} loaded";
-
-    private static string WhyNot(DaemonRecord? record, long baseline, string? family) => record switch
+    private static string WhyNot(DaemonRecord? record, long baseline, StateWanted wanted) => record switch
     {
         null => "its daemon.json cannot be read",
         { ConfigError: { } error } => $"it refused the config: {error}",
         _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {record.Status})",
         _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {record.State} {string.Join(",", record.Reasons)})",
-        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, family)}",
+        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, wanted)}",
     };
 }
 
@@ -111,8 +116,8 @@ internal static class DaemonBinding
 /// <param name="IsMet">Whether a state (null: no model family) satisfies it.</param>
 internal sealed record StateWanted(string Description, Func<string?, bool> IsMet)
 {
-    /// <summary>The family instance whose state is meant; null: the first model family.</summary>
-    public string? Family { get; init; }
+    /// <summary>The family instances that must all be in the state; empty: the first model family.</summary>
+    public IReadOnlyList<string> Families { get; init; } = [];
 
     public static StateWanted Is(string state) => new(state, s => s == state);
 

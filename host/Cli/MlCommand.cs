@@ -31,19 +31,20 @@ internal static class MlCommand
         return new Command("ml", "Operator controls of the model family (ml_state in the heartbeat)")
         {
             status,
-            Change("disable", "Turn the model family off in the golden config (features flag false); the daemon goes DISABLED_CONFIG at its next cycle",
-                (session, handle, reason, ct) => SetFlagAsync(session, handle, false, reason, ct)),
-            Change("enable", "Turn the model family on in the golden config (features flag true); governance may still hold it disabled",
-                (session, handle, reason, ct) => SetFlagAsync(session, handle, true, reason, ct)),
+            Change("disable", "Turn the model family off in the golden config (features flag false, every instance; with --family only that instance's enabled); the daemon goes DISABLED_CONFIG at its next cycle",
+                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, false, reason, ct)),
+            Change("enable", "Turn the model family on in the golden config (features flag true; with --family only that instance's enabled); governance may still hold it disabled",
+                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, true, reason, ct)),
             Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
-                (session, handle, reason, _) => Task.FromResult(Reset(session, handle, reason))),
+                (session, handle, _, reason, _) => Task.FromResult(Reset(session, handle, reason))),
         };
     }
 
     /// <param name="name">The subcommand.</param>
     /// <param name="description">Its help text.</param>
-    /// <param name="action">Makes the change and says which model family state in the daemon confirms it.</param>
-    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, CancellationToken, Task<StateWanted>> action)
+    /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named) and says which
+    /// model family state in the daemon confirms it.</param>
+    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.Config();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
@@ -71,8 +72,8 @@ internal static class MlCommand
             StateWanted wanted;
             await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
             {
-                var handle = ModelFamily(session, result.GetValue(family));
-                wanted = await action(session, handle, why, ct).ConfigureAwait(false) with { Family = handle.Name };
+                var named = result.GetValue(family);
+                wanted = await action(session, ModelFamily(session, named), named is not null, why, ct).ConfigureAwait(false);
             }
 
             return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, ct).ConfigureAwait(false);
@@ -221,11 +222,16 @@ internal static class MlCommand
 
     private static string Figure(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "-";
 
-    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool value, string reason, CancellationToken cancellationToken)
+    /// <param name="session">The offline session.</param>
+    /// <param name="handle">The model family instance.</param>
+    /// <param name="named">The instance was named with <c>--family</c>: its own <c>enabled</c> key changes, and no other
+    /// instance. Without it the family's features flag changes, which gates every instance of the family.</param>
+    /// <param name="value">On or off.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the edit.</param>
+    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason, CancellationToken cancellationToken)
     {
-        // The family's own instance is switched by its features flag (as the runbook has it); a further instance by its own
-        // enabled key, so that turning a candidate off leaves the live instance serving.
-        var flag = handle.IsOwnInstance ? handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use families.{handle.Name}.enabled") : null;
+        var flag = named ? null : handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use --family {handle.Name} (families.{handle.Name}.enabled)");
         var key = flag is null ? $"families.{handle.Name}.enabled" : $"features.{flag}";
         var path = session.Config.SourcePath;
         bool? previous;
@@ -252,7 +258,11 @@ internal static class MlCommand
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        return value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG");
+        var config = session.Config;
+        IReadOnlyList<string> instances = flag is null ? [handle.Name]
+            : value ? [.. config.InstancesOf(handle.Export.Name).Where(i => config.Families.TryGetValue(i, out var section) && section.Enabled).DefaultIfEmpty(handle.Name)]
+            : config.InstancesOf(handle.Export.Name);
+        return (value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG")) with { Families = instances };
     }
 
     private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
@@ -264,7 +274,7 @@ internal static class MlCommand
         Console.WriteLine(before.Disabled
             ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}"
             : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
-        return StateWanted.Leaves("DISABLED_GOVERNANCE");
+        return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
     }
 
     /// <summary>The named instance of a model family, or without a name the one model family's own instance.</summary>
