@@ -112,7 +112,7 @@ internal static class MlCommand
         var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
         var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
         var daemon = DaemonLocator.Find(session.Paths);
-        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name);
+        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name, handle.IsOwnInstance);
         var serving = ServingSetStatus.Read(Path.Combine(session.Paths.StateDir, handle.Name));
         if (json)
         {

@@ -59,8 +59,8 @@ public sealed partial class FamilyInstanceTests : IDisposable
         Assert.True(scores["ml_candidate"].GetProperty("days").GetInt32() > 0);
         Assert.True(scores["ml_alpha"].GetProperty("days").GetInt32() > 0);
         var heartbeat = HostProcess.ReadLog(Path.Combine(with, "runtime", "logs", "live.jsonl")).Last(HostProcess.IsHeartbeat).GetProperty("message").GetString()!;
-        Assert.Contains("ml_alpha:OK", heartbeat, StringComparison.Ordinal);
-        Assert.Contains("ml_candidate:OK(shadow)", heartbeat, StringComparison.Ordinal);
+        // Each instance's own entry: OK, or DEGRADED on days a modelled symbol of the sample market has no valid features.
+        Assert.Matches(@"families=ml_alpha:(OK|DEGRADED),ml_candidate:(OK|DEGRADED)\(shadow\),", heartbeat);
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed partial class FamilyInstanceTests : IDisposable
             new(1, TimeSpan.FromMinutes(5)), TimeProvider.System).RecordFailure("FEATURE_MISMATCH");
 
         using var host = HostProcess.Start(deployment, "run", "--config", config);
-        await Poll.UntilAsync(() => State(deployment, "ml_alpha") == "OK" && State(deployment, "ml_candidate") == "DISABLED_GOVERNANCE");
+        await Poll.UntilAsync(() => State(deployment, "ml_alpha") is "OK" or "DEGRADED" && State(deployment, "ml_candidate") == "DISABLED_GOVERNANCE");
         Assert.False(await GovernanceDisabledAsync(deployment, config, null));
         Assert.True(await GovernanceDisabledAsync(deployment, config, "ml_candidate"));
 
@@ -95,7 +95,8 @@ public sealed partial class FamilyInstanceTests : IDisposable
         Assert.Contains("ml_enabled: true", File.ReadAllText(config), StringComparison.Ordinal);
         var disabledAt = Cycle(deployment);
         await Poll.UntilAsync(() => Latest(deployment) is { } latest && latest.Cycle > disabledAt + 3 && latest.Text.Contains("\"ml_alpha\":\"set-", StringComparison.Ordinal));
-        Assert.Equal(("OK", "DISABLED_CONFIG"), (State(deployment, "ml_alpha"), State(deployment, "ml_candidate")));
+        Assert.Equal("DISABLED_CONFIG", State(deployment, "ml_candidate"));
+        Assert.DoesNotContain("DISABLED", State(deployment, "ml_alpha"), StringComparison.Ordinal);
 
         File.AppendAllText(config, "  ml_clash:\n    family: ml_alpha\n    models_dir: models/ml_alpha/\n");
         var lines = File.ReadAllLines(config).Length;
@@ -105,7 +106,7 @@ public sealed partial class FamilyInstanceTests : IDisposable
         var refusedAt = Cycle(deployment);
         await Poll.UntilAsync(() => Cycle(deployment) > refusedAt + 2);
         Assert.Null(State(deployment, "ml_clash"));
-        Assert.Equal("OK", State(deployment, "ml_alpha"));
+        Assert.DoesNotContain("DISABLED", State(deployment, "ml_alpha"), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(deployment, "runtime", "state", "ml_clash")));
 
         host.SendSignal(15);
