@@ -281,7 +281,7 @@ internal static partial class ConfigLoader
         {
             if (!FamilyNamePattern().IsMatch(name))
             {
-                throw section.Error(node, section.Join(name), "an instance name is lower case letters, digits and underscores");
+                throw section.Error(node, section.Join(name), "a family name is lower case letters, digits and underscores");
             }
 
             var family = section.SectionOf(name, node);
