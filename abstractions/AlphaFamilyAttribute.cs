@@ -23,4 +23,13 @@ public sealed class AlphaFamilyAttribute(string name) : Attribute
     /// count it reports as <c>model_errors</c>.
     /// </summary>
     public bool IsModelFamily { get; init; }
+
+    /// <summary>
+    /// Settings whose value is a folder that belongs to one configured instance of the family alone (its models, say),
+    /// each written <c>key=default</c>: the setting's key and the folder used when the key is absent. The host refuses a
+    /// configuration in which two instances (<c>families.&lt;instance&gt;.family: &lt;name&gt;</c>) resolve one of them to
+    /// the same folder.
+    /// </summary>
+    /// <value>The default value is none.</value>
+    public string[] InstanceFolders { get; init; } = [];
 }

@@ -71,14 +71,21 @@ internal static class CommonOptions
             CustomParser = result => ParseNumber<double>(name, result, NumberStyles.Float, "a number") ?? defaultValue,
         };
 
-    public static Option<string?> Family() => new("--family") { Description = "The family to use when several can (default: the only one)" };
+    public static Option<string?> Family() => new("--family") { Description = "The family instance to use when several can (families.<instance>; default: the only family that can, its own instance)" };
 
     /// <summary>The config, or a <see cref="UsageException"/> naming the file, line and key.</summary>
     public static AlphaHostConfig LoadConfigOrThrow(string? given)
     {
         try
         {
-            return ConfigLoader.Load(ResolveConfigPath(given));
+            var config = ConfigLoader.Load(ResolveConfigPath(given));
+            if (FamilyInstances.Declared(config)
+                && FamilyInstances.Check(config, Plugins.PluginManifest.ReadAll(RuntimePaths.From(config).PluginsDir, config.Plugins)) is { } broken)
+            {
+                throw broken;
+            }
+
+            return config;
         }
         catch (ConfigException ex)
         {

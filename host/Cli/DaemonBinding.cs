@@ -56,7 +56,7 @@ internal static class DaemonBinding
     {
         var started = clock.GetTimestamp();
         var baseline = before?.Cycle ?? 0;
-        var heldBefore = before is not null && wanted.IsMet(ModelState(before));
+        var heldBefore = before is not null && Met(before, wanted);
         DaemonRecord? last = before;
         while (true)
         {
@@ -67,15 +67,15 @@ internal static class DaemonBinding
             }
 
             last = DaemonFile.TryRead(daemon.Paths.DaemonFile) ?? last;
-            if (last is not null && wanted.IsMet(ModelState(last)) && (!heldBefore || last.Cycle >= baseline + 2))
+            if (last is not null && Met(last, wanted) && (!heldBefore || last.Cycle >= baseline + 2))
             {
-                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last)}");
+                Console.WriteLine($"confirmed by the daemon (pid {last.Pid}) at cycle {last.Cycle}: {ModelFamilyText(last, wanted)}");
                 return ExitCodes.Success;
             }
 
             if (clock.GetElapsedTime(started) >= timeout)
             {
-                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline)}; the change is in the file");
+                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted)}; the change is in the file");
                 return ExitCodes.CheckFailed;
             }
 
@@ -87,18 +87,27 @@ internal static class DaemonBinding
     public static string NoDaemonLine(AlphaHostConfig config) =>
         $"no daemon is running on {RuntimePaths.From(config).RuntimeDir}: the change is in the file; the next start applies it";
 
-    private static string? ModelState(DaemonRecord record) => record.Families.FirstOrDefault(f => f.IsModelFamily)?.State;
+    /// <summary>Whether every family instance the change is about (the first model family when it names none) is in the wanted state.</summary>
+    private static bool Met(DaemonRecord record, StateWanted wanted) =>
+        wanted.Families.Count == 0
+            ? wanted.IsMet(record.Families.FirstOrDefault(f => f.IsModelFamily)?.State)
+            : wanted.Families.All(name => wanted.IsMet(record.Families.FirstOrDefault(f => f.Name == name)?.State));
 
-    private static string ModelFamilyText(DaemonRecord record) =>
-        record.Families.FirstOrDefault(f => f.IsModelFamily) is { } family ? $"{family.Name} {family.State}" : "no model family loaded";
+    private static string ModelFamilyText(DaemonRecord record, StateWanted wanted)
+    {
+        var shown = wanted.Families.Count == 0
+            ? record.Families.Where(f => f.IsModelFamily).Take(1).ToList()
+            : record.Families.Where(f => wanted.Families.Contains(f.Name)).ToList();
+        return shown.Count == 0 ? "no model family loaded" : string.Join(", ", shown.Select(f => $"{f.Name} {f.State}"));
+    }
 
-    private static string WhyNot(DaemonRecord? record, long baseline) => record switch
+    private static string WhyNot(DaemonRecord? record, long baseline, StateWanted wanted) => record switch
     {
         null => "its daemon.json cannot be read",
         { ConfigError: { } error } => $"it refused the config: {error}",
         _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {record.Status})",
         _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {record.State} {string.Join(",", record.Reasons)})",
-        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record)}",
+        _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, wanted)}",
     };
 }
 
@@ -107,6 +116,9 @@ internal static class DaemonBinding
 /// <param name="IsMet">Whether a state (null: no model family) satisfies it.</param>
 internal sealed record StateWanted(string Description, Func<string?, bool> IsMet)
 {
+    /// <summary>The family instances that must all be in the state; empty: the first model family.</summary>
+    public IReadOnlyList<string> Families { get; init; } = [];
+
     public static StateWanted Is(string state) => new(state, s => s == state);
 
     public static StateWanted Leaves(string state) => new($"leaving {state}", s => s is not null && s != state);

@@ -8,8 +8,9 @@ using AlphaHost.Host.Plugins;
 namespace AlphaHost.Host.Cli;
 
 /// <summary>
-/// <c>alphahost ml status | disable | enable | reset-governance --reason R</c>: the runbook's operator controls. Disable and
-/// enable change the model family's flag in the golden config (only that value; comments stay); reset-governance clears
+/// <c>alphahost ml status | disable | enable | reset-governance --reason R [--family INSTANCE]</c>: the runbook's operator
+/// controls. Disable and enable change the model family's flag in the golden config (only that value; comments stay), or,
+/// for another configured instance of it (<c>--family ml_candidate</c>), that instance's <c>families.&lt;instance&gt;.enabled</c>; reset-governance clears
 /// the persisted governance decision. A running daemon applies either at its next cycle, no restart; the commands find it
 /// through the config's runtime folder (<see cref="DaemonBinding"/>) and wait for it to confirm. Every change is recorded
 /// with who and why in <c>logs/operator.jsonl</c> of that runtime folder.
@@ -21,33 +22,37 @@ internal static class MlCommand
         var status = new Command("status", "The model family's config flag, governance decision and the daemon's latest heartbeat");
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
+        var family = InstanceOption();
         status.Add(config);
         status.Add(json);
-        status.SetAction((result, ct) => CommonOptions.RunAsync(() => StatusAsync(result.GetValue(config), result.GetValue(json), ct)));
+        status.Add(family);
+        status.SetAction((result, ct) => CommonOptions.RunAsync(() => StatusAsync(result.GetValue(config), result.GetValue(family), result.GetValue(json), ct)));
 
         return new Command("ml", "Operator controls of the model family (ml_state in the heartbeat)")
         {
             status,
-            Change("disable", "Turn the model family off in the golden config (features flag false); the daemon goes DISABLED_CONFIG at its next cycle",
-                (session, handle, reason, ct) => SetFlagAsync(session, handle, false, reason, ct)),
-            Change("enable", "Turn the model family on in the golden config (features flag true); governance may still hold it disabled",
-                (session, handle, reason, ct) => SetFlagAsync(session, handle, true, reason, ct)),
+            Change("disable", "Turn the model family off in the golden config (features flag false, every instance; with --family only that instance's enabled); the daemon goes DISABLED_CONFIG at its next cycle",
+                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, false, reason, ct)),
+            Change("enable", "Turn the model family on in the golden config (features flag true; with --family only that instance's enabled); governance may still hold it disabled",
+                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, true, reason, ct)),
             Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
-                (session, handle, reason, _) => Task.FromResult(Reset(session, handle, reason))),
+                (session, handle, _, reason, _) => Task.FromResult(Reset(session, handle, reason))),
         };
     }
 
     /// <param name="name">The subcommand.</param>
     /// <param name="description">Its help text.</param>
-    /// <param name="action">Makes the change and says which model family state in the daemon confirms it.</param>
-    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, string, CancellationToken, Task<StateWanted>> action)
+    /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named) and says which
+    /// model family state in the daemon confirms it.</param>
+    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.Config();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Wait until the running daemon confirms the new state (the default when a daemon runs)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the file is changed, without waiting for the daemon to confirm" };
         var timeout = new Option<string?>("--timeout") { Description = "How long to wait for the daemon (default: 5 of its cycles, at least 10s), e.g. 30s" };
-        var command = new Command(name, description) { reason, config, wait, noWait, timeout };
+        var family = InstanceOption();
+        var command = new Command(name, description) { reason, config, wait, noWait, timeout, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
         {
             var why = result.GetValue(reason)!.Trim();
@@ -67,7 +72,8 @@ internal static class MlCommand
             StateWanted wanted;
             await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
             {
-                wanted = await action(session, ModelFamily(session), why, ct).ConfigureAwait(false);
+                var named = result.GetValue(family);
+                wanted = await action(session, ModelFamily(session, named), named is not null, why, ct).ConfigureAwait(false);
             }
 
             return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, ct).ConfigureAwait(false);
@@ -94,16 +100,19 @@ internal static class MlCommand
             .ConfigureAwait(false);
     }
 
-    private static async Task<int> StatusAsync(string? configPath, bool json, CancellationToken cancellationToken)
+    private static Option<string?> InstanceOption() =>
+        new("--family") { Description = "The model family instance (families.<instance>; default: the model family's own)" };
+
+    private static async Task<int> StatusAsync(string? configPath, string? instance, bool json, CancellationToken cancellationToken)
     {
         await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
-        var handle = ModelFamily(session);
+        var handle = ModelFamily(session, instance);
         var flag = handle.Export.FeatureFlag;
-        var enabled = session.Config.IsEnabled(handle.Export);
+        var enabled = handle.IsEnabled(session.Config);
         var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
         var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
         var daemon = DaemonLocator.Find(session.Paths);
-        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name);
+        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name, handle.IsOwnInstance);
         var serving = ServingSetStatus.Read(Path.Combine(session.Paths.StateDir, handle.Name));
         if (json)
         {
@@ -129,7 +138,7 @@ internal static class MlCommand
             : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {governance.DisabledAt:O}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
             : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {at:O}: {governance.ResetReason}" : "")}");
         Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
-        PrintDaemon(session.Config, session.Paths, daemon);
+        PrintDaemon(session.Config, session.Paths, daemon, handle.Name);
         PrintFamilyDetail(handle.Name, mlState, detail);
         PrintServingSet(serving, Path.Combine(session.Paths.StateDir, handle.Name));
         return ExitCodes.Success;
@@ -177,7 +186,7 @@ internal static class MlCommand
             : new { running = true, runtime_dir = paths.RuntimeDir, pid = (int?)record.Pid, serves_this_config = (bool?)daemon.Serves(config.SourcePath), record = (DaemonRecord?)record };
 
     /// <summary>The daemon on the config's runtime folder, as text lines of <c>ml status</c>.</summary>
-    private static void PrintDaemon(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon)
+    private static void PrintDaemon(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon, string instance)
     {
         if (daemon is null)
         {
@@ -191,7 +200,7 @@ internal static class MlCommand
             return;
         }
 
-        var model = record.Families.FirstOrDefault(f => f.IsModelFamily);
+        var model = record.Families.FirstOrDefault(f => f.Name == instance);
         Console.WriteLine($"daemon:     running, pid {record.Pid} since {record.StartedAt:O}, version {record.Version}");
         Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {record.UpdatedAt:O}; " +
             $"state={record.State}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
@@ -213,14 +222,24 @@ internal static class MlCommand
 
     private static string Figure(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "-";
 
-    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool value, string reason, CancellationToken cancellationToken)
+    /// <param name="session">The offline session.</param>
+    /// <param name="handle">The model family instance.</param>
+    /// <param name="named">The instance was named with <c>--family</c>: its own <c>enabled</c> key changes, and no other
+    /// instance. Without it the family's features flag changes, which gates every instance of the family.</param>
+    /// <param name="value">On or off.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the edit.</param>
+    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason, CancellationToken cancellationToken)
     {
-        var flag = handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use families.{handle.Name}.enabled");
+        var flag = named ? null : handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use --family {handle.Name} (families.{handle.Name}.enabled)");
+        var key = flag is null ? $"families.{handle.Name}.enabled" : $"features.{flag}";
         var path = session.Config.SourcePath;
         bool? previous;
         try
         {
-            previous = await ConfigEditor.SetFeatureFlagAsync(path, flag, value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            previous = flag is null
+                ? await ConfigEditor.SetFamilyEnabledAsync(path, handle.Name, value, TimeProvider.System, cancellationToken).ConfigureAwait(false)
+                : await ConfigEditor.SetFeatureFlagAsync(path, flag, value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {
@@ -231,7 +250,7 @@ internal static class MlCommand
             throw new CheckFailedException(ex.Message);
         }
 
-        var change = $"features.{flag}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
+        var change = $"{key}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
         OperatorLog.Append(session.Paths, value ? "ml enable" : "ml disable", reason, new { config = path, change });
         Console.WriteLine($"{path}: {change} ({reason})");
         if (value && (handle.Family as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
@@ -239,7 +258,11 @@ internal static class MlCommand
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        return value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG");
+        var config = session.Config;
+        IReadOnlyList<string> instances = flag is null ? [handle.Name]
+            : value ? [.. config.InstancesOf(handle.Export.Name).Where(i => config.Families.TryGetValue(i, out var section) && section.Enabled).DefaultIfEmpty(handle.Name)]
+            : config.InstancesOf(handle.Export.Name);
+        return (value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG")) with { Families = instances };
     }
 
     private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
@@ -251,17 +274,25 @@ internal static class MlCommand
         Console.WriteLine(before.Disabled
             ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}"
             : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
-        return StateWanted.Leaves("DISABLED_GOVERNANCE");
+        return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
     }
 
-    private static FamilyHandle ModelFamily(OfflineSession session)
+    /// <summary>The named instance of a model family, or without a name the one model family's own instance.</summary>
+    private static FamilyHandle ModelFamily(OfflineSession session, string? instance)
     {
         var models = session.Catalog.Families.Where(f => f.Export.IsModelFamily).ToList();
-        return models.Count switch
+        if (instance is not null)
+        {
+            return models.FirstOrDefault(f => f.Name == instance)
+                ?? throw new UsageException($"'{instance}' is not a configured instance of a model family (instances: {(models.Count == 0 ? "none" : string.Join(", ", models.Select(m => m.Name)))})");
+        }
+
+        var own = models.Where(f => f.IsOwnInstance).ToList();
+        return own.Count switch
         {
             0 => throw new UsageException($"no model family is installed in {session.Paths.PluginsDir}"),
-            1 => models[0],
-            _ => throw new UsageException($"several model families are installed ({string.Join(", ", models.Select(m => m.Name))}); ml commands need exactly one"),
+            1 => own[0],
+            _ => throw new UsageException($"several model families are installed ({string.Join(", ", own.Select(m => m.Name))}); choose one with --family"),
         };
     }
 

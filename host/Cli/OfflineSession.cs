@@ -56,7 +56,10 @@ internal sealed class OfflineSession : IAsyncDisposable
         return new OfflineSession(config, paths, catalog, logger, factory);
     }
 
-    /// <summary>The one installed family with capability <typeparamref name="T"/>, or the named one; else a usage error.</summary>
+    /// <summary>
+    /// The named family instance with capability <typeparamref name="T"/>, or without a name the one installed family that
+    /// has it (its own instance, not a configured <c>family:</c> instance); else a usage error.
+    /// </summary>
     public (string Name, T Family) Capable<T>(string? family, string what)
         where T : class
     {
@@ -64,15 +67,16 @@ internal sealed class OfflineSession : IAsyncDisposable
         if (family is not null)
         {
             var named = capable.FirstOrDefault(f => f.Name == family)
-                ?? throw new UsageException($"family '{family}' is not installed or cannot {what} (installed that can: {Names(capable)})");
+                ?? throw new UsageException($"family '{family}' is not installed or configured, or cannot {what} (installed that can: {Names(capable)})");
             return (named.Name, (T)named.Family);
         }
 
-        return capable.Count switch
+        var own = capable.Where(f => f.IsOwnInstance).ToList();
+        return own.Count switch
         {
             0 => throw new UsageException($"no installed family can {what}; plugins folder {Paths.PluginsDir} holds: {Installed()}"),
-            1 => (capable[0].Name, (T)capable[0].Family),
-            _ => throw new UsageException($"several families can {what} ({Names(capable)}); choose one with --family"),
+            1 => (own[0].Name, (T)own[0].Family),
+            _ => throw new UsageException($"several families can {what} ({Names(own)}); choose one with --family"),
         };
     }
 

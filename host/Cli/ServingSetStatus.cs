@@ -61,14 +61,21 @@ internal sealed partial record ServingSetStatus(string File, DateTimeOffset? Upd
     }
 
     /// <summary>The model family's state and reason in a heartbeat line: <c>ml_state</c> and its <c>| &lt;family&gt;=STATE: detail</c> field.</summary>
-    public static (string? MlState, string? Detail) FromHeartbeat(string? heartbeat, string family)
+    /// <param name="heartbeat">The heartbeat line.</param>
+    /// <param name="family">The model family instance asked about.</param>
+    /// <param name="ownInstance">Whether it is its family's own instance, whose state the heartbeat's <c>ml_state</c> is;
+    /// for another instance, its entry in the heartbeat's <c>families=</c> field is read instead.</param>
+    public static (string? MlState, string? Detail) FromHeartbeat(string? heartbeat, string family, bool ownInstance = true)
     {
         if (heartbeat is null)
         {
             return (null, null);
         }
 
-        var mlState = MlStatePattern().Match(heartbeat) is { Success: true } match ? match.Groups[1].Value : null;
+        var mlState = ownInstance
+            ? MlStatePattern().Match(heartbeat) is { Success: true } match ? match.Groups[1].Value : null
+            : heartbeat.Split(" | ").FirstOrDefault(f => f.StartsWith("families=", StringComparison.Ordinal))?["families=".Length..].Split(',')
+                .FirstOrDefault(f => f.StartsWith(family + ":", StringComparison.Ordinal))?[(family.Length + 1)..];
         var prefix = family + "=";
         var detail = heartbeat.Split(" | ").FirstOrDefault(f => f.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
         return (mlState, detail);

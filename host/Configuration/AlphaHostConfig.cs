@@ -28,13 +28,24 @@ internal sealed record AlphaHostConfig(
 
     public FamilyConfig Family(string name) => Families.TryGetValue(name, out var family) ? family : FamilyConfig.Absent;
 
+    /// <summary>The plugin family an instance runs: its section's <c>family:</c>, else the instance's own name.</summary>
+    public string FamilyOf(string instance) => Family(instance).Family ?? instance;
+
     /// <summary>
-    /// Whether config turns an exported family on: it needs a <c>families.&lt;name&gt;</c> section with
-    /// <c>enabled: true</c> and, if it declares one, its feature flag true (or the flag's declared default).
+    /// The configured instances of an exported family: the family's own name first (its section may be absent: then it
+    /// is disabled, as before instances existed), then each section naming it with <c>family:</c>, in file order.
     /// </summary>
-    public bool IsEnabled(AlphaHost.Abstractions.AlphaFamilyAttribute export)
+    public IReadOnlyList<string> InstancesOf(string family) =>
+        [.. Families.Keys.Where(n => FamilyOf(n) == family).Prepend(family).Where(n => FamilyOf(n) == family).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Whether config turns an instance of an exported family on (the family's own one when <paramref name="instance"/> is
+    /// null): it needs a <c>families.&lt;instance&gt;</c> section with <c>enabled: true</c> and, if the family declares
+    /// one, its feature flag true (or the flag's declared default).
+    /// </summary>
+    public bool IsEnabled(AlphaHost.Abstractions.AlphaFamilyAttribute export, string? instance = null)
     {
-        var section = Family(export.Name);
+        var section = Family(instance ?? export.Name);
         var flag = export.FeatureFlag is { } key && Features.TryGetValue(key, out var value) ? value.Value : export.FeatureFlagDefault;
         return section != FamilyConfig.Absent && section.Enabled && flag;
     }

@@ -11,7 +11,7 @@ internal static class ConfigCoverage
     /// <param name="featureFlags">The feature flags those families declare.</param>
     public static IEnumerable<string> Warnings(AlphaHostConfig config, IReadOnlyCollection<string> families, IReadOnlyCollection<string> featureFlags)
     {
-        foreach (var name in config.Families.Keys.Where(n => !families.Contains(n)))
+        foreach (var name in config.Families.Keys.Where(n => !families.Contains(config.FamilyOf(n))))
         {
             yield return $"families.{name} names no loaded family; it has no effect until a plugin exports it";
         }
@@ -21,7 +21,7 @@ internal static class ConfigCoverage
             yield return $"{config.SourcePath}:{value.Line}: features.{flag} gates no loaded family; it has no effect until a plugin declares it";
         }
 
-        foreach (var name in families.Where(n => !config.Families.ContainsKey(n)))
+        foreach (var name in families.Where(n => config.InstancesOf(n).All(i => !config.Families.ContainsKey(i))))
         {
             yield return $"family {name} has no families.{name} section; it stays disabled until one with enabled: true is added";
         }

@@ -291,6 +291,12 @@ internal static partial class ConfigLoader
             var isolation = family.OptionalOneOf("isolation", "process", "in_process");
             var maxMemory = family.Int("max_memory_mb", FamilyConfig.Absent.MaxMemoryMb, 16, 1 << 20);
             var mode = family.OptionalOneOf("mode", "live", "shadow");
+            var of = family.OptionalString("family");
+            if (of is { } named && !FamilyNamePattern().IsMatch(named.Value))
+            {
+                throw new ConfigException(section.File, named.Line, family.Join("family"), $"a family name is lower case letters, digits and underscores, got '{named.Value}'");
+            }
+
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             var lines = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var (key, _) in family.UnreadKeys().ToList())
@@ -299,7 +305,14 @@ internal static partial class ConfigLoader
                 Flatten(relative, ((YamlMappingNode)node).Children[new YamlScalarNode(relative)], values, lines);
             }
 
-            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines) { Isolation = Isolation(isolation), MaxMemoryMb = maxMemory, Shadow = mode == "shadow" };
+            families[name] = new FamilyConfig(enabled, weight, timeout, values, lines) {
+                Isolation = Isolation(isolation),
+                MaxMemoryMb = maxMemory,
+                Shadow = mode == "shadow",
+                Family = of?.Value,
+                Line = section.KeyLine(name),
+                FamilyLine = of?.Line ?? 0,
+            };
         }
 
         return families;

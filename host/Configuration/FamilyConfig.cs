@@ -1,6 +1,6 @@
 namespace AlphaHost.Host.Configuration;
 
-/// <summary>One <c>families.&lt;name&gt;</c> section.</summary>
+/// <summary>One <c>families.&lt;instance&gt;</c> section: a configured instance of a plugin's family.</summary>
 /// <param name="Enabled">The <c>enabled</c> flag; a family without a section is disabled.</param>
 /// <param name="Weight">The family's weight in the combined signal.</param>
 /// <param name="Timeout">Its own time budget, overriding <c>host.family_timeout</c>.</param>
@@ -25,6 +25,18 @@ internal sealed record FamilyConfig(
     /// scored, but left out of the combined signal (<c>mode: live</c>, the default, takes part in it).
     /// </summary>
     public bool Shadow { get; init; }
+
+    /// <summary>
+    /// <c>family:</c>, the plugin family this section is an instance of; null when the key is absent, and then the
+    /// section's own name is the family's (so a config written before instances existed means what it meant).
+    /// </summary>
+    public string? Family { get; init; }
+
+    /// <summary>The line of the section's name, for errors about the section as a whole.</summary>
+    public int Line { get; init; }
+
+    /// <summary>The line of <c>family:</c> (0 when absent).</summary>
+    public int FamilyLine { get; init; }
 
     public static FamilyConfig Absent { get; } = new(false, 0.0, null, new Dictionary<string, string>(), new Dictionary<string, int>());
 

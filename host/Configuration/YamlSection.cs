@@ -148,6 +148,13 @@ internal sealed class YamlSection
 
     public string String(string key, string defaultValue) => Scalar(key)?.Value ?? defaultValue;
 
+    /// <summary>The line the key itself is written on (0 when absent).</summary>
+    public int KeyLine(string key) =>
+        _node?.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k.Value == key) is { } node ? (int)node.Start.Line : 0;
+
+    /// <summary>The key's text and line, or null when it is absent.</summary>
+    public (string Value, int Line)? OptionalString(string key) => Scalar(key) is { } scalar ? (scalar.Value ?? "", (int)scalar.Start.Line) : null;
+
     public string OneOf(string key, string defaultValue, params string[] allowed)
     {
         var scalar = Scalar(key);

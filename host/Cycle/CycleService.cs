@@ -274,7 +274,11 @@ internal sealed class CycleService(
         var candidate = config.CheckForChange();
         if (candidate is not null)
         {
-            if (await families.ApplyConfigAsync(candidate).ConfigureAwait(false) is { } refusal)
+            if (FamilyInstances.Check(candidate, families.Exports) is { } broken)
+            {
+                config.Reject(broken.Message, candidate.ContentHash);
+            }
+            else if (await families.ApplyConfigAsync(candidate).ConfigureAwait(false) is { } refusal)
             {
                 config.Reject(refusal, candidate.ContentHash);
             }
@@ -367,8 +371,8 @@ internal sealed class CycleService(
 
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {
-        var names = families.Slots.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var flags = families.Slots.Select(f => f.Export.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var names = families.Exports.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var flags = families.Exports.Select(f => f.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
         foreach (var warning in ConfigCoverage.Warnings(current, names, flags))
         {
             logger.LogWarning("Configuration: {Warning}", warning);

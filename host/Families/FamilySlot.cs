@@ -5,12 +5,15 @@ using AlphaHost.Host.Plugins;
 namespace AlphaHost.Host.Families;
 
 /// <summary>
-/// One exported family in the daemon: where it comes from, how it is isolated, the endpoint serving it now (none while
+/// One configured instance of an exported family in the daemon (<c>families.&lt;instance&gt;</c>; the family's own name
+/// for its own instance): where it comes from, how it is isolated, the endpoint serving it now (none while
 /// it starts, is disabled or waits out a quarantine), a replacement starting from newer plugin files, and its quarantine.
 /// </summary>
-internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin, TimeProvider clock)
+/// <param name="instance">The instance's name; null for the family's own instance.</param>
+internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin, TimeProvider clock, string? instance = null)
 {
-    public string Name => Export.Name;
+    /// <summary>The instance's name: its config section, state folder, heartbeat and status entries, journals and scores go by it.</summary>
+    public string Name { get; } = instance ?? export.Name;
 
     public AlphaFamilyAttribute Export { get; } = export;
 
@@ -42,5 +45,5 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
     /// <summary>Times its worker was started again after the first start.</summary>
     public int Restarts { get; set; }
 
-    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export);
+    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export, Name);
 }

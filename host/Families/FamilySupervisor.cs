@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace AlphaHost.Host.Families;
 
 /// <summary>
-/// The daemon's families: finds them in the plugin folders (from assembly metadata, without running plugin code),
-/// starts each enabled one in its worker process (or in process) in the background, stops disabled ones, restarts a
+/// The daemon's families: finds them in the plugin folders (from assembly metadata, without running plugin code), makes
+/// a slot for each configured instance of each (<c>families.&lt;instance&gt;.family</c>; a family's own name is its own
+/// instance), starts each enabled one in its own worker process (or in process) in the background, stops disabled ones, restarts a
 /// dead or quarantined one when its back-off is over, and hot-swaps a family whose plugin files were replaced once the
 /// new one has initialized. Nothing here waits on a family: the cycle loop is never blocked by a start or a stop.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class FamilySupervisor(
     ILogger<FamilySupervisor> logger) : IAsyncDisposable
 {
     private readonly Dictionary<string, PluginState> _plugins = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FamilySlot> _instances = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _seenStamps = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
     private readonly List<Task> _stopping = [];
@@ -35,8 +37,11 @@ internal sealed class FamilySupervisor(
     /// </summary>
     private static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>Every exported family, in plugin folder order.</summary>
+    /// <summary>Every configured instance of every exported family, in plugin folder order, each family's own instance first.</summary>
     public IReadOnlyList<FamilySlot> Slots { get; private set; } = [];
+
+    /// <summary>The families the plugin folders export (of the builds that loaded): what a config's <c>family:</c> may name.</summary>
+    public IReadOnlyList<AlphaFamilyAttribute> Exports => [.. _plugins.Values.Where(p => p.Info is not null).SelectMany(p => p.Exports)];
 
     /// <summary>Plugin folders that cannot load, with the reason.</summary>
     public IReadOnlyDictionary<string, string> Failures => _plugins.Where(p => p.Value.Failure is not null).ToDictionary(p => p.Key, p => p.Value.Failure!);
@@ -59,6 +64,7 @@ internal sealed class FamilySupervisor(
             ScanFolders(pluginsDir, trustChanged, config);
         }
 
+        Arrange(config);
         foreach (var slot in Slots)
         {
             Supervise(slot, config);
@@ -81,7 +87,7 @@ internal sealed class FamilySupervisor(
                 continue;
             }
 
-            if (known is { Slots.Count: > 0 } && !File.Exists(known.Slots[0].Plugin.AssemblyPath) && !HasMainAssembly(folder))
+            if (known is { Info: { } loaded } && !File.Exists(loaded.AssemblyPath) && !HasMainAssembly(folder))
             {
                 // Left as it is: checked again at every scan, so files put back (or a new build) are picked up.
                 ReportDeleted(folder);
@@ -93,13 +99,66 @@ internal sealed class FamilySupervisor(
 
         foreach (var (folder, plugin) in _plugins)
         {
-            if (plugin.Slots.Count > 0 && !Directory.Exists(folder))
+            if (plugin.Info is not null && !Directory.Exists(folder))
             {
                 ReportDeleted(folder);
             }
         }
+    }
 
-        Slots = _plugins.Values.SelectMany(p => p.Slots).ToArray();
+    /// <summary>
+    /// One slot per configured instance of each exported family (the config may have gained or lost instances since the
+    /// last pass): a new instance gets a new slot, a removed one (or one now naming another family) is stopped.
+    /// </summary>
+    private void Arrange(AlphaHostConfig config)
+    {
+        var slots = new List<FamilySlot>();
+        foreach (var plugin in _plugins.Values.Where(p => p.Info is not null))
+        {
+            foreach (var export in plugin.Exports)
+            {
+                foreach (var instance in config.InstancesOf(export.Name))
+                {
+                    if (!_instances.TryGetValue(instance, out var slot) || slot.Export.Name != export.Name)
+                    {
+                        if (slot is not null)
+                        {
+                            Remove(slot);
+                        }
+
+                        slot = new FamilySlot(export, plugin.Info!, clock, instance);
+                        _instances[instance] = slot;
+                    }
+
+                    slots.Add(slot);
+                }
+            }
+        }
+
+        foreach (var gone in _instances.Values.Except(slots).ToList())
+        {
+            Remove(gone);
+            _instances.Remove(gone.Name);
+        }
+
+        Slots = slots;
+    }
+
+    /// <summary>Stops an instance the configuration (or its plugin) no longer has.</summary>
+    private void Remove(FamilySlot slot)
+    {
+        if (slot.Endpoint is { } endpoint)
+        {
+            slot.Endpoint = null;
+            Stop(slot.Name, endpoint, TimeSpan.FromSeconds(5));
+            logger.LogInformation("Family {Family} is no longer configured (or exported); its {Where} was stopped", slot.Name, endpoint.Description);
+        }
+
+        if (slot.Starting is { } starting)
+        {
+            slot.Starting = null;
+            _stopping.Add(StopWhenStartedAsync(starting));
+        }
     }
 
     /// <summary>Waits (at most <paramref name="budget"/>) for the starts in progress: the daemon does this once, before its first cycle.</summary>
@@ -124,7 +183,8 @@ internal sealed class FamilySupervisor(
     /// <summary>Hands changed family sections to the running families; the first refusal is returned (and the others undone).</summary>
     public async Task<string?> ApplyConfigAsync(AlphaHostConfig candidate)
     {
-        var changed = Slots.Where(s => s.Endpoint is not null && !candidate.Family(s.Name).SameValuesAs(s.AppliedConfig)).ToList();
+        // An instance the candidate removes (or moves to another family) is stopped once it is in force, not reconfigured.
+        var changed = Slots.Where(s => s.Endpoint is not null && candidate.InstancesOf(s.Export.Name).Contains(s.Name) && !candidate.Family(s.Name).SameValuesAs(s.AppliedConfig)).ToList();
         var results = await Task.WhenAll(changed.Select(s => s.Endpoint!.ConfigureAsync(Settings(s.Name, candidate.Family(s.Name), candidate), Budget(candidate, s)))).ConfigureAwait(false);
         var refusal = results.Select(r => r.Refusal).FirstOrDefault(r => r is not null);
         for (var i = 0; i < changed.Count; i++)
@@ -238,7 +298,7 @@ internal sealed class FamilySupervisor(
                 throw new PluginLoadException(folder, $"{Path.GetFileName(assemblyPath)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])");
             }
 
-            var taken = _plugins.Where(p => p.Key != folder).SelectMany(p => p.Value.Slots).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+            var taken = _plugins.Where(p => p.Key != folder).SelectMany(p => p.Value.Exports).Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
             if (exports.Select(e => e.Name).FirstOrDefault(taken.Contains) is { } duplicate)
             {
                 throw new PluginLoadException(folder, $"family '{duplicate}' is already exported by another plugin");
@@ -246,15 +306,11 @@ internal sealed class FamilySupervisor(
 
             var assembly = System.Reflection.AssemblyName.GetAssemblyName(assemblyPath);
             var info = new PluginInfo(folder, assemblyPath, assembly.Name ?? name, assembly.Version?.ToString() ?? "unknown", "per family (host.family_isolation)", sha256);
-            var slots = new List<FamilySlot>();
-            foreach (var export in exports)
+            // Every instance of a family the new build still exports switches to it (once it has started); the instances of a
+            // family it no longer exports are stopped by Arrange.
+            foreach (var slot in _instances.Values.Where(s => s.Plugin.Folder == folder && exports.Any(e => e.Name == s.Export.Name)))
             {
-                var slot = known?.Slots.FirstOrDefault(s => s.Name == export.Name);
-                if (slot is null)
-                {
-                    slot = new FamilySlot(export, info, clock);
-                }
-                else if (slot.Endpoint is not null || slot.Starting is not null)
+                if (slot.Endpoint is not null || slot.Starting is not null)
                 {
                     slot.PendingPlugin = info;
                 }
@@ -262,38 +318,28 @@ internal sealed class FamilySupervisor(
                 {
                     slot.Plugin = info;
                 }
-
-                slots.Add(slot);
             }
 
-            foreach (var gone in known?.Slots.Except(slots) ?? [])
-            {
-                if (gone.Endpoint is { } endpoint)
-                {
-                    Stop(gone.Name, endpoint, TimeSpan.FromSeconds(5));
-                }
-            }
-
-            _plugins[folder] = new PluginState(stamp, slots, null);
+            _plugins[folder] = new PluginState(stamp, info, exports, null);
             _missingReported.Remove(folder);
             logger.LogInformation("Plugin {Plugin} {Action}: families {Families} from {Assembly} {Version} in load context {LoadContext}",
-                name, known is null || known.Slots.Count == 0 ? "loaded" : "reloaded", string.Join(",", exports.Select(e => e.Name)), info.AssemblyName, info.Version, info.LoadContext);
+                name, known?.Info is null ? "loaded" : "reloaded", string.Join(",", exports.Select(e => e.Name)), info.AssemblyName, info.Version, info.LoadContext);
         }
         catch (Exception ex) when (ex is PluginLoadException or IOException or UnauthorizedAccessException or BadImageFormatException)
         {
             var reason = ex is PluginLoadException p ? p.Reason : PluginCatalog.Describe(ex);
-            if (known is { Slots.Count: > 0 } && config.Plugins.Refusal(name, known.Slots[0].Plugin.Sha256) is { } revoked)
+            if (known is { Info: { } loaded } && config.Plugins.Refusal(name, loaded.Sha256) is { } revoked)
             {
-                foreach (var slot in known.Slots.Where(s => s.Endpoint is not null))
+                foreach (var slot in _instances.Values.Where(s => s.Plugin.Folder == folder && s.Endpoint is not null))
                 {
                     Stop(slot.Name, slot.Endpoint!, TimeSpan.FromSeconds(5));
                     slot.Endpoint = null;
                 }
 
                 logger.LogError("Plugin {Plugin} unloaded after a change of plugins trust settings: {Reason}", name, revoked);
-                _plugins[folder] = new PluginState(stamp, [], revoked);
+                _plugins[folder] = new PluginState(stamp, null, [], revoked);
             }
-            else if (known is { Slots.Count: > 0 })
+            else if (known is { Info: not null })
             {
                 logger.LogError("Plugin {Plugin} reload failed, the last good version keeps running: {Reason}", name, reason);
                 _plugins[folder] = known with { Stamp = stamp, Failure = reason };
@@ -301,7 +347,7 @@ internal sealed class FamilySupervisor(
             else
             {
                 logger.LogError("Plugin {Plugin} skipped: {Reason}", name, reason);
-                _plugins[folder] = new PluginState(stamp, [], reason);
+                _plugins[folder] = new PluginState(stamp, null, [], reason);
             }
         }
     }
@@ -408,7 +454,7 @@ internal sealed class FamilySupervisor(
     {
         var section = config.Family(slot.Name);
         var settings = Settings(slot.Name, section, config);
-        var request = new FamilyStartRequest(plugin.Folder, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
+        var request = new FamilyStartRequest(plugin.Folder, slot.Export.Name, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
         var budget = config.Host.InitTimeout;
         return Isolation(config, slot) == FamilyIsolation.Process
             ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock, _shutdown.Token).ConfigureAwait(false))
@@ -441,5 +487,9 @@ internal sealed class FamilySupervisor(
     /// <summary>A family's settings; its relative paths (e.g. <c>models_dir</c>) are taken from the config file's folder, as offline commands take them.</summary>
     private static FamilySettings Settings(string family, FamilyConfig section, AlphaHostConfig config) => new($"families.{family}", section.Values, config.ConfigDirectory);
 
-    private sealed record PluginState(string Stamp, IReadOnlyList<FamilySlot> Slots, string? Failure);
+    /// <param name="Stamp">The folder's files as last seen.</param>
+    /// <param name="Info">The build its families run from; null while none ever loaded (or its trust was revoked).</param>
+    /// <param name="Exports">The families that build exports.</param>
+    /// <param name="Failure">Why the folder's newest files cannot load, or null.</param>
+    private sealed record PluginState(string Stamp, PluginInfo? Info, IReadOnlyList<AlphaFamilyAttribute> Exports, string? Failure);
 }

@@ -56,9 +56,9 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
             try
             {
                 var (assembly, _) = PluginCatalog.Open(request.PluginFolder, trust, out loader);
-                var family = FamilyActivator.Activate(request.PluginFolder, assembly, loggerFactory, clock, request.Family)[0].Family;
+                var family = FamilyActivator.Activate(request.PluginFolder, assembly, loggerFactory, clock, request.Family, instance: request.Instance)[0].Family;
                 Directory.CreateDirectory(request.StateDirectory);
-                var context = new FamilyContext(request.Family, request.Settings, loggerFactory.CreateLogger(LoggingCategories.FamilyPrefix + request.Family), clock,
+                var context = new FamilyContext(request.Family, request.Settings, loggerFactory.CreateLogger(LoggingCategories.FamilyPrefix + request.Instance), clock,
                     request.PluginFolder, request.StateDirectory);
                 await family.InitializeAsync(context, CancellationToken.None).ConfigureAwait(false);
                 return new InProcessEndpoint(family, loader, ReadHealth(family), request.Settings.UnreadKeys.ToArray());

@@ -20,8 +20,10 @@ internal static class FamilyActivator
     /// <param name="only">Construct only the family of this name (a worker serves one); null constructs every one.</param>
     /// <param name="capability">Construct only the families whose class implements this interface (an offline command
     /// that needs one capability); null constructs every one.</param>
+    /// <param name="instance">The configured instance the one family constructed serves (with <paramref name="only"/>): every
+    /// logger of the plugin then names it as <c>component</c>. Null names each family's class by the family.</param>
     public static IReadOnlyList<(AlphaFamilyAttribute Export, IAlphaFamily Family)> Activate(string folder, Assembly assembly, ILoggerFactory loggerFactory,
-        TimeProvider clock, string? only, Type? capability = null)
+        TimeProvider clock, string? only, Type? capability = null, string? instance = null)
     {
         var services = new ServiceCollection();
         services.Scan(scan => scan.FromAssemblies(assembly)
@@ -29,8 +31,8 @@ internal static class FamilyActivator
             .AsSelf()
             .WithTransientLifetime());
         var exported = services.Select(d => d.ServiceType).ToList();
-        var familyByCategory = exported.ToDictionary(t => t.FullName!.Replace('+', '.'), t => t.GetCustomAttribute<AlphaFamilyAttribute>()!.Name);
-        var fallback = familyByCategory.Count == 1 ? familyByCategory.Values.Single() : only ?? Path.GetFileName(folder);
+        var familyByCategory = exported.ToDictionary(t => t.FullName!.Replace('+', '.'), t => instance ?? t.GetCustomAttribute<AlphaFamilyAttribute>()!.Name);
+        var fallback = instance ?? (familyByCategory.Count == 1 ? familyByCategory.Values.Single() : only ?? Path.GetFileName(folder));
         services.AddSingleton<ILoggerFactory>(new ComponentLoggerFactory(loggerFactory, familyByCategory, fallback));
         services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         services.AddSingleton(clock);

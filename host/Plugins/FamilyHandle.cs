@@ -3,10 +3,14 @@ using AlphaHost.Host.Configuration;
 
 namespace AlphaHost.Host.Plugins;
 
-/// <summary>A loaded family and the host's bookkeeping about it.</summary>
+/// <summary>A loaded family instance and the host's bookkeeping about it.</summary>
+/// <param name="name">The instance's name (<c>families.&lt;name&gt;</c>; the family's own name for its own instance).</param>
 internal sealed class FamilyHandle(string name, AlphaFamilyAttribute export, IAlphaFamily family, PluginInfo plugin, FamilyConfig appliedConfig)
 {
     public string Name { get; } = name;
+
+    /// <summary>Whether this is the family's own instance (named like the family), the one a command picks without <c>--family</c>.</summary>
+    public bool IsOwnInstance => Name == Export.Name;
 
     public AlphaFamilyAttribute Export { get; } = export;
 
@@ -30,7 +34,7 @@ internal sealed class FamilyHandle(string name, AlphaFamilyAttribute export, IAl
     public long HostErrors { get; set; }
 
     /// <summary>Whether config turns the family on: its section's <c>enabled</c> and its feature flag, if it has one.</summary>
-    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export);
+    public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export, Name);
 
     /// <summary>The family's own health; a plugin whose getter throws is reported degraded.</summary>
     public FamilyHealth ReadHealth()

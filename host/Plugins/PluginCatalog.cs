@@ -229,29 +229,34 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         {
             var (assembly, info) = Open(folder, config.Plugins, out loader);
 
-            foreach (var (export, family) in DiscoverFamilies(folder, assembly))
+            foreach (var (export, first) in DiscoverFamilies(folder, assembly))
             {
                 if (!takenNames.Add(export.Name))
                 {
                     throw new PluginLoadException(folder, $"family '{export.Name}' is already exported by another plugin");
                 }
 
-                var section = config.Family(export.Name);
-                var context = new FamilyContext(export.Name, Settings(export.Name, section, config.ConfigDirectory), FamilyLogger(export.Name), clock,
-                    folder, Path.Combine(stateRoot, export.Name));
-                Directory.CreateDirectory(context.StateDirectory);
-                try
+                foreach (var instance in config.InstancesOf(export.Name))
                 {
-                    await TimeBudget.RunAsync(ct => family.InitializeAsync(context, ct).AsTask(), config.Host.InitTimeout, clock, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    throw new PluginLoadException(folder, $"family '{export.Name}' failed to initialize: {ex.GetType().Name}: {ex.Message}", ex);
-                }
+                    // The family's own instance is the object found by the scan; each further instance is a new one.
+                    var family = instance == export.Name ? first : Activate(folder, assembly, export.Name, instance);
+                    var section = config.Family(instance);
+                    var context = new FamilyContext(export.Name, Settings(instance, section, config.ConfigDirectory), FamilyLogger(instance), clock,
+                        folder, Path.Combine(stateRoot, instance));
+                    Directory.CreateDirectory(context.StateDirectory);
+                    try
+                    {
+                        await TimeBudget.RunAsync(ct => family.InitializeAsync(context, ct).AsTask(), config.Host.InitTimeout, clock, cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        throw new PluginLoadException(folder, $"family '{instance}' failed to initialize: {ex.GetType().Name}: {ex.Message}", ex);
+                    }
 
-                WarnUnreadKeys(export.Name, section, context.Settings);
-                families.Add(new FamilyHandle(export.Name, export, family, info, section));
+                    WarnUnreadKeys(instance, section, context.Settings);
+                    families.Add(new FamilyHandle(instance, export, family, info, section));
+                }
             }
 
             return families.Count == 0 && Capability is null
@@ -306,6 +311,9 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
 
     private IEnumerable<(AlphaFamilyAttribute Export, IAlphaFamily Family)> DiscoverFamilies(string folder, Assembly assembly) =>
         FamilyActivator.Activate(folder, assembly, loggerFactory, clock, only: null, Capability);
+
+    private IAlphaFamily Activate(string folder, Assembly assembly, string family, string instance) =>
+        FamilyActivator.Activate(folder, assembly, loggerFactory, clock, family, Capability, instance)[0].Family;
 
     private ILogger FamilyLogger(string family) => loggerFactory.CreateLogger($"{LoggingCategories.FamilyPrefix}{family}");
 

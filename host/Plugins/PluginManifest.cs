@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text.RegularExpressions;
@@ -16,6 +17,33 @@ internal static partial class PluginManifest
     private const string AttributeName = nameof(AlphaFamilyAttribute);
 
     public static bool IsValidFamilyName(string name) => FamilyNamePattern().IsMatch(name);
+
+    /// <summary>
+    /// The families of every plugin folder under <paramref name="pluginsDir"/> that reads and that <paramref name="trust"/>
+    /// allows; the others are left out, as the daemon skips them.
+    /// </summary>
+    public static IReadOnlyList<AlphaFamilyAttribute> ReadAll(string pluginsDir, Configuration.PluginTrustOptions trust)
+    {
+        var exports = new List<AlphaFamilyAttribute>();
+        foreach (var folder in Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [])
+        {
+            try
+            {
+                var path = PluginFolder.MainAssembly(folder);
+                var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+                if (trust.Refusal(Path.GetFileName(folder), sha256) is null)
+                {
+                    exports.AddRange(Read(folder, path));
+                }
+            }
+            catch (Exception ex) when (ex is PluginLoadException or IOException or UnauthorizedAccessException)
+            {
+                // Not loadable: it exports nothing the configuration could name.
+            }
+        }
+
+        return exports;
+    }
 
     /// <summary>The families exported by <paramref name="assemblyPath"/>, after checking its contract version.</summary>
     public static IReadOnlyList<AlphaFamilyAttribute> Read(string folder, string assemblyPath)
@@ -112,25 +140,37 @@ internal static partial class PluginManifest
             throw new PluginLoadException(folder, $"family name '{name}' is not lower case letters, digits and underscores");
         }
 
-        var export = new AlphaFamilyAttribute(name);
+        string? flag = null;
+        var flagDefault = true;
+        var model = false;
+        string[] folders = [];
         foreach (var named in value.NamedArguments)
         {
-            export = named.Name switch
+            switch (named.Name)
             {
-                nameof(AlphaFamilyAttribute.FeatureFlag) => new AlphaFamilyAttribute(name) { FeatureFlag = named.Value as string, FeatureFlagDefault = export.FeatureFlagDefault, IsModelFamily = export.IsModelFamily },
-                nameof(AlphaFamilyAttribute.FeatureFlagDefault) => new AlphaFamilyAttribute(name) { FeatureFlag = export.FeatureFlag, FeatureFlagDefault = named.Value is true, IsModelFamily = export.IsModelFamily },
-                nameof(AlphaFamilyAttribute.IsModelFamily) => new AlphaFamilyAttribute(name) { FeatureFlag = export.FeatureFlag, FeatureFlagDefault = export.FeatureFlagDefault, IsModelFamily = named.Value is true },
-                _ => export,
-            };
+                case nameof(AlphaFamilyAttribute.FeatureFlag):
+                    flag = named.Value as string;
+                    break;
+                case nameof(AlphaFamilyAttribute.FeatureFlagDefault):
+                    flagDefault = named.Value is true;
+                    break;
+                case nameof(AlphaFamilyAttribute.IsModelFamily):
+                    model = named.Value is true;
+                    break;
+                case nameof(AlphaFamilyAttribute.InstanceFolders) when named.Value is ImmutableArray<CustomAttributeTypedArgument<string>> items:
+                    folders = items.Select(i => i.Value).OfType<string>().ToArray();
+                    break;
+            }
         }
 
+        var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders };
         return export;
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex FamilyNamePattern();
 
-    /// <summary>Enough of a type provider to decode the attribute's string and bool arguments.</summary>
+    /// <summary>Enough of a type provider to decode the attribute's string, string array and bool arguments.</summary>
     private sealed class NameProvider : ICustomAttributeTypeProvider<string>
     {
         public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();

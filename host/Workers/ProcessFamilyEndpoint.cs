@@ -59,7 +59,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         WorkerProcess worker;
         try
         {
-            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.MemoryLimitMb, log, clock);
+            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.Instance, request.MemoryLimitMb, log, clock);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -321,11 +321,12 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 /// <summary>What a family needs to start.</summary>
 /// <param name="PluginFolder">Its plugin folder.</param>
 /// <param name="Family">Its exported name.</param>
+/// <param name="Instance">The configured instance it serves (<c>families.&lt;instance&gt;</c>): the name of its logs.</param>
 /// <param name="Settings">Its settings section.</param>
 /// <param name="SettingsValues">The section's raw values (sent to a worker).</param>
 /// <param name="StateDirectory">Its state folder.</param>
 /// <param name="MemoryLimitMb">Its memory budget, or null for none.</param>
-internal sealed record FamilyStartRequest(string PluginFolder, string Family, FamilySettings Settings, IReadOnlyDictionary<string, string> SettingsValues,
+internal sealed record FamilyStartRequest(string PluginFolder, string Family, string Instance, FamilySettings Settings, IReadOnlyDictionary<string, string> SettingsValues,
     string StateDirectory, int? MemoryLimitMb);
 
 /// <summary>A family could not be started: the reason, in one line.</summary>

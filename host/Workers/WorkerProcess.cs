@@ -44,9 +44,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _exited.Task.IsCompleted;
 
-    /// <summary>Starts <c>alphahost worker</c> for one family of one plugin folder.</summary>
+    /// <summary>Starts <c>alphahost worker</c> for one instance of one family of one plugin folder.</summary>
+    /// <param name="pluginFolder">The plugin folder.</param>
+    /// <param name="family">The family the worker constructs.</param>
+    /// <param name="instance">The configured instance it serves: its log events carry this name.</param>
     /// <param name="memoryLimitMb">The family's memory budget: the worker's GC heap limit and its data-segment limit.</param>
-    public static WorkerProcess Start(string pluginFolder, string family, int? memoryLimitMb, Serilog.ILogger log, TimeProvider clock)
+    public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, Serilog.ILogger log, TimeProvider clock)
     {
         var start = new ProcessStartInfo
         {
@@ -67,6 +70,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         start.ArgumentList.Add(pluginFolder);
         start.ArgumentList.Add("--family");
         start.ArgumentList.Add(family);
+        start.ArgumentList.Add("--instance");
+        start.ArgumentList.Add(instance);
         if (memoryLimitMb is { } limit)
         {
             start.ArgumentList.Add("--memory-mb");
@@ -76,7 +81,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
-        var worker = new WorkerProcess(process, family, log, clock);
+        var worker = new WorkerProcess(process, instance, log, clock);
         process.ErrorDataReceived += (_, e) => worker.KeepStderr(e.Data);
         process.BeginErrorReadLine();
         _ = Task.Factory.StartNew(worker.ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

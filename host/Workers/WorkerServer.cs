@@ -7,8 +7,8 @@ using McMaster.NETCore.Plugins;
 namespace AlphaHost.Host.Workers;
 
 /// <summary>
-/// The worker side: <c>alphahost worker --plugin DIR --family NAME</c>, started by the host, serves exactly one family
-/// of one plugin folder over its standard input and output. It keeps its own copy of the market history (the host
+/// The worker side: <c>alphahost worker --plugin DIR --family NAME --instance INSTANCE</c>, started by the host, serves
+/// exactly one configured instance of one family of one plugin folder over its standard input and output. It keeps its own copy of the market history (the host
 /// sends it once, then each cycle's new bars), so nothing the family does reaches another family's bars. It exits
 /// when its input closes (the host stopped or died). Anything the plugin writes to the console goes to standard
 /// error, which the host keeps for crash reports.
@@ -19,21 +19,23 @@ internal sealed class WorkerServer
     private readonly Lock _writeLock = new();
     private readonly string _folder;
     private readonly string _familyName;
+    private readonly string _instance;
     private IAlphaFamily? _family;
     private PluginLoader? _loader;
     private MarketState? _market;
     private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private CancellationTokenSource? _running;
 
-    private WorkerServer(Stream output, string folder, string familyName)
+    private WorkerServer(Stream output, string folder, string familyName, string instance)
     {
         _output = output;
         _folder = folder;
         _familyName = familyName;
+        _instance = instance;
     }
 
     /// <summary>Runs the worker until its input closes or the host asks it to stop.</summary>
-    public static int Run(string folder, string familyName, int? memoryLimitMb)
+    public static int Run(string folder, string familyName, string instance, int? memoryLimitMb)
     {
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
@@ -49,7 +51,7 @@ internal sealed class WorkerServer
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
-        var server = new WorkerServer(output, folder, familyName);
+        var server = new WorkerServer(output, folder, familyName, instance);
         var requests = new FrameQueue();
         var reader = new Thread(() => server.ReadLoop(input, requests)) { IsBackground = true, Name = "alphahost-worker-input" };
         reader.Start();
@@ -148,11 +150,11 @@ internal sealed class WorkerServer
         var settings = WorkerProtocol.ReadSettings(reader);
         var stateDirectory = reader.ReadString();
         var loggerFactory = new WorkerLoggerFactory(Send);
-        Microsoft.Extensions.Logging.ILogger familyLogger = loggerFactory.CreateLogger(Logging.LoggingCategories.FamilyPrefix + _familyName);
+        Microsoft.Extensions.Logging.ILogger familyLogger = loggerFactory.CreateLogger(Logging.LoggingCategories.FamilyPrefix + _instance);
         try
         {
             var (assembly, _) = PluginCatalog.Open(_folder, null, out _loader);
-            _family = FamilyActivator.Activate(_folder, assembly, loggerFactory, TimeProvider.System, _familyName)[0].Family;
+            _family = FamilyActivator.Activate(_folder, assembly, loggerFactory, TimeProvider.System, _familyName, instance: _instance)[0].Family;
         }
         catch (Exception ex) when (ex is not PluginLoadException)
         {

@@ -20,7 +20,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// governance shape and counted by the <see cref="GovernanceBreaker"/>, which disables the family after repeated
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
-[AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true)]
+[AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>

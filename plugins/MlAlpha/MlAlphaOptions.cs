@@ -8,13 +8,19 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// <summary>The family's settings, <c>families.ml_alpha.*</c> of the golden config. Defaults are declared here only.</summary>
 internal sealed record MlAlphaOptions
 {
+    /// <summary>The models folder setting, as the host's check of two instances sharing one folder reads it.</summary>
+    public const string ModelsDirFolder = ModelsDirKey + "=" + ModelsDirDefault;
+
+    private const string ModelsDirKey = "models_dir";
+    private const string ModelsDirDefault = "models/ml_alpha";
+
     /// <summary>The feature contract the family serves and trains on.</summary>
     /// <value>The default value is <c>ml_v1</c>.</value>
     public string Contract { get; init; } = "ml_v1";
 
     /// <summary>Where models live, as a full path: a relative setting is taken from the config file's folder.</summary>
     /// <value>The default value is <c>models/ml_alpha</c> (beside the config file).</value>
-    public string ModelsDir { get; init; } = "models/ml_alpha";
+    public string ModelsDir { get; init; } = ModelsDirDefault;
 
     /// <summary>Whether a model folder without <c>model_meta.json</c> may serve (deprecated; the family then stays DEGRADED).</summary>
     /// <value>The default value is false.</value>
@@ -57,7 +63,7 @@ internal sealed record MlAlphaOptions
                 settings.GetDouble("signal.half_life_days", d.Smoothing.HalfLifeDays, min: 0, max: 250),
                 settings.GetInt("signal.hold_days", horizon, min: 1, max: 250)),
             Contract = settings.GetString("contract", d.Contract),
-            ModelsDir = settings.GetPath("models_dir", d.ModelsDir),
+            ModelsDir = settings.GetPath(ModelsDirKey, d.ModelsDir),
             AllowLegacyModels = settings.GetBool("allow_legacy_models", d.AllowLegacyModels),
             LegacySignalScale = settings.GetDouble("legacy_signal_scale", d.LegacySignalScale, min: 1e-6, max: 10),
             ModelRefresh = settings.GetDuration("model_refresh", d.ModelRefresh, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(24)),

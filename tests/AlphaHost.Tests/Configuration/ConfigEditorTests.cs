@@ -19,6 +19,35 @@ public sealed class ConfigEditorTests : IDisposable
         Assert.Equal(original.Replace("ml_enabled: false  #", "ml_enabled: true  #"), File.ReadAllText(path));
     }
 
+    [Theory]
+    [InlineData("families:\n  ml_alpha:\n    enabled: true  # live\n  ml_candidate:\n    family: ml_alpha\n    enabled: true # shadow\n    signal:\n      enabled: x\n",
+        "families:\n  ml_alpha:\n    enabled: true  # live\n  ml_candidate:\n    family: ml_alpha\n    enabled: false # shadow\n    signal:\n      enabled: x\n")]
+    [InlineData("families:\n  ml_candidate:\n    family: ml_alpha\n    signal:\n      hold_days: 5\n  momentum:\n    weight: 1\n",
+        "families:\n  ml_candidate:\n    enabled: false\n    family: ml_alpha\n    signal:\n      hold_days: 5\n  momentum:\n    weight: 1\n")]
+    [InlineData("families:\n  ml_candidate: {family: ml_alpha, enabled: true, mode: shadow}  # candidate\n",
+        "families:\n  ml_candidate: {family: ml_alpha, enabled: false, mode: shadow}  # candidate\n")]
+    [InlineData("families:\n  ml_candidate: {family: ml_alpha, mode: shadow}\n", "families:\n  ml_candidate: {enabled: false, family: ml_alpha, mode: shadow}\n")]
+    public async Task SetFamilyEnabled_ChangesOnlyThatInstancesEnabledKey(string before, string after)
+    {
+        var path = _dir.Write("golden.yaml", before);
+
+        var previous = await ConfigEditor.SetFamilyEnabledAsync(path, "ml_candidate", false, TimeProvider.System);
+
+        Assert.True(previous);
+        Assert.Equal(after, File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task SetFamilyEnabled_NoSuchInstance_IsRefusedNamingTheKeyAndChangesNothing()
+    {
+        var path = _dir.Write("golden.yaml", "families:\n  ml_alpha:\n    weight: 1\n");
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => ConfigEditor.SetFamilyEnabledAsync(path, "ml_candidate", false, TimeProvider.System));
+
+        Assert.Equal("families.ml_candidate", error.KeyPath);
+        Assert.Equal("families:\n  ml_alpha:\n    weight: 1\n", File.ReadAllText(path));
+    }
+
     [Fact]
     public async Task SetFeatureFlag_WhileAnotherProgramRewritesTheFile_NeverReportsAChangeThatIsNotInTheFile()
     {

@@ -54,7 +54,25 @@ public sealed class ConfigLoaderTests
         Assert.Equal(6, family.Lines["lookback_days"]);
     }
 
+    [Fact]
+    public void Parse_FamilyKey_AbsentMeansTheSectionIsItsFamilysOwnInstance_PresentNamesThePluginFamily()
+    {
+        var config = ConfigLoader.Parse("c.yaml",
+            "families:\n  ml_alpha:\n    weight: 0.4\n  ml_candidate:\n    family: ml_alpha\n    mode: shadow\n    models_dir: ../models/ml_candidate\n  momentum:\n    weight: 0.3\n");
+
+        Assert.Null(config.Families["ml_alpha"].Family);
+        Assert.Equal("ml_alpha", config.FamilyOf("ml_alpha"));
+        Assert.Equal("ml_alpha", config.FamilyOf("ml_candidate"));
+        Assert.Equal(5, config.Families["ml_candidate"].FamilyLine);
+        Assert.True(config.Families["ml_candidate"].Shadow);
+        Assert.Equal(new Dictionary<string, string> { ["models_dir"] = "../models/ml_candidate" }, config.Families["ml_candidate"].Values);
+        Assert.Equal(["ml_alpha", "ml_candidate"], config.InstancesOf("ml_alpha"));
+        Assert.Equal(["momentum"], config.InstancesOf("momentum"));
+        Assert.Equal(["reversal"], config.InstancesOf("reversal"));
+    }
+
     [Theory]
+    [InlineData("families:\n  ml_candidate:\n    family: ML-Alpha\n", 3, "families.ml_candidate.family", "lower case letters")]
     [InlineData("host:\n  cycle_interval: fast\n", 2, "host.cycle_interval", "expected a duration")]
     [InlineData("host:\n  quarantine_after: 0\n", 2, "host.quarantine_after", "between 1 and 1000")]
     [InlineData("features:\n  ml_enabled: maybe\n", 2, "features.ml_enabled", "expected true or false")]
