@@ -82,6 +82,13 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
     private (PooledFit? Fit, string? Reason) TrainAndValidate(UniversePanel panel, CancellationToken cancellationToken)
     {
         var (trainEnd, validStart, validEnd) = Split(panel, options.ValidationFraction, options.HorizonDays);
+        if (!LabelVaries(panel, 0, trainEnd))
+        {
+            // One symbol a day (or ties everywhere) ranks to the same label on every date: LightGBM would fit trees
+            // without a split, which ML.NET cannot even build into a model.
+            return (null, $"the same label on every date: a pooled model ranks each date's symbols and needs at least 2 ({panel.Symbol.Distinct().Count()} given)");
+        }
+
         var fit = PooledFit.Train(panel, 0, trainEnd, options, cancellationToken);
         var validRows = CountLabelled(panel, validStart, validEnd);
         if (fit is null || fit.TrainRows < options.MinTrainRows || validRows < options.MinValidationRows)
@@ -146,6 +153,31 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         parameters["symbols"] = panel.Symbol.Distinct().Count().ToString(CultureInfo.InvariantCulture);
         parameters["metrics"] = "ic and rank_ic: mean over validation dates of the daily cross-sectional correlation with the forward return; rmse against the label";
         return parameters;
+    }
+
+    private static bool LabelVaries(UniversePanel panel, int fromDate, int toDate)
+    {
+        var (start, end) = panel.RowsOf(fromDate, toDate);
+        var first = float.NaN;
+        for (var r = start; r < end; r++)
+        {
+            var label = panel.Label[r];
+            if (!float.IsFinite(label))
+            {
+                continue;
+            }
+
+            if (float.IsNaN(first))
+            {
+                first = label;
+            }
+            else if (label != first)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool Labelled(UniversePanel panel, int date)

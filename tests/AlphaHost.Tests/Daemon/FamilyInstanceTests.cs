@@ -19,7 +19,7 @@ public sealed partial class FamilyInstanceTests : IDisposable
     /// <summary>The shipped config's <c>signal.hold_days</c>: the ML signal traded is the mean of this many days.</summary>
     private const int HoldDays = 5;
 
-    private const string Candidate = "  ml_candidate:\n    family: ml_alpha\n    mode: shadow\n    models_dir: models/ml_candidate\n    model_refresh: 200ms\n";
+    private const string Candidate = "  ml_candidate:\n    family: ml_alpha\n    mode: shadow\n    models_dir: models/ml_candidate\n    model_refresh: 200ms\n    training:\n      scope: symbol\n      trees: 20\n";
 
     private readonly TempDir _dir = new();
 

@@ -113,6 +113,23 @@ public sealed class UniverseModelTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_OneSymbol_IsSkippedWithAReasonInsteadOfCrashingTheTrainer()
+    {
+        // A day's rank label among one symbol is the same every day: nothing to learn (LightGBM then fits trees without
+        // a split, which ML.NET cannot even build).
+        var history = TrainedModels.History();
+
+        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock)
+            .TrainAsync(new TrainingRequest(history, [history.Symbols[0].Symbol]), null, CancellationToken.None);
+
+        Assert.Empty(summary.Trained);
+        var skipped = Assert.Single(summary.Skipped);
+        Assert.Equal(UniverseTrainer.ModelName, skipped.Symbol);
+        Assert.Contains("the same label on every date", skipped.Reason, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(Models, "UNIVERSE_v1_latest")));
+    }
+
+    [Fact]
     public async Task ComputeAsync_PooledModelMetadataDropsFeatures_EverySymbolsVectorFailsTheCheckAndGovernanceDisables()
     {
         await Train();
