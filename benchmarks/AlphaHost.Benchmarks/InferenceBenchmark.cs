@@ -14,7 +14,7 @@ namespace AlphaHost.Benchmarks;
 /// </summary>
 internal static class InferenceBenchmark
 {
-    public static async Task<int> RunAsync(int rounds)
+    public static async Task<int> RunAsync(int rounds, string? pooledModelFolder = null)
     {
         var models = await CycleBenchmark.EnsureSampleModelsAsync(null);
         var loaded = Directory.GetDirectories(models, "*_latest")
@@ -33,9 +33,12 @@ internal static class InferenceBenchmark
         var history = MarketHistoryLoader.Load(new SampleMarket(42, 50), null, null, endless: true).History;
         var matrices = new FeaturePipeline(BenchData.Contract).ComputeBatch(history.Symbols, history.Benchmark);
         var rows = matrices.Values.SelectMany(m => Enumerable.Range(0, m.Rows).Where(m.IsValid).Select(r => m.Row(r).ToArray())).Take(20_000).ToArray();
-        var pooled = LightGbmModel.Load(Path.Combine(await CycleBenchmark.EnsurePooledModelAsync(), "UNIVERSE_v1_latest", ModelStore.ModelFile));
+        // The batch figure's model: a pooled model folder given on the command line (e.g. one trained on ../shared/data:
+        // its trees are as deep as real data makes them), else the one trained once on the sample market.
+        var pooledFolder = pooledModelFolder ?? Path.Combine(await CycleBenchmark.EnsurePooledModelAsync(), "UNIVERSE_v1_latest");
+        var pooled = LightGbmModel.Load(Path.Combine(pooledFolder, ModelStore.ModelFile));
         var batch = Enumerable.Range(0, 10).SelectMany(_ => rows).ToArray();
-        Console.WriteLine(Inv($"# inference benchmark: {loaded.Length} models ({models}), {rows.Length:N0} feature rows of the sample market, 1 thread; batch: the pooled model over {batch.Length:N0} rows on {Environment.ProcessorCount} cores; load average at start {LoadAverage()}; {rounds} rounds"));
+        Console.WriteLine(Inv($"# inference benchmark: {loaded.Length} models ({models}), {rows.Length:N0} feature rows of the sample market, 1 thread; batch: the pooled model {pooledFolder} ({pooled.Compiled!.TreeCount} trees, {pooled.Compiled!.NodeCount} nodes) over {batch.Length:N0} rows on {Environment.ProcessorCount} cores; load average at start {LoadAverage()}; {rounds} rounds"));
 
         var runs = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         for (var round = 0; round <= rounds; round++)

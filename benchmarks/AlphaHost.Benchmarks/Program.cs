@@ -2,7 +2,7 @@ using System.Globalization;
 using AlphaHost.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <offline [rounds]|features|cycle [cycles] [models_dir]|cycle-scale [cycles] [models_dir|pooled]|inference [rounds]|train|follow [drops]|soak [cycles]>
+// Usage: dotnet run -c Release --project benchmarks/AlphaHost.Benchmarks -- <offline [rounds]|features|cycle [cycles] [models_dir]|cycle-scale [cycles] [models_dir|pooled]|inference [rounds] [pooled_model_folder]|train|follow [drops]|soak [cycles]>
 var what = args.Length > 0 ? args[0] : "";
 switch (what)
 {
@@ -20,7 +20,7 @@ switch (what)
         await CycleBenchmark.ScaleAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000, args.Length > 2 ? args[2] : null);
         break;
     case "inference":
-        return await InferenceBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+        return await InferenceBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5, args.Length > 2 ? args[2] : null);
     case "train":
         await TrainingBenchmark.RunAsync();
         break;
@@ -30,7 +30,7 @@ switch (what)
     case "soak":
         return await SoakRun.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000);
     default:
-        Console.Error.WriteLine("usage: AlphaHost.Benchmarks offline [rounds] | features | cycle [cycles] [models_dir] | cycle-scale [cycles] [models_dir|pooled] | inference [rounds] | train | follow [drops] | soak [cycles]");
+        Console.Error.WriteLine("usage: AlphaHost.Benchmarks offline [rounds] | features | cycle [cycles] [models_dir] | cycle-scale [cycles] [models_dir|pooled] | inference [rounds] [pooled_model_folder] | train | follow [drops] | soak [cycles]");
         return 2;
 }
 

@@ -28,6 +28,12 @@ internal sealed class TreeEnsemble : IRowPredictor
 
     public int Width { get; }
 
+    /// <summary>Trees in the ensemble.</summary>
+    public int TreeCount => _start.Length;
+
+    /// <summary>Node slots over all trees, as the compiled layout stores them.</summary>
+    public int NodeCount => _slots.Length;
+
     public static TreeEnsemble? Compile(RegressionTreeEnsemble ensemble, int width)
     {
         var start = new List<int>();

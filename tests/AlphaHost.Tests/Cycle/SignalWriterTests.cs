@@ -136,6 +136,28 @@ public sealed class SignalWriterTests
     }
 
     [Fact]
+    public void Write_ShadowJournalsOlderThanTheRetentionDays_AreRemovedLikeTheSignalJournalAndTodaysAreKept()
+    {
+        using var dir = new TempDir();
+        foreach (var file in new[] { "shadow_ml_candidate_20261101.jsonl", "shadow_ml_candidate_20261122.jsonl", "shadow_ml_alpha_20261115.jsonl", "shadow_ml_alpha_20261123.jsonl" })
+        {
+            dir.Write(file, "{}\n");
+        }
+
+        var unrelated = dir.Write("shadow_notes.jsonl", "{}\n");
+        var logger = new CapturingLogger();
+        using var writer = new SignalWriter(dir.Path, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T10:00:00Z")), logger, () => new SignalJournalLimits(7, 0));
+
+        writer.Write(Cycle(1, 0.5));
+
+        Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["latest.json", "shadow_ml_alpha_20261123.jsonl", "shadow_ml_candidate_20261122.jsonl", "shadow_notes.jsonl", "signals_20261123.jsonl"],
+            Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.True(File.Exists(unrelated));
+        Assert.Contains(logger.Snapshot(), e => e.Message.Contains("removed 2 file(s)") && e.Message.Contains("shadow_ml_candidate_20261101.jsonl, shadow_ml_alpha_20261115.jsonl"));
+    }
+
+    [Fact]
     public void Write_EarlierJournalsOverTheSizeCap_OldestAreRemovedAndTodaysIsNeverCut()
     {
         using var dir = new TempDir();
