@@ -101,7 +101,7 @@ internal static class CommonOptions
         return from > to ? throw new UsageException($"--start {start} is after --end {end}") : (from, to);
     }
 
-    /// <summary>Runs a command body: bad usage or input prints one line on stderr and exits 2 (a failed check: 1), without a stack trace.</summary>
+    /// <summary>Runs a command body: bad usage or input, and a file or folder that cannot be read or written, print one line on stderr and exit 2 (a failed check: 1), without a stack trace.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
@@ -121,6 +121,13 @@ internal static class CommonOptions
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("error: cancelled");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A path that cannot be read or written (a wrong --out, a read-only or full disk) is the operator's to fix:
+            // one line naming it, as for any other bad input. The message of these exceptions names the path.
+            Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
     }

@@ -36,12 +36,25 @@ internal static class AtomicFile
             File.Move(temp, path, overwrite: true);
             return true;
         }
+        catch (IOException ex)
+        {
+            File.Delete(temp);
+            throw new IOException(CannotWrite(path, ex), ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            File.Delete(temp);
+            throw new UnauthorizedAccessException(CannotWrite(path, ex), ex);
+        }
         catch
         {
             File.Delete(temp);
             throw;
         }
     }
+
+    /// <summary>The failure named by the target, not by the temp file the reader never asked for.</summary>
+    private static string CannotWrite(string path, Exception ex) => $"{Path.GetFullPath(path)}: cannot write: {ex.Message}";
 
     /// <summary>
     /// Removes temp files that writers of <paramref name="path"/> left when they were killed mid-write: those of

@@ -136,6 +136,22 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("train", "--symbols", "AAA,AAB,AAC", "--end", "2016-12-30", "--out", "/proc/alphahost-models")]
+    [InlineData("features", "--symbol", "AAA", "--out", "/proc/alphahost-features.csv")]
+    public async Task OutputPath_ThatCannotBeWritten_ExitsTwoWithOneLineNamingItAndNoStackTrace(params string[] args)
+    {
+        // /proc refuses new entries even to root, as a full or read-only disk would.
+        var (exit, host) = await Run(args);
+        using var _ = host;
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(host.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("error: ", line, StringComparison.Ordinal);
+        Assert.Contains("/proc/alphahost-", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", host.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("train", "--symbols", "AAA,../../etc/passwd")]
     [InlineData("audit", "--symbols", "..%2Fetc", "--out", "audit.json")]
     [InlineData("features", "--symbol", "../AAA")]
