@@ -109,7 +109,7 @@ public sealed class LiveScoreJournalTests : IDisposable
             scorer.Observe(snapshot, outcomes, SignalCombiner.Combine(snapshot, outcomes));
         }
 
-        var offline = Enumerable.Range(h, days - h).Select(d => OfflineRankIc(signals[d - h], closes[d - h], closes[d])).ToArray();
+        var offline = Enumerable.Range(h, days - h).Select(d => RankIcOfReturns(signals[d - h], closes[d - h], closes[d])).ToArray();
         var live = scorer.Scores().Single(s => s.Family == Family);
         Assert.Equal(h, live.HorizonDays);
         Assert.Equal(offline.TakeLast(20).Average(), live.HorizonRankIc20!.Value, 12);
@@ -224,27 +224,10 @@ public sealed class LiveScoreJournalTests : IDisposable
     private static FamilyOutcome Outcome(string name, Dictionary<string, double> signals, string version, long errors = 0) =>
         new(Handles.For(Mock.Of<IAlphaFamily>(), name), OutcomeKind.Ok, signals, 1.0, new FamilyHealth(FamilyState.Ok, errors) { ModelVersion = version });
 
-    private static double OfflineRankIc(Dictionary<string, double> signal, Dictionary<string, double> before, Dictionary<string, double> after)
+    private static double RankIcOfReturns(Dictionary<string, double> signal, Dictionary<string, double> before, Dictionary<string, double> after)
     {
         var symbols = signal.Keys.Where(after.ContainsKey).ToArray();
-        var x = Ranks(symbols.Select(s => signal[s]).ToArray());
-        var y = Ranks(symbols.Select(s => after[s] / before[s] - 1).ToArray());
-        double mx = x.Average(), my = y.Average();
-        var cov = x.Select((v, i) => (v - mx) * (y[i] - my)).Sum();
-        return cov / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
-    }
-
-    /// <summary>Ranks 1..n by sorting (the sample's prices have no ties).</summary>
-    private static double[] Ranks(double[] values)
-    {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Length];
-        for (var r = 0; r < order.Length; r++)
-        {
-            ranks[order[r]] = r + 1;
-        }
-
-        return ranks;
+        return OfflineRankIc.Of(symbols.Select(s => signal[s]).ToArray(), symbols.Select(s => after[s] / before[s] - 1).ToArray());
     }
 
     private sealed class Tolerance(int digits) : IEqualityComparer<double>

@@ -99,27 +99,7 @@ public sealed class LiveScorerTests
         var x = symbols.Select(s => signal[s]).ToArray();
         var y = symbols.Select(s => after[s] / before[s] - 1).ToArray();
         var hits = symbols.Select((_, i) => (x[i], y[i])).Where(p => p.Item1 != 0 && p.Item2 != 0).ToArray();
-        return (Pearson(Ranks(x), Ranks(y)), hits.Count(p => Math.Sign(p.Item1) == Math.Sign(p.Item2)) / (double)hits.Length);
-    }
-
-    /// <summary>Ranks 1..n by sorting (the sample's prices have no ties).</summary>
-    private static double[] Ranks(double[] values)
-    {
-        var order = Enumerable.Range(0, values.Length).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Length];
-        for (var r = 0; r < order.Length; r++)
-        {
-            ranks[order[r]] = r + 1;
-        }
-
-        return ranks;
-    }
-
-    private static double Pearson(double[] x, double[] y)
-    {
-        double mx = x.Average(), my = y.Average();
-        var cov = x.Select((v, i) => (v - mx) * (y[i] - my)).Sum();
-        return cov / Math.Sqrt(x.Sum(v => (v - mx) * (v - mx)) * y.Sum(v => (v - my) * (v - my)));
+        return (OfflineRankIc.Of(x, y), hits.Count(p => Math.Sign(p.Item1) == Math.Sign(p.Item2)) / (double)hits.Length);
     }
 
     private static FamilyOutcome Outcome(string name, Dictionary<string, double> signals, OutcomeKind kind = OutcomeKind.Ok) =>
