@@ -20,6 +20,9 @@ internal sealed class CrossSectionalTransform
 
     private double[] _column = [];
     private double[] _scratch = [];
+    private ulong[] _keys = [];
+    private ulong[] _sorted = [];
+    private readonly int[] _counts = new int[256];
 
     private CrossSectionalTransform(string name) => Name = name;
 
@@ -54,21 +57,17 @@ internal sealed class CrossSectionalTransform
         var width = rows[0].Length;
         for (var f = 0; f < width; f++)
         {
-            for (var i = 0; i < n; i++)
-            {
-                column[i] = rows[i][f];
-            }
-
             if (Name == Rank)
             {
-                CrossSection.AverageRanks(column, scratch);
-                for (var i = 0; i < n; i++)
-                {
-                    output[i][f] = n < 2 ? 0f : (float)((scratch[i] / (n - 1)) - 0.5);
-                }
+                RankColumn(rows, f, output);
             }
             else
             {
+                for (var i = 0; i < n; i++)
+                {
+                    column[i] = rows[i][f];
+                }
+
                 var median = Median(column, scratch);
                 for (var i = 0; i < n; i++)
                 {
@@ -82,6 +81,107 @@ internal sealed class CrossSectionalTransform
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Column <paramref name="f"/> of <paramref name="output"/>: each row's average rank (ties share it, as in
+    /// <see cref="CrossSection.AverageRanks(ReadOnlySpan{double}, Span{double})"/>) scaled to [-0.5, 0.5]. Each value and
+    /// its row index are packed into one 64-bit key whose order is the value's order (then the index's), so one sort of
+    /// primitive keys does what a keys-and-items sort of doubles did, several times faster (a training panel ranks
+    /// ~4,700 dates x 28 features); equal values are equal keys, so the ranks are the same to the bit.
+    /// </summary>
+    private void RankColumn(IReadOnlyList<float[]> rows, int f, IReadOnlyList<float[]> output)
+    {
+        var n = rows.Count;
+        if (n < 2)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                output[i][f] = 0f;
+            }
+
+            return;
+        }
+
+        if (_keys.Length < n)
+        {
+            _keys = new ulong[n];
+            _sorted = new ulong[n];
+        }
+
+        var keys = _keys.AsSpan(0, n);
+        for (var i = 0; i < n; i++)
+        {
+            keys[i] = ((ulong)OrderedBits(rows[i][f]) << 32) | (uint)i;
+        }
+
+        keys = SortByValue(keys, _sorted.AsSpan(0, n));
+        var start = 0;
+        while (start < n)
+        {
+            var value = keys[start] >> 32;
+            var end = start;
+            while (end + 1 < n && keys[end + 1] >> 32 == value)
+            {
+                end++;
+            }
+
+            var scaled = (float)((((start + end) / 2.0) / (n - 1)) - 0.5);
+            for (var k = start; k <= end; k++)
+            {
+                output[(int)(uint)keys[k]][f] = scaled;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>
+    /// The keys in order of their upper 32 bits (the value), stably, so equal values stay in index order: the same order
+    /// as sorting the whole keys. A least-significant-digit radix sort, a byte a pass, skipping a byte every key shares:
+    /// a comparison sort mispredicts about every other branch on random values and took most of a panel's build.
+    /// </summary>
+    /// <returns>The sorted keys: <paramref name="keys"/> or <paramref name="scratch"/>, whichever the last pass wrote.</returns>
+    private Span<ulong> SortByValue(Span<ulong> keys, Span<ulong> scratch)
+    {
+        var counts = _counts.AsSpan();
+        for (var shift = 32; shift < 64; shift += 8)
+        {
+            counts.Clear();
+            foreach (var key in keys)
+            {
+                counts[(int)(key >> shift) & 0xFF]++;
+            }
+
+            if (counts[(int)(keys[0] >> shift) & 0xFF] == keys.Length)
+            {
+                continue;
+            }
+
+            var offset = 0;
+            for (var b = 0; b < counts.Length; b++)
+            {
+                (counts[b], offset) = (offset, offset + counts[b]);
+            }
+
+            foreach (var key in keys)
+            {
+                scratch[counts[(int)(key >> shift) & 0xFF]++] = key;
+            }
+
+            var swap = keys;
+            keys = scratch;
+            scratch = swap;
+        }
+
+        return keys;
+    }
+
+    /// <summary>A float's bits mapped so that unsigned order is numeric order (-0 and +0 map alike; finite input).</summary>
+    private static uint OrderedBits(float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value + 0f);
+        return (bits & 0x8000_0000u) != 0 ? ~bits : bits | 0x8000_0000u;
     }
 
     /// <summary>Median of <paramref name="values"/>, sorting a copy in <paramref name="scratch"/> (which may be the same span).</summary>

@@ -74,115 +74,165 @@ internal sealed class UniversePanel
     /// <param name="transformName">The cross-sectional transform; null keeps the raw rows (what per-symbol models see).</param>
     public static UniversePanel Build(IReadOnlyList<SymbolHistory> histories, IReadOnlyDictionary<string, FeatureMatrix> matrices, int horizon, string? transformName)
     {
-        var byDate = new SortedDictionary<DateOnly, List<(int Symbol, int Row)>>();
         var symbols = histories.Select(h => h.Symbol).ToArray();
-        var total = 0;
-        for (var s = 0; s < histories.Count; s++)
+        var bySymbol = symbols.Select(s => matrices[s]).ToArray();
+
+        // Rows grouped by date (oldest first), within a date in the symbols' order: counted per calendar day, then placed.
+        var (firstDay, lastDay) = (int.MaxValue, int.MinValue);
+        foreach (var matrix in bySymbol)
         {
-            var matrix = matrices[histories[s].Symbol];
+            if (matrix.Rows > 0)
+            {
+                firstDay = Math.Min(firstDay, matrix.Dates[0].DayNumber);
+                lastDay = Math.Max(lastDay, matrix.Dates[matrix.Rows - 1].DayNumber);
+            }
+        }
+
+        var rowsOfDay = new int[Math.Max(0, lastDay - firstDay + 1)];
+        foreach (var matrix in bySymbol)
+        {
             for (var t = 0; t < matrix.Rows; t++)
             {
                 if (matrix.IsValid(t))
                 {
-                    if (!byDate.TryGetValue(matrix.Dates[t], out var list))
-                    {
-                        byDate[matrix.Dates[t]] = list = [];
-                    }
-
-                    list.Add((s, t));
-                    total++;
+                    rowsOfDay[matrix.Dates[t].DayNumber - firstDay]++;
                 }
             }
         }
 
-        var dates = byDate.Keys.ToArray();
-        var firsts = new int[dates.Length + 1];
-        var bySymbol = symbols.Select(s => matrices[s]).ToArray();
+        var dates = new List<DateOnly>();
+        var firstsOfDates = new List<int> { 0 };
+        var dateOfDay = new int[rowsOfDay.Length];
+        for (var day = 0; day < rowsOfDay.Length; day++)
+        {
+            if (rowsOfDay[day] > 0)
+            {
+                dateOfDay[day] = dates.Count;
+                dates.Add(DateOnly.FromDayNumber(firstDay + day));
+                firstsOfDates.Add(firstsOfDates[^1] + rowsOfDay[day]);
+            }
+        }
+
+        var firsts = firstsOfDates.ToArray();
+        var total = firsts[^1];
         var barOf = new int[total];
+        var symbolOf = new int[total];
+        var next = firsts[..^1];
+        for (var s = 0; s < bySymbol.Length; s++)
+        {
+            var matrix = bySymbol[s];
+            for (var t = 0; t < matrix.Rows; t++)
+            {
+                if (matrix.IsValid(t))
+                {
+                    var row = next[dateOfDay[matrix.Dates[t].DayNumber - firstDay]]++;
+                    barOf[row] = t;
+                    symbolOf[row] = s;
+                }
+            }
+        }
+
         var label = new float[total];
         var forward = new float[total];
-        var next = new float[total];
-        var symbolOf = new int[total];
+        var nextDay = new float[total];
         var step = Math.Max(1, total / MaxRawSample);
-        var raw = new List<float[]>(Math.Min(total, MaxRawSample + 1));
-        var transform = transformName is null ? null : CrossSectionalTransform.Create(transformName);
-        var row = 0;
-        var input = new List<float[]>();
-        var output = new List<float[]>();
-        var buffers = new List<(float[] In, float[] Out)>();
-        var returns = new List<double>();
-        var labelled = new List<int>();
-        for (var d = 0; d < dates.Length; d++)
+        var raw = new float[total == 0 ? 0 : Math.Min(((total - 1) / step) + 1, MaxRawSample)][];
+
+        // Dates are independent (each normalises and ranks its own rows), so they run on every core.
+        Parallel.For(0, dates.Count, () => new DateWork(transformName), (d, _, work) =>
         {
-            firsts[d] = row;
-            input.Clear();
-            output.Clear();
-            returns.Clear();
-            labelled.Clear();
-            foreach (var (s, t) in byDate[dates[d]])
-            {
-                var bars = histories[s].Bars.Span;
-                var values = bySymbol[s].Row(t);
-                if (transform is not null)
-                {
-                    if (input.Count == buffers.Count)
-                    {
-                        buffers.Add((new float[values.Length], new float[values.Length]));
-                    }
+            work.Build(d, firsts, histories, bySymbol, barOf, symbolOf, horizon, step, label, forward, nextDay, raw);
+            return work;
+        }, _ => { });
 
-                    var (rawRow, normalised) = buffers[input.Count];
-                    values.CopyTo(rawRow);
-                    input.Add(rawRow);
-                    output.Add(normalised);
-                }
-
-                barOf[row] = t;
-                symbolOf[row] = s;
-                forward[row] = t + horizon < bars.Length ? (float)((bars[t + horizon].Close / bars[t].Close) - 1.0) : float.NaN;
-                next[row] = t + 1 < bars.Length ? (float)((bars[t + 1].Close / bars[t].Close) - 1.0) : float.NaN;
-                if (float.IsFinite(forward[row]))
-                {
-                    labelled.Add(row);
-                    returns.Add(forward[row]);
-                }
-
-                if (row % step == 0 && raw.Count < MaxRawSample)
-                {
-                    raw.Add(values.ToArray());
-                }
-
-                row++;
-            }
-
-            if (transform is not null)
-            {
-                transform.Apply(input, output);
-                for (var i = 0; i < output.Count; i++)
-                {
-                    var r = firsts[d] + i;
-                    output[i].CopyTo(bySymbol[symbolOf[r]].WritableRow(barOf[r]));
-                }
-            }
-
-            for (var i = firsts[d]; i < row; i++)
-            {
-                label[i] = float.NaN;
-            }
-
-            var ranks = CrossSection.AverageRanks(returns);
-            for (var i = 0; i < labelled.Count; i++)
-            {
-                label[labelled[i]] = labelled.Count < 2 ? 0f : (float)((ranks[i] / (labelled.Count - 1)) - 0.5);
-            }
-        }
-
-        firsts[dates.Length] = row;
-        return new UniversePanel(dates, firsts, bySymbol, barOf, label, forward, next, symbolOf, symbols, raw.ToArray());
+        return new UniversePanel(dates.ToArray(), firsts, bySymbol, barOf, label, forward, nextDay, symbolOf, symbols, raw);
     }
 
-    private sealed class RowCopies(UniversePanel panel, IReadOnlyList<int> rows) : IReadOnlyList<float[]>
+    /// <summary>One thread's buffers for building dates: the transform's rows and the labels' ranks.</summary>
+    private sealed class DateWork(string? transformName)
+    {
+        private readonly CrossSectionalTransform? _transform = transformName is null ? null : CrossSectionalTransform.Create(transformName);
+        private readonly List<float[]> _input = [];
+        private readonly List<float[]> _output = [];
+        private readonly List<(float[] In, float[] Out)> _buffers = [];
+        private readonly List<int> _labelled = [];
+        private double[] _returns = [];
+        private double[] _ranks = [];
+
+        /// <summary>Targets, labels, raw sample and normalised features of date <paramref name="d"/>'s rows.</summary>
+        public void Build(int d, int[] firsts, IReadOnlyList<SymbolHistory> histories, FeatureMatrix[] bySymbol, int[] barOf, int[] symbolOf,
+            int horizon, int step, float[] label, float[] forward, float[] next, float[][] raw)
+        {
+            _input.Clear();
+            _output.Clear();
+            _labelled.Clear();
+            for (var row = firsts[d]; row < firsts[d + 1]; row++)
+            {
+                var (s, t) = (symbolOf[row], barOf[row]);
+                var bars = histories[s].Bars.Span;
+                var values = bySymbol[s].Row(t);
+                if (_transform is not null)
+                {
+                    if (_input.Count == _buffers.Count)
+                    {
+                        _buffers.Add((new float[values.Length], new float[values.Length]));
+                    }
+
+                    var (rawRow, normalised) = _buffers[_input.Count];
+                    values.CopyTo(rawRow);
+                    _input.Add(rawRow);
+                    _output.Add(normalised);
+                }
+
+                forward[row] = t + horizon < bars.Length ? (float)((bars[t + horizon].Close / bars[t].Close) - 1.0) : float.NaN;
+                next[row] = t + 1 < bars.Length ? (float)((bars[t + 1].Close / bars[t].Close) - 1.0) : float.NaN;
+                label[row] = float.NaN;
+                if (float.IsFinite(forward[row]))
+                {
+                    _labelled.Add(row);
+                }
+
+                if (row % step == 0 && row / step < raw.Length)
+                {
+                    raw[row / step] = values.ToArray();
+                }
+            }
+
+            if (_transform is not null)
+            {
+                _transform.Apply(_input, _output);
+                for (var i = 0; i < _output.Count; i++)
+                {
+                    var row = firsts[d] + i;
+                    _output[i].CopyTo(bySymbol[symbolOf[row]].WritableRow(barOf[row]));
+                }
+            }
+
+            var n = _labelled.Count;
+            if (_returns.Length < n)
+            {
+                _returns = new double[n];
+                _ranks = new double[n];
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                _returns[i] = forward[_labelled[i]];
+            }
+
+            CrossSection.AverageRanks(_returns.AsSpan(0, n), _ranks);
+            for (var i = 0; i < n; i++)
+            {
+                label[_labelled[i]] = n < 2 ? 0f : (float)((_ranks[i] / (n - 1)) - 0.5);
+            }
+        }
+    }
+
+    private sealed class RowCopies(UniversePanel panel, IReadOnlyList<int> rows) : IReadOnlyList<float[]>, Models.LightGbmModel.IRowSource
     {
         public int Count => rows.Count;
+
+        public void CopyRow(int index, Span<float> destination) => panel.Row(rows[index]).CopyTo(destination);
 
         public float[] this[int index] => panel.Row(rows[index]).ToArray();
 

@@ -44,6 +44,78 @@ public sealed class UniverseModelTests : IDisposable
         Assert.Equal([(float)(-2 / 1.4826), (float)(-1 / 1.4826), 0f, (float)(1 / 1.4826), 3f], output.Select(r => r[0]), new FloatTolerance(1e-6f));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(494)]
+    [InlineData(5000)]
+    public void Rank_RandomColumnsWithTiesSignedZerosAndNegatives_EqualTheSharedRankingRuleToTheBit(int n)
+    {
+        var random = new Random(n);
+        float[] pool = [-0f, 0f, -1e-30f, 1e-30f, float.MinValue, float.MaxValue, -3.5f, 2.25f, float.Epsilon, -float.Epsilon];
+        var rows = Enumerable.Range(0, n).Select(_ => new[]
+        {
+            (float)(random.NextDouble() - 0.5) * 1e6f,          // spread over negative and positive exponents
+            (float)random.Next(-3, 4),                           // heavy ties
+            pool[random.Next(pool.Length)],                      // signed zeros, extremes, denormals
+            (float)(random.NextDouble() * 1e-3),                 // one sign, so some radix passes are skipped
+        }).ToArray();
+        var output = rows.Select(r => new float[r.Length]).ToArray();
+
+        CrossSectionalTransform.Create(CrossSectionalTransform.Rank).Apply(rows, output);
+
+        for (var f = 0; f < 4; f++)
+        {
+            var ranks = CrossSection.AverageRanks(rows.Select(r => (double)r[f]).ToArray());
+            var expected = ranks.Select(r => (float)((r / (n - 1)) - 0.5)).ToArray();
+            Assert.Equal(expected, output.Select(r => r[f]).ToArray());
+        }
+    }
+
+    [Fact]
+    public void Panel_SymbolsListedLateWithGaps_HasEachDatesValidRowsInSymbolOrderWithRankedForwardReturnsAndAnEvenRawSample()
+    {
+        var history = TrainedModels.History();
+        // Symbols that list late and miss days, so dates differ in which symbols they hold.
+        var ragged = history with
+        {
+            Symbols = history.Symbols.Select((s, i) => s with
+            {
+                Bars = s.Bars.ToArray().Skip(i * 37).Where((_, t) => (t + i) % 11 != 0).ToArray(),
+            }).ToArray(),
+        };
+        var matrices = new FeaturePipeline(TrainedModels.Contract).ComputeBatch(ragged.Symbols, ragged.Benchmark);
+        var raw = ragged.Symbols.ToDictionary(s => s.Symbol, s => matrices[s.Symbol]);
+        var rawRows = ragged.Symbols.Select(s => Enumerable.Range(0, raw[s.Symbol].Rows).Select(t => raw[s.Symbol].Row(t).ToArray()).ToArray()).ToArray();
+
+        var panel = UniversePanel.Build(ragged.Symbols, matrices, 5, CrossSectionalTransform.Rank);
+
+        var expected = ragged.Symbols
+            .SelectMany((s, i) => Enumerable.Range(0, raw[s.Symbol].Rows).Where(raw[s.Symbol].IsValid).Select(t => (Date: raw[s.Symbol].Dates[t], Symbol: i, Bar: t)))
+            .OrderBy(r => r.Date).ThenBy(r => r.Symbol).ToArray();
+        Assert.Equal(expected.Select(r => r.Date).Distinct(), panel.Dates);
+        Assert.Equal(expected.Select(r => (r.Symbol, r.Bar)), Enumerable.Range(0, panel.Rows).Select(r => (panel.Symbol[r], panel.Bar[r])));
+        for (var d = 0; d < panel.Dates.Length; d++)
+        {
+            var rows = Enumerable.Range(panel.First[d], panel.First[d + 1] - panel.First[d]).ToArray();
+            Assert.All(rows, r => Assert.Equal(panel.Dates[d], expected[r].Date));
+            var labelled = rows.Where(r => float.IsFinite(panel.Forward[r])).ToArray();
+            var ranks = CrossSection.AverageRanks(labelled.Select(r => (double)panel.Forward[r]).ToArray());
+            Assert.Equal(labelled.Select((_, i) => labelled.Length < 2 ? 0f : (float)((ranks[i] / (labelled.Length - 1)) - 0.5)), labelled.Select(r => panel.Label[r]));
+            Assert.All(rows.Except(labelled), r => Assert.True(float.IsNaN(panel.Label[r])));
+        }
+
+        var bars = ragged.Symbols.Select(s => s.Bars.ToArray()).ToArray();
+        Assert.All(Enumerable.Range(0, panel.Rows), r =>
+        {
+            var (s, t) = (panel.Symbol[r], panel.Bar[r]);
+            Assert.Equal(t + 5 < bars[s].Length ? (float)((bars[s][t + 5].Close / bars[s][t].Close) - 1.0) : float.NaN, panel.Forward[r]);
+            Assert.Equal(t + 1 < bars[s].Length ? (float)((bars[s][t + 1].Close / bars[s][t].Close) - 1.0) : float.NaN, panel.Next[r]);
+        });
+        var step = Math.Max(1, panel.Rows / UniversePanel.MaxRawSample);
+        Assert.Equal(Enumerable.Range(0, panel.Rows).Where(r => r % step == 0).Take(UniversePanel.MaxRawSample).Select(r => rawRows[panel.Symbol[r]][panel.Bar[r]]), panel.RawSample);
+    }
+
     [Fact]
     public void Panel_TransformAtDateT_UsesOnlyTheRowsOfDateT()
     {
