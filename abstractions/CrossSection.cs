@@ -79,7 +79,14 @@ public static class CrossSection
                 order[i] = i;
             }
 
-            keys.AsSpan(0, n).Sort(order.AsSpan(0, n));
+            if (n <= InsertionSortMax)
+            {
+                InsertionSort(keys.AsSpan(0, n), order.AsSpan(0, n));
+            }
+            else
+            {
+                keys.AsSpan(0, n).Sort(order.AsSpan(0, n));
+            }
             var start = 0;
             while (start < n)
             {
@@ -101,6 +108,31 @@ public static class CrossSection
         {
             System.Buffers.ArrayPool<double>.Shared.Return(keys);
             System.Buffers.ArrayPool<int>.Shared.Return(order);
+        }
+    }
+
+    /// <summary>Groups up to this size are sorted by insertion (a sector's members on one day: tens of symbols),
+    /// where the general sort's set-up and mispredicted branches cost more than the few moves.</summary>
+    private const int InsertionSortMax = 48;
+
+    /// <summary>Sorts <paramref name="keys"/> ascending, moving <paramref name="items"/> alongside (ties keep their
+    /// order; the ranks do not depend on it, since tied values share their average rank).</summary>
+    private static void InsertionSort(Span<double> keys, Span<int> items)
+    {
+        for (var i = 1; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            var item = items[i];
+            var j = i - 1;
+            while (j >= 0 && keys[j].CompareTo(key) > 0)
+            {
+                keys[j + 1] = keys[j];
+                items[j + 1] = items[j];
+                j--;
+            }
+
+            keys[j + 1] = key;
+            items[j + 1] = item;
         }
     }
 }
