@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using AlphaHost.Abstractions;
 
@@ -15,6 +16,8 @@ namespace AlphaHost.Host.Market;
 /// bar folders is the largest fixed cost of every offline command. The byte scanner only takes files whose lines need no CSV quoting rules:
 /// a file holding a quote, a carriage return not followed by a line feed, or a UTF-16/UTF-32 byte order mark goes to
 /// <see cref="CsvBarFileReader"/>, and the two agree on every file (a differential fuzz test holds them together).
+/// The scanning methods are compiled optimized at their first call: a command reads most of its files before tiered
+/// compilation would replace their first, unoptimized code (a profile of a folder load had it running there).
 /// </remarks>
 internal static class BarFileReader
 {
@@ -44,6 +47,7 @@ internal static class BarFileReader
     /// <paramref name="linesBefore"/> counts the lines already read after the header (so problems name the line in the
     /// file) and <paramref name="previousDate"/> is the last good date there (so order is checked across the two).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static BarFile Read(string path, ReadOnlySpan<byte> utf8, long linesBefore = 0, DateOnly? previousDate = null)
     {
         if (NeedsCsvRules(utf8))
@@ -109,6 +113,7 @@ internal static class BarFileReader
     }
 
     /// <summary>Whether the bytes need CSV quoting or line-end rules the byte scanner does not implement.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool NeedsCsvRules(ReadOnlySpan<byte> utf8)
     {
         if (utf8.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || utf8.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || utf8.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
@@ -141,6 +146,7 @@ internal static class BarFileReader
     }
 
     /// <summary>Parses one row; returns why it does not parse, or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string? TryParse(ReadOnlySpan<byte> line, int[] index, Span<Range> fields, out Bar bar)
     {
         bar = default;
@@ -164,6 +170,7 @@ internal static class BarFileReader
     }
 
     /// <summary>The first <c>fields.Length</c> comma-separated fields of the line; returns how many there are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Split(ReadOnlySpan<byte> line, Span<Range> fields)
     {
         var start = 0;
@@ -196,6 +203,7 @@ internal static class BarFileReader
     /// take Clinger's fast path: the digits and the power of ten are exact doubles, so one IEEE division gives the
     /// correctly rounded value, the same double the full parser returns. Anything else goes to the full parser.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryNumber(ReadOnlySpan<byte> field, out double value)
     {
         var i = field.Length > 0 && field[0] == (byte)'-' ? 1 : 0;
@@ -238,6 +246,7 @@ internal static class BarFileReader
     ];
 
     /// <summary>yyyy-MM-dd: digits checked by hand on the common path, anything else decided by <see cref="DateOnly.TryParseExact(string, string, IFormatProvider, DateTimeStyles, out DateOnly)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDate(ReadOnlySpan<byte> field, out DateOnly date)
     {
         if (field.Length == 10 && field[4] == (byte)'-' && field[7] == (byte)'-'
@@ -251,6 +260,7 @@ internal static class BarFileReader
         return DateOnly.TryParseExact(Encoding.UTF8.GetString(field), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryDigits(ReadOnlySpan<byte> digits, out int value)
     {
         value = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Contracts;
 
@@ -73,7 +74,7 @@ internal sealed class FeaturePipeline
         var values = GC.AllocateUninitializedArray<float>(checked(firstValue[^1] * width));
         var dates = GC.AllocateUninitializedArray<DateOnly>(first[^1]);
         var ret20 = GC.AllocateUninitializedArray<double>(first[^1]);
-        Parallel.For(0, symbols.Count, () => new double[FeatureState.Supported.Count], (s, _, raw) =>
+        Parallel.For(0, symbols.Count, () => new double[FeatureState.Supported.Count], [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, _, raw) =>
         {
             var bars = symbols[s].Bars.Span;
             if (!full[s])

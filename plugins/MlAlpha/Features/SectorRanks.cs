@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using AlphaHost.Abstractions;
 
 namespace AlphaHost.Plugins.MlAlpha.Features;
@@ -90,7 +91,7 @@ internal static class SectorRanks
             largest = Math.Max(largest, start[g + 1] - start[g]);
         }
 
-        Parallel.ForEach(Partitioner.Create(0, groups), () => (new double[largest], new double[largest]), (range, _, scratch) =>
+        Parallel.ForEach(Partitioner.Create(0, groups), () => (new double[largest], new double[largest]), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (range, _, scratch) =>
         {
             var (group, ranks) = scratch;
             for (var g = range.Item1; g < range.Item2; g++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using AlphaHost.Abstractions;
 using AlphaHost.Plugins.MlAlpha.Features;
 
@@ -160,6 +161,7 @@ internal sealed class UniversePanel
         private double[] _ranks = [];
 
         /// <summary>Targets, labels, raw sample and normalised features of date <paramref name="d"/>'s rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Build(int d, int[] firsts, IReadOnlyList<SymbolHistory> histories, FeatureMatrix[] bySymbol, int[] barOf, int[] symbolOf,
             int horizon, int step, float[] label, float[] forward, float[] next, float[][] raw)
         {
