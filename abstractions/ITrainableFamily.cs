@@ -27,7 +27,27 @@ public sealed record MarketHistory(IReadOnlyList<SymbolHistory> Symbols, SymbolH
 /// <param name="Symbols">The symbols to train, a subset of <see cref="MarketHistory.Symbols"/>.</param>
 /// <param name="OutputDirectory">Where models go; null for the family's configured folder.</param>
 /// <param name="Origin">Who trains and with which command, recorded with each switch of a <c>_latest</c> entry; null: unrecorded origin.</param>
-public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string> Symbols, string? OutputDirectory = null, SwitchOrigin? Origin = null);
+public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string> Symbols, string? OutputDirectory = null, SwitchOrigin? Origin = null)
+{
+    private MarketHistory? _history = History;
+
+    /// <summary>The history; training uses only bars within it. Throws <see cref="InvalidOperationException"/> once released.</summary>
+    public MarketHistory History
+    {
+        get => _history ?? throw new InvalidOperationException("the training history was released (ReleaseHistory) by the family training it");
+        init => _history = value;
+    }
+
+    /// <summary>Whether <see cref="ReleaseHistory"/> was called.</summary>
+    public bool HistoryReleased => _history is null;
+
+    /// <summary>
+    /// Lets the bars go once the family has taken what it needs from them (features, labels), so that they can be
+    /// collected while a long fit runs: <c>alphahost train</c> keeps no other reference to the history it hands over
+    /// (the bars of <c>../shared/data</c> are ~100 MB). Optional; <see cref="History"/> throws afterwards.
+    /// </summary>
+    public void ReleaseHistory() => _history = null;
+}
 
 /// <summary>One finished symbol.</summary>
 /// <param name="Done">Symbols finished so far, trained or skipped.</param>

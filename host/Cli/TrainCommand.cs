@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
 using Spectre.Console;
 
 namespace AlphaHost.Host.Cli;
@@ -37,15 +38,12 @@ internal static class TrainCommand
     {
         var (from, to) = CommonOptions.Period(start, end);
         var config = CommonOptions.LoadConfigOrThrow(configPath);
-        var history = OfflineSession.LoadHistory(config, data, from, to);
-        var symbols = SymbolList.Resolve(symbolsText, all, history);
+        var (request, described) = NewRequest(config, data, from, to, symbolsText, all, output);
+        var symbols = request.Symbols;
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
         var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
-        var request = new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output),
-            ModelSwitchCommands.Origin($"trained on {history.Source}, {First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}"));
 
-        Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {history.Source}, " +
-            $"{First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}");
+        Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {described}");
         var summary = await AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
@@ -81,6 +79,19 @@ internal static class TrainCommand
         }
 
         Console.WriteLine($"trained {summary.Trained.Count}, skipped {summary.Skipped.Count}");
+    }
+
+    /// <summary>
+    /// The request, and the data it covers in words. The request holds the only reference to the loaded history, so a
+    /// family that releases it (<see cref="TrainingRequest.ReleaseHistory"/>) lets the bars be collected during its fit.
+    /// </summary>
+    private static (TrainingRequest Request, string Described) NewRequest(AlphaHostConfig config, string? data, DateOnly? from, DateOnly? to,
+        string? symbolsText, bool all, string? output)
+    {
+        var history = OfflineSession.LoadHistory(config, data, from, to);
+        var symbols = SymbolList.Resolve(symbolsText, all, history);
+        var described = $"{history.Source}, {First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}";
+        return (new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output), ModelSwitchCommands.Origin($"trained on {described}")), described);
     }
 
     private static DateOnly First(MarketHistory history) => history.Symbols.Min(s => s.Bars.Span[0].Date);

@@ -55,7 +55,15 @@ internal sealed class UniversePanel
     public string[] Symbols { get; }
 
     /// <summary>Raw (untransformed) rows, an evenly spaced sample of at most <see cref="MaxRawSample"/>: the drift reference is taken from them.</summary>
-    public float[][] RawSample { get; }
+    public float[][] RawSample { get; private set; }
+
+    /// <summary>The raw sample, which the panel then no longer holds (~27 MB for 494 symbols, let go before a fit).</summary>
+    public float[][] TakeRawSample()
+    {
+        var sample = RawSample;
+        RawSample = [];
+        return sample;
+    }
 
     public const int MaxRawSample = 200_000;
 

@@ -185,6 +185,23 @@ public sealed class UniverseModelTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_UniverseScope_LetsTheRequestsBarsGoOnceThePanelIsBuilt_SoTheyAreCollectedDuringTheFit()
+    {
+        var (request, bars) = RequestWhoseBarsOnlyItHolds();
+
+        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock).TrainAsync(request, null, CancellationToken.None);
+
+        Assert.Single(summary.Trained);
+        Assert.True(request.HistoryReleased);
+        Assert.Throws<InvalidOperationException>(() => request.History);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.DoesNotContain(bars, b => b.IsAlive);
+        GC.KeepAlive(request);
+    }
+
+    [Fact]
     public async Task Train_OneSymbol_IsSkippedWithAReasonInsteadOfCrashingTheTrainer()
     {
         // A day's rank label among one symbol is the same every day: nothing to learn (LightGBM then fits trees without
@@ -263,6 +280,19 @@ public sealed class UniverseModelTests : IDisposable
         var family = new MlAlphaFamily();
         family.InitializeAsync(new FamilyContext("ml_alpha", new FamilySettings("families.ml_alpha", new Dictionary<string, string> { [key] = value }),
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System, AppContext.BaseDirectory, Path.GetTempPath()), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>A request over a private copy of the sample history, and weak references to its bar arrays (nothing else holds them).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (TrainingRequest Request, WeakReference[] Bars) RequestWhoseBarsOnlyItHolds()
+    {
+        var sample = TrainedModels.History();
+        var symbols = sample.Symbols.Select(s => s with { Bars = s.Bars.ToArray() }).ToArray();
+        var history = sample with { Symbols = symbols, Benchmark = sample.Benchmark! with { Bars = sample.Benchmark!.Bars.ToArray() } };
+        var bars = history.Symbols.Append(history.Benchmark!)
+            .Select(s => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(s.Bars, out var segment) ? new WeakReference(segment.Array) : throw new InvalidOperationException("bars not array-backed"))
+            .ToArray();
+        return (new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), bars);
     }
 
     private static int Count(SymbolHistory s, DateOnly cut)
