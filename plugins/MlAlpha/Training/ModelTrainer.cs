@@ -20,14 +20,18 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
 
     public async Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var bySymbol = request.History.Symbols.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
         store.RemoveLeftovers();
         using (store.Journal.Lock())
         {
             store.Recover();
         }
 
-        var matrices = new FeaturePipeline(contract).ComputeBatch(request.History.Symbols, request.History.Benchmark);
+        var (matrices, closes, noBenchmark) = Inputs(request);
+
+        // Features and closes are all the models need from the bars: they are let go (~100 MB for ../shared/data) and
+        // their pages handed back before the first fit.
+        request.ReleaseHistory();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var trained = new ConcurrentBag<TrainedModel>();
         var skipped = new ConcurrentBag<SkippedSymbol>();
         var done = 0;
@@ -36,8 +40,8 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             {
                 ct.ThrowIfCancellationRequested();
                 var (model, reason) = !SymbolInfo.IsValidSymbol(symbol) ? (null, "not a valid symbol name")
-                    : !bySymbol.TryGetValue(symbol, out var history) ? (null, "not in the data")
-                    : TryTrainOne(history, matrices[symbol], request.History.Benchmark is null, request.Origin);
+                    : !closes.TryGetValue(symbol, out var close) ? (null, "not in the data")
+                    : TryTrainOne(symbol, close, matrices[symbol], noBenchmark, request.Origin);
                 if (model is not null)
                 {
                     trained.Add(model);
@@ -56,11 +60,32 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             skipped.OrderBy(s => s.Symbol, StringComparer.Ordinal).ToArray());
     }
 
-    private (TrainedModel? Model, string? Reason) TryTrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
+    /// <summary>What training takes from the bars: every symbol's features, the requested symbols' closes, whether the benchmark is missing.</summary>
+    private (IReadOnlyDictionary<string, FeatureMatrix> Matrices, Dictionary<string, double[]> Closes, bool NoBenchmark) Inputs(TrainingRequest request)
+    {
+        var history = request.History;
+        var requested = request.Symbols.ToHashSet(StringComparer.Ordinal);
+        var closes = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var symbol in history.Symbols.Where(s => requested.Contains(s.Symbol)))
+        {
+            var bars = symbol.Bars.Span;
+            var close = new double[bars.Length];
+            for (var i = 0; i < bars.Length; i++)
+            {
+                close[i] = bars[i].Close;
+            }
+
+            closes[symbol.Symbol] = close;
+        }
+
+        return (new FeaturePipeline(contract).ComputeBatch(history.Symbols, history.Benchmark), closes, history.Benchmark is null);
+    }
+
+    private (TrainedModel? Model, string? Reason) TryTrainOne(string symbol, double[] closes, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
     {
         try
         {
-            return TrainOne(history, matrix, noBenchmark, origin);
+            return TrainOne(symbol, closes, matrix, noBenchmark, origin);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -68,10 +93,9 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         }
     }
 
-    private (TrainedModel? Model, string? Reason) TrainOne(SymbolHistory history, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
+    private (TrainedModel? Model, string? Reason) TrainOne(string symbol, double[] closes, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)
     {
-        var bars = history.Bars.Span;
-        var (set, reason) = TrainingSet.Build(matrix, bars, options);
+        var (set, reason) = TrainingSet.Build(matrix, closes, options);
         if (set is null)
         {
             return (null, noBenchmark ? $"missing benchmark (beta_60 cannot be computed); {reason}" : Explain(reason!, matrix));
@@ -91,7 +115,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             Round(Correlation.Pearson(predicted, actual)), Round(Correlation.Spearman(predicted, actual)), Round(Correlation.Rmse(predicted, actual)),
             set.TrainX.Length, set.ValidX.Length);
         var trainedAt = clock.GetUtcNow();
-        var folder = store.Write(history.Symbol, trainedAt, temp =>
+        var folder = store.Write(symbol, trainedAt, temp =>
         {
             var modelPath = Path.Combine(temp, ModelStore.ModelFile);
             using (var stream = File.Create(modelPath))
@@ -99,11 +123,11 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
                 model.Save(stream);
             }
 
-            var meta = Metadata(history.Symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath)).Sealed();
+            var meta = Metadata(symbol, set, metrics, scale, trainedAt, ModelLoader.Sha256(modelPath)).Sealed();
             File.WriteAllBytes(Path.Combine(temp, ModelStore.MetaFile), JsonSerializer.SerializeToUtf8Bytes(meta, ModelMetadata.Json));
         }, origin);
 
-        return (new TrainedModel(history.Symbol, folder, new Dictionary<string, double>
+        return (new TrainedModel(symbol, folder, new Dictionary<string, double>
         {
             ["ic"] = metrics.Ic,
             ["rank_ic"] = metrics.RankIc,

@@ -37,11 +37,14 @@ internal sealed class TrainingSet
     public DateOnly LastLabelDate { get; }
 
     /// <summary>The rows of one symbol, or the reason it cannot be trained.</summary>
-    public static (TrainingSet? Set, string? Reason) Build(FeatureMatrix matrix, ReadOnlySpan<Bar> bars, TrainingOptions options)
+    /// <param name="matrix">The symbol's features, a row per bar.</param>
+    /// <param name="closes">The symbol's closes, one per bar (the labels are taken from them).</param>
+    /// <param name="options">Horizon, split and minimum sizes.</param>
+    public static (TrainingSet? Set, string? Reason) Build(FeatureMatrix matrix, ReadOnlySpan<double> closes, TrainingOptions options)
     {
         var horizon = options.HorizonDays;
         var usable = new List<int>();
-        for (var t = 0; t + horizon < bars.Length; t++)
+        for (var t = 0; t + horizon < closes.Length; t++)
         {
             if (matrix.IsValid(t))
             {
@@ -52,7 +55,7 @@ internal sealed class TrainingSet
         var needed = options.MinTrainRows + options.MinValidationRows + horizon;
         if (usable.Count < needed)
         {
-            return (null, $"too short: {usable.Count} usable rows ({bars.Length} bars), needs {needed} " +
+            return (null, $"too short: {usable.Count} usable rows ({closes.Length} bars), needs {needed} " +
                 $"({options.MinTrainRows} train + {options.MinValidationRows} validation + {horizon} gap)");
         }
 
@@ -65,28 +68,28 @@ internal sealed class TrainingSet
             return (null, $"too short: {train.Length} training rows after the validation split, needs {options.MinTrainRows}");
         }
 
-        var (trainX, trainY) = Rows(matrix, bars, train, horizon);
-        var (validX, validY) = Rows(matrix, bars, valid, horizon);
+        var (trainX, trainY) = Rows(matrix, closes, train, horizon);
+        var (validX, validY) = Rows(matrix, closes, valid, horizon);
         if (trainY.Any(y => !float.IsFinite(y)) || validY.Any(y => !float.IsFinite(y)))
         {
             return (null, "bad data: a forward return is not finite");
         }
 
-        return (new TrainingSet(trainX, trainY, DatesOf(bars, train), validX, validY, DatesOf(bars, valid), bars[valid[^1] + horizon].Date), null);
+        return (new TrainingSet(trainX, trainY, DatesOf(matrix, train), validX, validY, DatesOf(matrix, valid), matrix.Dates[valid[^1] + horizon]), null);
     }
 
-    private static DateOnly[] DatesOf(ReadOnlySpan<Bar> bars, int[] rows)
+    private static DateOnly[] DatesOf(FeatureMatrix matrix, int[] rows)
     {
         var dates = new DateOnly[rows.Length];
         for (var i = 0; i < rows.Length; i++)
         {
-            dates[i] = bars[rows[i]].Date;
+            dates[i] = matrix.Dates[rows[i]];
         }
 
         return dates;
     }
 
-    private static (float[][] X, float[] Y) Rows(FeatureMatrix matrix, ReadOnlySpan<Bar> bars, int[] rows, int horizon)
+    private static (float[][] X, float[] Y) Rows(FeatureMatrix matrix, ReadOnlySpan<double> closes, int[] rows, int horizon)
     {
         var x = new float[rows.Length][];
         var y = new float[rows.Length];
@@ -94,7 +97,7 @@ internal sealed class TrainingSet
         {
             var t = rows[i];
             x[i] = matrix.Row(t).ToArray();
-            y[i] = (float)((bars[t + horizon].Close / bars[t].Close) - 1.0);
+            y[i] = (float)((closes[t + horizon] / closes[t]) - 1.0);
         }
 
         return (x, y);
