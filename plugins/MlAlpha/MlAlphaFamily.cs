@@ -37,7 +37,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private ServingSet _serving = null!;
     private Task? _scan;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
-    private (long, DateTime) _switchesSeen;
+    private (long, DateTime, DateTime) _switchesSeen;
 
     // Reused by every cycle's prediction (the host never runs two cycles of one family at once).
     private readonly List<(ServingModel Model, LiveRow Row)> _ready = [];

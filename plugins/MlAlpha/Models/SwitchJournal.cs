@@ -27,11 +27,16 @@ internal sealed class SwitchJournal(string modelsDirectory)
 
     public string Path { get; } = System.IO.Path.Combine(modelsDirectory, FileName);
 
-    /// <summary>Size and write time of the journal, to notice a switch by another process without reading it.</summary>
-    public (long Length, DateTime WrittenAt) Stamp()
+    /// <summary>
+    /// Size and write time of the journal and the models folder's write time, to notice a switch by another process
+    /// without reading anything. The folder's time moves when a link is replaced (a new link renamed over it), which
+    /// happens after the journal line: a reader that looked between the two sees the stamp change again.
+    /// </summary>
+    public (long Length, DateTime WrittenAt, DateTime FolderWrittenAt) Stamp()
     {
         var info = new FileInfo(Path);
-        return info.Exists ? (info.Length, info.LastWriteTimeUtc) : (0, default);
+        var folder = new DirectoryInfo(modelsDirectory);
+        return (info.Exists ? info.Length : 0, info.Exists ? info.LastWriteTimeUtc : default, folder.Exists ? folder.LastWriteTimeUtc : default);
     }
 
     /// <summary>Takes the models folder's switch lock (an advisory file lock the kernel releases when its holder dies).</summary>

@@ -148,6 +148,20 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Stamp_LinkSwitchedAfterItsJournalLine_ChangesAgain_SoADaemonThatLookedInBetweenLooksOnceMore()
+    {
+        // A switch writes its journal line first and moves the link after it: a daemon may scan in between (seeing the
+        // new line and the old link). The stamp it keeps must still change when the link moves, or it never rescans.
+        Store.Journal.Append(new ModelSwitch(_clock.GetUtcNow(), "promote", "AAA", Trained, Newer, null, null, "ops", "in progress", "alphahost models promote"));
+        var seenBetween = Store.Journal.Stamp();
+
+        Store.Recover();
+
+        Assert.Equal(Newer, Store.CurrentFolder("AAA"));
+        Assert.NotEqual(seenBetween, Store.Journal.Stamp());
+    }
+
+    [Fact]
     public void Recover_LinkChangedByHandAfterTheLastSwitch_LeftAsItIs()
     {
         File.Delete(Path.Combine(Models, "AAA_v1_latest"));
