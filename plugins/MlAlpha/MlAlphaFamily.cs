@@ -51,7 +51,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private readonly PooledServing _pooled = new();
     private SignalSmoother _smoother = new(new MlAlphaOptions().Smoothing);
 
-    private FamilyHealth _health = new(FamilyState.Ok, 0, "not started: no model loaded") { ServingModels = 0 };
+    private FamilyHealth _health = new(FamilyState.Degraded, 0, "not started: no model loaded") { ServingModels = 0 };
 
     /// <summary>
     /// The family's health as of its last cycle, except that a governance decision written by another process (an

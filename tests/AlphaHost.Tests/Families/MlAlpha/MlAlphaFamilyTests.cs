@@ -80,6 +80,18 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Health_BeforeItsFirstCycle_IsDegradedSayingNoModelIsLoaded_NotOk()
+    {
+        TrainedModels.CopyTo(Models);
+
+        var family = await StartAsync(load: false);
+
+        // Nothing is served until the first cycle loads the models: the heartbeat must not call that OK.
+        Assert.Equal((FamilyState.Degraded, 0), (family.Health.State, family.Health.ServingModels));
+        Assert.Contains("no model loaded", family.Health.Detail);
+    }
+
+    [Fact]
     public async Task ComputeAsync_ModelMetadataDropsFeatures_ThirdMismatchInFiveMinutesDisablesByGovernance()
     {
         TrainedModels.CopyTo(Models);
