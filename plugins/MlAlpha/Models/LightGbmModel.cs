@@ -71,9 +71,10 @@ internal sealed class LightGbmModel : IRowPredictor
     private static IEnumerable<FeatureRow> Rows(IReadOnlyList<float[]> x, float[] y, int width)
     {
         var row = new FeatureRow { Features = new float[width] };
+        var source = x as IRowSource;
         for (var i = 0; i < x.Count; i++)
         {
-            if (x is IRowSource source)
+            if (source is not null)
             {
                 source.CopyRow(i, row.Features);
             }
