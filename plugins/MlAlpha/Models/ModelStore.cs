@@ -51,7 +51,7 @@ internal sealed class ModelStore
         RequireSymbol(symbol);
         Directory.CreateDirectory(Root);
         var name = FreeName(symbol, trainedAt);
-        var temp = Path.Combine(Root, $"{TempPrefix}{name}-{Guid.NewGuid():N}");
+        var temp = TempPath(name);
         Directory.CreateDirectory(temp);
         try
         {
@@ -151,7 +151,7 @@ internal sealed class ModelStore
     private void Relink(string symbol, string folderName)
     {
         var link = Path.Combine(Root, LatestName(symbol));
-        var temp = Path.Combine(Root, $"{TempPrefix}{LatestName(symbol)}-{Guid.NewGuid():N}");
+        var temp = TempPath(LatestName(symbol));
         Directory.CreateSymbolicLink(temp, folderName);
         // rename(2) replaces the old link in one step; File.Move would follow the links to their folders.
         if (Rename(temp, link) != 0)
@@ -252,12 +252,16 @@ internal sealed class ModelStore
     /// <summary>Removes a model folder: renamed to a temp name first, so a stopped removal leaves only a leftover, never half a model.</summary>
     public void Remove(string folderName)
     {
-        var temp = Path.Combine(Root, $"{TempPrefix}{folderName}-{Guid.NewGuid():N}");
+        var temp = TempPath(folderName);
         Directory.Move(Path.Combine(Root, folderName), temp);
         Directory.Delete(temp, recursive: true);
     }
 
-    /// <summary>Removes temp folders and links left by writers that were stopped part-way.</summary>
+    /// <summary>
+    /// Removes temp folders and links left by writers that were stopped part-way: those of processes that no longer run.
+    /// A running process's temp entry is a model or link it is about to rename into place (a second <c>train</c> on the
+    /// same folder), and is left alone; an entry without a process id (an older version's) is a leftover.
+    /// </summary>
     public int RemoveLeftovers()
     {
         if (!Directory.Exists(Root))
@@ -268,6 +272,11 @@ internal sealed class ModelStore
         var removed = 0;
         foreach (var entry in Directory.EnumerateFileSystemEntries(Root, $"{TempPrefix}*"))
         {
+            if (WriterOf(entry) is { } writer && IsRunning(writer))
+            {
+                continue;
+            }
+
             if (new FileInfo(entry).LinkTarget is not null || File.Exists(entry))
             {
                 File.Delete(entry);
@@ -281,6 +290,29 @@ internal sealed class ModelStore
         }
 
         return removed;
+    }
+
+    /// <summary>A temp entry for <paramref name="name"/>: <c>.tmp-NAME-PID-GUID</c>, naming the process writing it.</summary>
+    private string TempPath(string name) => Path.Combine(Root, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    /// <summary>The process id in a temp entry's name; null for a name without one.</summary>
+    private static int? WriterOf(string entry)
+    {
+        var parts = Path.GetFileName(entry).Split('-');
+        return parts.Length >= 4 && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private string FreeName(string symbol, DateTimeOffset trainedAt)

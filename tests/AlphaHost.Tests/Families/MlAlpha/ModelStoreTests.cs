@@ -139,5 +139,33 @@ public sealed class ModelStoreTests : IDisposable
             Directory.GetFileSystemEntries(Store.Root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public void RemoveLeftovers_TempFolderOfAWriterStillRunning_IsKept_SoATrainAlongsideKeepsItsModel()
+    {
+        // Two trains on one models folder (or two shards of one): the one starting must not delete the temp folder the
+        // other is writing its model into. Leftovers of writers that no longer run still go.
+        using var gone = System.Diagnostics.Process.Start("true")!;
+        gone.WaitForExit();
+        Directory.CreateDirectory(Store.Root);
+        var running = _dir.File($"models/.tmp-XOM_v1_20260124_000000-{Environment.ProcessId}-0123456789abcdef0123456789abcdef");
+        var stopped = _dir.File($"models/.tmp-CVX_v1_20260124_000000-{gone.Id}-0123456789abcdef0123456789abcdef");
+        Directory.CreateDirectory(running);
+        Directory.CreateDirectory(stopped);
+
+        Assert.Equal(1, Store.RemoveLeftovers());
+
+        Assert.True(Directory.Exists(running), "the running writer's temp folder was removed");
+        Assert.False(Directory.Exists(stopped), "the stopped writer's temp folder was kept");
+    }
+
+    [Fact]
+    public void Write_TempFolder_NamesItsWritersProcess()
+    {
+        string? temp = null;
+        Store.Write("XOM", _at, folder => temp = Path.GetFileName(folder));
+
+        Assert.Matches($"^\\.tmp-XOM_v1_20260123_190000-{Environment.ProcessId}-[0-9a-f]{{32}}$", temp);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
