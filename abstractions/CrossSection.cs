@@ -61,6 +61,7 @@ public static class CrossSection
     /// </summary>
     /// <param name="values">The values to rank (finite).</param>
     /// <param name="ranks">Receives the rank of each value, in the order of <paramref name="values"/>.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void AverageRanks(ReadOnlySpan<double> values, Span<double> ranks)
     {
         if (ranks.Length < values.Length)
@@ -111,12 +112,15 @@ public static class CrossSection
         }
     }
 
-    /// <summary>Groups up to this size are sorted by insertion (a sector's members on one day: tens of symbols),
-    /// where the general sort's set-up and mispredicted branches cost more than the few moves.</summary>
-    private const int InsertionSortMax = 48;
+    /// <summary>Groups up to this size are sorted by insertion (a sector's members on one day: 23 to 74 symbols in
+    /// ../shared/data), where the general sort's set-up and mispredicted branches cost about what the moves do, and
+    /// the general sort's (double, int) instantiation would first run unoptimized in a one-shot command (80 instead of
+    /// 48: fresh-process <c>ComputeBatch</c> 952-975 ms vs 1,011-1,101 ms, paired with its bound).</summary>
+    private const int InsertionSortMax = 80;
 
     /// <summary>Sorts <paramref name="keys"/> ascending, moving <paramref name="items"/> alongside (ties keep their
     /// order; the ranks do not depend on it, since tied values share their average rank).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void InsertionSort(Span<double> keys, Span<int> items)
     {
         for (var i = 1; i < keys.Length; i++)

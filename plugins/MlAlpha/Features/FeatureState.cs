@@ -140,10 +140,12 @@ internal sealed class FeatureState
         output[27] = double.NaN;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double Return(int bars) => (_closes.Ago(0) / _closes.Ago(bars)) - 1.0;
 
     // Least-squares slope of OBV against x = 0..n-1 over the last n bars, kept in O(1): when the window slides,
     // every remaining point's x drops by one, so sum(x*y) loses sum(y) of the survivors and gains (n-1)*y_new.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void PushObv()
     {
         var count = _obv.Count;
@@ -159,6 +161,7 @@ internal sealed class FeatureState
         _obvSum += _obvLevel - evicted;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double ObvSlope()
     {
         if (!_obv.Full || Bars <= ObvWindow)

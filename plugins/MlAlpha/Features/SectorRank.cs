@@ -31,6 +31,7 @@ internal static class SectorRank
     /// <summary>The rule for one sector's members: <paramref name="result"/>[i] is member i's percentile rank, or NaN.</summary>
     /// <param name="ret20">The members' <c>ret_20d</c>.</param>
     /// <param name="result">Receives the ranks, in the same order.</param>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void RankGroup(ReadOnlySpan<double> ret20, Span<double> result)
     {
         Span<double> finite = ret20.Length <= 256 ? stackalloc double[ret20.Length] : new double[ret20.Length];

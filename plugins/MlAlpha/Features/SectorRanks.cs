@@ -22,6 +22,7 @@ internal static class SectorRanks
     /// <param name="firstValue">Where each symbol's rows start in <paramref name="values"/> when that differs from
     /// <paramref name="first"/> (some symbols are peers only); null when every symbol has its rows there.</param>
     /// <param name="hasValues">Which symbols have rows in <paramref name="values"/> (with <paramref name="firstValue"/>).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column,
         int[]? firstValue = null, bool[]? hasValues = null)
     {

@@ -12,6 +12,8 @@ public sealed class CrossSectionRankTests
     [InlineData(47)]
     [InlineData(48)]
     [InlineData(49)]
+    [InlineData(80)]
+    [InlineData(81)]
     [InlineData(300)]
     public void AverageRanks_AnySizeWithTiesAndSignedZeros_IsTheCountBelowPlusHalfTheOtherTies(int n)
     {

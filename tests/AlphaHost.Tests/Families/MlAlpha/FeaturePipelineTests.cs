@@ -191,6 +191,35 @@ public sealed class FeaturePipelineTests
         Assert.Contains("beta_120", error.Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SelectInto_AnyStateRow_IsEachContractFeatureCastToFloat32ToTheBit_InContractOrder(bool reordered)
+    {
+        // The shipped contract lists the features in the state's order (narrowed four at a time); a reordered one
+        // goes through the column map. Both must be the plain cast, NaN, infinities and overflow included.
+        var contract = reordered
+            ? FeatureContract.Parse("x.json", File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "contracts", "feature_contract_ml_v1.json"))
+                .Replace("\"ret_1d\"", "\"@\"").Replace("\"ret_5d\"", "\"ret_1d\"").Replace("\"@\"", "\"ret_5d\""))
+            : Contract;
+        Assert.Equal(reordered, !contract.Names.SequenceEqual(FeatureState.Supported));
+        var pipeline = new FeaturePipeline(contract);
+        var random = new Random(7);
+        double[] special = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, double.Epsilon, 1e-40, 3.5e38, -3.5e38, 1e300, float.MaxValue, 1.0 / 3];
+        for (var trial = 0; trial < 500; trial++)
+        {
+            var raw = FeatureState.Supported
+                .Select(_ => random.Next(3) == 0 ? special[random.Next(special.Length)] : (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-40, 40)))
+                .ToArray();
+            var values = new float[contract.Names.Count];
+
+            pipeline.SelectInto(raw, values);
+
+            var expected = contract.Names.Select(name => (float)raw[FeatureState.Supported.ToList().IndexOf(name)]);
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), values.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     private static double[] MarketReturnsOn(Bar[] bars, SymbolHistory benchmark)
     {
         var market = benchmark.Bars.ToArray();
