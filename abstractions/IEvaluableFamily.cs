@@ -18,7 +18,27 @@ public interface IEvaluableFamily
 /// <param name="TestYears">The out-of-sample years, each scored by a model trained on the years before it.</param>
 /// <param name="Scopes">The model scopes to compare (the family's names, e.g. <c>symbol</c>, <c>universe</c>).</param>
 /// <param name="CostBasisPoints">Cost per unit of turnover of the evaluation portfolio, in basis points.</param>
-public sealed record EvaluationRequest(MarketHistory History, IReadOnlyList<int> TestYears, IReadOnlyList<string> Scopes, double CostBasisPoints);
+public sealed record EvaluationRequest(MarketHistory History, IReadOnlyList<int> TestYears, IReadOnlyList<string> Scopes, double CostBasisPoints)
+{
+    private MarketHistory? _history = History;
+
+    /// <summary>The whole history. Throws <see cref="InvalidOperationException"/> once released.</summary>
+    public MarketHistory History
+    {
+        get => _history ?? throw new InvalidOperationException("the evaluation history was released (ReleaseHistory) by the family evaluating it");
+        init => _history = value;
+    }
+
+    /// <summary>Whether <see cref="ReleaseHistory"/> was called.</summary>
+    public bool HistoryReleased => _history is null;
+
+    /// <summary>
+    /// Lets the bars go once the family has taken what it needs from them (features, labels, returns), so that they
+    /// can be collected during the many fits of a walk-forward: <c>alphahost evaluate</c> keeps no other reference to
+    /// the history it hands over. Optional; <see cref="History"/> throws afterwards.
+    /// </summary>
+    public void ReleaseHistory() => _history = null;
+}
 
 /// <summary>The evaluation's figures.</summary>
 /// <param name="Windows">One row per scope and test year.</param>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Internal;
 
 namespace AlphaHost.Host.Cli;
@@ -49,26 +50,37 @@ internal static class EvaluateCommand
         }
 
         var config = CommonOptions.LoadConfigOrThrow(configPath);
+        var (request, source) = NewRequest(config, data, firstYear, lastYear, scopes, costBp);
+
+        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
+        var (name, evaluator) = session.Capable<IEvaluableFamily>(familyName, "be evaluated");
+        Console.WriteLine($"evaluate {name} walk-forward {firstYear}..{lastYear} ({string.Join(", ", scopes)}) on {source}");
+        var report = await evaluator.EvaluateAsync(request, new Callback(Console.WriteLine), cancellationToken).ConfigureAwait(false);
+
+        var folder = Path.GetFullPath(output ?? Path.Combine("reports", $"evaluate_{firstYear}_{lastYear}"));
+        Directory.CreateDirectory(folder);
+        AtomicFile.Write(Path.Combine(folder, "evaluation.json"), JsonSerializer.SerializeToUtf8Bytes(new { family = name, source, report }, CommonOptions.JsonOutput), durable: false);
+        var markdown = Markdown(name, source, report);
+        AtomicFile.Write(Path.Combine(folder, "evaluation.md"), Encoding.UTF8.GetBytes(markdown), durable: false);
+        Console.Write(markdown);
+        Console.WriteLine($"report {folder}");
+        return scopes.All(s => report.Overall.Any(o => o.Scope == s)) ? ExitCodes.Success : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>
+    /// The request, and where its data came from. The request holds the only reference to the loaded history (this
+    /// method's locals end here, not in the async caller's state), so a family that releases it
+    /// (<see cref="EvaluationRequest.ReleaseHistory"/>) lets the bars be collected during its fits.
+    /// </summary>
+    private static (EvaluationRequest Request, string Source) NewRequest(AlphaHostConfig config, string? data, int firstYear, int lastYear, string[] scopes, double costBp)
+    {
         var history = OfflineSession.LoadHistory(config, data, null, new DateOnly(lastYear, 12, 31));
         if (history.Symbols.All(s => s.Last.Date.Year < firstYear))
         {
             throw new UsageException($"{history.Source} has no bars in {firstYear}..{lastYear}");
         }
 
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
-        var (name, evaluator) = session.Capable<IEvaluableFamily>(familyName, "be evaluated");
-        Console.WriteLine($"evaluate {name} walk-forward {firstYear}..{lastYear} ({string.Join(", ", scopes)}) on {history.Source}");
-        var request = new EvaluationRequest(history, Enumerable.Range(firstYear, lastYear - firstYear + 1).ToArray(), scopes, costBp);
-        var report = await evaluator.EvaluateAsync(request, new Callback(Console.WriteLine), cancellationToken).ConfigureAwait(false);
-
-        var folder = Path.GetFullPath(output ?? Path.Combine("reports", $"evaluate_{firstYear}_{lastYear}"));
-        Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, "evaluation.json"), JsonSerializer.SerializeToUtf8Bytes(new { family = name, source = history.Source, report }, CommonOptions.JsonOutput), durable: false);
-        var markdown = Markdown(name, history.Source, report);
-        AtomicFile.Write(Path.Combine(folder, "evaluation.md"), Encoding.UTF8.GetBytes(markdown), durable: false);
-        Console.Write(markdown);
-        Console.WriteLine($"report {folder}");
-        return scopes.All(s => report.Overall.Any(o => o.Scope == s)) ? ExitCodes.Success : ExitCodes.CheckFailed;
+        return (new EvaluationRequest(history, Enumerable.Range(firstYear, lastYear - firstYear + 1).ToArray(), scopes, costBp), history.Source);
     }
 
     private static string Markdown(string family, string source, EvaluationReport report)

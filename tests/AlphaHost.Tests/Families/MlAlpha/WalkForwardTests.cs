@@ -33,6 +33,33 @@ public sealed class WalkForwardTests
     }
 
     [Fact]
+    public void Run_LetsTheRequestsBarsGoOnceTheLastPanelIsBuilt_SoTheyAreCollectedDuringTheFits()
+    {
+        var (request, bars) = RequestWhoseBarsOnlyItHolds(["symbol", "universe"]);
+        var aliveAfterEachWindow = new List<(string Line, int Alive)>();
+        var progress = new Synchronous(line =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            aliveAfterEachWindow.Add((line, bars.Count(b => b.IsAlive)));
+        });
+
+        var report = new WalkForward(TrainedModels.Contract, TrainedModels.FastTraining with { MinTrainRows = 100 }, new(0, 5), TimeProvider.System)
+            .Run(request, progress, CancellationToken.None);
+
+        Assert.Equal(2, report.Overall.Count);
+        Assert.True(request.HistoryReleased);
+        Assert.Throws<InvalidOperationException>(() => request.History);
+        // The first scope still needs the bars for the second's features; the second's windows run without them.
+        var universe = aliveAfterEachWindow.Where(w => w.Line.StartsWith("universe ", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(universe);
+        Assert.All(universe, w => Assert.Equal(0, w.Alive));
+        Assert.Contains(aliveAfterEachWindow, w => w.Line.StartsWith("symbol ", StringComparison.Ordinal) && w.Alive == bars.Length);
+        GC.KeepAlive(request);
+    }
+
+    [Fact]
     public void Weights_FourSignals_AreCentredRanksAtGrossExposureOne()
     {
         var weights = WalkForward.Weights([0.3, -0.1, 0.9, 0.0]);
@@ -49,5 +76,22 @@ public sealed class WalkForwardTests
         // mean 0.005, sample std sqrt(0.00025 / 3 * ...) computed by hand: deviations 0.005, -0.015, 0.015, -0.005.
         var std = Math.Sqrt((0.000025 + 0.000225 + 0.000225 + 0.000025) / 3);
         Assert.Equal(0.005 / std * Math.Sqrt(252), WalkForward.Series.Sharpe(daily), 10);
+    }
+
+    private static (EvaluationRequest Request, WeakReference[] Bars) RequestWhoseBarsOnlyItHolds(string[] scopes)
+    {
+        var sample = TrainedModels.History(900);
+        var symbols = sample.Symbols.Select(s => s with { Bars = s.Bars.ToArray() }).ToArray();
+        var history = sample with { Symbols = symbols, Benchmark = sample.Benchmark! with { Bars = sample.Benchmark!.Bars.ToArray() } };
+        var bars = history.Symbols.Append(history.Benchmark!)
+            .Select(s => System.Runtime.InteropServices.MemoryMarshal.TryGetArray(s.Bars, out var segment) ? new WeakReference(segment.Array) : throw new InvalidOperationException("bars not array-backed"))
+            .ToArray();
+        var years = history.Benchmark!.Bars.ToArray().Select(b => b.Date.Year).Distinct().Skip(1).ToArray();
+        return (new EvaluationRequest(history, years, scopes, 5), bars);
+    }
+
+    private sealed class Synchronous(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
     }
 }
