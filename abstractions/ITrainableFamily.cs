@@ -14,6 +14,14 @@ public interface ITrainableFamily
     /// <param name="progress">Receives one report per finished symbol; may be null.</param>
     /// <param name="cancellationToken">Stops training; models already written stay, none is left half-written.</param>
     Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The symbols whose bars training <paramref name="symbols"/> needs (the benchmark is always given): <c>train
+    /// --symbols</c> reads only these. The default is the whole universe.
+    /// </summary>
+    /// <param name="universe">Every symbol the data holds, with its sector.</param>
+    /// <param name="symbols">The symbols to train.</param>
+    IReadOnlyCollection<string> TrainingInputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols) => universe.Select(u => u.Symbol).ToArray();
 }
 
 /// <summary>Market history handed to an offline operation (training, audit, backtest).</summary>

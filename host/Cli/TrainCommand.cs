@@ -38,10 +38,10 @@ internal static class TrainCommand
     {
         var (from, to) = CommonOptions.Period(start, end);
         var config = CommonOptions.LoadConfigOrThrow(configPath);
-        var (request, described) = NewRequest(config, data, from, to, symbolsText, all, output);
-        var symbols = request.Symbols;
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
         var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
+        var (request, described) = NewRequest(config, data, from, to, symbolsText, all, output, trainer);
+        var symbols = request.Symbols;
 
         Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {described}");
         var summary = await AnsiConsole.Progress()
@@ -85,10 +85,13 @@ internal static class TrainCommand
     /// The request, and the data it covers in words. The request holds the only reference to the loaded history, so a
     /// family that releases it (<see cref="TrainingRequest.ReleaseHistory"/>) lets the bars be collected during its fit.
     /// </summary>
+    /// <remarks>With <c>--symbols</c> only the files the family needs to train them are read
+    /// (<see cref="ITrainableFamily.TrainingInputs"/>; for the ML family: their sectors' and the benchmark).</remarks>
     private static (TrainingRequest Request, string Described) NewRequest(AlphaHostConfig config, string? data, DateOnly? from, DateOnly? to,
-        string? symbolsText, bool all, string? output)
+        string? symbolsText, bool all, string? output, ITrainableFamily trainer)
     {
-        var history = OfflineSession.LoadHistory(config, data, from, to);
+        var asked = !all && symbolsText is not null ? SymbolList.Parse(symbolsText) : null;
+        var history = OfflineSession.LoadHistory(config, data, from, to, asked is null ? null : universe => trainer.TrainingInputs(universe, asked));
         var symbols = SymbolList.Resolve(symbolsText, all, history);
         var described = $"{history.Source}, {First(history):yyyy-MM-dd}..{Last(history):yyyy-MM-dd}";
         return (new TrainingRequest(history, symbols, output is null ? null : Path.GetFullPath(output), ModelSwitchCommands.Origin($"trained on {described}")), described);

@@ -254,6 +254,12 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         return wanted;
     }
 
+    /// <summary>
+    /// What a model of these symbols is trained from: their features (so their sectors' symbols, as <see cref="Inputs"/>)
+    /// and their own closes (labels); a pooled model's labels rank only the symbols it is trained on.
+    /// </summary>
+    public IReadOnlyCollection<string> TrainingInputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols) => Inputs(universe, symbols);
+
     /// <summary>Loads the models now, on the caller's thread (offline replays, tests); the daemon loads them in the background.</summary>
     internal ModelSet LoadModels()
     {

@@ -10,8 +10,8 @@ using AlphaHost.Plugins.MlAlpha.Models;
 namespace AlphaHost.Plugins.MlAlpha.Training;
 
 /// <summary>
-/// Trains one LightGBM model per symbol on the contract's features: features for the whole universe in one batch (sector
-/// ranks need every symbol), then symbols in parallel, each with one LightGBM thread. Every model is written atomically
+/// Trains one LightGBM model per symbol on the contract's features: the requested symbols' features in one batch (of
+/// the other symbols only the sector peers' <c>ret_20d</c>, for the ranks), then symbols in parallel, each with one LightGBM thread. Every model is written atomically
 /// with its metadata; a symbol that cannot be trained is skipped with its reason and the others go on.
 /// </summary>
 internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions options, ModelStore store, TimeProvider clock)
@@ -68,7 +68,8 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
-    /// <summary>What training takes from the bars: every symbol's features, the requested symbols' closes, whether the benchmark is missing.</summary>
+    /// <summary>What training takes from the bars: the requested symbols' features (the others are only sector peers) and
+    /// closes, whether the benchmark is missing.</summary>
     private (IReadOnlyDictionary<string, FeatureMatrix> Matrices, Dictionary<string, double[]> Closes, bool NoBenchmark) Inputs(TrainingRequest request)
     {
         var history = request.History;
@@ -86,7 +87,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             closes[symbol.Symbol] = close;
         }
 
-        return (new FeaturePipeline(contract).ComputeBatch(history.Symbols, history.Benchmark), closes, history.Benchmark is null);
+        return (new FeaturePipeline(contract).ComputeBatch(history.Symbols, history.Benchmark, requested), closes, history.Benchmark is null);
     }
 
     private (TrainedModel? Model, string? Reason) TryTrainOne(string symbol, double[] closes, FeatureMatrix matrix, bool noBenchmark, SwitchOrigin? origin)

@@ -71,7 +71,7 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         var bySymbol = request.History.Symbols.ToDictionary(s => s.Symbol, StringComparer.Ordinal);
         var skipped = request.Symbols.Where(s => !bySymbol.ContainsKey(s)).Select(s => new SkippedSymbol(s, "not in the data")).ToList();
         var histories = request.Symbols.Where(bySymbol.ContainsKey).Distinct(StringComparer.Ordinal).Select(s => bySymbol[s]).ToArray();
-        var matrices = new FeaturePipeline(contract).ComputeBatch(request.History.Symbols, request.History.Benchmark);
+        var matrices = new FeaturePipeline(contract).ComputeBatch(request.History.Symbols, request.History.Benchmark, histories.Select(h => h.Symbol).ToHashSet(StringComparer.Ordinal));
         cancellationToken.ThrowIfCancellationRequested();
         return (UniversePanel.Build(histories, matrices, options.HorizonDays, options.CrossSectionalTransform), skipped);
     }

@@ -44,5 +44,27 @@ public sealed class BarFolderCommandTests : IDisposable
         Assert.DoesNotContain("CsvHelper", host.Stderr);
     }
 
+    [Fact]
+    public async Task Train_Symbols_ReadsOnlyTheirSectorsFilesAndTheBenchmark_AndTrainsThem()
+    {
+        var bars = new BarFolderWriter(Path.Combine(_dir.Path, "bars"), symbols: 30);
+        bars.Append(days: 420);
+        var asked = bars.Universe[0];
+        var sector = bars.Universe.Where(u => u.Sector == asked.Sector).ToArray();
+        // A file of another sector is unreadable: a train that read it would print its problem.
+        var other = bars.Universe.First(u => u.Sector != asked.Sector);
+        File.WriteAllText(bars.EquityFile(other.Symbol), "not,a,bar,file\n");
+        var config = _dir.Write("config.yaml", TestConfigs.GoldenBesideRuntime().Replace("      scope: universe ", "      trees: 20\n      scope: symbol "));
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "train", "--symbols", asked.Symbol, "--data", bars.Folder, "--out", "models", "--config", config);
+        using var _ = host;
+
+        Assert.True(sector.Length is > 1 and < 30, $"{sector.Length} symbols in {asked.Sector}");
+        Assert.True(exit == 0, $"exit {exit}\n{host.Stdout}\n{host.Stderr}");
+        Assert.Contains($"on bars({bars.Folder}, symbols={sector.Length})", host.Stdout);
+        Assert.Contains("trained 1, skipped 0", host.Stdout);
+        Assert.DoesNotContain(other.Symbol, host.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -382,6 +382,47 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         }
     }
 
+    [Fact]
+    public async Task Train_OneSymbolFromItsTrainingInputsOnly_WritesTheModelTheWholeUniverseGives()
+    {
+        // What `train --symbols` relies on when it reads only the family's training inputs.
+        await using var family = await StartAsync(load: false, new() { ["training.trees"] = "20" });
+        var history = TrainedModels.History();
+        var wanted = history.Symbols[5].Symbol;
+        var inputs = family.TrainingInputs(history.Symbols.Select(s => s.Info).ToArray(), [wanted]);
+        var fewer = history with { Symbols = history.Symbols.Where(s => inputs.Contains(s.Symbol)).ToArray() };
+
+        var fromWhole = await family.TrainAsync(new TrainingRequest(history, [wanted], _dir.File("whole")), null, CancellationToken.None);
+        var fromInputs = await family.TrainAsync(new TrainingRequest(fewer, [wanted], _dir.File("inputs")), null, CancellationToken.None);
+
+        Assert.True(inputs.Count > 1 && inputs.Count < history.Symbols.Count, $"{inputs.Count} inputs");
+        var whole = Assert.Single(fromWhole.Trained).Location;
+        var fewerModel = Assert.Single(fromInputs.Trained).Location;
+        Assert.Equal(Entries(Path.Combine(whole, ModelStore.ModelFile)), Entries(Path.Combine(fewerModel, ModelStore.ModelFile)));
+        Assert.Equal(MetaWithoutHashes(whole), MetaWithoutHashes(fewerModel));
+
+        // The zip's own bytes carry the time each was written; its entries and everything else must agree.
+        static string MetaWithoutHashes(string folder)
+        {
+            var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ModelStore.MetaFile)))!.AsObject();
+            meta.Remove("model_sha256");
+            meta.Remove("meta_sha256");
+            return meta.ToJsonString();
+        }
+
+        static Dictionary<string, string> Entries(string zip)
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(zip);
+            return archive.Entries.ToDictionary(e => e.FullName, e =>
+            {
+                using var stream = e.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return Convert.ToHexString(copy.ToArray());
+            });
+        }
+    }
+
     private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
     {
         var values = new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "symbol" };
