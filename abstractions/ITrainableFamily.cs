@@ -22,6 +22,15 @@ public interface ITrainableFamily
     /// <param name="universe">Every symbol the data holds, with its sector.</param>
     /// <param name="symbols">The symbols to train.</param>
     IReadOnlyCollection<string> TrainingInputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols) => universe.Select(u => u.Symbol).ToArray();
+
+    /// <summary>
+    /// Whether each symbol's model is trained from that symbol's inputs alone (no model spans symbols, and a symbol's
+    /// model does not depend on which other symbols are trained with it). <c>train</c> then splits the symbols between
+    /// several instances of the family, each in a load context of its own, trained at once: a library that serializes
+    /// training within its own code (ML.NET's LightGBM trainer holds one lock per loaded copy) then uses more cores.
+    /// Default false.
+    /// </summary>
+    bool TrainsEachSymbolAlone => false;
 }
 
 /// <summary>Market history handed to an offline operation (training, audit, backtest).</summary>
@@ -48,6 +57,12 @@ public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string
 
     /// <summary>Whether <see cref="ReleaseHistory"/> was called.</summary>
     public bool HistoryReleased => _history is null;
+
+    /// <summary>
+    /// The threads this request may keep busy, when the host shares the machine between several instances training at
+    /// once (<see cref="ITrainableFamily.TrainsEachSymbolAlone"/>); null: the family's own setting.
+    /// </summary>
+    public int? Threads { get; init; }
 
     /// <summary>
     /// Lets the bars go once the family has taken what it needs from them (features, labels), so that they can be

@@ -23,43 +23,116 @@ internal static class TrainCommand
         var end = CommonOptions.Date("--end", "Last date of the training data (default: the data's last)");
         var output = new Option<string?>("--out") { Description = "Models folder (default: the family's models_dir, models/ml_alpha)" };
         var family = CommonOptions.Family();
+        var jobs = new Option<int?>("--jobs")
+        {
+            Description = "Instances of the family training disjoint sets of symbols at once, each in its own load context, for a family that trains each symbol alone (per-symbol models); default: the machine's cores",
+        };
         var command = new Command("train", "Train per-symbol ML models; each model and its model_meta.json are written atomically")
         {
-            config, symbols, all, data, start, end, output, family,
+            config, symbols, all, data, start, end, output, family, jobs,
         };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => TrainAsync(
             result.GetValue(config), result.GetValue(symbols), result.GetValue(all), result.GetValue(data),
-            result.GetValue(start), result.GetValue(end), result.GetValue(output), result.GetValue(family), ct)));
+            result.GetValue(start), result.GetValue(end), result.GetValue(output), result.GetValue(family), result.GetValue(jobs), ct)));
         return command;
     }
 
     private static async Task<int> TrainAsync(string? configPath, string? symbolsText, bool all, string? data, string? start, string? end,
-        string? output, string? familyName, CancellationToken cancellationToken)
+        string? output, string? familyName, int? jobs, CancellationToken cancellationToken)
     {
+        if (jobs is < 1)
+        {
+            throw new UsageException($"--jobs {jobs}: must be at least 1");
+        }
+
         var (from, to) = CommonOptions.Period(start, end);
         var config = CommonOptions.LoadConfigOrThrow(configPath);
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
         var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
         var (request, described) = NewRequest(config, data, from, to, symbolsText, all, output, trainer);
         var symbols = request.Symbols;
+        var parts = trainer.TrainsEachSymbolAlone ? Math.Min(jobs ?? Environment.ProcessorCount, symbols.Count) : 1;
 
-        Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {described}");
-        var summary = await AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
-            .StartAsync(async context =>
+        // More instances of the family, each in a load context of its own (its own copy of the family's libraries).
+        var sessions = new List<OfflineSession> { session };
+        try
+        {
+            var trainers = new List<ITrainableFamily> { trainer };
+            while (trainers.Count < parts)
             {
-                var task = context.AddTask("train", maxValue: symbols.Count);
-                var progress = new Callback(p =>
-                {
-                    task.Value = p.Done;
-                    task.Description = $"train {p.Done}/{p.Total} {p.Symbol}";
-                });
-                return await trainer.TrainAsync(request, progress, cancellationToken).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+                var more = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
+                sessions.Add(more);
+                trainers.Add(more.Capable<ITrainableFamily>(name, "train").Family);
+            }
 
-        Print(summary);
-        return summary.Trained.Count > 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+            Console.WriteLine($"training {symbols.Count} symbol(s) with family {name} on {described}{(parts > 1 ? $", {parts} instances at once" : "")}");
+            var summary = await AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("train", maxValue: symbols.Count);
+                    var progress = new Callback(symbols.Count, parts, p =>
+                    {
+                        task.Value = p.Done;
+                        task.Description = $"train {p.Done}/{p.Total} {p.Symbol}";
+                    });
+                    return await TrainPartsAsync(trainers, Split(request, parts), progress, cancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
+
+            Print(summary);
+            return summary.Trained.Count > 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
+        }
+        finally
+        {
+            foreach (var more in sessions.Skip(1))
+            {
+                await more.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The request's symbols dealt out to <paramref name="parts"/> requests (every part-th symbol, so each gets a like
+    /// mix), sharing its history and the machine's cores; the request itself then lets the history go, so the parts hold
+    /// the only references. (Two instances of two threads each on this 2-core machine: 53 s for the 494 per-symbol models
+    /// of ../shared/data; of one thread each: 49 s.)
+    /// </summary>
+    private static TrainingRequest[] Split(TrainingRequest request, int parts)
+    {
+        if (parts == 1)
+        {
+            return [request];
+        }
+
+        var threads = Math.Max(1, Environment.ProcessorCount / parts);
+        var split = Enumerable.Range(0, parts)
+            .Select(p => request with { Symbols = request.Symbols.Where((_, i) => i % parts == p).ToArray(), Threads = threads })
+            .ToArray();
+        request.ReleaseHistory();
+        return split;
+    }
+
+    /// <summary>Each part on its own instance, all at once; one failing stops the others. The summaries merged, by symbol.</summary>
+    private static async Task<TrainingSummary> TrainPartsAsync(IReadOnlyList<ITrainableFamily> trainers, TrainingRequest[] parts, Callback progress,
+        CancellationToken cancellationToken)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var summaries = await Task.WhenAll(parts.Select(async (part, i) =>
+        {
+            try
+            {
+                return await trainers[i].TrainAsync(part, progress.Of(i), failed.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await failed.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        })).ConfigureAwait(false);
+        return new TrainingSummary(summaries[0].OutputDirectory,
+            summaries.SelectMany(s => s.Trained).OrderBy(t => t.Symbol, StringComparer.Ordinal).ToArray(),
+            summaries.SelectMany(s => s.Skipped).OrderBy(s => s.Symbol, StringComparer.Ordinal).ToArray());
     }
 
     private static void Print(TrainingSummary summary)
@@ -101,17 +174,29 @@ internal static class TrainCommand
 
     private static DateOnly Last(MarketHistory history) => history.Symbols.Max(s => s.Last.Date);
 
-    /// <summary>Reports on the training thread at once (under a lock), so the bar is current when training returns.</summary>
-    private sealed class Callback(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    /// <summary>
+    /// Reports on the training thread at once (under a lock), so the bar is current when training returns; with several
+    /// parts, the symbols done in all of them against the whole count.
+    /// </summary>
+    private sealed class Callback(int total, int parts, Action<TrainingProgress> report)
     {
         private readonly Lock _lock = new();
+        private readonly int[] _done = new int[parts];
 
-        public void Report(TrainingProgress value)
+        public IProgress<TrainingProgress> Of(int part) => new Part(this, part);
+
+        private void Report(int part, TrainingProgress value)
         {
             lock (_lock)
             {
-                report(value);
+                _done[part] = value.Done;
+                report(value with { Done = _done.Sum(), Total = total });
             }
+        }
+
+        private sealed class Part(Callback owner, int part) : IProgress<TrainingProgress>
+        {
+            public void Report(TrainingProgress value) => owner.Report(part, value);
         }
     }
 }

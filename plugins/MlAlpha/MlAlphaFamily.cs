@@ -157,9 +157,10 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
         var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : _catalog.Store;
-        return _options.Training.Scope == TrainingOptions.UniverseScope
-            ? new UniverseTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
-            : new ModelTrainer(_contract, _options.Training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
+        var training = request.Threads is > 0 and var threads ? _options.Training with { Parallelism = threads } : _options.Training;
+        return training.Scope == TrainingOptions.UniverseScope
+            ? new UniverseTrainer(_contract, training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
+            : new ModelTrainer(_contract, training, store, _context.Clock).TrainAsync(request, progress, cancellationToken);
     }
 
     public Task<EvaluationReport> EvaluateAsync(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
@@ -259,6 +260,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     /// and their own closes (labels); a pooled model's labels rank only the symbols it is trained on.
     /// </summary>
     public IReadOnlyCollection<string> TrainingInputs(IReadOnlyList<SymbolInfo> universe, IReadOnlyList<string> symbols) => Inputs(universe, symbols);
+
+    /// <summary>Per-symbol models (<c>training.scope: symbol</c>) are; a pooled model spans the symbols.</summary>
+    public bool TrainsEachSymbolAlone => _options.Training.Scope == TrainingOptions.SymbolScope;
 
     /// <summary>Loads the models now, on the caller's thread (offline replays, tests); the daemon loads them in the background.</summary>
     internal ModelSet LoadModels()

@@ -66,5 +66,53 @@ public sealed class BarFolderCommandTests : IDisposable
         Assert.DoesNotContain(other.Symbol, host.Stderr);
     }
 
+    [Fact]
+    public async Task Train_PerSymbolModels_TwoInstancesAtOnce_WriteTheModelsOneInstanceWrites()
+    {
+        // Per-symbol models are trained by two instances of the family at once, each in its own load context (its own
+        // ML.NET, whose LightGBM trainer runs one training at a time per loaded copy): the same models as one instance.
+        var bars = new BarFolderWriter(Path.Combine(_dir.Path, "bars"), symbols: 8);
+        bars.Append(days: 420);
+        var config = _dir.Write("config.yaml", TestConfigs.GoldenBesideRuntime().Replace("      scope: universe ", "      trees: 20\n      scope: symbol "));
+
+        var (oneExit, one) = await HostProcess.RunAsync(_dir.Path, "train", "--all", "--jobs", "1", "--data", bars.Folder, "--out", "one", "--config", config);
+        var (twoExit, two) = await HostProcess.RunAsync(_dir.Path, "train", "--all", "--jobs", "2", "--data", bars.Folder, "--out", "two", "--config", config);
+        var (badExit, bad) = await HostProcess.RunAsync(_dir.Path, "train", "--all", "--jobs", "0", "--data", bars.Folder, "--out", "bad", "--config", config);
+        using var _ = one;
+        using var __ = two;
+        using var ___ = bad;
+
+        Assert.True((oneExit, twoExit) == (0, 0), $"{one.Stdout}{one.Stderr}\n{two.Stdout}{two.Stderr}");
+        Assert.DoesNotContain("instances at once", one.Stdout);
+        Assert.Contains("2 instances at once", two.Stdout);
+        Assert.Contains("trained 8, skipped 0", two.Stdout);
+        var models = ModelsByFolder(Path.Combine(_dir.Path, "one"));
+        Assert.Equal(8, models.Count);
+        Assert.Equal(models, ModelsByFolder(Path.Combine(_dir.Path, "two")));
+        Assert.Equal(2, badExit);
+        Assert.Contains("--jobs 0: must be at least 1", bad.Stderr);
+    }
+
+    /// <summary>Each symbol's latest model: its archive's entries and its metadata, less what differs by write time.</summary>
+    private static Dictionary<string, string> ModelsByFolder(string models) =>
+        Directory.GetDirectories(models, "*_v1_latest").ToDictionary(link => Path.GetFileName(link), link =>
+        {
+            using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(link, "model.zip"));
+            var entries = string.Join(";", archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).Select(e =>
+            {
+                using var stream = e.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return $"{e.FullName}={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(copy.ToArray()))}";
+            }));
+            var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(link, "model_meta.json")))!.AsObject();
+            foreach (var key in new[] { "trained_at", "model_sha256", "meta_sha256" })
+            {
+                meta.Remove(key);
+            }
+
+            return entries + "|" + meta.ToJsonString();
+        });
+
     public void Dispose() => _dir.Dispose();
 }
