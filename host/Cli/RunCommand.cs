@@ -105,10 +105,24 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>
+    /// Test hook: milliseconds the market load waits before it reads anything. A 494-file bar folder loads in ~0.3 s, too
+    /// short for a test to be sure its signal lands during the load.
+    /// </summary>
+    internal const string LoadDelayVariable = "ALPHAHOST_TEST_MARKET_LOAD_DELAY_MS";
+
     /// <summary>The market feed, or null when it cannot be read (the reason is on stderr) or a stop came first.</summary>
     private static async Task<IMarketFeed?> LoadMarketAsync(AlphaHostConfig config, DaemonSignals signals)
     {
-        var loading = Task.Run(() => MarketFeedFactory.Create(config.Market, config.ConfigDirectory));
+        var loading = Task.Run(() =>
+        {
+            if (int.TryParse(Environment.GetEnvironmentVariable(LoadDelayVariable), out var delay) && delay > 0)
+            {
+                Thread.Sleep(delay);
+            }
+
+            return MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
+        });
         try
         {
             // Reading the folder cannot be cancelled; a stop leaves it behind (its thread ends with the process).
