@@ -65,8 +65,12 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
     internal static void ReleaseBars(TrainingRequest request)
     {
         request.ReleaseHistory();
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        ReturnFreedMemory();
     }
+
+    /// <summary>One full, compacting collection that hands freed pages back to the system: called between the large
+    /// steps of an offline run (bars let go, a walk-forward window's fit done), never in the daemon.</summary>
+    internal static void ReturnFreedMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>What training takes from the bars: the requested symbols' features (the others are only sector peers) and
     /// closes, whether the benchmark is missing.</summary>

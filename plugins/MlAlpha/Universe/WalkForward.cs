@@ -29,7 +29,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
         {
             var scope = request.Scopes[s];
             var panel = BuildPanel(request, scope, last: s == request.Scopes.Count - 1);
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            ModelTrainer.ReturnFreedMemory();
             var all = new Series();
             foreach (var year in request.TestYears)
             {
@@ -53,7 +53,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
 
                 // The window's fit (its model, ML.NET's buffers) is garbage now: returned before the next, larger fit
                 // (evaluate's peak RSS over ../shared/data grew window by window, 595 -> 783 MB, without it).
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                ModelTrainer.ReturnFreedMemory();
                 Smooth(panel, testFrom, testTo, scores);
                 var series = Score(panel, testFrom, testTo, scores, request.CostBasisPoints);
                 all.Add(series);

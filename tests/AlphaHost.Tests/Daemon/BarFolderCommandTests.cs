@@ -93,26 +93,9 @@ public sealed class BarFolderCommandTests : IDisposable
         Assert.Contains("--jobs 0: must be at least 1", bad.Stderr);
     }
 
-    /// <summary>Each symbol's latest model: its archive's entries and its metadata, less what differs by write time.</summary>
+    /// <summary>Each symbol's latest model, less what differs by when it was written.</summary>
     private static Dictionary<string, string> ModelsByFolder(string models) =>
-        Directory.GetDirectories(models, "*_v1_latest").ToDictionary(link => Path.GetFileName(link), link =>
-        {
-            using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(link, "model.zip"));
-            var entries = string.Join(";", archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).Select(e =>
-            {
-                using var stream = e.Open();
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                return $"{e.FullName}={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(copy.ToArray()))}";
-            }));
-            var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(link, "model_meta.json")))!.AsObject();
-            foreach (var key in new[] { "trained_at", "model_sha256", "meta_sha256" })
-            {
-                meta.Remove(key);
-            }
-
-            return entries + "|" + meta.ToJsonString();
-        });
+        Directory.GetDirectories(models, "*_v1_latest").ToDictionary(link => Path.GetFileName(link), link => ModelFiles.Content(link, "trained_at"));
 
     public void Dispose() => _dir.Dispose();
 }

@@ -17,6 +17,28 @@ internal static class ModelFiles
     });
 
     /// <summary>
+    /// What a model folder holds, less what differs by when it was written: the archive's entries (their hashes) and the
+    /// metadata without <c>model_sha256</c> and <c>meta_sha256</c> (the zip's own bytes carry its write time) and without
+    /// <paramref name="ignoredMetaKeys"/>. Equal for two trainings of the same model.
+    /// </summary>
+    public static string Content(string folder, params string[] ignoredMetaKeys)
+    {
+        using var archive = System.IO.Compression.ZipFile.OpenRead(Path.Combine(folder, ModelStore.ModelFile));
+        var entries = string.Join(";", archive.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).Select(e =>
+        {
+            using var stream = e.Open();
+            return $"{e.FullName}={Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))}";
+        }));
+        var meta = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, ModelStore.MetaFile)))!.AsObject();
+        foreach (var key in ignoredMetaKeys.Append("model_sha256").Append("meta_sha256"))
+        {
+            meta.Remove(key);
+        }
+
+        return entries + "|" + meta.ToJsonString();
+    }
+
+    /// <summary>
     /// Replaces a <c>model_meta.json</c> by an edited copy, its meta_sha256 recomputed (as a trainer would write it), in one
     /// rename: a daemon scanning the folder meanwhile sees the old file or the new one, never half of one.
     /// </summary>
