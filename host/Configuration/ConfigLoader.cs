@@ -149,6 +149,8 @@ internal static partial class ConfigLoader
             InitTimeout = section.Duration("init_timeout", d.InitTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10)),
             QuarantineAfter = section.Int("quarantine_after", d.QuarantineAfter, 1, 1000),
             QuarantineBackoff = section.Duration("quarantine_backoff", d.QuarantineBackoff, TimeSpan.Zero, OneHour),
+            CrashLoopWindow = section.Duration("crash_loop_window", d.CrashLoopWindow, TimeSpan.Zero, TimeSpan.FromDays(1)),
+            NoSignalCycles = section.Int("no_signal_cycles", d.NoSignalCycles, 0, 1_000_000),
             ShutdownTimeout = section.Duration("shutdown_timeout", d.ShutdownTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10)),
             PluginsDir = section.String("plugins_dir", d.PluginsDir),
             RuntimeDir = section.String("runtime_dir", d.RuntimeDir),

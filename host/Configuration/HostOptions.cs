@@ -27,6 +27,17 @@ internal sealed record HostOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan QuarantineBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a family must run clean after a quarantine before its back-off starts over at <see cref="QuarantineBackoff"/>;
+    /// a family quarantined again sooner is in a crash loop and its back-off keeps doubling, whatever good cycles lay between.
+    /// </summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan CrashLoopWindow { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Cycles in a row a family may report OK with no signal at all before the host calls it DEGRADED <c>no_signals</c> (0: never).</summary>
+    /// <value>The default value is 10.</value>
+    public int NoSignalCycles { get; init; } = 10;
+
     /// <summary>How long a stop (SIGTERM) may take to finish the current cycle and flush.</summary>
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);

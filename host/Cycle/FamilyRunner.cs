@@ -53,7 +53,7 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
             slot.LastHealth = result.Health;
             outcomes[index] = result.Status switch
             {
-                CallStatus.Ok => Succeed(slot, result, snapshot.Cycle, weight),
+                CallStatus.Ok => Succeed(slot, result, snapshot.Cycle, weight, config.Host.NoSignalCycles),
                 CallStatus.Busy => Fail(slot, OutcomeKind.StillRunning, weight, snapshot.Cycle, result.Error!, config, retire),
                 CallStatus.TimedOut => Fail(slot, OutcomeKind.TimedOut, weight, snapshot.Cycle, result.Error!, config, retire),
                 CallStatus.Exited => Fail(slot, OutcomeKind.Failed, weight, snapshot.Cycle, result.Error!, config, retire, fatal: true),
@@ -64,7 +64,7 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
         return outcomes!;
     }
 
-    private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight)
+    private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight, int noSignalCycles)
     {
         var clean = new Dictionary<string, double>(result.Signals.Count, StringComparer.Ordinal);
         foreach (var (symbol, value) in result.Signals)
@@ -90,6 +90,21 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
             }
         }
 
+        slot.SilentCycles = clean.Count == 0 ? slot.SilentCycles + 1 : 0;
+        if (noSignalCycles > 0 && slot.SilentCycles >= noSignalCycles && health.State == FamilyState.Ok)
+        {
+            // A family that says OK and signals nothing is either broken or idle; the operator must be told which it is not.
+            if (slot.SilentCycles == noSignalCycles)
+            {
+                logger.LogWarning("Family {Family} reported OK with no signal for {Cycles} cycles in a row (host.no_signal_cycles); it is DEGRADED no_signals until it signals",
+                    slot.Name, slot.SilentCycles);
+            }
+
+            health = health with { State = FamilyState.Degraded, Detail = string.IsNullOrEmpty(health.Detail)
+                ? $"no_signals: no signal for {slot.SilentCycles} cycles"
+                : $"no_signals: no signal for {slot.SilentCycles} cycles ({health.Detail})" };
+        }
+
         return new FamilyOutcome(slot, OutcomeKind.Ok, clean, weight, health);
     }
 
@@ -98,7 +113,7 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
         Action<FamilySlot, string>? retire, bool fatal = false)
     {
         slot.HostErrors++;
-        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, fatal);
+        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, config.Host.CrashLoopWindow, fatal);
         logger.LogError("Family {Family} failed in cycle {Cycle} ({Failures} in a row): {Reason}; it contributes 0.0 this cycle",
             slot.Name, cycle, slot.Quarantine.ConsecutiveFailures, reason);
         if (backoff is { } wait)

@@ -42,6 +42,9 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
     /// <summary>Failures the host counted (throws, overruns, bad values, dead workers), apart from the family's own count.</summary>
     public long HostErrors { get; set; }
 
+    /// <summary>Cycles in a row it answered without a single signal (reset by any signal).</summary>
+    public int SilentCycles { get; set; }
+
     /// <summary>Times its worker was started again after the first start.</summary>
     public int Restarts { get; set; }
 

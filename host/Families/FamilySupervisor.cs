@@ -436,7 +436,7 @@ internal sealed class FamilySupervisor(
         var reason = started.Exception?.InnerException?.Message ?? "cancelled";
         slot.StartFailure = reason;
         slot.HostErrors++;
-        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, now: true);
+        var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, config.Host.CrashLoopWindow, now: true);
         if (slot.Endpoint is not null)
         {
             slot.PendingPlugin = null;

@@ -3,7 +3,10 @@ namespace AlphaHost.Host.Families;
 /// <summary>
 /// The one owner of a family's failure count and quarantine: after <c>host.quarantine_after</c> consecutive failures
 /// (or at once for a fatal one) the family is out until a back-off that starts at <c>host.quarantine_backoff</c> and
-/// doubles per failed retry, at most 30 minutes. A success clears everything.
+/// doubles per failed retry, at most 30 minutes. A success clears the failure count and the quarantine, but not the
+/// doubling: a family quarantined again within <c>host.crash_loop_window</c> of its last release is in a crash loop
+/// (good cycles between crashes do not make it healthy), and only a clean run longer than the window starts the
+/// back-off over.
 /// </summary>
 internal sealed class Quarantine(TimeProvider clock)
 {
@@ -16,6 +19,9 @@ internal sealed class Quarantine(TimeProvider clock)
 
     public DateTimeOffset? Until { get; private set; }
 
+    /// <summary>When the last quarantine ended (the family was due back), kept after a success to tell a crash loop.</summary>
+    private DateTimeOffset? _released;
+
     /// <summary>Quarantined and not yet due for a retry.</summary>
     public bool IsActive => Until is { } until && until > clock.GetUtcNow();
 
@@ -24,7 +30,7 @@ internal sealed class Quarantine(TimeProvider clock)
     {
         var recovered = ConsecutiveFailures > 0 || Until is not null;
         ConsecutiveFailures = 0;
-        Count = 0;
+        _released = Until ?? _released;
         Until = null;
         return recovered;
     }
@@ -32,8 +38,9 @@ internal sealed class Quarantine(TimeProvider clock)
     /// <summary>Counts a failure; returns the back-off when it puts the family into quarantine, else null.</summary>
     /// <param name="quarantineAfter">Consecutive failures that quarantine.</param>
     /// <param name="backoff">The first back-off.</param>
+    /// <param name="crashLoopWindow">A quarantine this soon after the last one ended keeps doubling the back-off.</param>
     /// <param name="now">Quarantine at once (a fatal failure: out of memory, a dead worker, a failed start).</param>
-    public TimeSpan? Failed(int quarantineAfter, TimeSpan backoff, bool now = false)
+    public TimeSpan? Failed(int quarantineAfter, TimeSpan backoff, TimeSpan crashLoopWindow, bool now = false)
     {
         ConsecutiveFailures++;
         if (!now && ConsecutiveFailures < quarantineAfter)
@@ -41,10 +48,16 @@ internal sealed class Quarantine(TimeProvider clock)
             return null;
         }
 
+        var at = clock.GetUtcNow();
+        if (Until is null && _released is { } released && at - released > crashLoopWindow)
+        {
+            Count = 0;
+        }
+
         Count++;
         var factor = Math.Pow(2, Math.Min(Count - 1, 20));
         var wait = TimeSpan.FromTicks((long)Math.Min(backoff.Ticks * factor, MaxBackoff.Ticks));
-        Until = clock.GetUtcNow() + wait;
+        Until = at + wait;
         return wait;
     }
 }

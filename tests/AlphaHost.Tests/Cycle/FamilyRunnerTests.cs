@@ -131,6 +131,89 @@ public sealed class FamilyRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_CrashAfterEveryRestart_GoodCyclesBetweenDoNotResetTheDoubling()
+    {
+        // One good cycle after each restart, then a crash: a crash loop, whatever good cycles lie between.
+        var calls = 0;
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
+            .Returns<MarketSnapshot, CancellationToken>((s, _) => ++calls % 2 == 0
+                ? throw new InvalidOperationException("boom")
+                : ValueTask.FromResult(new FamilySignals(s.Symbols.ToDictionary(x => x.Symbol, _ => 0.1))));
+        var handle = Handles.For(family.Object, "bad", clock: _clock);
+        var runner = Runner();
+        var config = Handles.Config("host:\n  family_timeout: 60s\n  quarantine_after: 1\n  quarantine_backoff: 30s\nfamilies:\n  bad: {weight: 1}\n");
+        var waits = new List<TimeSpan>();
+
+        for (var restart = 0; restart < 4; restart++)
+        {
+            await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
+            await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
+            waits.Add(handle.Quarantine.Until!.Value - _clock.GetUtcNow());
+            _clock.Advance(waits[^1] + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(240)], waits);
+    }
+
+    [Fact]
+    public async Task RunAsync_CleanLongerThanTheCrashLoopWindow_StartsTheBackoffOver()
+    {
+        var failing = true;
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
+            .Returns<MarketSnapshot, CancellationToken>((s, _) => failing
+                ? throw new InvalidOperationException("boom")
+                : ValueTask.FromResult(new FamilySignals(s.Symbols.ToDictionary(x => x.Symbol, _ => 0.1))));
+        var handle = Handles.For(family.Object, "bad", clock: _clock);
+        var runner = Runner();
+        var config = Handles.Config("host:\n  family_timeout: 60s\n  quarantine_after: 1\n  quarantine_backoff: 30s\n  crash_loop_window: 10m\nfamilies:\n  bad: {weight: 1}\n");
+
+        await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        failing = false;
+        await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
+        _clock.Advance(TimeSpan.FromMinutes(11));
+        failing = true;
+        await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config);
+
+        Assert.Equal(TimeSpan.FromSeconds(30), handle.Quarantine.Until!.Value - _clock.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RunAsync_OkButNoSignalForTheConfiguredCycles_IsDegradedNoSignals_AndOkOnceItSignals()
+    {
+        var silent = true;
+        var family = new Mock<IAlphaFamily>();
+        family.Setup(f => f.Health).Returns(FamilyHealth.Ok);
+        family.Setup(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()))
+            .Returns<MarketSnapshot, CancellationToken>((s, _) => ValueTask.FromResult(silent
+                ? FamilySignals.Empty
+                : new FamilySignals(s.Symbols.ToDictionary(x => x.Symbol, _ => 0.1))));
+        var handle = Handles.For(family.Object, "quiet", clock: _clock);
+        var runner = Runner();
+        var config = Handles.Config("host:\n  family_timeout: 60s\n  no_signal_cycles: 3\nfamilies:\n  quiet: {weight: 1}\n");
+
+        var states = new List<FamilyState>();
+        for (var i = 0; i < 3; i++)
+        {
+            states.Add((await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config))[0].State);
+        }
+
+        var stillSilent = (await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config))[0];
+        silent = false;
+        var speaking = (await runner.RunAsync(new CycleInput(_snapshot, null, null), [handle], config))[0];
+
+        Assert.Equal([FamilyState.Ok, FamilyState.Ok, FamilyState.Degraded], states);
+        Assert.Equal(FamilyState.Degraded, stillSilent.State);
+        Assert.StartsWith("no_signals:", stillSilent.Health.Detail);
+        Assert.Contains("4 cycles", stillSilent.Health.Detail);
+        Assert.Equal(FamilyState.Ok, speaking.State);
+    }
+
+    [Fact]
     public async Task RunAsync_NonFiniteOutOfRangeAndUnknownSignals_AreDroppedOrClipped()
     {
         var family = new Mock<IAlphaFamily>();
