@@ -129,7 +129,13 @@ internal static class ModelLoader
         }
 
         ModelArchive.Check(folder, modelPath);
-        return new ServingModel(symbol, folder, stamp, meta.Features, Open(folder, modelPath), meta.Signal, meta) { ModelSha256 = actual };
+        var model = Open(folder, modelPath);
+        if (model is TreeEnsemble trees && SignalRule.OutOfRange(meta.Signal.Scale, trees.OutputSpan) is { } outOfRange)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.BadMeta, outOfRange);
+        }
+
+        return new ServingModel(symbol, folder, stamp, meta.Features, model, meta.Signal, meta) { ModelSha256 = actual };
     }
 
     /// <summary>Changes whenever the folder's model or metadata is replaced.</summary>

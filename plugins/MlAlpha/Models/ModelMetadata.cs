@@ -145,7 +145,23 @@ internal sealed record SignalRule(string Rule, double Scale)
 {
     public const string TanhRule = "signal = tanh(prediction / scale), scale = standard deviation of the model's in-sample predictions";
 
+    /// <summary>
+    /// The smallest scale the trainer writes, as a share of the trees' output span. The scale is the spread of the
+    /// model's own in-sample predictions, so it can never exceed half the span; far below it, nearly every prediction
+    /// would saturate the signal at +-1. The trainer refuses to write such a model and the loader refuses to serve one.
+    /// </summary>
+    public const double MinShareOfSpan = 1e-4;
+
     public double Apply(double prediction) => Math.Tanh(prediction / Scale);
+
+    /// <summary>Why <paramref name="scale"/> is not one the trainer can produce for trees spanning <paramref name="outputSpan"/>; null when it is.</summary>
+    public static string? OutOfRange(double scale, double outputSpan)
+    {
+        var (low, high) = (outputSpan * MinShareOfSpan, outputSpan / 2);
+        return scale >= low && scale <= high
+            ? null
+            : $"signal.scale {scale:G4} is outside what its trees can produce ({low:G4}..{high:G4}: the spread of predictions of trees whose output spans {outputSpan:G4})";
+    }
 }
 
 /// <param name="Edges">Inner bucket edges (deciles of the training values): bucket i holds edges[i-1] &lt; x &lt;= edges[i].</param>

@@ -17,16 +17,23 @@ internal sealed class TreeEnsemble : IRowPredictor
     private readonly Node[] _slots;
     private readonly double _bias;
 
-    private TreeEnsemble(int width, int[] start, int[] leaves, Node[] slots, double bias)
+    private TreeEnsemble(int width, int[] start, int[] leaves, Node[] slots, double bias, double outputSpan)
     {
         Width = width;
         _start = start;
         _leaves = leaves;
         _slots = slots;
         _bias = bias;
+        OutputSpan = outputSpan;
     }
 
     public int Width { get; }
+
+    /// <summary>
+    /// The widest its output can range over any input: the sum over trees of each tree's largest minus smallest weighted
+    /// leaf. No set of rows can give predictions with a standard deviation above half of it.
+    /// </summary>
+    public double OutputSpan { get; }
 
     /// <summary>Trees in the ensemble.</summary>
     public int TreeCount => _start.Length;
@@ -40,6 +47,7 @@ internal sealed class TreeEnsemble : IRowPredictor
         var leaves = new List<int>();
         var slots = new List<Node>();
         var weights = ensemble.TreeWeights;
+        var span = 0.0;
         for (var t = 0; t < ensemble.Trees.Count; t++)
         {
             var tree = ensemble.Trees[t];
@@ -62,14 +70,18 @@ internal sealed class TreeEnsemble : IRowPredictor
 
             // The tree's leaves follow its nodes, each already multiplied by the tree's weight (the same product the sum used to form).
             leaves.Add(slots.Count);
+            var (low, high) = (double.PositiveInfinity, double.NegativeInfinity);
             foreach (var leaf in tree.LeafValues)
             {
                 var weighted = weights[t] * leaf;
+                (low, high) = (Math.Min(low, weighted), Math.Max(high, weighted));
                 slots.Add(Unsafe.As<double, Node>(ref weighted));
             }
+
+            span += tree.LeafValues.Count > 0 ? high - low : 0.0;
         }
 
-        return new TreeEnsemble(width, [.. start], [.. leaves], [.. slots], ensemble.Bias);
+        return new TreeEnsemble(width, [.. start], [.. leaves], [.. slots], ensemble.Bias, span);
     }
 
     public float Predict(ReadOnlySpan<float> x)

@@ -122,6 +122,11 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
             return (null, "the fitted model predicts a constant: no usable signal (too little or too noisy data)");
         }
 
+        if (model.Compiled is { } trees && SignalRule.OutOfRange(scale, trees.OutputSpan) is { } outOfRange)
+        {
+            return (null, $"the fitted model's predictions barely spread: {outOfRange}");
+        }
+
         var predicted = model.PredictMany(set.ValidX).Select(p => (double)p).ToArray();
         var actual = set.ValidY.Select(y => (double)y).ToArray();
         var metrics = new ValidationMetrics(

@@ -112,6 +112,11 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
             return (null, "the fitted model predicts a constant: no usable signal (too little or too noisy data)");
         }
 
+        if (fit.Model.Compiled is { } trees && SignalRule.OutOfRange(fit.Scale, trees.OutputSpan) is { } outOfRange)
+        {
+            return (null, $"the fitted model's predictions barely spread: {outOfRange}");
+        }
+
         var (start, end) = panel.RowsOf(validStart, validEnd);
         var predicted = PanelScores.Predict(fit.Model, panel, start, end);
         var (ic, rankIc) = PanelScores.Daily(panel, validStart, validEnd, predicted, panel.Forward);

@@ -37,6 +37,25 @@ public sealed class SignalTests : IDisposable
         Assert.Equal(1, last.GetProperty("Cycles").GetInt64());
     }
 
+    [Fact]
+    public async Task StartedUnderNohupInABackgroundShell_SighupStillRereadsTheConfig_AndIgnoredSigintIsAWarning()
+    {
+        // nohup ignores SIGHUP and a non-interactive shell's background ignores SIGINT and SIGQUIT; the child inherits both.
+        var config = _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: false, cycleInterval: "1h", heartbeat: "200ms"));
+        using var host = HostProcess.StartThroughShell(_dir.Path, "trap '' INT QUIT; exec nohup", "run", "--config", config);
+        await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && l.GetProperty("Cycles").GetInt64() == 1));
+
+        host.SendSignal(Sighup);
+        var lines = await host.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("SIGHUP: ", StringComparison.Ordinal)));
+        host.SendSignal(Sigterm);
+
+        Assert.Equal(0, await host.WaitForExitAsync());
+        Assert.Contains(lines, l => Message(l) == "SIGHUP received: re-reading the configuration");
+        var warnings = lines.Where(l => l.GetProperty("level").GetString() == "WARNING").Select(Message).ToList();
+        Assert.Contains(warnings, m => m.StartsWith("SIGINT arrives ignored", StringComparison.Ordinal) && m.Contains("only SIGTERM stops the daemon", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, m => m.StartsWith("SIGHUP arrives ignored", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(Sigusr1, "SIGUSR1")]
     [InlineData(Sigusr2, "SIGUSR2")]

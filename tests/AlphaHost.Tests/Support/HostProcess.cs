@@ -88,6 +88,29 @@ internal sealed class HostProcess : IDisposable
         return new HostProcess(Process.Start(start)!, workingDirectory);
     }
 
+    /// <summary>Starts the host through <c>/bin/sh -c '&lt;prefix&gt; dotnet host.dll …'</c>, e.g. <c>trap '' INT; exec nohup</c> to start it with signals ignored.</summary>
+    public static HostProcess StartThroughShell(string workingDirectory, string shellPrefix, params string[] args)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"{shellPrefix} \"$0\" \"$@\"");
+        start.ArgumentList.Add("dotnet");
+        start.ArgumentList.Add(TestPaths.HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return new HostProcess(Process.Start(start)!, workingDirectory);
+    }
+
     /// <summary>Runs a command to completion and returns its exit code.</summary>
     public static async Task<(int ExitCode, HostProcess Process)> RunAsync(string workingDirectory, params string[] args)
     {

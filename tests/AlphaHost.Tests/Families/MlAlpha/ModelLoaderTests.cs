@@ -115,6 +115,35 @@ public sealed class ModelLoaderTests : IDisposable
         Assert.Contains("model_meta.json was changed after training", error.Problem);
     }
 
+    [Theory]
+    [InlineData(1e-300)]
+    [InlineData(1e-9)]
+    [InlineData(1e6)]
+    public void Load_ResealedSignalScaleTheTreesCannotProduce_RefusedAsBadMeta(double scale)
+    {
+        // A scale far below the trees' spread pins every signal at +-1 (full weight); far above, at 0. The meta hash
+        // cannot catch it when the metadata was resealed with the trainer's own rule.
+        ModelFiles.Rewrite(MetaPath, meta => meta with { Signal = meta.Signal with { Scale = scale } });
+
+        var error = Assert.Throws<ModelLoadException>(Load);
+
+        Assert.Equal(ModelLoadException.BadMeta, error.Code);
+        Assert.Contains("signal.scale", error.Problem);
+        Assert.Contains("can produce", error.Problem);
+    }
+
+    [Fact]
+    public void Load_EveryTrainedModelsSignalScale_IsWithinTheRangeItsTreesCanProduce()
+    {
+        foreach (var trained in TrainedModels.Summary.Trained)
+        {
+            var model = ModelLoader.Load(trained.Symbol, trained.Location, TrainedModels.Contract, allowLegacy: false, legacyScale: 0.01);
+            var span = Assert.IsType<TreeEnsemble>(model.Model).OutputSpan;
+
+            Assert.InRange(model.Signal.Scale, span * SignalRule.MinShareOfSpan, span / 2);
+        }
+    }
+
     [Fact]
     public void Load_FeaturesReorderedAfterTraining_RefusedAsMetaHashMismatch()
     {
