@@ -27,7 +27,7 @@ internal static class TrainCommand
         {
             Description = "Instances of the family training disjoint sets of symbols at once, each in its own load context, for a family that trains each symbol alone (per-symbol models); default: the machine's cores",
         };
-        var command = new Command("train", "Train per-symbol ML models; each model and its model_meta.json are written atomically")
+        var command = new Command("train", "Train ML models: one pooled model over the symbols (training.scope: universe, the default) or one model per symbol (training.scope: symbol); each model and its model_meta.json are written atomically")
         {
             config, symbols, all, data, start, end, output, family, jobs,
         };

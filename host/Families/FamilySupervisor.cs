@@ -305,7 +305,7 @@ internal sealed class FamilySupervisor(
             }
 
             var assembly = System.Reflection.AssemblyName.GetAssemblyName(assemblyPath);
-            var info = new PluginInfo(folder, assemblyPath, assembly.Name ?? name, assembly.Version?.ToString() ?? "unknown", "per family (host.family_isolation)", sha256);
+            var info = new PluginInfo(folder, assemblyPath, assembly.Name ?? name, PluginManifest.VersionOf(assemblyPath), "per family (host.family_isolation)", sha256);
             // Every instance of a family the new build still exports switches to it (once it has started); the instances of a
             // family it no longer exports are stopped by Arrange.
             foreach (var slot in _instances.Values.Where(s => s.Plugin.Folder == folder && exports.Any(e => e.Name == s.Export.Name)))

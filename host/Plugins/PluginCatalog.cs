@@ -292,7 +292,7 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
         loader = PluginLoader.CreateFromAssemblyFile(path, isUnloadable: true, SharedTypes, c => c.LoadInMemory = true);
         var assembly = loader.LoadDefaultAssembly();
         CheckContractVersion(folder, assembly);
-        var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), VersionOf(assembly),
+        var info = new PluginInfo(folder, path, assembly.GetName().Name ?? Path.GetFileName(path), PluginManifest.VersionOf(path),
             $"{Path.GetFileName(folder)}#{Guid.NewGuid().ToString("N")[..8]}", sha256);
         return (assembly, info);
     }
@@ -343,10 +343,6 @@ internal sealed class PluginCatalog(ILoggerFactory loggerFactory, TimeProvider c
     /// <param name="section">Its section.</param>
     /// <param name="configDirectory">The config file's folder: a family's relative path settings are taken from it.</param>
     private static FamilySettings Settings(string family, FamilyConfig section, string configDirectory) => new($"families.{family}", section.Values, configDirectory);
-
-    private static string VersionOf(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? assembly.GetName().Version?.ToString() ?? "unknown";
 
     internal static string Describe(Exception ex) => ex switch
     {

@@ -86,6 +86,32 @@ internal static partial class PluginManifest
         }
     }
 
+    /// <summary>
+    /// The plugin's product version as every listing shows it: its informational version less the commit suffix
+    /// (<c>0.1.0</c>), else its assembly version. The assembly version (<c>1.0.0.0</c>) names the plugin contract, not the build.
+    /// </summary>
+    public static string VersionOf(string assemblyPath)
+    {
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        var assembly = reader.GetAssemblyDefinition();
+        foreach (var handle in assembly.GetCustomAttributes())
+        {
+            var attribute = reader.GetCustomAttribute(handle);
+            if (attribute.Constructor.Kind == HandleKind.MemberReference
+                && reader.GetMemberReference((MemberReferenceHandle)attribute.Constructor).Parent is { Kind: HandleKind.TypeReference } parent
+                && reader.GetTypeReference((TypeReferenceHandle)parent) is var type
+                && reader.StringComparer.Equals(type.Name, nameof(System.Reflection.AssemblyInformationalVersionAttribute))
+                && attribute.DecodeValue(new NameProvider()).FixedArguments is [{ Value: string informational }])
+            {
+                return informational.Split('+')[0];
+            }
+        }
+
+        return assembly.Version.ToString();
+    }
+
     private static void CheckContract(string folder, MetadataReader reader)
     {
         var contract = typeof(IAlphaFamily).Assembly.GetName();

@@ -25,6 +25,18 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal("", host.Stdout);
     }
 
+    [Fact]
+    public async Task TrainHelp_NamesBothTrainingScopes_ThePooledDefaultFirst()
+    {
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "train", "--help");
+        using var _ = host;
+
+        Assert.Equal(0, exit);
+        var description = host.Stdout.Split('\n', StringSplitOptions.TrimEntries)[1];
+        Assert.StartsWith("Train ML models: one pooled model over the symbols (training.scope: universe, the default)", description);
+        Assert.Contains("one model per symbol (training.scope: symbol)", description);
+    }
+
     [Theory]
     [InlineData("run", "--cycles", "abc", "error: --cycles 'abc' is not a whole number")]
     [InlineData("audit", "--last", "1.5", "error: --last '1.5' is not a whole number")]
