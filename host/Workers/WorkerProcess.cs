@@ -290,7 +290,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         _process.WaitForExit();
 
         // The last lines of its standard error say why it died: read them to the end (a grandchild holding the pipe open is not waited for).
-        _stderrRead.Wait(TimeSpan.FromSeconds(2));
+        Task.WaitAny([_stderrRead], TimeSpan.FromSeconds(2));
         ExitReason ??= Describe(_process.ExitCode);
 
         _exited.TrySetResult();
