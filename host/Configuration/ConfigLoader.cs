@@ -158,7 +158,21 @@ internal static partial class ConfigLoader
             SignalsRetentionDays = section.Int("signals_retention_days", d.SignalsRetentionDays, 0, 36_500),
             SignalsMaxMb = section.Int("signals_max_mb", d.SignalsMaxMb, 0, 100_000_000),
             FamilyIsolation = Isolation(section.OneOf("family_isolation", IsolationName(d.FamilyIsolation), "process", "in_process"))!.Value,
+            WorkerOutput = ReadWorkerOutput(section.Section("worker_output"), warnings),
             Http = ReadHttp(section.Section("http"), warnings),
+        };
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static WorkerOutputOptions ReadWorkerOutput(YamlSection section, List<string> warnings)
+    {
+        var d = new WorkerOutputOptions();
+        var options = new WorkerOutputOptions
+        {
+            LineBytes = section.Int("line_bytes", d.LineBytes, 80, 65_536),
+            BytesPerSecond = section.Int("bytes_per_second", d.BytesPerSecond, 1024, 1 << 30),
+            FloodSeconds = section.Int("flood_seconds", d.FloodSeconds, 1, 3600),
         };
         WarnUnknown(section, warnings);
         return options;

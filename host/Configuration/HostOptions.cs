@@ -69,6 +69,9 @@ internal sealed record HostOptions
     /// <value>The default value is 0.1.</value>
     public double MaxStaleFraction { get; init; } = 0.1;
 
+    /// <summary>The bounds on a worker's console output (<c>host.worker_output</c>); read when a worker starts.</summary>
+    public WorkerOutputOptions WorkerOutput { get; init; } = new();
+
     /// <summary>The HTTP endpoint (<c>host.http</c>); read at start, a change takes effect at the next start.</summary>
     public HttpOptions Http { get; init; } = new();
 }

@@ -1,6 +1,7 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Plugins;
+using AlphaHost.Host.Workers;
 
 namespace AlphaHost.Host.Families;
 
@@ -47,6 +48,9 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
 
     /// <summary>Times its worker was started again after the first start.</summary>
     public int Restarts { get; set; }
+
+    /// <summary>Bytes of its workers' console output the host dropped (over the budget, or past a line's cut).</summary>
+    public OutputTally OutputDropped { get; } = new();
 
     public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export, Name);
 }

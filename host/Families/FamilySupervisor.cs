@@ -454,7 +454,8 @@ internal sealed class FamilySupervisor(
     {
         var section = config.Family(slot.Name);
         var settings = Settings(slot.Name, section, config);
-        var request = new FamilyStartRequest(plugin.Folder, slot.Export.Name, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb);
+        var request = new FamilyStartRequest(plugin.Folder, slot.Export.Name, slot.Name, settings, section.Values, Path.Combine(_stateRoot, slot.Name), section.MaxMemoryMb,
+            config.Host.WorkerOutput, slot.OutputDropped);
         var budget = config.Host.InitTimeout;
         return Isolation(config, slot) == FamilyIsolation.Process
             ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock, _shutdown.Token).ConfigureAwait(false))

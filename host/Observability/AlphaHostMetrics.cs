@@ -90,6 +90,8 @@ internal sealed class AlphaHostMetrics : IDisposable
         Meter.CreateObservableGauge("alphahost_http_sse_clients", () => _feed?.Clients ?? 0, description: "Clients connected to /api/signals/stream");
         Meter.CreateObservableCounter("alphahost_http_sse_dropped_events_total", () => _feed?.Dropped ?? 0, description: "Cycles not sent to a slow signal-stream client (its queue was full)");
         Meter.CreateObservableCounter("alphahost_worker_restarts_total", WorkerRestarts, description: "Times a family's worker process was started again");
+        Meter.CreateObservableCounter("alphahost_worker_output_dropped_bytes_total", WorkerOutputDropped,
+            description: "Bytes of a family's worker console output the host dropped: over host.worker_output.bytes_per_second, or past a line's cut");
         Meter.CreateObservableGauge("alphahost_worker_memory_bytes", WorkerMemory, "By", "Resident memory of a family's worker process");
         Meter.CreateObservableGauge("alphahost_cycle_latency_p50_seconds", () => _status.Latency().P50 / 1000, "s", "Median of the last 1,024 cycle times (the heartbeat's cycle_p50_ms)");
         Meter.CreateObservableGauge("alphahost_cycle_latency_p99_seconds", () => _status.Latency().P99 / 1000, "s", "99th percentile of the last 1,024 cycle times (the heartbeat's cycle_p99_ms)");
@@ -232,6 +234,9 @@ internal sealed class AlphaHostMetrics : IDisposable
 
     private IEnumerable<Measurement<int>> WorkerRestarts() =>
         _families is null ? [] : _families.Slots.Select(s => new Measurement<int>(s.Restarts, new KeyValuePair<string, object?>("family", s.Name)));
+
+    private IEnumerable<Measurement<long>> WorkerOutputDropped() =>
+        _families is null ? [] : _families.Slots.Select(s => new Measurement<long>(s.OutputDropped.Total, new KeyValuePair<string, object?>("family", s.Name)));
 
     /// <summary>Read from <c>/proc</c> when a scrape asks, not by the cycle.</summary>
     private IEnumerable<Measurement<long>> WorkerMemory() =>

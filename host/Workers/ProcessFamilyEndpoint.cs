@@ -59,7 +59,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         WorkerProcess worker;
         try
         {
-            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.Instance, request.MemoryLimitMb, log, clock);
+            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.Instance, request.MemoryLimitMb, request.Output, request.OutputDropped, log, clock);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {
@@ -163,9 +163,12 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         {
             return Failure(ex, "computing");
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
         {
-            return new ComputeResult(CallStatus.Failed, ComputeResult.NoSignals, Health, Error: $"its worker sent a malformed answer: {ex.Message}");
+            // A worker whose answer cannot be read cannot be trusted with the next one either.
+            _fault = $"worker killed: it sent a malformed answer ({ex.Message})";
+            _worker.Kill(_fault);
+            return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: _fault);
         }
     }
 
@@ -180,7 +183,12 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
         try
         {
             using var reader = WorkerProtocol.Reader(await WorkerProcess.WaitAsync(reply, budget).ConfigureAwait(false));
-            Health = WorkerProtocol.ReadHealth(reader);
+            Health = Flooded(WorkerProtocol.ReadHealth(reader));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            _fault = $"worker killed: it sent a malformed answer ({ex.Message})";
+            _worker.Kill(_fault);
         }
         catch (TimeoutException)
         {
@@ -252,7 +260,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
     private ComputeResult Read(byte[] payload)
     {
         using var reader = WorkerProtocol.Reader(payload);
-        Health = WorkerProtocol.ReadHealth(reader);
+        Health = Flooded(WorkerProtocol.ReadHealth(reader));
         var nonFinite = reader.ReadInt32();
         var unknown = reader.ReadInt32();
         var count = reader.ReadInt32();
@@ -271,6 +279,10 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 
         return new ComputeResult(CallStatus.Ok, signals, Health, nonFinite, unknown);
     }
+
+    /// <summary>The family's own health, DEGRADED (<c>output_flood</c>) while its worker writes more to its console than the budget.</summary>
+    private FamilyHealth Flooded(FamilyHealth health) =>
+        health.State == FamilyState.Ok && _worker.Output.IsFlooding ? health with { State = FamilyState.Degraded, Detail = _worker.Output.FloodDetail } : health;
 
     /// <summary>The whole kept history, symbols in universe order: a day's bars and signals then travel as positions in it.</summary>
     private static byte[] SyncPayload(Market.MarketState market, DateOnly date) => WorkerProtocol.Payload(w =>
@@ -326,8 +338,10 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 /// <param name="SettingsValues">The section's raw values (sent to a worker).</param>
 /// <param name="StateDirectory">Its state folder.</param>
 /// <param name="MemoryLimitMb">Its memory budget, or null for none.</param>
+/// <param name="Output">The bounds on its worker's console output.</param>
+/// <param name="OutputDropped">The family's count of dropped console bytes, kept across its workers.</param>
 internal sealed record FamilyStartRequest(string PluginFolder, string Family, string Instance, FamilySettings Settings, IReadOnlyDictionary<string, string> SettingsValues,
-    string StateDirectory, int? MemoryLimitMb);
+    string StateDirectory, int? MemoryLimitMb, Configuration.WorkerOutputOptions Output, OutputTally OutputDropped);
 
 /// <summary>A family could not be started: the reason, in one line.</summary>
 internal sealed class FamilyStartException(string reason) : Exception(reason);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
 using Serilog.Events;
 using Serilog.Parsing;
@@ -11,7 +12,9 @@ namespace AlphaHost.Host.Workers;
 /// One running worker process, seen from the host: requests go out on its standard input, replies and log events
 /// come back on its standard output (a reader task matches replies to requests by sequence number), and the last
 /// lines of its standard error are kept for the report when it dies. Nothing here blocks the caller beyond the
-/// budget it passes.
+/// budget it passes. Its standard error is read in bounded lines under a byte budget (<see cref="WorkerOutput"/>); a
+/// frame the protocol does not allow (a length beyond <see cref="WorkerProtocol.MaxWorkerFrameBytes"/>, a type a
+/// worker does not send, a reply to no request) kills the worker with the reason.
 /// </summary>
 internal sealed class WorkerProcess : IAsyncDisposable
 {
@@ -24,20 +27,24 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private uint _sequence;
-
     private readonly TimeProvider _clock;
+    private uint _sequence;
+    private Task _stderrRead = Task.CompletedTask;
 
-    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock)
+    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock, WorkerOutputOptions outputOptions, OutputTally dropped)
     {
         _clock = clock;
         _process = process;
         _family = family;
         _log = log;
         Pid = process.Id;
+        Output = new WorkerOutput(outputOptions, clock, dropped, KeepStderr, reason => Kill($"worker killed: {reason}"));
     }
 
     public int Pid { get; }
+
+    /// <summary>Its console output as read so far: whether it floods, and what was dropped.</summary>
+    public WorkerOutput Output { get; }
 
     /// <summary>Set once the process has exited: what happened, for the log and the heartbeat.</summary>
     public string? ExitReason { get; private set; }
@@ -49,7 +56,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <param name="family">The family the worker constructs.</param>
     /// <param name="instance">The configured instance it serves: its log events carry this name.</param>
     /// <param name="memoryLimitMb">The family's memory budget: the worker's GC heap limit and its data-segment limit.</param>
-    public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, Serilog.ILogger log, TimeProvider clock)
+    /// <param name="outputOptions">The bounds on its console output.</param>
+    /// <param name="dropped">The family's count of dropped console bytes.</param>
+    public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, WorkerOutputOptions outputOptions, OutputTally dropped,
+        Serilog.ILogger log, TimeProvider clock)
     {
         var start = new ProcessStartInfo
         {
@@ -81,9 +91,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
-        var worker = new WorkerProcess(process, instance, log, clock);
-        process.ErrorDataReceived += (_, e) => worker.KeepStderr(e.Data);
-        process.BeginErrorReadLine();
+        var worker = new WorkerProcess(process, instance, log, clock, outputOptions, dropped);
+
+        // Raw bytes into fixed buffers: a line reader (BeginErrorReadLine) buffers a line without newline without limit.
+        var stderr = process.StandardError.BaseStream;
+        worker._stderrRead = Task.Factory.StartNew(() => worker.Output.ReadToEnd(stderr), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _ = Task.Factory.StartNew(worker.ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return worker;
     }
@@ -243,28 +255,42 @@ internal sealed class WorkerProcess : IAsyncDisposable
         var output = _process.StandardOutput.BaseStream;
         try
         {
-            while (WorkerProtocol.Read(output) is { } frame)
+            while (WorkerProtocol.Read(output, WorkerProtocol.MaxWorkerFrameBytes) is { } frame)
             {
-                if (frame.Type == FrameType.Hello)
+                switch (frame.Type)
                 {
-                    _hello.TrySetResult();
-                }
-                else if (frame.Type == FrameType.Log)
-                {
-                    Forward(frame.Payload);
-                }
-                else if (_pending.TryRemove(frame.Sequence, out var reply))
-                {
-                    reply.TrySetResult(frame);
+                    case FrameType.Hello when frame.Sequence == 0:
+                        _hello.TrySetResult();
+                        break;
+                    case FrameType.Log when frame.Sequence == 0:
+                        Forward(frame.Payload);
+                        break;
+                    case FrameType.Reply or FrameType.Error when frame.Sequence != 0 && frame.Sequence <= Volatile.Read(ref _sequence):
+                        if (_pending.TryRemove(frame.Sequence, out var reply))
+                        {
+                            reply.TrySetResult(frame);
+                        }
+
+                        break;
+                    default:
+                        throw new InvalidDataException($"a frame of type {(byte)frame.Type} with sequence number {frame.Sequence}, which a worker does not send");
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or InvalidDataException or EndOfStreamException or ObjectDisposedException)
+        catch (InvalidDataException ex)
+        {
+            // Whatever follows cannot be framed again: the worker is stopped, its family restarted on the back-off.
+            Kill($"worker killed: it broke the worker protocol on its standard output ({ex.Message})");
+        }
+        catch (Exception ex) when (ex is IOException or EndOfStreamException or ObjectDisposedException)
         {
             KeepStderr($"(host: the worker's output broke off: {ex.Message})");
         }
 
         _process.WaitForExit();
+
+        // The last lines of its standard error say why it died: read them to the end (a grandchild holding the pipe open is not waited for).
+        Task.WaitAny([_stderrRead], TimeSpan.FromSeconds(2));
         ExitReason ??= Describe(_process.ExitCode);
 
         _exited.TrySetResult();
@@ -286,7 +312,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             // Stack frames say where, the lines around them say what ("Process terminated. ...", the exception): keep those.
             tail = _stderr.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("at ", StringComparison.Ordinal) && !l.StartsWith("---", StringComparison.Ordinal))
-                .TakeLast(3).ToArray();
+                .TakeLast(3).Select(l => l.Length > 300 ? l[..300] + "..." : l).ToArray();
         }
 
         return tail.Length == 0 ? $"worker {code}" : $"worker {code}; last stderr: {string.Join(" | ", tail)}";
@@ -301,7 +327,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
 
         lock (_stderr)
         {
-            _stderr.Enqueue(line.Length > 300 ? line[..300] + "..." : line);
+            _stderr.Enqueue(line);
             while (_stderr.Count > StderrLines)
             {
                 _stderr.Dequeue();

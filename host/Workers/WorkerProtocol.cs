@@ -55,6 +55,12 @@ internal static class WorkerProtocol
     /// <summary>A frame larger than this is a broken peer, not a message (a full history of 5,000 symbols is ~600 MB less).</summary>
     public const int MaxFrameBytes = 1 << 30;
 
+    /// <summary>
+    /// The largest frame a worker may send the host: a reply is health and (position, value) pairs, a log event a few
+    /// kilobytes. A length prefix beyond it is a broken or hostile worker, refused before anything is allocated for it.
+    /// </summary>
+    public const int MaxWorkerFrameBytes = 16 << 20;
+
     private const int HeaderBytes = 9;
 
     public static async Task WriteAsync(Stream stream, Frame frame, CancellationToken cancellationToken)
@@ -85,7 +91,10 @@ internal static class WorkerProtocol
     }
 
     /// <summary>The next frame, or null at the end of the stream.</summary>
-    public static Frame? Read(Stream stream)
+    /// <param name="stream">The stream.</param>
+    /// <param name="maxBytes">The largest frame the peer may send.</param>
+    /// <exception cref="InvalidDataException">The length prefix is out of range.</exception>
+    public static Frame? Read(Stream stream, int maxBytes = MaxFrameBytes)
     {
         Span<byte> header = stackalloc byte[HeaderBytes];
         var read = 0;
@@ -101,9 +110,9 @@ internal static class WorkerProtocol
         }
 
         var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        if (length < 5 || length > MaxFrameBytes)
+        if (length < 5 || length > maxBytes)
         {
-            throw new InvalidDataException($"frame length {length} is out of range");
+            throw new InvalidDataException($"a frame length of {length} bytes is out of range (5 to {maxBytes})");
         }
 
         var payload = new byte[length - 5];

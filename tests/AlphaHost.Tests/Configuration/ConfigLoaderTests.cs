@@ -75,6 +75,8 @@ public sealed class ConfigLoaderTests
     [InlineData("families:\n  ml_candidate:\n    family: ML-Alpha\n", 3, "families.ml_candidate.family", "lower case letters")]
     [InlineData("host:\n  cycle_interval: fast\n", 2, "host.cycle_interval", "expected a duration")]
     [InlineData("host:\n  quarantine_after: 0\n", 2, "host.quarantine_after", "between 1 and 1000")]
+    [InlineData("host:\n  worker_output:\n    bytes_per_second: 10\n", 3, "host.worker_output.bytes_per_second", "between 1024 and")]
+    [InlineData("host:\n  worker_output:\n    line_bytes: 1048576\n", 3, "host.worker_output.line_bytes", "between 80 and 65536")]
     [InlineData("features:\n  ml_enabled: maybe\n", 2, "features.ml_enabled", "expected true or false")]
     [InlineData("families:\n  momentum:\n    weight: heavy\n", 3, "families.momentum.weight", "expected a number")]
     [InlineData("families:\n  Momentum!:\n    weight: 1\n", 3, "families.Momentum!", "lower case")]
@@ -154,6 +156,18 @@ public sealed class ConfigLoaderTests
         Assert.Equal(new SignalJournalLimits(7, 0), given.Host.SignalJournal);
         Assert.Empty(given.Warnings);
         Assert.Equal(new SignalJournalLimits(30, 10240), absent.Host.SignalJournal);
+    }
+
+    [Fact]
+    public void Parse_WorkerOutput_ReadWithDefaultsWhenAbsent_TheGoldenConfigWritesTheDefaults()
+    {
+        var given = ConfigLoader.Parse("golden.yaml", "host:\n  worker_output:\n    line_bytes: 200\n    bytes_per_second: 4096\n    flood_seconds: 3\n");
+        var absent = ConfigLoader.Parse("golden.yaml", "host:\n  cycle_interval: 1s\n");
+
+        Assert.Equal(new WorkerOutputOptions { LineBytes = 200, BytesPerSecond = 4096, FloodSeconds = 3 }, given.Host.WorkerOutput);
+        Assert.Empty(given.Warnings);
+        Assert.Equal(new WorkerOutputOptions { LineBytes = 1024, BytesPerSecond = 1 << 20, FloodSeconds = 10 }, absent.Host.WorkerOutput);
+        Assert.Equal(absent.Host.WorkerOutput, ConfigLoader.Load(TestPaths.GoldenConfig).Host.WorkerOutput);
     }
 
     [Fact]

@@ -81,4 +81,17 @@ public sealed class WorkerProtocolTests
 
         Assert.Throws<InvalidDataException>(() => WorkerProtocol.Read(stream));
     }
+
+    [Fact]
+    public void Read_WorkerFrameOverItsLimit_RefusedThoughTheHostMaySendThatMuch()
+    {
+        var header = new byte[9];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)WorkerProtocol.MaxWorkerFrameBytes + 1);
+        header[4] = (byte)FrameType.Reply;
+
+        var error = Assert.Throws<InvalidDataException>(() => WorkerProtocol.Read(new MemoryStream(header), WorkerProtocol.MaxWorkerFrameBytes));
+
+        Assert.Contains($"{WorkerProtocol.MaxWorkerFrameBytes + 1} bytes is out of range", error.Message, StringComparison.Ordinal);
+        Assert.Throws<EndOfStreamException>(() => WorkerProtocol.Read(new MemoryStream(header)));
+    }
 }
