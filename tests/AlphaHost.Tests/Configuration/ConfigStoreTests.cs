@@ -78,6 +78,25 @@ public sealed class ConfigStoreTests
         Assert.Null(store.RejectedError);
     }
 
+    [Fact]
+    public void CheckForChange_RejectedFileRestoredToTheConfigInForce_LogsOneInfoLineAndClearsTheError()
+    {
+        using var dir = new TempDir();
+        var logger = new CapturingLogger<ConfigStore>();
+        var store = new ConfigStore(ConfigLoader.Load(dir.Write("golden.yaml", Good)), logger);
+        Save(dir, "families:\n  momentum:\n    weight: [0.3\n");
+        Assert.Null(store.CheckForChange());
+
+        Save(dir, Good);
+        Assert.Null(store.CheckForChange());
+        Assert.Null(store.CheckForChange());
+
+        Assert.Null(store.RejectedError);
+        var line = Assert.Single(logger.Snapshot(), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Contains("valid again", line.Message);
+        Assert.Contains(dir.File("golden.yaml"), line.Message);
+    }
+
     private static ConfigStore Create(TempDir dir, string yaml)
     {
         var path = dir.Write("golden.yaml", yaml);
