@@ -8,8 +8,9 @@ namespace AlphaHost.Host.Daemon;
 /// The running daemons of the machine, for operator commands given no <c>--config</c>: one small JSON file per daemon
 /// (<c>&lt;pid&gt;.json</c>: pid, config, runtime folder), written atomically once its runtime lock is held and removed when
 /// it stops. It lives in <c>$XDG_RUNTIME_DIR/alphahost/</c> when that is set, else in <c>/run/alphahost/</c> (systemd's
-/// <c>RuntimeDirectory=alphahost</c>); commands read both. An entry whose runtime lock is no longer held (a daemon killed
-/// with <c>kill -9</c>) is stale and ignored.
+/// <c>RuntimeDirectory=alphahost</c>); commands read both. <see cref="FolderVariable"/> names the one folder instead (tests,
+/// several installations kept apart). An entry whose runtime lock is no longer held (a daemon killed with <c>kill -9</c>)
+/// is stale: ignored, and removed when the reader may.
 /// </summary>
 internal static class DaemonRegistry
 {
@@ -20,9 +21,17 @@ internal static class DaemonRegistry
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>An environment variable naming the registry folder, which is then the only one written and read.</summary>
+    public const string FolderVariable = "ALPHAHOST_REGISTRY_DIR";
+
     /// <summary>The folders looked in, the one written to first.</summary>
     public static IReadOnlyList<string> Folders()
     {
+        if (Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } only)
+        {
+            return [Path.GetFullPath(only)];
+        }
+
         var xdg = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
         return string.IsNullOrWhiteSpace(xdg) ? ["/run/alphahost"] : [Path.Combine(xdg, "alphahost"), "/run/alphahost"];
     }
@@ -52,14 +61,24 @@ internal static class DaemonRegistry
 
     /// <summary>The daemons that run now: entries whose runtime folder's lock is held, each once.</summary>
     /// <param name="folders">Where to look (default: <see cref="Folders"/>).</param>
-    public static IReadOnlyList<DaemonEntry> Running(IReadOnlyList<string>? folders = null) => (folders ?? Folders())
-        .Where(Directory.Exists)
-        .SelectMany(folder => Directory.EnumerateFiles(folder, "*.json"))
-        .Select(Read)
-        .OfType<DaemonEntry>()
-        .Where(e => RuntimeLock.IsHeld(new RuntimePaths("", e.RuntimeDir)))
-        .DistinctBy(e => e.Pid)
-        .ToList();
+    public static IReadOnlyList<DaemonEntry> Running(IReadOnlyList<string>? folders = null)
+    {
+        var running = new List<DaemonEntry>();
+        foreach (var file in (folders ?? Folders()).Where(Directory.Exists).SelectMany(folder => Directory.EnumerateFiles(folder, "*.json")))
+        {
+            if (Read(file) is { } entry && RuntimeLock.IsHeld(new RuntimePaths("", entry.RuntimeDir)))
+            {
+                running.Add(entry);
+            }
+            else
+            {
+                // A daemon writes its entry only once it holds the lock: without the lock the entry is left over.
+                new Registration(file).Dispose();
+            }
+        }
+
+        return running.DistinctBy(e => e.Pid).ToList();
+    }
 
     /// <summary>Where the registry is looked for, for messages.</summary>
     public static string Where() => string.Join(" and ", Folders());

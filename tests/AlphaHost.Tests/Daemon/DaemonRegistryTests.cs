@@ -29,14 +29,15 @@ public sealed class DaemonRegistryTests : IDisposable
     }
 
     [Fact]
-    public void Running_EntryOfADaemonThatDied_IsIgnored()
+    public void Running_EntryOfADaemonThatDied_IsIgnoredAndRemoved()
     {
         var paths = Paths("dead");
-        using (DaemonRegistry.Register(Identity("dead.yaml", paths), Folders))
-        {
-            // No lock held on its runtime folder: the entry a kill -9 leaves behind.
-            Assert.Empty(DaemonRegistry.Running(Folders));
-        }
+
+        // No lock held on its runtime folder: the entry a kill -9 leaves behind.
+        using var registration = DaemonRegistry.Register(Identity("dead.yaml", paths), Folders);
+
+        Assert.Empty(DaemonRegistry.Running(Folders));
+        Assert.Empty(Directory.EnumerateFiles(Folders[0]));
     }
 
     [Fact]

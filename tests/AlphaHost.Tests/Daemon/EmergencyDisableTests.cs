@@ -22,7 +22,7 @@ public sealed class EmergencyDisableTests : IDisposable
     private string Elsewhere => Directory.CreateDirectory(Path.Combine(_dir.Path, "elsewhere")).FullName;
 
     /// <summary>Every process of a test registers in and looks up this test's own registry folder.</summary>
-    private Dictionary<string, string> Environment => new() { ["XDG_RUNTIME_DIR"] = Directory.CreateDirectory(Path.Combine(_dir.Path, "xdg")).FullName };
+    private Dictionary<string, string> Environment => new() { ["ALPHAHOST_REGISTRY_DIR"] = Directory.CreateDirectory(Path.Combine(_dir.Path, "registry")).FullName };
 
     [Fact]
     public async Task MlDisable_DaemonConfigDoesNotParse_DisablesThroughTheOverrideAndEnableClearsIt()
@@ -76,7 +76,7 @@ public sealed class EmergencyDisableTests : IDisposable
 
         daemon.SendSignal(Sigterm);
         Assert.Equal(0, await daemon.WaitForExitAsync());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir.Path, "xdg"), "*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir.Path, "registry")));
     }
 
     public void Dispose() => _dir.Dispose();
