@@ -32,4 +32,12 @@ public sealed class AlphaFamilyAttribute(string name) : Attribute
     /// </summary>
     /// <value>The default value is none.</value>
     public string[] InstanceFolders { get; init; } = [];
+
+    /// <summary>
+    /// The keys of <c>families.&lt;instance&gt;</c> the family reads (nested keys joined with dots, e.g.
+    /// <c>training.trees</c>), declared so that <c>config validate</c> can report a mistyped key without starting the
+    /// family. Empty: the family declares none, and only the running daemon reports its unknown keys.
+    /// </summary>
+    /// <value>The default value is none.</value>
+    public string[] Settings { get; init; } = [];
 }

@@ -27,10 +27,15 @@ public static partial class DurationText
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) ? span : null;
     }
 
-    /// <summary>A duration the way configuration writes it: <c>250ms</c> below a second, else seconds.</summary>
+    /// <summary>
+    /// A duration the way configuration writes it: <c>250ms</c> below a second, else in the largest whole unit
+    /// (<c>30h</c>, <c>5m</c>, <c>90s</c>), else in seconds (<c>1.5s</c>).
+    /// </summary>
     /// <param name="span">The duration.</param>
-    public static string Format(TimeSpan span) => span.TotalSeconds < 1
-        ? FormattableString.Invariant($"{span.TotalMilliseconds}ms")
+    public static string Format(TimeSpan span) =>
+        span.TotalSeconds < 1 ? FormattableString.Invariant($"{span.TotalMilliseconds}ms")
+        : span.Ticks % TimeSpan.TicksPerHour == 0 ? FormattableString.Invariant($"{span.TotalHours}h")
+        : span.Ticks % TimeSpan.TicksPerMinute == 0 ? FormattableString.Invariant($"{span.TotalMinutes}m")
         : FormattableString.Invariant($"{span.TotalSeconds}s");
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?)(ms|s|m|h)$")]

@@ -7,8 +7,9 @@ namespace AlphaHost.Host.Cli;
 /// <summary>
 /// <c>alphahost config validate [--config F]</c>: reads the file with the daemon's own loader and prints what the daemon
 /// would say about it at start: the error (file:line: key: problem) and exit 2, or each warning (unknown keys, sections and
-/// flags no installed family uses) and exit 0. Plugins are inspected, not started: a family's own keys are checked by the
-/// family when it loads (the daemon logs those).
+/// flags no installed family uses, keys of a family's section the family does not declare) and exit 0. Plugins are
+/// inspected, not started: a family's own keys are checked against the keys its export attribute declares
+/// (<c>AlphaFamily(Settings = ...)</c>), read from the plugin assembly without initializing the family.
 /// </summary>
 internal static class ConfigCommand
 {
@@ -32,6 +33,7 @@ internal static class ConfigCommand
         var warnings = config.Warnings
             .Concat(ConfigCoverage.Warnings(config, loadable.Select(e => e.Name).ToHashSet(StringComparer.Ordinal),
                 loadable.Select(e => e.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal)))
+            .Concat(ConfigCoverage.FamilyKeyWarnings(config, loadable))
             .ToList();
         foreach (var warning in warnings)
         {

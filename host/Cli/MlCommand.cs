@@ -3,6 +3,7 @@ using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
+using AlphaHost.Host.Internal;
 using AlphaHost.Host.Plugins;
 
 namespace AlphaHost.Host.Cli;
@@ -31,20 +32,20 @@ internal static class MlCommand
         return new Command("ml", "Operator controls of the model family (ml_state in the heartbeat)")
         {
             status,
-            Change("disable", "Turn the model family off in the golden config (features flag false, every instance; with --family only that instance's enabled); the daemon goes DISABLED_CONFIG at its next cycle",
-                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, false, reason, ct)),
-            Change("enable", "Turn the model family on in the golden config (features flag true; with --family only that instance's enabled); governance may still hold it disabled",
-                (session, handle, named, reason, ct) => SetFlagAsync(session, handle, named, true, reason, ct)),
+            Change("disable", "Turn the model family off in the golden config (features flag false, every instance; with --family only that instance's enabled); the daemon goes DISABLED_CONFIG at its next cycle. While the config does not parse, holds it off through the operator override in the daemon's runtime folder instead",
+                (session, handle, named, broken, reason, ct) => SetFlagAsync(session, handle, named, false, broken, reason, ct)),
+            Change("enable", "Turn the model family on in the golden config (features flag true; with --family only that instance's enabled) and clear the operator override; governance may still hold it disabled",
+                (session, handle, named, broken, reason, ct) => SetFlagAsync(session, handle, named, true, broken, reason, ct)),
             Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
-                (session, handle, _, reason, _) => Task.FromResult(Reset(session, handle, reason))),
+                (session, handle, _, _, reason, _) => Task.FromResult(Reset(session, handle, reason))),
         };
     }
 
     /// <param name="name">The subcommand.</param>
     /// <param name="description">Its help text.</param>
-    /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named) and says which
-    /// model family state in the daemon confirms it.</param>
-    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string, CancellationToken, Task<StateWanted>> action)
+    /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named; given the config
+    /// file's parse error when it does not parse) and says which model family state in the daemon confirms it.</param>
+    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string?, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.Config();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
@@ -67,13 +68,18 @@ internal static class MlCommand
             }
 
             var waitAtMost = DaemonBinding.ParseTimeout(result.GetValue(timeout));
-            var loaded = CommonOptions.LoadConfigOrThrow(result.GetValue(config));
+            var (loaded, broken) = OperatorConfig.Load(result.GetValue(config));
             var daemon = DaemonBinding.Locate(loaded);
+            if (broken is not null)
+            {
+                Console.WriteLine($"note: {broken}; acting on the configuration the daemon (pid {daemon?.PidText ?? "unknown"}) has in force");
+            }
+
             StateWanted wanted;
             await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
             {
                 var named = result.GetValue(family);
-                wanted = await action(session, ModelFamily(session, named), named is not null, why, ct).ConfigureAwait(false);
+                wanted = await action(session, ModelFamily(session, named), named is not null, broken, why, ct).ConfigureAwait(false);
             }
 
             return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, ct).ConfigureAwait(false);
@@ -105,7 +111,8 @@ internal static class MlCommand
 
     private static async Task<int> StatusAsync(string? configPath, string? instance, bool json, CancellationToken cancellationToken)
     {
-        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        var (loaded, broken) = OperatorConfig.Load(configPath);
+        await using var session = await OfflineSession.OpenAsync(loaded, cancellationToken).ConfigureAwait(false);
         var handle = ModelFamily(session, instance);
         var flag = handle.Export.FeatureFlag;
         var enabled = handle.IsEnabled(session.Config);
@@ -114,12 +121,16 @@ internal static class MlCommand
         var daemon = DaemonLocator.Find(session.Paths);
         var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name, handle.IsOwnInstance);
         var serving = ServingSetStatus.Read(Path.Combine(session.Paths.StateDir, handle.Name));
+        var (held, overrideError) = ReadOverride(session.Paths);
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 family = handle.Name,
                 config = session.Config.SourcePath,
+                config_error = broken,
+                operator_override = held,
+                operator_override_error = overrideError,
                 flag = flag is null ? null : $"features.{flag}",
                 enabled_by_config = enabled,
                 governance,
@@ -133,10 +144,18 @@ internal static class MlCommand
         }
 
         Console.WriteLine($"family:     {handle.Name} ({handle.Plugin.AssemblyName} {handle.Plugin.Version})");
+        if (broken is not null)
+        {
+            Console.WriteLine($"config:     does not parse: {broken}; the daemon keeps its configuration in force, shown here");
+        }
+
         Console.WriteLine($"config:     {session.Config.SourcePath}: {(flag is null ? "" : $"features.{flag}, ")}families.{handle.Name}.enabled -> {(enabled ? "ENABLED" : "DISABLED_CONFIG")}");
+        Console.WriteLine(held is not null ? $"override:   {held.Describe()}; clear with: alphahost ml enable --reason \"...\""
+            : overrideError is not null ? $"override:   {overrideError}"
+            : "override:   none");
         Console.WriteLine(governance is null ? "governance: none (the family has no breaker)"
-            : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {governance.DisabledAt:O}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
-            : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {at:O}: {governance.ResetReason}" : "")}");
+            : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {OperatorText.Time(governance.DisabledAt)}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
+            : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {OperatorText.Time(at)}: {governance.ResetReason}" : "")}");
         Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
         PrintDaemon(session.Config, session.Paths, daemon, handle.Name);
         PrintFamilyDetail(handle.Name, mlState, detail);
@@ -201,8 +220,8 @@ internal static class MlCommand
         }
 
         var model = record.Families.FirstOrDefault(f => f.Name == instance);
-        Console.WriteLine($"daemon:     running, pid {record.Pid} since {record.StartedAt:O}, version {record.Version}");
-        Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {record.UpdatedAt:O}; " +
+        Console.WriteLine($"daemon:     running, pid {record.Pid} since {OperatorText.Time(record.StartedAt)}, version {record.Version}");
+        Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {OperatorText.Time(record.UpdatedAt)}; " +
             $"state={record.State}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
             $"{(model is null ? "no model family" : $"{model.Name}={model.State}")}");
         Console.WriteLine(daemon.Serves(config.SourcePath)
@@ -227,10 +246,16 @@ internal static class MlCommand
     /// <param name="named">The instance was named with <c>--family</c>: its own <c>enabled</c> key changes, and no other
     /// instance. Without it the family's features flag changes, which gates every instance of the family.</param>
     /// <param name="value">On or off.</param>
+    /// <param name="broken">The config file's parse error: then the operator override changes, and the file is left alone.</param>
     /// <param name="reason">Why.</param>
     /// <param name="cancellationToken">Cancels the edit.</param>
-    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason, CancellationToken cancellationToken)
+    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool named, bool value, string? broken, string reason, CancellationToken cancellationToken)
     {
+        if (broken is not null)
+        {
+            return Hold(session, handle, named, value, reason);
+        }
+
         var flag = named ? null : handle.Export.FeatureFlag ?? throw new UsageException($"family {handle.Name} has no features flag; use --family {handle.Name} (families.{handle.Name}.enabled)");
         var key = flag is null ? $"families.{handle.Name}.enabled" : $"features.{flag}";
         var path = session.Config.SourcePath;
@@ -258,11 +283,89 @@ internal static class MlCommand
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        var config = session.Config;
-        IReadOnlyList<string> instances = flag is null ? [handle.Name]
+        if (value)
+        {
+            Release(session.Paths, Instances(session.Config, handle, named), reason);
+        }
+
+        return Wanted(session.Config, handle, named, value);
+    }
+
+    /// <summary>
+    /// The kill switch while the config does not parse: holds the instances disabled through the operator override in the
+    /// runtime folder (or releases them), which the daemon reads before its config on every pass.
+    /// </summary>
+    private static StateWanted Hold(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason)
+    {
+        var instances = Instances(session.Config, handle, named);
+        if (value)
+        {
+            Release(session.Paths, instances, reason);
+        }
+        else
+        {
+            var path = OperatorOverride.PathIn(session.Paths);
+            var held = ReadOverrideOrThrow(path);
+            var next = new OperatorOverride([.. (held?.Disabled ?? []).Union(instances, StringComparer.Ordinal)], reason,
+                $"{Environment.UserName}@{Environment.MachineName}", TimeProvider.System.GetUtcNow());
+            OperatorOverride.Write(path, next);
+            OperatorLog.Append(session.Paths, "ml disable", reason, new { @override = path, held_disabled = next.Disabled, config = session.Config.SourcePath });
+            Console.WriteLine($"{path}: {string.Join(", ", instances)} held disabled ({reason}); the config file is left as it is");
+        }
+
+        return Wanted(session.Config, handle, named, value);
+    }
+
+    /// <summary>Takes the instances out of the operator override (removing the file when none is left); says so when it held any.</summary>
+    private static void Release(RuntimePaths paths, IReadOnlyList<string> instances, string reason)
+    {
+        var path = OperatorOverride.PathIn(paths);
+        if (ReadOverrideOrThrow(path) is not { } held || !held.Disabled.Intersect(instances, StringComparer.Ordinal).Any())
+        {
+            return;
+        }
+
+        var left = held.Disabled.Except(instances, StringComparer.Ordinal).ToList();
+        OperatorOverride.Write(path, held with { Disabled = left });
+        OperatorLog.Append(paths, "ml enable", reason, new { @override = path, released = instances, held_disabled = left });
+        Console.WriteLine($"{path}: override released for {string.Join(", ", instances)} ({reason}){(left.Count == 0 ? "" : $"; still held: {string.Join(", ", left)}")}");
+    }
+
+    /// <summary>The instances a change is about: the named one, or every instance of the family.</summary>
+    private static IReadOnlyList<string> Instances(AlphaHostConfig config, FamilyHandle handle, bool named) =>
+        named ? [handle.Name] : config.InstancesOf(handle.Export.Name);
+
+    /// <summary>The state the daemon confirms the change with: every instance off, or the enabled ones (at least the family's own) on.</summary>
+    private static StateWanted Wanted(AlphaHostConfig config, FamilyHandle handle, bool named, bool value)
+    {
+        IReadOnlyList<string> instances = named ? [handle.Name]
             : value ? [.. config.InstancesOf(handle.Export.Name).Where(i => config.Families.TryGetValue(i, out var section) && section.Enabled).DefaultIfEmpty(handle.Name)]
             : config.InstancesOf(handle.Export.Name);
         return (value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG")) with { Families = instances };
+    }
+
+    private static OperatorOverride? ReadOverrideOrThrow(string path)
+    {
+        try
+        {
+            return OperatorOverride.Read(path);
+        }
+        catch (ConfigException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static (OperatorOverride? Held, string? Error) ReadOverride(RuntimePaths paths)
+    {
+        try
+        {
+            return (OperatorOverride.Read(OperatorOverride.PathIn(paths)), null);
+        }
+        catch (ConfigException ex)
+        {
+            return (null, ex.Message);
+        }
     }
 
     private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
@@ -272,7 +375,7 @@ internal static class MlCommand
         var after = controls.ResetGovernance(reason);
         OperatorLog.Append(session.Paths, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
         Console.WriteLine(before.Disabled
-            ? $"governance reset for {after.Model} ({reason}); it was disabled since {before.DisabledAt:O} for {before.Reason}"
+            ? $"governance reset for {after.Model} ({reason}); it was disabled since {OperatorText.Time(before.DisabledAt)} for {before.Reason}"
             : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
         return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
     }

@@ -67,6 +67,7 @@ internal static class RunCommand
         }
 
         using (runtimeLock)
+        using (DaemonRegistry.Register(identity))
         {
             var logHealth = new LogFileHealth();
             var logger = LoggingSetup.Create(paths.LogsDir, clock, Console.Out, logHealth);
@@ -153,7 +154,7 @@ internal static class RunCommand
         builder.Services.AddSingleton(paths);
         builder.Services.AddSingleton(run);
         builder.Services.AddSingleton(feed);
-        builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>()));
+        builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>(), paths));
         builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays));
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
         builder.Services.AddSingleton<Families.FamilySupervisor>();

@@ -16,6 +16,9 @@ internal sealed record AlphaHostConfig(
     /// <summary>The <c>alerts:</c> section: where alert events go.</summary>
     public AlertOptions Alerts { get; init; } = new();
 
+    /// <summary>The operator override read beside the daemon's state (not from this file): instances held disabled; null when none.</summary>
+    public OperatorOverride? Override { get; init; }
+
     public static AlphaHostConfig Default(string sourcePath) => new(
         sourcePath, "", new HostOptions(), new MarketOptions(),
         new Dictionary<string, FeatureFlag>(), new Dictionary<string, FamilyConfig>(), []);
@@ -41,13 +44,14 @@ internal sealed record AlphaHostConfig(
     /// <summary>
     /// Whether config turns an instance of an exported family on (the family's own one when <paramref name="instance"/> is
     /// null): it needs a <c>families.&lt;instance&gt;</c> section with <c>enabled: true</c> and, if the family declares
-    /// one, its feature flag true (or the flag's declared default).
+    /// one, its feature flag true (or the flag's declared default), and no operator override holding it disabled.
     /// </summary>
     public bool IsEnabled(AlphaHost.Abstractions.AlphaFamilyAttribute export, string? instance = null)
     {
-        var section = Family(instance ?? export.Name);
+        var name = instance ?? export.Name;
+        var section = Family(name);
         var flag = export.FeatureFlag is { } key && Features.TryGetValue(key, out var value) ? value.Value : export.FeatureFlagDefault;
-        return section != FamilyConfig.Absent && section.Enabled && flag;
+        return section != FamilyConfig.Absent && section.Enabled && flag && Override?.Disabled.Contains(name, StringComparer.Ordinal) != true;
     }
 }
 

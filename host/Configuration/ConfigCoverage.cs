@@ -26,4 +26,26 @@ internal static class ConfigCoverage
             yield return $"family {name} has no families.{name} section; it stays disabled until one with enabled: true is added";
         }
     }
+
+    /// <summary>
+    /// The keys of each configured instance's section that its family does not declare
+    /// (<see cref="AlphaHost.Abstractions.AlphaFamilyAttribute.Settings"/>), found without starting the family; a family
+    /// that declares none is not checked here (the daemon reports its unread keys when it loads).
+    /// </summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="exports">The families that load.</param>
+    public static IEnumerable<string> FamilyKeyWarnings(AlphaHostConfig config, IEnumerable<AlphaHost.Abstractions.AlphaFamilyAttribute> exports)
+    {
+        foreach (var export in exports.Where(e => e.Settings.Length > 0))
+        {
+            foreach (var instance in config.InstancesOf(export.Name).Where(config.Families.ContainsKey))
+            {
+                var section = config.Families[instance];
+                foreach (var key in section.Values.Keys.Where(k => !export.Settings.Any(d => k == d || k.StartsWith(d + ".", StringComparison.Ordinal))))
+                {
+                    yield return $"{config.SourcePath}:{section.Lines.GetValueOrDefault(key, section.Line)}: unknown key 'families.{instance}.{key}' is ignored";
+                }
+            }
+        }
+    }
 }

@@ -74,19 +74,26 @@ internal static partial class ConfigLoader
         }
 
         var stream = new YamlStream();
+        var parser = new DepthLimitedParser(new Parser(new StringReader(text)), path, MaxDepth);
         try
         {
-            stream.Load(new DepthLimitedParser(new Parser(new StringReader(text)), path, MaxDepth));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
+            // The scanner's and the parser's marks (SyntaxErrorException, SemanticErrorException) are 1-based; the
+            // wrapping exception of a scanner error carries the mark of its inner one.
+            var (line, column) = SyntaxLocation(text, (ex.InnerException as YamlException ?? ex).Start, parser.LastEnd);
             var problem = ex.InnerException?.Message ?? ex.Message;
-            throw new ConfigException(path, (int)ex.Start.Line, "(syntax)", problem);
+            throw new ConfigException(path, line, "(syntax)", Unmarked(problem), column);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {
-            // The parser's own failures on some malformed flow collections (found by the fuzz corpus).
-            throw new ConfigException(path, 0, "(syntax)", $"the YAML parser could not read the file: {ex.Message}");
+            // The parser's own failures on some malformed flow collections (an unclosed '[' or '{', found by the fuzz
+            // corpus) carry no mark: the last event it read tells where it stood.
+            var at = parser.LastEnd;
+            throw new ConfigException(path, (int)at.Line, "(syntax)",
+                "the YAML parser could not read on from here (an unclosed '[' or '{'?)", (int)at.Column);
         }
 
         if (stream.Documents.Count != 1)
@@ -98,6 +105,31 @@ internal static partial class ConfigLoader
         CheckPlainYaml(path, root);
         return root as YamlMappingNode
             ?? throw new ConfigException(path, (int)root.Start.Line, "(root)", "expected sections of key: value lines");
+    }
+
+    /// <summary>
+    /// Where a syntax error is. The scanner's mark, unless it points at the start of a file the parser has already read
+    /// past (YamlDotNet reports a tab used as indentation at 1:1): then the first tab in a line's indentation from where
+    /// the parser stood, else that place itself.
+    /// </summary>
+    private static (int Line, int Column) SyntaxLocation(string text, Mark reported, Mark lastRead)
+    {
+        if (reported.Index > 0 || lastRead.Index == 0)
+        {
+            return ((int)reported.Line, (int)reported.Column);
+        }
+
+        var lines = text.Split('\n');
+        for (var i = (int)lastRead.Line - 1; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            if (lines[i].IndexOf('\t', 0, indent) is var tab and >= 0)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return ((int)lastRead.Line, (int)lastRead.Column);
     }
 
     /// <summary>
@@ -376,6 +408,12 @@ internal static partial class ConfigLoader
             warnings.Add($"{section.File}:{line}: unknown key '{key}' is ignored");
         }
     }
+
+    /// <summary>YamlDotNet's messages start with their own <c>(Line: 10, Col: 1, Idx: 90) - (...): </c>; the location is already in front.</summary>
+    private static string Unmarked(string problem) => MarkPrefix().Replace(problem, "");
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex MarkPrefix();
 
     [GeneratedRegex("^[a-z][a-z0-9_]*$")]
     private static partial Regex FamilyNamePattern();

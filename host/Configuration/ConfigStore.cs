@@ -1,3 +1,4 @@
+using AlphaHost.Host.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Host.Configuration;
@@ -5,23 +6,111 @@ namespace AlphaHost.Host.Configuration;
 /// <summary>
 /// Holds the configuration in force and picks up saved changes of the file. A change is parsed and validated
 /// in full before it replaces the current one; an invalid file leaves the last good configuration in force.
+/// With a runtime folder it also reads the operator override there before the file, on every pass (the kill switch
+/// must not depend on a YAML that parses), and keeps a copy of the file in force there
+/// (<see cref="InForceFileName"/>) for the operator commands to fall back on while the file does not parse.
 /// </summary>
-internal sealed class ConfigStore(AlphaHostConfig initial, ILogger<ConfigStore> logger)
+internal sealed class ConfigStore
 {
-    private string _seenHash = initial.ContentHash;
-    private string? _rejectedHash;
+    /// <summary>The copy of the config text in force, in the runtime folder.</summary>
+    public const string InForceFileName = "config-in-force.yaml";
 
-    public AlphaHostConfig Current { get; private set; } = initial;
+    private readonly ILogger<ConfigStore> _logger;
+    private readonly RuntimePaths? _paths;
+    private string _seenHash;
+    private string? _rejectedHash;
+    private string? _overrideError;
+    private (string Hash, string Text)? _parsed;
+
+    public ConfigStore(AlphaHostConfig initial, ILogger<ConfigStore> logger, RuntimePaths? paths = null)
+    {
+        _logger = logger;
+        _paths = paths;
+        _seenHash = initial.ContentHash;
+        Current = initial with { Override = ReadOverride(initial.Override) };
+        if (paths is not null)
+        {
+            try
+            {
+                var text = File.ReadAllText(initial.SourcePath);
+                _parsed = (ConfigLoader.Hash(text), text);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _parsed = null;
+            }
+
+            RecordInForce(initial);
+            if (Current.Override is { } held)
+            {
+                _logger.LogWarning("Operator override in force from {OverrideFile}: {Override}", OperatorOverride.PathIn(paths), held.Describe());
+            }
+        }
+    }
+
+    public AlphaHostConfig Current { get; private set; }
 
     /// <summary>The error of the newest saved version of the file, while it is invalid; null once a good one is in force.</summary>
     public string? RejectedError { get; private set; }
 
     /// <summary>
-    /// Reads the file and, if its content changed since the last look, parses it. Returns the valid candidate, or
-    /// null when nothing new and valid was saved. The file is small, so it is simply read each time: no missed
-    /// edit because of timestamps, no partial read thanks to editors' and sed's rename-on-save.
+    /// Reads the operator override and the file and, if either changed since the last look, parses the file. Returns the
+    /// valid candidate (the file's new version, or the version in force with a new override), or null when nothing new
+    /// and valid was saved. The file is small, so it is simply read each time: no missed edit because of timestamps, no
+    /// partial read thanks to editors' and sed's rename-on-save.
     /// </summary>
     public AlphaHostConfig? CheckForChange()
+    {
+        var held = ReadOverride(Current.Override);
+        var candidate = CheckFile();
+        if (candidate is not null)
+        {
+            return candidate with { Override = held };
+        }
+
+        return OperatorOverride.Same(held, Current.Override) ? null : Current with { Override = held };
+    }
+
+    /// <summary>Puts a validated candidate in force.</summary>
+    public void Accept(AlphaHostConfig candidate)
+    {
+        var before = Current;
+        Current = candidate;
+        if (!OperatorOverride.Same(before.Override, candidate.Override))
+        {
+            LogOverride(candidate.Override);
+        }
+
+        if (candidate.ContentHash == before.ContentHash)
+        {
+            // Only the override changed: a refused edit of the file is still refused.
+            return;
+        }
+
+        RejectedError = null;
+        _rejectedHash = null;
+        RecordInForce(candidate);
+        _logger.LogInformation("Configuration reloaded from {ConfigFile}: {Changes}", candidate.SourcePath, Describe(before, candidate));
+        foreach (var warning in candidate.Warnings)
+        {
+            _logger.LogWarning("Configuration: {Warning}", warning);
+        }
+    }
+
+    /// <summary>Refuses a candidate (invalid file or a family refused its section); the current configuration stays.</summary>
+    public void Reject(string error, string identity)
+    {
+        RejectedError = error;
+        if (_rejectedHash == identity)
+        {
+            return;
+        }
+
+        _rejectedHash = identity;
+        _logger.LogError("Configuration change rejected, the last good configuration stays in force: {ConfigError}", error);
+    }
+
+    private AlphaHostConfig? CheckFile()
     {
         string text;
         try
@@ -44,6 +133,11 @@ internal sealed class ConfigStore(AlphaHostConfig initial, ILogger<ConfigStore> 
         _seenHash = hash;
         if (hash == Current.ContentHash)
         {
+            if (RejectedError is not null)
+            {
+                _logger.LogInformation("Configuration file {ConfigFile} is valid again: it is the configuration in force, nothing to reload", Current.SourcePath);
+            }
+
             RejectedError = null;
             _rejectedHash = null;
             return null;
@@ -51,7 +145,9 @@ internal sealed class ConfigStore(AlphaHostConfig initial, ILogger<ConfigStore> 
 
         try
         {
-            return ConfigLoader.Parse(Current.SourcePath, text);
+            var candidate = ConfigLoader.Parse(Current.SourcePath, text);
+            _parsed = (hash, text);
+            return candidate;
         }
         catch (ConfigException ex)
         {
@@ -59,31 +155,62 @@ internal sealed class ConfigStore(AlphaHostConfig initial, ILogger<ConfigStore> 
             return null;
         }
     }
-    /// <summary>Puts a validated candidate in force.</summary>
-    public void Accept(AlphaHostConfig candidate)
+
+    /// <summary>The override file's content; the previous one when the file is unreadable or broken (said once).</summary>
+    private OperatorOverride? ReadOverride(OperatorOverride? previous)
     {
-        var changes = Describe(Current, candidate);
-        Current = candidate;
-        RejectedError = null;
-        _rejectedHash = null;
-        logger.LogInformation("Configuration reloaded from {ConfigFile}: {Changes}", candidate.SourcePath, changes);
-        foreach (var warning in candidate.Warnings)
+        if (_paths is null)
         {
-            logger.LogWarning("Configuration: {Warning}", warning);
+            return previous;
+        }
+
+        try
+        {
+            var held = OperatorOverride.Read(OperatorOverride.PathIn(_paths));
+            _overrideError = null;
+            return held;
+        }
+        catch (ConfigException ex)
+        {
+            if (_overrideError != ex.Message)
+            {
+                _overrideError = ex.Message;
+                _logger.LogError("Operator override refused, the previous one stays in force: {OverrideError}", ex.Message);
+            }
+
+            return previous;
         }
     }
 
-    /// <summary>Refuses a candidate (invalid file or a family refused its section); the current configuration stays.</summary>
-    public void Reject(string error, string identity)
+    private void LogOverride(OperatorOverride? held)
     {
-        RejectedError = error;
-        if (_rejectedHash == identity)
+        if (held is null)
+        {
+            _logger.LogWarning("Operator override cleared: the configuration alone decides which families run");
+        }
+        else
+        {
+            _logger.LogWarning("Operator override in force: {Override}", held.Describe());
+        }
+    }
+
+    /// <summary>Keeps a copy of the text in force beside the daemon's state: the operator commands' fallback while the file does not parse.</summary>
+    private void RecordInForce(AlphaHostConfig config)
+    {
+        if (_paths is null || _parsed is not { } parsed || parsed.Hash != config.ContentHash)
         {
             return;
         }
 
-        _rejectedHash = identity;
-        logger.LogError("Configuration change rejected, the last good configuration stays in force: {ConfigError}", error);
+        var path = Path.Combine(_paths.RuntimeDir, InForceFileName);
+        try
+        {
+            AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(parsed.Text), durable: false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError("{InForceFile} could not be written ({Error}); operator commands cannot fall back on it while the config does not parse", path, ex.Message);
+        }
     }
 
     private static string Describe(AlphaHostConfig before, AlphaHostConfig after)

@@ -16,6 +16,9 @@ internal sealed class DepthLimitedParser(IParser inner, string path, int maxDept
 
     public ParsingEvent? Current => inner.Current;
 
+    /// <summary>Where the last event read ended: where the parser stood when it failed without a mark of its own.</summary>
+    public Mark LastEnd { get; private set; } = Mark.Empty;
+
     public bool MoveNext()
     {
         if (!inner.MoveNext())
@@ -23,6 +26,7 @@ internal sealed class DepthLimitedParser(IParser inner, string path, int maxDept
             return false;
         }
 
+        LastEnd = inner.Current!.End;
         switch (inner.Current)
         {
             case SequenceStart or MappingStart when ++_depth > maxDepth:

@@ -29,6 +29,9 @@ internal sealed record DaemonRecord
     /// <summary>The error of a saved config the daemon refused (the previous one stays in force); null when none.</summary>
     public string? ConfigError { get; init; }
 
+    /// <summary>The operator override in force (<c>ml disable</c> while the config does not parse); null when none.</summary>
+    public Configuration.OperatorOverride? OperatorOverride { get; init; }
+
     public required string RuntimeDir { get; init; }
 
     public required string PluginsDir { get; init; }

@@ -28,6 +28,7 @@ internal static class DaemonStatusMapping
             Status = report is null && status.Cycles == 0 && inputs.Data is null ? "starting" : "running",
             UpdatedAt = clock.GetUtcNow(),
             ConfigError = config.RejectedError,
+            OperatorOverride = current.Override,
             // The host runs no plugin code, so it knows a model family's folder only when the config names it.
             ModelsDir = inputs.Families.Where(f => f.IsModelFamily).Select(f => current.Family(f.Name).Values.GetValueOrDefault("models_dir"))
                 .OfType<string>().Select(current.ResolvePath).FirstOrDefault() ?? previous?.ModelsDir,

@@ -20,7 +20,11 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// governance shape and counted by the <see cref="GovernanceBreaker"/>, which disables the family after repeated
 /// failures until an operator resets it; a disabled family returns neutral signals.
 /// </summary>
-[AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder])]
+[AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder],
+    Settings = [MlAlphaOptions.ModelsDirKey, "contract", "allow_legacy_models", "legacy_signal_scale", "model_refresh", "signal.half_life_days", "signal.hold_days",
+        "governance.max_failures", "governance.window", "drift.psi_threshold", "drift.window_cycles", "training.scope", "training.cross_sectional_transform",
+        "training.horizon_days", "training.validation_fraction", "training.min_train_rows", "training.min_validation_rows", "training.trees", "training.leaves",
+        "training.learning_rate", "training.min_rows_per_leaf", "training.seed", "training.threads_per_model", "training.parallelism"])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
 {
     /// <summary>Share of modelled symbols without valid features in a cycle above which the family reports DEGRADED.</summary>

@@ -11,7 +11,7 @@ internal sealed record MlAlphaOptions
     /// <summary>The models folder setting, as the host's check of two instances sharing one folder reads it.</summary>
     public const string ModelsDirFolder = ModelsDirKey + "=" + ModelsDirDefault;
 
-    private const string ModelsDirKey = "models_dir";
+    internal const string ModelsDirKey = "models_dir";
     private const string ModelsDirDefault = "models/ml_alpha";
 
     /// <summary>The feature contract the family serves and trains on.</summary>

@@ -6,7 +6,7 @@ namespace AlphaHost.Plugins.Momentum;
 /// Cross-sectional 12-1 momentum: the return from <c>lookback_days</c> ago to <c>skip_days</c> ago (skipping the
 /// most recent month, where short-term reversal dominates), ranked across the universe into [-1, 1].
 /// </summary>
-[AlphaFamily("momentum")]
+[AlphaFamily("momentum", Settings = ["lookback_days", "skip_days", "min_symbols"])]
 internal sealed class MomentumAlphaFamily : IAlphaFamily
 {
     private MomentumOptions _options = new(LookbackDays: 252, SkipDays: 21, MinSymbols: 10);

@@ -9,7 +9,7 @@ namespace AlphaHost.Plugins.Regime;
 /// +1 in a calm bull market, -1 in a calm bear market, scaled by <c>high_vol_scale</c> when volatility is high.
 /// Switched off by <c>features.use_regime_detection: false</c>.
 /// </summary>
-[AlphaFamily("regime", FeatureFlag = "use_regime_detection", FeatureFlagDefault = true)]
+[AlphaFamily("regime", FeatureFlag = "use_regime_detection", FeatureFlagDefault = true, Settings = ["trend_window", "vol_window", "vol_threshold", "high_vol_scale"])]
 internal sealed class RegimeAlphaFamily : IAlphaFamily
 {
     private RegimeOptions _options = new(TrendWindow: 200, VolWindow: 20, VolThreshold: 0.25, HighVolScale: 0.5);

@@ -6,7 +6,7 @@ namespace AlphaHost.Plugins.Reversal;
 /// Short-term reversal: the return over the last <c>lookback_days</c> (5 by default), ranked across the universe
 /// and negated, so the week's losers get positive signals and its winners negative ones.
 /// </summary>
-[AlphaFamily("reversal")]
+[AlphaFamily("reversal", Settings = ["lookback_days", "min_symbols"])]
 internal sealed class ReversalAlphaFamily : IAlphaFamily
 {
     private ReversalOptions _options = new(LookbackDays: 5, MinSymbols: 10);

@@ -95,6 +95,21 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task ConfigValidate_MistypedFamilyKey_WarnsWithFileLineAndKeyWithoutStartingTheFamily()
+    {
+        var golden = TestConfigs.GoldenBesideRuntime();
+        var config = Config(golden.Replace("  momentum:\n", "  momentum:\n    lookback_dayz: 200\n"));
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "config", "validate", "--config", config);
+        using var _ = host;
+
+        Assert.Equal(0, exit);
+        var line = golden.Split('\n').ToList().IndexOf("  momentum:") + 2;
+        Assert.Equal($"warning: {config}:{line}: unknown key 'families.momentum.lookback_dayz' is ignored", host.Stderr.Trim());
+        Assert.Equal($"{config}: valid, 1 warning(s)", host.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task ConfigValidate_SectionAndFlagNoInstalledFamilyUses_WarnsAsTheDaemonDoesAtStart()
     {
         var golden = TestConfigs.GoldenBesideRuntime();

@@ -97,8 +97,30 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(line, error.Line);
         Assert.Equal(key, error.KeyPath);
-        Assert.StartsWith($"golden.yaml:{line}: {key}: ", error.Message);
+        // A YAML syntax error names the column too: golden.yaml:3:4: (syntax): ...
+        Assert.Matches($@"^golden\.yaml:{line}(:\d+)?: {System.Text.RegularExpressions.Regex.Escape(key)}: ", error.Message);
         Assert.Contains(problem, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Parse_UnclosedFlowList_NamesTheLineAndColumnWhereTheParserStopped()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", "families:\n  momentum:\n    weight: [0.3\n"));
+
+        Assert.Equal("(syntax)", error.KeyPath);
+        Assert.Matches(@"^golden\.yaml:[34]:\d+: \(syntax\): ", error.Message);
+        Assert.DoesNotContain("current state of the object", error.Message);
+    }
+
+    [Fact]
+    public void Parse_TabIndentAtLineTen_NamesLineTenAndItsColumn()
+    {
+        var yaml = string.Concat(Enumerable.Repeat("# comment\n", 8)) + "host:\n\tcycle_interval: 1s\n";
+
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("golden.yaml", yaml));
+
+        Assert.Equal(10, error.Line);
+        Assert.StartsWith("golden.yaml:10:1: (syntax): ", error.Message);
     }
 
     [Fact]

@@ -78,6 +78,50 @@ public sealed class ConfigStoreTests
         Assert.Null(store.RejectedError);
     }
 
+    [Fact]
+    public void CheckForChange_RejectedFileRestoredToTheConfigInForce_LogsOneInfoLineAndClearsTheError()
+    {
+        using var dir = new TempDir();
+        var logger = new CapturingLogger<ConfigStore>();
+        var store = new ConfigStore(ConfigLoader.Load(dir.Write("golden.yaml", Good)), logger);
+        Save(dir, "families:\n  momentum:\n    weight: [0.3\n");
+        Assert.Null(store.CheckForChange());
+
+        Save(dir, Good);
+        Assert.Null(store.CheckForChange());
+        Assert.Null(store.CheckForChange());
+
+        Assert.Null(store.RejectedError);
+        var line = Assert.Single(logger.Snapshot(), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information);
+        Assert.Contains("valid again", line.Message);
+        Assert.Contains(dir.File("golden.yaml"), line.Message);
+    }
+
+    [Fact]
+    public void CheckForChange_OverrideSavedWhileTheFileDoesNotParse_HoldsTheInstanceDisabledOnTheLastGoodConfig()
+    {
+        using var dir = new TempDir();
+        var paths = new RuntimePaths(dir.File("plugins"), dir.File("runtime"));
+        var store = new ConfigStore(ConfigLoader.Load(dir.Write("golden.yaml", Good)), NullLogger<ConfigStore>.Instance, paths);
+        var momentum = new AlphaHost.Abstractions.AlphaFamilyAttribute("momentum");
+        Save(dir, "families:\n  momentum:\n    weight: [0.3\n");
+        Assert.Null(store.CheckForChange());
+
+        OperatorOverride.Write(OperatorOverride.PathIn(paths), new OperatorOverride(["momentum"], "incident 9", "ops@box", DateTimeOffset.UnixEpoch));
+        store.Accept(store.CheckForChange()!);
+
+        Assert.False(store.Current.IsEnabled(momentum));
+        Assert.Equal(0.5, store.Current.Family("momentum").Weight);
+        Assert.Contains("(syntax)", store.RejectedError);
+        Assert.Equal(Good, File.ReadAllText(Path.Combine(paths.RuntimeDir, ConfigStore.InForceFileName)));
+
+        OperatorOverride.Write(OperatorOverride.PathIn(paths), null);
+        store.Accept(store.CheckForChange()!);
+
+        Assert.True(store.Current.IsEnabled(momentum));
+        Assert.Null(store.CheckForChange());
+    }
+
     private static ConfigStore Create(TempDir dir, string yaml)
     {
         var path = dir.Write("golden.yaml", yaml);

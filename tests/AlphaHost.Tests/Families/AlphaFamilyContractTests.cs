@@ -130,6 +130,49 @@ public abstract class AlphaFamilyContractTests
         Assert.Equal($"families.under_test.{key}", error.Key);
     }
 
+    [Fact]
+    public async Task Configure_KeysItReads_AreExactlyTheSettingsItDeclares()
+    {
+        var family = await InitializedAsync();
+        var section = new AskedKeys(BaseSettings);
+
+        family.Configure(new FamilySettings("families.under_test", section));
+
+        // config validate reports any key not declared: a key read but not declared would be reported though it works.
+        var declared = family.GetType().GetCustomAttributes(typeof(AlphaFamilyAttribute), false).Cast<AlphaFamilyAttribute>().Single().Settings;
+        Assert.Equal(section.Asked.Order(StringComparer.Ordinal), declared.Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>A section that records every key the family asks for, present or not.</summary>
+    private sealed class AskedKeys(IReadOnlyDictionary<string, string> values) : IReadOnlyDictionary<string, string>
+    {
+        public HashSet<string> Asked { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<string> Keys => values.Keys;
+
+        public IEnumerable<string> Values => values.Values;
+
+        public int Count => values.Count;
+
+        public string this[string key] => values[key];
+
+        public bool ContainsKey(string key)
+        {
+            Asked.Add(key);
+            return values.ContainsKey(key);
+        }
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+        {
+            Asked.Add(key);
+            return values.TryGetValue(key, out value);
+        }
+
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => values.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
     /// <summary>A key of the family's section and a value it must refuse.</summary>
     protected abstract (string Key, string Value) InvalidSetting { get; }
 

@@ -118,6 +118,13 @@ internal sealed class HostProcess : IDisposable
         return (await process.WaitForExitAsync(), process);
     }
 
+    /// <summary>Runs a command to completion with extra environment variables and returns its exit code.</summary>
+    public static async Task<(int ExitCode, HostProcess Process)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var process = Start(workingDirectory, environment, args);
+        return (await process.WaitForExitAsync(), process);
+    }
+
     public async Task<int> WaitForExitAsync()
     {
         using var cts = new CancellationTokenSource(Patience);

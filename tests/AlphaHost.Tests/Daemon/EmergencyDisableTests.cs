@@ -1,0 +1,110 @@
+using System.Text.Json;
+using AlphaHost.Tests.Support;
+
+namespace AlphaHost.Tests.Daemon;
+
+/// <summary>
+/// The kill switch does not depend on a config that parses: with the daemon's YAML broken, <c>ml disable</c> reaches the
+/// daemon through the operator override in its runtime folder, and commands without <c>--config</c> find the daemon
+/// through the registry of running daemons.
+/// </summary>
+[Collection(ProcessCollection.Name)]
+[Trait("Category", "Process")]
+public sealed class EmergencyDisableTests : IDisposable
+{
+    private const int Sigterm = 15;
+    private readonly TempDir _dir = new();
+
+    private string Deployment => Path.Combine(_dir.Path, "deploy");
+
+    private string Runtime => Path.Combine(Deployment, "runtime");
+
+    private string Elsewhere => Directory.CreateDirectory(Path.Combine(_dir.Path, "elsewhere")).FullName;
+
+    /// <summary>Every process of a test registers in and looks up this test's own registry folder.</summary>
+    private Dictionary<string, string> Environment => new() { ["ALPHAHOST_REGISTRY_DIR"] = Directory.CreateDirectory(Path.Combine(_dir.Path, "registry")).FullName };
+
+    [Fact]
+    public async Task MlDisable_DaemonConfigDoesNotParse_DisablesThroughTheOverrideAndEnableClearsIt()
+    {
+        var config = WriteShippedConfig();
+        using var daemon = HostProcess.Start(Deployment, Environment, "run", "--config", config);
+        await Poll.UntilAsync(() => ModelState() is { } state && state != "DISABLED_CONFIG");
+        var broken = File.ReadAllText(config).Replace("ml_enabled: true", "ml_enabled: true\n  weight: [0.3");
+        File.WriteAllText(config, broken);
+        await Poll.UntilAsync(() => RefusedEdit() is not null);
+
+        var (exit, disable) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "disable", "--reason", "incident 9", "--config", config);
+        using var _ = disable;
+
+        Assert.True(exit == 0, disable.Stdout + disable.Stderr);
+        Assert.Contains($"confirmed by the daemon (pid {daemon.Id})", disable.Stdout);
+        Assert.Equal("DISABLED_CONFIG", ModelState());
+        Assert.Equal(broken, File.ReadAllText(config));
+
+        var (statusExit, status) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "status", "--config", config);
+        using var __ = status;
+        Assert.True(statusExit == 0, status.Stdout + status.Stderr);
+        Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(config)}:\d+:\d+: \(syntax\)", status.Stdout);
+        Assert.Contains("does not parse", status.Stdout);
+        Assert.Contains("incident 9", status.Stdout);
+
+        var (enableExit, enable) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "enable", "--reason", "all clear", "--config", config);
+        using var ___ = enable;
+        Assert.True(enableExit == 0, enable.Stdout + enable.Stderr);
+        Assert.Contains($"confirmed by the daemon (pid {daemon.Id})", enable.Stdout);
+        Assert.NotEqual("DISABLED_CONFIG", ModelState());
+
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task MlStatus_NoConfigGivenNorInTheWorkingDirectory_ReportsTheOnlyRunningDaemon()
+    {
+        var config = WriteShippedConfig();
+        using var daemon = HostProcess.Start(Deployment, Environment, "run", "--config", config);
+        await Poll.UntilAsync(() => ModelState() is not null);
+
+        var (exit, status) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "status", "--json");
+        using var _ = status;
+
+        Assert.True(exit == 0, status.Stdout + status.Stderr);
+        var facts = JsonDocument.Parse(status.Stdout).RootElement;
+        Assert.Equal(config, facts.GetProperty("config").GetString());
+        Assert.Equal(daemon.Id, facts.GetProperty("daemon").GetProperty("pid").GetInt32());
+
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir.Path, "registry")));
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private JsonElement? Record()
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(Path.Combine(Runtime, "daemon.json"))).RootElement;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The config edit the daemon refused, as daemon.json says it.</summary>
+    private string? RefusedEdit() => Record() is { } record && record.TryGetProperty("config_error", out var error) ? error.GetString() : null;
+
+    /// <summary>The model family's state in daemon.json, once the daemon has run a cycle.</summary>
+    private string? ModelState() => Record() is { } record && record.GetProperty("families_cycle").GetInt64() > 0
+        ? record.GetProperty("families").EnumerateArray().Single(f => f.GetProperty("is_model_family").GetBoolean()).GetProperty("state").GetString()
+        : null;
+
+    /// <summary>The shipped golden config in <c>deploy/configs/</c> with ML on, fast: its relative paths point into <c>deploy/</c>.</summary>
+    private string WriteShippedConfig() => _dir.Write(Path.Combine("deploy", "configs", "golden_config.yaml"), File.ReadAllText(TestPaths.GoldenConfig)
+        .Replace("ml_enabled: false", "ml_enabled: true")
+        .Replace("cycle_interval: 1s", "cycle_interval: 50ms")
+        .Replace("heartbeat_interval: 30s", "heartbeat_interval: 500ms")
+        .Replace("warmup_days: 300", "warmup_days: 100"));
+}
