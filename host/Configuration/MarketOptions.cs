@@ -26,6 +26,18 @@ internal sealed record MarketOptions
     /// <value>The default value is 30 hours (a one-day holiday stays within it).</value>
     public TimeSpan MaxDataDelay { get; init; } = TimeSpan.FromHours(30);
 
+    /// <summary>
+    /// The largest bar file read (<c>equities/&lt;SYMBOL&gt;.csv</c>, <c>benchmark_SPY.csv</c>): a larger one stops the start
+    /// with exit 2, and while running skips its symbol with a reason. A file is read whole into memory, so this is also the
+    /// most one file may cost.
+    /// </summary>
+    /// <value>The default value is 2 GiB (2147483648), also the most .NET can hold in one array.</value>
+    public long MaxBarFileBytes { get; init; } = 2L << 30;
+
+    /// <summary>The largest <c>universe.csv</c> read: a larger one stops the start with exit 2.</summary>
+    /// <value>The default value is 64 MiB (67108864).</value>
+    public long MaxUniverseFileBytes { get; init; } = 64L << 20;
+
     /// <summary>Seed of the sample market: the same seed gives the same market.</summary>
     /// <value>The default value is 42.</value>
     public int SampleSeed { get; init; } = 42;
