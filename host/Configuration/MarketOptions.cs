@@ -20,10 +20,17 @@ internal sealed record MarketOptions
     public int MaxHistoryDays { get; init; } = 1260;
 
     /// <summary>
-    /// How late the next trading day may be before the daemon turns HALTED with <c>data_overdue</c>: the next weekday
-    /// after the last bar's date is due by the end of its UTC day, and overdue this much later (see <c>DataSchedule</c>).
+    /// The exchange calendar of the live data schedule: <c>XNYS</c> (New York Stock Exchange sessions, holidays, early
+    /// closes and special closures) or <c>weekdays</c> (every weekday a session ending at the end of its UTC day).
     /// </summary>
-    /// <value>The default value is 30 hours (a one-day holiday stays within it).</value>
+    /// <value>The default value is <c>XNYS</c>.</value>
+    public string Calendar { get; init; } = "XNYS";
+
+    /// <summary>
+    /// How late the next trading session's bars may be before the daemon turns HALTED with <c>data_overdue</c>: the
+    /// calendar's next session after the last bar's date is due at its close, and overdue this much later (see <c>DataSchedule</c>).
+    /// </summary>
+    /// <value>The default value is 30 hours (a vendor's end-of-day drop the next evening stays within it).</value>
     public TimeSpan MaxDataDelay { get; init; } = TimeSpan.FromHours(30);
 
     /// <summary>
