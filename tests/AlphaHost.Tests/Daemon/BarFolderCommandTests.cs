@@ -66,6 +66,8 @@ public sealed class BarFolderCommandTests : IDisposable
         Assert.True(exit == 2, $"exit {exit}\n{host.Stderr}");
         var line = Assert.Single(host.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(expected, line);
+        using var daemon = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "runtime", "daemon.json")));
+        Assert.Equal("stopped", daemon.RootElement.GetProperty("status").GetString());
     }
 
     [Fact]
