@@ -260,7 +260,10 @@ internal static partial class ConfigLoader
             DataDir = section.String("data_dir", d.DataDir),
             WarmupDays = section.Int("warmup_days", d.WarmupDays, 0, 10_000),
             MaxHistoryDays = section.Int("max_history_days", d.MaxHistoryDays, 60, 100_000),
+            Calendar = section.OneOf("calendar", d.Calendar, Market.Calendars.ExchangeCalendars.Names),
             MaxDataDelay = section.Duration("max_data_delay", d.MaxDataDelay, TimeSpan.Zero, TimeSpan.FromDays(30)),
+            MaxBarFileBytes = section.Long("max_bar_file_bytes", d.MaxBarFileBytes, 1024, 2L << 30),
+            MaxUniverseFileBytes = section.Long("max_universe_file_bytes", d.MaxUniverseFileBytes, 1024, 2L << 30),
             SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),
             SampleSymbols = sample.Int("symbols", d.SampleSymbols, 2, 5_000),
         };

@@ -20,11 +20,30 @@ internal sealed record MarketOptions
     public int MaxHistoryDays { get; init; } = 1260;
 
     /// <summary>
-    /// How late the next trading day may be before the daemon turns HALTED with <c>data_overdue</c>: the next weekday
-    /// after the last bar's date is due by the end of its UTC day, and overdue this much later (see <c>DataSchedule</c>).
+    /// The exchange calendar of the live data schedule: <c>XNYS</c> (New York Stock Exchange sessions, holidays, early
+    /// closes and special closures) or <c>weekdays</c> (every weekday a session ending at the end of its UTC day).
     /// </summary>
-    /// <value>The default value is 30 hours (a one-day holiday stays within it).</value>
+    /// <value>The default value is <c>XNYS</c>.</value>
+    public string Calendar { get; init; } = "XNYS";
+
+    /// <summary>
+    /// How late the next trading session's bars may be before the daemon turns HALTED with <c>data_overdue</c>: the
+    /// calendar's next session after the last bar's date is due at its close, and overdue this much later (see <c>DataSchedule</c>).
+    /// </summary>
+    /// <value>The default value is 30 hours (a vendor's end-of-day drop the next evening stays within it).</value>
     public TimeSpan MaxDataDelay { get; init; } = TimeSpan.FromHours(30);
+
+    /// <summary>
+    /// The largest bar file read (<c>equities/&lt;SYMBOL&gt;.csv</c>, <c>benchmark_SPY.csv</c>): a larger one stops the start
+    /// with exit 2, and while running skips its symbol with a reason. A file is read whole into memory, so this is also the
+    /// most one file may cost.
+    /// </summary>
+    /// <value>The default value is 2 GiB (2147483648), also the most .NET can hold in one array.</value>
+    public long MaxBarFileBytes { get; init; } = 2L << 30;
+
+    /// <summary>The largest <c>universe.csv</c> read: a larger one stops the start with exit 2.</summary>
+    /// <value>The default value is 64 MiB (67108864).</value>
+    public long MaxUniverseFileBytes { get; init; } = 64L << 20;
 
     /// <summary>Seed of the sample market: the same seed gives the same market.</summary>
     /// <value>The default value is 42.</value>

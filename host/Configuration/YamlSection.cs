@@ -97,14 +97,16 @@ internal sealed class YamlSection
         _ => throw Error(scalar, keyPath, $"expected true or false, got '{scalar.Value}'"),
     };
 
-    public int Int(string key, int defaultValue, int min, int max)
+    public int Int(string key, int defaultValue, int min, int max) => (int)Long(key, defaultValue, min, max);
+
+    public long Long(string key, long defaultValue, long min, long max)
     {
         if (Scalar(key) is not { } scalar)
         {
             return defaultValue;
         }
 
-        if (!int.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        if (!long.TryParse(scalar.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
         {
             throw Error(scalar, Join(key), $"expected a whole number, got '{scalar.Value}'");
         }

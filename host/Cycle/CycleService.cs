@@ -5,6 +5,7 @@ using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Http;
 using AlphaHost.Host.Market;
+using AlphaHost.Host.Market.Calendars;
 using AlphaHost.Host.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -205,19 +206,18 @@ internal sealed class CycleService(
         ReportIssues(feed.TakeIssues(), "in newly arrived data");
         if (!hasDay)
         {
-            var maxDelay = current.Market.MaxDataDelay;
             await families.RefreshHealthAsync(current).ConfigureAwait(false);
-            var (change, after) = _data.NoNewDay(market.CurrentDate, maxDelay);
+            var (change, after) = _data.NoNewDay(ExchangeCalendars.Named(current.Market.Calendar), market.CurrentDate, current.Market.MaxDataDelay);
             var waiting = WaitingFamilies(current);
             status.Idle(_data.State!.Value, market.CurrentDate, configRejected, waiting);
             metrics.Families(waiting, cycled: false);
-            LogDataChange(change, after, market.CurrentDate, maxDelay);
+            LogDataChange(change, after, market.CurrentDate, current.Market);
             return;
         }
 
         _cycle++;
         var (arrival, waited) = _data.DayArrived();
-        LogDataChange(arrival, waited, day.Date, current.Market.MaxDataDelay);
+        LogDataChange(arrival, waited, day.Date, current.Market);
         var started = Stopwatch.GetTimestamp();
         var previousDate = market.CurrentDate;
         var dayReport = market.Append(day);
@@ -341,13 +341,15 @@ internal sealed class CycleService(
     }
 
     /// <summary>A normal wait and its end are INFO; only an overdue feed warns, once, and once more when it recovers.</summary>
-    private void LogDataChange(DataChange change, TimeSpan after, DateOnly? date, TimeSpan maxDelay)
+    private void LogDataChange(DataChange change, TimeSpan after, DateOnly? date, MarketOptions options)
     {
+        var maxDelay = options.MaxDataDelay;
+        var next = date is { } last ? DataSchedule.Next(ExchangeCalendars.Named(options.Calendar), last, maxDelay) : null;
         switch (change)
         {
             case DataChange.CaughtUp:
-                logger.LogInformation("Caught up with the feed at {Date}: waiting for the next trading day {Next}, overdue after {OverdueAt} (market.max_data_delay {MaxDelay})",
-                    date, DataSchedule.NextTradingDay(date!.Value), DataSchedule.OverdueAt(date.Value, maxDelay).UtcDateTime.ToString("O"), DurationText.Format(maxDelay));
+                logger.LogInformation("Caught up with the feed at {Date}: waiting for the next trading day {Next}, due {Due}, overdue after {OverdueAt} (market.calendar {Calendar}, market.max_data_delay {MaxDelay})",
+                    date, next!.Session, Utc(next.Due), Utc(next.OverdueAt), options.Calendar, DurationText.Format(maxDelay));
                 break;
             case DataChange.Resumed:
                 logger.LogInformation("Market data: {Date} arrived after waiting {Waited}", date, DurationText.Format(after));
@@ -356,18 +358,20 @@ internal sealed class CycleService(
                 logger.LogWarning("Market data overdue: the feed {Feed} has delivered no trading day at all; no signals are emitted until it does", feed.Description);
                 break;
             case DataChange.BecameOverdue:
-                logger.LogWarning("Market data overdue: no trading day after {Date} from the feed {Feed}; {Next} was due by {OverdueAt} (end of its UTC day + market.max_data_delay {MaxDelay}); no signals are emitted until it arrives",
-                    date, feed.Description, DataSchedule.NextTradingDay(date.Value), DataSchedule.OverdueAt(date.Value, maxDelay).UtcDateTime.ToString("O"), DurationText.Format(maxDelay));
+                logger.LogWarning("Market data overdue: no trading day after {Date} from the feed {Feed}; {Next} was due by {OverdueAt} (its close {Due} on market.calendar {Calendar} + market.max_data_delay {MaxDelay}); no signals are emitted until it arrives",
+                    date, feed.Description, next!.Session, Utc(next.OverdueAt), Utc(next.Due), options.Calendar, DurationText.Format(maxDelay));
                 break;
             case DataChange.Recovered when _data.State == DataState.Replaying:
                 logger.LogWarning("Market data recovered: {Date} arrived after {Overdue} overdue", date, DurationText.Format(after));
                 break;
             case DataChange.Recovered:
                 logger.LogWarning("Market data no longer overdue after {Overdue}: market.max_data_delay {MaxDelay} gives the trading day after {Date} until {OverdueAt}",
-                    DurationText.Format(after), DurationText.Format(maxDelay), date, DataSchedule.OverdueAt(date!.Value, maxDelay).UtcDateTime.ToString("O"));
+                    DurationText.Format(after), DurationText.Format(maxDelay), date, Utc(next!.OverdueAt));
                 break;
         }
     }
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     private void WarnUnclaimedKeys(AlphaHostConfig current)
     {

@@ -46,6 +46,9 @@ internal sealed record DaemonRecord
 
     public DateOnly? MarketDate { get; init; }
 
+    /// <summary>The feed's state as the heartbeat's <c>data=</c> shows it (<c>REPLAYING</c>, <c>WAITING</c>, <c>OVERDUE</c>), with the session it waits for.</summary>
+    public DaemonData? Data { get; init; }
+
     /// <summary><c>OK</c>, <c>DEGRADED</c> or <c>HALTED</c>, as the heartbeat says it.</summary>
     public string? State { get; init; }
 
@@ -65,6 +68,9 @@ internal sealed record DaemonRecord
     /// <summary>Each family's and the combined signal's rolling live rank IC and hit rate against realised next-day returns.</summary>
     public IReadOnlyList<Scoring.LiveScore> LiveScores { get; init; } = [];
 }
+
+/// <summary>The feed's state and, while it waits, the next session: when its bars are due and when they are overdue.</summary>
+internal sealed record DaemonData(string State, DateOnly? Next, DateTimeOffset? Due, DateTimeOffset? OverdueAt);
 
 /// <summary>One family as the daemon last ran it.</summary>
 /// <param name="Name">Its name.</param>

@@ -34,6 +34,7 @@ internal static class DaemonStatusMapping
                 .OfType<string>().Select(current.ResolvePath).FirstOrDefault() ?? previous?.ModelsDir,
             Cycle = status.Cycles,
             MarketDate = report?.MarketDate,
+            Data = line.Data is { } data ? new DaemonData(StateText.Of(data), line.Next?.Session, line.Next?.Due, line.Next?.OverdueAt) : null,
             State = StateText.Of(line.State),
             Reasons = line.Reasons == "none" ? [] : line.Reasons.Split(','),
             MlState = StateText.Of(line.MlState),

@@ -1,34 +1,36 @@
+using AlphaHost.Host.Market.Calendars;
+
 namespace AlphaHost.Host.Health;
 
+/// <summary>The next session a caught-up feed waits for: when its bars are due, and when they are overdue.</summary>
+/// <param name="Session">The first session of the calendar after the last processed day.</param>
+/// <param name="Due">Its close (its bars can exist from then on).</param>
+/// <param name="OverdueAt">Its close plus <c>market.max_data_delay</c>: later than this, the daemon turns HALTED.</param>
+internal sealed record DataDue(DateOnly Session, DateTimeOffset Due, DateTimeOffset OverdueAt);
+
 /// <summary>
-/// When a missing trading day becomes overdue. The day after the last bar's date <c>D</c> is the next weekday after
-/// <c>D</c> (weekends are never due); it is due by the end of its own UTC day (a vendor's end-of-day drop lands before
-/// then) and overdue once <c>market.max_data_delay</c> more has passed. With the default 30 h a one-day holiday is
-/// within the rule: Friday's bar makes Monday due at Tuesday 00:00 UTC, overdue at Wednesday 06:00 UTC, by when a
-/// Monday holiday's next bar (Tuesday evening's drop) has arrived.
+/// When a missing trading day becomes overdue, on the exchange calendar <c>market.calendar</c> names. After the last
+/// bar's date <c>D</c> the next session is the calendar's first session after <c>D</c> (weekends, holidays and special
+/// closures are never due); it is due at its close and overdue once <c>market.max_data_delay</c> more has passed. With
+/// <c>market.calendar: weekdays</c> every weekday is a session closing at the end of its UTC day.
 /// </summary>
 internal static class DataSchedule
 {
-    /// <summary>The next weekday after <paramref name="last"/>.</summary>
-    public static DateOnly NextTradingDay(DateOnly last)
+    public static DataDue Next(IExchangeCalendar calendar, DateOnly last, TimeSpan maxDelay)
     {
-        var next = last.AddDays(1);
-        while (next.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-        {
-            next = next.AddDays(1);
-        }
-
-        return next;
+        var session = calendar.NextSession(last);
+        var due = calendar.Close(session);
+        return new DataDue(session, due, due + maxDelay);
     }
 
-    /// <summary>When the trading day after <paramref name="last"/> becomes overdue: the end of its UTC day plus <paramref name="maxDelay"/>.</summary>
-    public static DateTimeOffset OverdueAt(DateOnly last, TimeSpan maxDelay) =>
-        new DateTimeOffset(NextTradingDay(last).AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + maxDelay;
-
     /// <summary>
-    /// The state of a feed that delivered no new day: <see cref="DataState.Waiting"/> until the next day is overdue, then
-    /// <see cref="DataState.Overdue"/>; a feed that never delivered a day (<paramref name="last"/> null) is overdue at once.
+    /// The state of a feed that delivered no new day: <see cref="DataState.Waiting"/> until the next session is overdue,
+    /// then <see cref="DataState.Overdue"/>; a feed that never delivered a day (<paramref name="last"/> null) is overdue at once.
     /// </summary>
-    public static DataState Idle(DateOnly? last, TimeSpan maxDelay, DateTimeOffset now) =>
-        last is { } date && now <= OverdueAt(date, maxDelay) ? DataState.Waiting : DataState.Overdue;
+    public static DataState Idle(IExchangeCalendar calendar, DateOnly? last, TimeSpan maxDelay, DateTimeOffset now) =>
+        last is { } date && now <= Next(calendar, date, maxDelay).OverdueAt ? DataState.Waiting : DataState.Overdue;
+
+    /// <summary>How old the newest bar is: from its session's close (the calendar's last session on or before its date).</summary>
+    public static TimeSpan Age(IExchangeCalendar calendar, DateOnly newest, DateTimeOffset now) =>
+        now - calendar.Close(calendar.SessionOnOrBefore(newest));
 }

@@ -1,3 +1,5 @@
+using AlphaHost.Host.Market.Calendars;
+
 namespace AlphaHost.Host.Health;
 
 /// <summary>What changed in the feed's state at one pass of the cycle loop; the loop logs each change once.</summary>
@@ -31,8 +33,8 @@ internal sealed class DataWatch(TimeProvider clock)
     public (DataChange Change, TimeSpan After) DayArrived() => Move(DataState.Replaying);
 
     /// <summary>The last pass found no new trading day after <paramref name="last"/>.</summary>
-    public (DataChange Change, TimeSpan After) NoNewDay(DateOnly? last, TimeSpan maxDelay) =>
-        Move(DataSchedule.Idle(last, maxDelay, clock.GetUtcNow()));
+    public (DataChange Change, TimeSpan After) NoNewDay(IExchangeCalendar calendar, DateOnly? last, TimeSpan maxDelay) =>
+        Move(DataSchedule.Idle(calendar, last, maxDelay, clock.GetUtcNow()));
 
     private (DataChange, TimeSpan) Move(DataState next)
     {

@@ -1,6 +1,7 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
+using AlphaHost.Host.Market.Calendars;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -65,8 +66,18 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         using var scope = logger.BeginScope(properties);
         logger.LogInformation(Template, line.Uptime, line.Symbols, line.Cycles, StateText.Of(line.State), StateText.Of(line.MlState), line.ModelErrors,
             line.MarketDate, line.Families, line.P50, line.P99, line.MemoryMb, line.HeapMb, line.LiveMb, line.Logs, line.Http, line.Reasons,
-            line.Data is { } data ? StateText.Of(data) : "none", line.Models, line.Details);
+            DataText(line), line.Models, line.Details);
     }
+
+    /// <summary>
+    /// The feed's state, and while it waits (or is overdue) the session it waits for: <c>WAITING next=2026-12-08
+    /// due=2026-12-08T21:00:00Z overdue_at=2026-12-10T03:00:00Z</c>.
+    /// </summary>
+    internal static string DataText(HeartbeatLine line) => line.Data is not { } data ? "none"
+        : line.Next is not { } next ? StateText.Of(data)
+        : $"{StateText.Of(data)} next={next.Session:yyyy-MM-dd} due={Utc(next.Due)} overdue_at={Utc(next.OverdueAt)}";
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary><c>family:mean|contribution|</c> pairs of the last cycle, comma-separated ("" before the first cycle).</summary>
     internal static string ContributionsText(CycleReport? last) => last is null ? "" :
@@ -95,9 +106,12 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             details.Add($"stalled_since={lastPass!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
         }
 
-        if (inputs.Data == DataState.Overdue && dataDate is { } last)
+        var next = inputs.Data is DataState.Waiting or DataState.Overdue && dataDate is { } last
+            ? DataSchedule.Next(ExchangeCalendars.Named(config.Market.Calendar), last, config.Market.MaxDataDelay)
+            : null;
+        if (inputs.Data == DataState.Overdue && next is not null)
         {
-            details.Add($"overdue_since={DataSchedule.OverdueAt(last, config.Market.MaxDataDelay).UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+            details.Add($"overdue_since={Utc(next.OverdueAt)}");
         }
 
         details.AddRange(inputs.Families.Where(f => f.Enabled && f.State != FamilyState.Ok).Select(f => $"{f.Name}={StateText.Of(f.State)}: {Detail(f.Detail)}"));
@@ -120,7 +134,8 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
             inputs.Data,
             inputs.Families.Sum(f => f.ServingModels ?? 0),
             string.Concat(details.Select(d => " | " + d)),
-            status.HttpEndpoint.Text);
+            status.HttpEndpoint.Text,
+            next);
     }
 
     private static string Families(IReadOnlyList<FamilyStatus> families) =>
@@ -152,4 +167,4 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
 /// <summary>The heartbeat's fields; states stay typed until <see cref="HeartbeatService"/> prints them.</summary>
 internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, SystemState State, ModelState MlState, long ModelErrors,
     string MarketDate, string Families, double P50, double P99, long MemoryMb, long HeapMb, long LiveMb, string Logs, string Reasons,
-    DataState? Data, int Models, string Details, string Http);
+    DataState? Data, int Models, string Details, string Http, DataDue? Next = null);

@@ -27,8 +27,8 @@ internal static class BarFileReader
     /// <summary>Reads the file. Throws <see cref="InvalidDataException"/> naming the file when it is unusable.</summary>
     public static BarFile Read(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-        var length = checked((int)stream.Length);
+        using var stream = BarFolderEntry.Open(path, BarFileLimits.Default.MaxBarFileBytes, BarFileLimits.BarKey);
+        var length = (int)stream.Length; // at most Array.MaxLength: BarFolderEntry refuses larger files
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {

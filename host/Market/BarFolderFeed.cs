@@ -19,12 +19,16 @@ internal sealed class BarFolderFeed : IMarketFeed
     private readonly Followed _benchmark;
     private readonly Dictionary<string, Followed> _bars;
     private readonly Dictionary<string, int> _cursor;
+    private readonly string _equities;
+    private readonly BarFileLimits _limits;
     private readonly List<DataIssue> _newIssues = [];
     private int _day;
 
     private BarFolderFeed(string folder, IReadOnlyList<SymbolInfo> universe, Dictionary<string, Followed> bars, Dictionary<string, string> paths,
-        string benchmarkPath, Followed benchmark, IReadOnlyList<DataIssue> issues)
+        string benchmarkPath, Followed benchmark, IReadOnlyList<DataIssue> issues, BarFileLimits limits)
     {
+        _equities = Path.Combine(folder, "equities");
+        _limits = limits;
         Description = $"bars({folder}, symbols={universe.Count})";
         Universe = universe;
         _bars = bars;
@@ -46,29 +50,44 @@ internal sealed class BarFolderFeed : IMarketFeed
     /// <summary>Opens a bar folder. Throws <see cref="InvalidDataException"/> naming the path when it is unusable.</summary>
     /// <param name="folder">The folder.</param>
     /// <param name="only">When given, only these symbols' files are read (an offline command that needs a few symbols).</param>
-    public static BarFolderFeed Open(string folder, IReadOnlySet<string>? only = null)
+    /// <param name="limits">The largest files read (null: the defaults); a larger one refuses the whole folder, naming it.</param>
+    public static BarFolderFeed Open(string folder, IReadOnlySet<string>? only = null, BarFileLimits? limits = null)
     {
+        limits ??= BarFileLimits.Default;
         var (equities, benchmarkPath) = Layout(folder);
         var issues = new List<DataIssue>();
-        var sectors = UniverseFile.Read(folder, issues);
+        var sectors = UniverseFile.Read(folder, issues, limits.MaxUniverseFileBytes);
         var files = SymbolFiles(equities, issues, only);
 
-        var (benchmark, benchmarkFollowed) = Followed.Open(benchmarkPath);
+        var (benchmark, benchmarkFollowed) = Followed.Read(benchmarkPath, BarFolderEntry.Open(benchmarkPath, limits.MaxBarFileBytes, BarFileLimits.BarKey));
         issues.AddRange(benchmark.Issues.Select(i => new DataIssue("SPY", i)));
 
-        var loaded = new (BarFile? File, Followed? Followed, string? Error)[files.Length];
+        var loaded = new (BarFile? File, Followed? Followed, string? Error, bool TooLarge)[files.Length];
         Parallel.For(0, files.Length, i =>
         {
             try
             {
-                var (file, followed) = Followed.Open(files[i].Path);
-                loaded[i] = (file, followed, null);
+                if (BarFolderEntry.TryOpen(files[i].Path, limits.MaxBarFileBytes, BarFileLimits.BarKey, out var refused) is not { } stream)
+                {
+                    loaded[i] = (null, null, refused!.Reason + "; skipped", refused.Refusal == EntryRefusal.TooLarge);
+                    return;
+                }
+
+                var (file, followed) = Followed.Read(files[i].Path, stream);
+                loaded[i] = (file, followed, null, false);
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CsvHelperException)
             {
-                loaded[i] = (null, null, ex.Message);
+                loaded[i] = (null, null, ex.Message, false);
             }
         });
+
+        // A file over the limit is a setting to raise or a file to fix, not a symbol to do without unnoticed.
+        var tooLarge = loaded.Where(l => l.TooLarge).Select(l => l.Error!.Replace("; skipped", "")).ToArray();
+        if (tooLarge.Length > 0)
+        {
+            throw new InvalidDataException(tooLarge[0] + (tooLarge.Length > 1 ? $" (and {tooLarge.Length - 1} more bar file(s) as large)" : ""));
+        }
 
         var bars = new Dictionary<string, Followed>(StringComparer.Ordinal);
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -76,7 +95,7 @@ internal sealed class BarFolderFeed : IMarketFeed
         for (var i = 0; i < files.Length; i++)
         {
             var symbol = files[i].Symbol;
-            var (file, followed, error) = loaded[i];
+            var (file, followed, error, _) = loaded[i];
             if (file is null)
             {
                 issues.Add(new DataIssue(symbol, error!));
@@ -107,7 +126,7 @@ internal sealed class BarFolderFeed : IMarketFeed
             issues.Add(new DataIssue(symbol, $"listed in {UniverseFile.FileName} but equities/{symbol}.csv is not there (or not readable); no bars"));
         }
 
-        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, benchmarkFollowed, issues);
+        return new BarFolderFeed(folder, universe, bars, paths, benchmarkPath, benchmarkFollowed, issues, limits);
     }
 
     /// <summary>
@@ -118,7 +137,7 @@ internal sealed class BarFolderFeed : IMarketFeed
     {
         var (equities, _) = Layout(folder);
         var issues = new List<DataIssue>();
-        var sectors = UniverseFile.Read(folder, issues);
+        var sectors = UniverseFile.Read(folder, issues, BarFileLimits.Default.MaxUniverseFileBytes);
         return SymbolFiles(equities, issues, only: null)
             .Select(f => sectors.TryGetValue(f.Symbol, out var info) ? info : new SymbolInfo(f.Symbol, f.Symbol, "Unknown"))
             .ToArray();
@@ -138,18 +157,13 @@ internal sealed class BarFolderFeed : IMarketFeed
             throw new InvalidDataException($"{benchmarkPath}: benchmark file not found");
         }
 
-        if (BarFolderEntry.Kind(benchmarkPath) is { } notRegular)
-        {
-            throw new InvalidDataException($"{benchmarkPath}: {notRegular}");
-        }
-
         return (equities, benchmarkPath);
     }
 
     /// <summary>
-    /// The readable symbol files of <c>equities/</c>, by symbol (ordinal order). Files that are not regular, whose name
-    /// is not a valid symbol, or whose names differ only in case (<c>AAPL.csv</c> and <c>aapl.csv</c>: which one is
-    /// AAPL?) are left out, each reported by name.
+    /// The symbol files of <c>equities/</c>, by symbol (ordinal order). Files whose name is not a valid symbol, or whose
+    /// names differ only in case (<c>AAPL.csv</c> and <c>aapl.csv</c>: which one is AAPL?) are left out, each reported by
+    /// name; what is not a regular file is refused when it is opened (<see cref="BarFolderEntry"/>).
     /// </summary>
     private static (string Symbol, string Path)[] SymbolFiles(string equities, List<DataIssue> issues, IReadOnlySet<string>? only)
     {
@@ -176,23 +190,25 @@ internal sealed class BarFolderFeed : IMarketFeed
 
             if (group.Count() > 1)
             {
-                var names = group.Select(Path.GetFileName).Order(StringComparer.Ordinal);
-                issues.Add(new DataIssue(symbol, $"{string.Join(" and ", names)} name the same symbol (file names differ only in case); none is read"));
+                issues.Add(new DataIssue(symbol, SameSymbol(group)));
                 continue;
             }
 
-            var path = group.First();
-            if (BarFolderEntry.Kind(path) is { } notRegular)
-            {
-                issues.Add(new DataIssue(symbol, $"{path}: {notRegular}"));
-                continue;
-            }
-
-            result.Add((symbol, path));
+            result.Add((symbol, group.First()));
         }
 
         return [.. result];
     }
+
+    private static string SameSymbol(IEnumerable<string> files) =>
+        $"{string.Join(" and ", files.Select(Path.GetFileName).Order(StringComparer.Ordinal))} name the same symbol (file names differ only in case); none is read";
+
+    /// <summary>Symbol files of <c>equities/</c> named by another file that differs only in case, with the reason.</summary>
+    private static Dictionary<string, string> AmbiguousNames(string equities) =>
+        (Directory.Exists(equities) ? Directory.GetFiles(equities, "*.csv") : [])
+            .GroupBy(f => Path.GetFileNameWithoutExtension(f).ToUpperInvariant(), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1)
+            .ToDictionary(g => g.Key, SameSymbol, StringComparer.Ordinal);
 
     /// <summary>
     /// Every symbol's bars on the benchmark's calendar within [<paramref name="start"/>, <paramref name="end"/>], without
@@ -314,12 +330,15 @@ internal sealed class BarFolderFeed : IMarketFeed
             return false;
         }
 
+        // The same checks as the load: a name two files share now, a FIFO, a device, a vanished or an oversized file
+        // skips its symbol's new days with a reason (once a change of the file), and never blocks.
+        var ambiguous = AmbiguousNames(_equities);
         foreach (var (symbol, followed) in _bars)
         {
-            followed.Follow(_paths[symbol], symbol, _newIssues);
+            followed.Follow(_paths[symbol], symbol, _newIssues, _limits.MaxBarFileBytes, ambiguous.GetValueOrDefault(symbol));
         }
 
-        _benchmark.Follow(_benchmarkPath, Benchmark.Symbol, _newIssues);
+        _benchmark.Follow(_benchmarkPath, Benchmark.Symbol, _newIssues, _limits.MaxBarFileBytes, refusal: null);
         return _day < _benchmark.Bars.Count;
     }
 
@@ -355,12 +374,15 @@ internal sealed class BarFolderFeed : IMarketFeed
 
         public string Stamp { get; private set; }
 
-        /// <summary>Reads the whole file, a last line without a line end included (at open the file counts as finished).</summary>
-        public static (BarFile File, Followed Followed) Open(string path)
+        /// <summary>
+        /// Reads the whole file opened by <see cref="BarFolderEntry"/> (and disposes the stream), a last line without a line
+        /// end included (at open the file counts as finished).
+        /// </summary>
+        public static (BarFile File, Followed Followed) Read(string path, FileStream opened)
         {
+            using var stream = opened;
             var stamp = StampOf(path);
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
-            var length = checked((int)stream.Length);
+            var length = (int)stream.Length; // at most Array.MaxLength: BarFolderEntry refuses larger files
             var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
             try
             {
@@ -380,7 +402,8 @@ internal sealed class BarFolderFeed : IMarketFeed
             return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "missing";
         }
 
-        public void Follow(string path, string symbol, List<DataIssue> issues)
+        /// <param name="refusal">Why the file is not read now although it may be there (a name another file shares), or null.</param>
+        public void Follow(string path, string symbol, List<DataIssue> issues, long maxBytes, string? refusal)
         {
             var stamp = StampOf(path);
             if (stamp == Stamp)
@@ -390,7 +413,12 @@ internal sealed class BarFolderFeed : IMarketFeed
 
             try
             {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                if (refusal is not null)
+                {
+                    throw new InvalidDataException(refusal);
+                }
+
+                using var stream = BarFolderEntry.Open(path, maxBytes, BarFileLimits.BarKey);
                 if (IsRewritten(stream))
                 {
                     ReadWhole(stream, path, symbol, issues);

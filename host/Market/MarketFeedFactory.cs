@@ -12,7 +12,7 @@ internal static class MarketFeedFactory
     /// <param name="only">For a bar folder: read only these symbols' files (null: all).</param>
     public static IMarketFeed Create(MarketOptions market, string baseDirectory, IReadOnlySet<string>? only = null) => market.Source switch
     {
-        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir, baseDirectory), only),
+        "bars" => BarFolderFeed.Open(Path.GetFullPath(market.DataDir, baseDirectory), only, BarFileLimits.Of(market)),
         _ => new SampleMarket(market.SampleSeed, market.SampleSymbols),
     };
 }

@@ -23,7 +23,7 @@ internal static class UniverseFile
     };
 
     /// <summary>The symbols listed, by upper-case symbol. Throws <see cref="InvalidDataException"/> naming file:line.</summary>
-    public static Dictionary<string, SymbolInfo> Read(string folder, List<DataIssue> issues)
+    public static Dictionary<string, SymbolInfo> Read(string folder, List<DataIssue> issues, long maxBytes)
     {
         var path = Path.Combine(folder, FileName);
         var result = new Dictionary<string, SymbolInfo>(StringComparer.Ordinal);
@@ -33,14 +33,9 @@ internal static class UniverseFile
             return result;
         }
 
-        if (BarFolderEntry.Kind(path) is { } notRegular)
-        {
-            throw new InvalidDataException($"{path}: {notRegular}");
-        }
-
         try
         {
-            using var reader = new StreamReader(path);
+            using var reader = new StreamReader(BarFolderEntry.Open(path, maxBytes, BarFileLimits.UniverseKey));
             using var parser = new CsvParser(reader, Options);
             if (!parser.Read())
             {

@@ -6,6 +6,7 @@ using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Http;
 using AlphaHost.Host.Logging;
+using AlphaHost.Host.Market.Calendars;
 
 namespace AlphaHost.Host.Observability;
 
@@ -45,7 +46,6 @@ internal sealed class AlphaHostMetrics : IDisposable
     private readonly Dictionary<string, FamilyState> _lastStates = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private SignalFigures? _signals;
-    private DateTimeOffset? _dayArrivedAt;
 
     /// <param name="meterName">The meter's name: <see cref="MeterName"/> but in tests, where daemons of one process must not mix.</param>
     public AlphaHostMetrics(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs, FamilySupervisor? families = null, SignalFeed? feed = null, string meterName = MeterName)
@@ -80,7 +80,7 @@ internal sealed class AlphaHostMetrics : IDisposable
             "s", "When the newest audit recorded in this runtime folder finished, as a Unix time");
         Meter.CreateObservableGauge("alphahost_cycles", () => _status.Cycles, description: "Trading days processed since start (the heartbeat's cycles)");
         Meter.CreateObservableGauge("alphahost_data_state", () => DataStateValues(), description: "1 for the feed's state (REPLAYING, WAITING, OVERDUE), 0 for the others");
-        Meter.CreateObservableGauge("alphahost_data_age_seconds", DataAge, "s", "Seconds since the newest trading day arrived");
+        Meter.CreateObservableGauge("alphahost_data_age_seconds", DataAge, "s", "Age of the newest bar processed: seconds since its session's close on market.calendar (not since it arrived)");
         Meter.CreateObservableGauge("alphahost_market_date_timestamp_seconds", MarketDate, "s", "The newest trading day processed, as a Unix time (00:00 UTC)");
         Meter.CreateObservableGauge("alphahost_fresh_symbols", () => _status.Last?.FreshSymbols ?? 0, description: "Symbols with a bar on the last processed day");
         Meter.CreateObservableGauge("alphahost_signals", () => Figures(s => s.Count), description: "Symbols with a combined signal in the last cycle");
@@ -118,7 +118,6 @@ internal sealed class AlphaHostMetrics : IDisposable
         lock (_lock)
         {
             _signals = figures;
-            _dayArrivedAt = _clock.GetUtcNow();
         }
     }
 
@@ -193,13 +192,10 @@ internal sealed class AlphaHostMetrics : IDisposable
 
     private IEnumerable<Measurement<double>> DataAge()
     {
-        DateTimeOffset? arrived;
-        lock (_lock)
-        {
-            arrived = _dayArrivedAt;
-        }
-
-        return arrived is { } at ? [new Measurement<double>((_clock.GetUtcNow() - at).TotalSeconds)] : [];
+        var (inputs, _, date) = _status.Read();
+        return (inputs.LastDay?.MarketDate ?? date) is { } newest
+            ? [new Measurement<double>(DataSchedule.Age(ExchangeCalendars.Named(_config.Current.Market.Calendar), newest, _clock.GetUtcNow()).TotalSeconds)]
+            : [];
     }
 
     private IEnumerable<Measurement<long>> MarketDate()

@@ -44,6 +44,32 @@ public sealed class BarFolderCommandTests : IDisposable
         Assert.DoesNotContain("CsvHelper", host.Stderr);
     }
 
+    [Theory]
+    [InlineData("equities/BIG.csv", 3L << 30, "BIG.csv: 3221225472 bytes, larger than market.max_bar_file_bytes (2147483591 bytes)")]
+    [InlineData("universe.csv", 1L << 30, "universe.csv: 1073741824 bytes, larger than market.max_universe_file_bytes (67108864 bytes)")]
+    public async Task Run_HugeSparseFileAtStart_ExitsTwoWithOneLineNamingFileAndKey(string file, long length, string expected)
+    {
+        _dir.Write("data/benchmark_SPY.csv", Header + "2020-01-02,1,1,1,1,1\n");
+        _dir.Write("data/equities/AAA.csv", Header + "2020-01-02,1,1,1,1,1\n");
+        _dir.Write("data/universe.csv", "symbol,name,sector\nAAA,Alpha,Tech\n");
+        using (var sparse = File.OpenWrite(_dir.File("data/" + file)))
+        {
+            sparse.SetLength(length);
+        }
+
+        var config = _dir.Write("config.yaml", TestConfigs.GoldenBesideRuntime()
+            .Replace("source: sample", "source: bars").Replace("data_dir: \"\"", "data_dir: data"));
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "run", "--cycles", "1", "--config", config);
+        using var _ = host;
+
+        Assert.True(exit == 2, $"exit {exit}\n{host.Stderr}");
+        var line = Assert.Single(host.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(expected, line);
+        using var daemon = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir.Path, "runtime", "daemon.json")));
+        Assert.Equal("stopped", daemon.RootElement.GetProperty("status").GetString());
+    }
+
     [Fact]
     public async Task Train_Symbols_ReadsOnlyTheirSectorsFilesAndTheBenchmark_AndTrainsThem()
     {

@@ -129,6 +129,7 @@ public sealed class HeartbeatServiceTests
         Assert.Equal((SystemState.Ok, ModelState.EnabledOk, DataState.Waiting, 5, 1L, "none"), (line.State, line.MlState, line.Data, line.Models, line.Cycles, line.Reasons));
         Assert.Equal("ml_alpha:OK,momentum:OK", line.Families);
         Assert.Equal("", line.Details);
+        Assert.Equal("WAITING next=2026-11-30 due=2026-11-30T21:00:00Z overdue_at=2026-12-02T03:00:00Z", HeartbeatService.DataText(line));
     }
 
     [Fact]
@@ -142,7 +143,8 @@ public sealed class HeartbeatServiceTests
         var line = HeartbeatService.Compose(status, Store().Current, clock);
 
         Assert.Equal((SystemState.Halted, "data_overdue", DataState.Overdue), (line.State, line.Reasons, line.Data));
-        Assert.Equal(" | overdue_since=2026-12-02T06:00:00Z", line.Details);
+        Assert.Equal(" | overdue_since=2026-12-02T03:00:00Z", line.Details);
+        Assert.Equal("OVERDUE next=2026-11-30 due=2026-11-30T21:00:00Z overdue_at=2026-12-02T03:00:00Z", HeartbeatService.DataText(line));
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public sealed class BarFolderEntryTests
     [InlineData("symbol,name,sector\nAAA,Alpha,Tech\nBBB,Beta\n", ":3: expected 3 fields (symbol,name,sector), got 2")]
     [InlineData("symbol,name,sector\nAAA,Alpha,Tech\nAAA,Alpha again,Tech\n", ":3: symbol AAA is listed twice")]
     [InlineData("symbol,name,sector\n../x,Alpha,Tech\n", ":2: '../x' is not a valid symbol")]
-    [InlineData("", ": empty, or not a regular file")]
+    [InlineData("", ": empty file (no header)")]
     public void Open_MalformedUniverse_IsRefusedInOneLineNamingFileAndLine(string universe, string expected)
     {
         using var dir = Folder();

@@ -36,9 +36,10 @@ internal sealed class BarFolderWriter
 
     /// <summary>
     /// Appends the next <paramref name="days"/> days: every equity file first, the benchmark last (the day's commit mark).
-    /// <paramref name="damage"/> may rewrite a row (symbol, row) before it is written.
+    /// <paramref name="damage"/> may rewrite a row (symbol, row) before it is written; the files of <paramref name="except"/>
+    /// are left alone (a test that made one a FIFO).
     /// </summary>
-    public void Append(int days, Func<string, string, string>? damage = null)
+    public void Append(int days, Func<string, string, string>? damage = null, string? except = null)
     {
         var rows = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var benchmark = new List<string>();
@@ -54,7 +55,7 @@ internal sealed class BarFolderWriter
             benchmark.Add(Row(day.Benchmark!.Value with { Date = date }));
         }
 
-        foreach (var (symbol, lines) in rows)
+        foreach (var (symbol, lines) in rows.Where(r => r.Key != except))
         {
             File.AppendAllText(EquityFile(symbol), string.Concat(lines));
         }
