@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Internal;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -88,11 +89,13 @@ internal sealed class AlertDispatcher : BackgroundService
 
         if (options.Webhook.Length > 0)
         {
-            await WithRetriesAsync(alert, "webhook " + options.Webhook, options, t => PostAsync(options.Webhook, body, t), cancel).ConfigureAwait(false);
+            // The URL's path and query are a credential (Slack-style tokens): only scheme and host reach the log.
+            await WithRetriesAsync(alert, "webhook " + Redact.Url(options.Webhook), options, t => PostAsync(options.Webhook, body, t), cancel, options.Webhook).ConfigureAwait(false);
         }
     }
 
-    private async Task WithRetriesAsync(AlertEvent alert, string target, AlertOptions options, Func<CancellationToken, Task<string?>> attempt, CancellationToken cancel)
+    private async Task WithRetriesAsync(AlertEvent alert, string target, AlertOptions options, Func<CancellationToken, Task<string?>> attempt, CancellationToken cancel,
+        string secret = "")
     {
         var delay = options.RetryDelay;
         for (var tryNumber = 1; ; tryNumber++)
@@ -115,6 +118,7 @@ internal sealed class AlertDispatcher : BackgroundService
                 }
             }
 
+            failure = failure is null ? null : Redact.In(failure, secret);
             if (failure is null)
             {
                 _logger.LogInformation("Alert {Alert} {Status} delivered to {Target} (try {Try})", alert.Alert, alert.Status, target, tryNumber);

@@ -90,6 +90,13 @@ internal static class RunCommand
 
                 using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth, identity, reloads);
                 var exit = host.Services.GetRequiredService<DaemonExit>();
+                if (config.Host.Http is { Enabled: true, Required: true }
+                    && await host.Services.GetRequiredService<Http.HttpEndpointService>().ListenAsync().ConfigureAwait(false) is { } refused)
+                {
+                    Console.Error.WriteLine($"error: HTTP endpoint not started ({refused}) and host.http.required is true");
+                    return ExitCodes.BadInput;
+                }
+
                 await host.StartAsync().ConfigureAwait(false);
 
                 // A stop that came after the market loaded but before the host's own lifetime listened is not lost.
@@ -180,7 +187,8 @@ internal static class RunCommand
         // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line, then
         // the HTTP endpoint closes, then daemon.json says stopped.
         builder.Services.AddHostedService<DaemonFileService>();
-        builder.Services.AddHostedService<Http.HttpEndpointService>();
+        builder.Services.AddSingleton<Http.HttpEndpointService>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<Http.HttpEndpointService>());
         builder.Services.AddHostedService(s => s.GetRequiredService<Alerts.AlertDispatcher>());
         builder.Services.AddHostedService<Alerts.AlertWatcher>();
         builder.Services.AddHostedService<HeartbeatService>();

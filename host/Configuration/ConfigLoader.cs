@@ -217,6 +217,13 @@ internal static partial class ConfigLoader
         {
             Enabled = section.Bool("enabled", d.Enabled),
             Listen = section.String("listen", d.Listen).Trim(),
+            Required = section.Bool("required", d.Required),
+            MaxConnections = section.Int("max_connections", d.MaxConnections, 1, 100_000),
+            RequestHeadersTimeout = section.Duration("request_headers_timeout", d.RequestHeadersTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5)),
+            KeepAliveTimeout = section.Duration("keep_alive_timeout", d.KeepAliveTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(30)),
+            MaxRequestHeaderBytes = section.Int("max_request_header_bytes", d.MaxRequestHeaderBytes, 1024, 1_048_576),
+            MaxRequestBodyBytes = section.Int("max_request_body_bytes", d.MaxRequestBodyBytes, 0, 1_048_576),
+            AllowedHosts = section.String("allowed_hosts", d.AllowedHosts).Trim(),
         };
         if (HttpOptions.Parse(options.Listen) is null)
         {
@@ -243,7 +250,7 @@ internal static partial class ConfigLoader
         if (options.Webhook.Length > 0
             && !(Uri.TryCreate(options.Webhook, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
         {
-            throw new ConfigException(section.File, section.Line, section.Join("webhook"), $"expected an http:// or https:// URL, got '{options.Webhook}'");
+            throw new ConfigException(section.File, section.Line, section.Join("webhook"), $"expected an http:// or https:// URL, got '{Internal.Redact.Url(options.Webhook)}'");
         }
 
         WarnUnknown(section, warnings);

@@ -117,8 +117,9 @@ internal sealed class ConfigStore
         {
             text = File.ReadAllText(Current.SourcePath);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when ((ex is IOException or UnauthorizedAccessException) && !Internal.FdExhaustion.Is(ex))
         {
+            // Out of file descriptors says nothing about the file: that goes up to the cycle loop, which retries at its next pass.
             Reject($"{Current.SourcePath}: cannot read the configuration: {ex.Message}", "unreadable");
             _seenHash = "unreadable";
             return null;

@@ -75,7 +75,7 @@ internal sealed class CycleService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            await RunCycleAsync().ConfigureAwait(false);
+            await WithDescriptorsAsync(RunCycleAsync).ConfigureAwait(false);
             _passes++;
             PingWatchdog();
             var elapsed = Stopwatch.GetElapsedTime(started);
@@ -108,11 +108,40 @@ internal sealed class CycleService(
                 break;
             }
 
-            await ReloadOnRequestAsync().ConfigureAwait(false);
+            await WithDescriptorsAsync(ReloadOnRequestAsync).ConfigureAwait(false);
         }
         while (clock.GetUtcNow() < resumeAt);
 
         await Task.Yield();
+    }
+
+    /// <summary>
+    /// Runs a pass (or a SIGHUP re-read); one that fails for want of a file descriptor (any local client can open
+    /// connections until the process has none left; a leak can do the same) is not a fault of the loop: it is logged once,
+    /// the heartbeat says DEGRADED <c>fd_exhausted</c>, and the next pass tries again.
+    /// </summary>
+    private async Task WithDescriptorsAsync(Func<Task> pass)
+    {
+        try
+        {
+            await pass().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (Internal.FdExhaustion.Is(ex))
+        {
+            if (!status.FdExhausted)
+            {
+                logger.LogError("Cycle loop: no free file descriptor ({Error}); the pass is retried at the next one, state DEGRADED (fd_exhausted)", ex.Message);
+            }
+
+            status.DescriptorsExhausted();
+            return;
+        }
+
+        if (status.FdExhausted)
+        {
+            status.DescriptorsAvailable();
+            logger.LogWarning("Cycle loop: file descriptors available again at cycle {Cycle}", _cycle);
+        }
     }
 
     private async Task ReloadOnRequestAsync()

@@ -83,7 +83,8 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     internal static string ContributionsText(CycleReport? last) => last is null ? "" :
         string.Join(",", last.Contributions.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{c.Key}:{c.Value:0.######}")));
 
-    /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons.</param>
+    /// <param name="logFaults">Log files that cannot be written: they turn an OK state DEGRADED and are named in the reasons, as do an HTTP
+    /// endpoint that could not listen (<c>http_unavailable</c>) and a pass that found no free file descriptor (<c>fd_exhausted</c>).</param>
     internal static HeartbeatLine Compose(HostStatus status, AlphaHostConfig config, TimeProvider clock, IReadOnlyList<LogFileFault>? logFaults = null)
     {
         var now = clock.GetUtcNow();
@@ -91,10 +92,16 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         var stalled = StallRule.IsStalled(lastPass, now, StallRule.Limit(config));
         var (state, reasons) = StateRules.Evaluate(inputs with { Stalled = stalled }, config.Host.MaxStaleFraction);
         logFaults ??= [];
-        if (logFaults.Count > 0)
+        IReadOnlyList<string> faults =
+        [
+            .. logFaults.Select(f => "log_fault:" + f.File),
+            .. status.HttpEndpoint.State == "failed" ? ["http_unavailable"] : Array.Empty<string>(),
+            .. status.FdExhausted ? ["fd_exhausted"] : Array.Empty<string>(),
+        ];
+        if (faults.Count > 0)
         {
             state = state == SystemState.Ok ? SystemState.Degraded : state;
-            reasons = [.. reasons, .. logFaults.Select(f => "log_fault:" + f.File)];
+            reasons = [.. reasons, .. faults];
         }
 
         var report = inputs.LastDay;

@@ -19,6 +19,7 @@ internal sealed class HostStatus(TimeProvider clock)
     private bool _configRejected;
     private IReadOnlyList<FamilyStatus>? _families;
     private HttpListenState _http = HttpListenState.Disabled;
+    private bool _fdExhausted;
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
@@ -28,6 +29,26 @@ internal sealed class HostStatus(TimeProvider clock)
         get => Volatile.Read(ref _http);
         set => Volatile.Write(ref _http, value);
     }
+
+    /// <summary>
+    /// Whether the cycle loop's last pass failed for want of a file descriptor (EMFILE/ENFILE); the loop retries at the
+    /// next pass, and the heartbeat says <c>fd_exhausted</c> meanwhile.
+    /// </summary>
+    public bool FdExhausted => Volatile.Read(ref _fdExhausted);
+
+    /// <summary>A pass cut short for want of a file descriptor: still a completed pass (no stall), but DEGRADED.</summary>
+    public void DescriptorsExhausted()
+    {
+        lock (_lock)
+        {
+            _lastPass = clock.GetUtcNow();
+        }
+
+        Volatile.Write(ref _fdExhausted, true);
+    }
+
+    /// <summary>A pass that ran to its end after <see cref="DescriptorsExhausted"/>.</summary>
+    public void DescriptorsAvailable() => Volatile.Write(ref _fdExhausted, false);
 
     /// <summary>Trading days processed since start (idle polls do not count).</summary>
     public long Cycles { get; private set; }

@@ -11,13 +11,15 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Serilog;
+using Serilog.Events;
 
 namespace AlphaHost.Host.Http;
 
 /// <summary>
 /// The daemon's HTTP endpoint (<c>host.http</c>): a Kestrel server owned by this hosted service of the daemon's host, in
 /// the daemon's process. It starts beside the cycle loop, not before it, and a failure to listen (the port taken, an
-/// address not on this machine) is logged and shown in the heartbeat and <c>daemon.json</c> while the daemon runs on.
+/// address not on this machine) is one WARNING, and the daemon runs on DEGRADED (<c>http_unavailable</c>, in the heartbeat and
+/// <c>daemon.json</c>) unless <c>host.http.required</c> makes <c>run</c> refuse to start.
 /// Requests read only what the cycle loop published; nothing here waits on a cycle or makes one wait.
 /// </summary>
 internal sealed class HttpEndpointService(
@@ -27,8 +29,9 @@ internal sealed class HttpEndpointService(
     IServiceProvider daemonServices,
     ILogger<HttpEndpointService> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly Lock _lock = new();
     private WebApplication? _app;
-    private Task _starting = Task.CompletedTask;
+    private Task<string?>? _starting;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,19 +43,41 @@ internal sealed class HttpEndpointService(
             return Task.CompletedTask;
         }
 
-        status.HttpEndpoint = new HttpListenState("starting", options.Listen);
         if (!options.IsLoopback)
         {
             logger.LogWarning("HTTP endpoint listens on {Listen}, reachable from other machines: metrics, status and signals carry no authentication", options.Listen);
         }
 
-        _starting = Task.Run(() => ListenAsync(options), CancellationToken.None);
+        _ = ListenAsync();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Starts listening once, on a thread of its own: null once listening, else why not (the state says it too). With
+    /// <c>host.http.required</c>, <c>run</c> awaits it before the daemon starts and refuses to run without it.
+    /// </summary>
+    public Task<string?> ListenAsync()
+    {
+        lock (_lock)
+        {
+            if (_starting is null)
+            {
+                var options = config.Current.Host.Http;
+                status.HttpEndpoint = new HttpListenState("starting", options.Listen);
+                _starting = Task.Run(() => ListenCoreAsync(options), CancellationToken.None);
+            }
+
+            return _starting;
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _starting.ConfigureAwait(false);
+        if (_starting is { } starting)
+        {
+            await starting.ConfigureAwait(false);
+        }
+
         feed.Enabled = false;
         if (_app is not null)
         {
@@ -68,7 +93,7 @@ internal sealed class HttpEndpointService(
         }
     }
 
-    private async Task ListenAsync(HttpOptions options)
+    private async Task<string?> ListenCoreAsync(HttpOptions options)
     {
         var app = Build(options, daemonServices);
         try
@@ -81,9 +106,13 @@ internal sealed class HttpEndpointService(
                 ? $"address {options.Listen} in use"
                 : $"cannot listen on {options.Listen}: {ex.Message}";
             status.HttpEndpoint = new HttpListenState("failed", options.Listen, reason);
-            logger.LogWarning("HTTP endpoint not started ({Reason}); the daemon runs on without metrics, probes and the signal stream until it is restarted with a free host.http.listen", reason);
+            if (!options.Required)
+            {
+                logger.LogWarning("HTTP endpoint not started ({Reason}); the daemon runs on DEGRADED (http_unavailable) without metrics, probes and the signal stream until it is restarted with a free host.http.listen", reason);
+            }
+
             await app.DisposeAsync().ConfigureAwait(false);
-            return;
+            return reason;
         }
 
         _app = app;
@@ -92,6 +121,7 @@ internal sealed class HttpEndpointService(
         feed.Enabled = true;
         status.HttpEndpoint = new HttpListenState("listening", listen);
         logger.LogInformation("HTTP endpoint listening on http://{Listen}/ (metrics /metrics, probes /health/live and /health/ready, status /api/status, signals /api/signals/latest and /api/signals/stream)", listen);
+        return null;
     }
 
     /// <summary>The web application: Kestrel on <paramref name="options"/>, the daemon's published state shared by reference.</summary>
@@ -99,8 +129,7 @@ internal sealed class HttpEndpointService(
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "alphahost", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.AddSerilog(daemon.GetRequiredService<Serilog.ILogger>(), dispose: false);
+        builder.Services.AddSerilog(EndpointLogger(daemon.GetRequiredService<Serilog.ILogger>()), dispose: true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             if (options.Address is { } address)
@@ -111,6 +140,25 @@ internal sealed class HttpEndpointService(
             {
                 kestrel.ListenLocalhost(options.Port);
             }
+
+            // Any local user can open connections: each costs a file descriptor the cycle loop also needs. Beyond the limit
+            // a connection is accepted and closed at once (kestrel_rejected_connections_total), and one that sends nothing
+            // is closed after the headers timeout.
+            var limits = kestrel.Limits;
+            limits.MaxConcurrentConnections = options.MaxConnections;
+            limits.MaxConcurrentUpgradedConnections = 0;
+            limits.RequestHeadersTimeout = options.RequestHeadersTimeout;
+            limits.KeepAliveTimeout = options.KeepAliveTimeout;
+            limits.MaxRequestHeadersTotalSize = options.MaxRequestHeaderBytes;
+            limits.MaxRequestLineSize = Math.Min(limits.MaxRequestLineSize, options.MaxRequestHeaderBytes);
+            limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+        });
+        // DNS rebinding: a web page on evil.example resolving to 127.0.0.1 sends Host: evil.example; only loopback names and
+        // the configured address are served (400 otherwise). The web defaults' host filtering middleware applies these options.
+        builder.Services.AddHostFiltering(filter =>
+        {
+            filter.AllowedHosts = [.. options.HostNames];
+            filter.IncludeFailureMessage = false;
         });
         builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         builder.WebHost.UseSetting(WebHostDefaults.SuppressStatusMessagesKey, "true");
@@ -122,7 +170,7 @@ internal sealed class HttpEndpointService(
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("alphahost", serviceVersion: daemon.GetRequiredService<Daemon.DaemonIdentity>().Version))
             .WithMetrics(metrics => metrics
-            .AddMeter(daemon.GetRequiredService<AlphaHostMetrics>().Meter.Name, "System.Runtime")
+            .AddMeter(daemon.GetRequiredService<AlphaHostMetrics>().Meter.Name, "System.Runtime", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
 
         var app = builder.Build();
@@ -130,4 +178,17 @@ internal sealed class HttpEndpointService(
         HttpRoutes.Map(app);
         return app;
     }
+
+    /// <summary>
+    /// The daemon's logger for the endpoint's framework: a start failure is reported by <see cref="ListenCoreAsync"/> in one
+    /// line (not by the framework's host, with a stack trace), and Kestrel's warning per refused connection would let a
+    /// connection flood write the log full.
+    /// </summary>
+    private static Serilog.Core.Logger EndpointLogger(Serilog.ILogger daemon) => new LoggerConfiguration()
+        .MinimumLevel.Verbose()
+        .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+        .MinimumLevel.Override("Microsoft.AspNetCore.Server.Kestrel", LogEventLevel.Error)
+        .MinimumLevel.Override("Microsoft.Extensions.Hosting", LogEventLevel.Fatal)
+        .WriteTo.Logger(daemon)
+        .CreateLogger();
 }

@@ -169,6 +169,52 @@ public sealed class HttpEndpointTests : IAsyncLifetime
         Assert.EndsWith("logs", history.RootElement.GetProperty("source").GetString());
     }
 
+    [Theory]
+    [InlineData("evil.example", HttpStatusCode.BadRequest)]
+    [InlineData("evil.example:9464", HttpStatusCode.BadRequest)]
+    [InlineData("127.0.0.1", HttpStatusCode.OK)]
+    [InlineData("localhost", HttpStatusCode.OK)]
+    public async Task Request_HostHeader_OnlyLoopbackNamesAndTheConfiguredAddressAreServed(string host, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/status");
+        request.Headers.Host = host.Contains(':') ? host : $"{host}:{new Uri(_http.BaseAddress!, "/").Port}";
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Request_FromAnotherOrigin_NoCorsHeaderAllowsAPageToReadIt()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "api/status");
+        request.Headers.Add("Origin", "http://evil.example");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(response.Headers, h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void HostNames_WildcardListenWithAllowedHosts_LoopbackNamesAndTheListedOnes()
+    {
+        Assert.Equal(["localhost", "127.0.0.1", "[::1]", "10.0.0.5"], new HttpOptions { Listen = "10.0.0.5:9464" }.HostNames);
+        Assert.Equal(["localhost", "127.0.0.1", "[::1]", "signals.internal", "box1"], new HttpOptions { Listen = "0.0.0.0:9464", AllowedHosts = "signals.internal, box1" }.HostNames);
+    }
+
+    [Fact]
+    public void Load_HttpLimits_ReadWithDefaultsFromTheOptionsAndRangesChecked()
+    {
+        var defaults = ConfigLoader.Parse("c.yaml", "host:\n  http:\n    listen: 127.0.0.1:9464\n").Host.Http;
+        Assert.Equal(new HttpOptions(), defaults);
+        var set = ConfigLoader.Parse("c.yaml", "host:\n  http:\n    required: true\n    max_connections: 32\n    keep_alive_timeout: 3s\n    request_headers_timeout: 2s\n    max_request_header_bytes: 8192\n    max_request_body_bytes: 0\n    allowed_hosts: box1\n").Host.Http;
+        Assert.Equal((true, 32, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(2), 8192, 0, "box1"),
+            (set.Required, set.MaxConnections, set.KeepAliveTimeout, set.RequestHeadersTimeout, set.MaxRequestHeaderBytes, set.MaxRequestBodyBytes, set.AllowedHosts));
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Parse("c.yaml", "host:\n  http:\n    max_connections: 0\n"));
+        Assert.Contains("host.http.max_connections", error.Message);
+    }
+
     [Fact]
     public async Task Start_PortTaken_StateFailedWithTheReasonAndNothingThrown()
     {
