@@ -22,6 +22,9 @@ internal sealed record BurnInVerdict
 
     public required string? ModelVersion { get; init; }
 
+    /// <summary>The bytes of the models that served (<see cref="LiveScoreDay.ModelContent"/>); the backtest is looked up by them.</summary>
+    public required string? ModelContent { get; init; }
+
     /// <summary>The journal days of the burn-in, oldest first.</summary>
     public required IReadOnlyList<LiveScoreDay> Days { get; init; }
 
@@ -103,6 +106,7 @@ internal sealed record BurnInVerdict
         {
             Family = family,
             ModelVersion = version,
+            ModelContent = content,
             Days = days,
             Backtest = backtest,
             Expectation = expectation,
