@@ -19,6 +19,13 @@ public sealed record FamilyHealth(FamilyState State, long ErrorCount = 0, string
     public string? ModelVersion { get; init; }
 
     /// <summary>
+    /// For model families: an identifier of the model bytes behind <see cref="ModelVersion"/> (a content hash), the same
+    /// wherever the models are kept: a copy promoted into another models folder keeps it while its version changes. A
+    /// backtest's expectation is recorded under it, so a burn-in finds the backtest of exactly the models it serves.
+    /// </summary>
+    public string? ModelContent { get; init; }
+
+    /// <summary>
     /// For model families: the population stability index (PSI) of each input feature over the family's drift window,
     /// by feature name in the family's feature order; null for a family without models or while too few rows were seen.
     /// The host exports it as the metric <c>alphahost_feature_drift_psi</c>.

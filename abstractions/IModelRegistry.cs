@@ -13,7 +13,8 @@ public interface IModelRegistry
 
     /// <summary>Points <paramref name="target"/>'s <c>_latest</c> at <paramref name="folder"/> after validating it.</summary>
     /// <param name="target">The symbol whose model changes.</param>
-    /// <param name="folder">The full path of a model folder in the models folder.</param>
+    /// <param name="folder">The full path of a model folder in the models folder, or of one in another models folder (a
+    /// candidate instance's): that one is validated, copied in under its name, then promoted.</param>
     /// <param name="origin">Who asks, why, and the command line.</param>
     /// <returns>The switch as recorded.</returns>
     /// <exception cref="ModelSwitchRefusedException">The target or folder is not valid; nothing was changed.</exception>

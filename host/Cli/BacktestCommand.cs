@@ -85,7 +85,7 @@ internal static class BacktestCommand
             var report = BacktestReport.From(run, options, name, modelDir, history, window, Skipped(history, run, checks), overlap);
             var folder = request.Folder;
             WriteFolder(folder, report, run, JsonSerializer.SerializeToUtf8Bytes(report, CommonOptions.JsonOutput), report.ToMarkdown());
-            BacktestExpectation.Record(report, run, folder, Console.Out);
+            BacktestExpectation.Record(report, run, folder, checks, Console.Out);
             PrintVerdict(report, folder);
             return report.Verdict == "PASS" ? ExitCodes.Success : ExitCodes.CheckFailed;
         }

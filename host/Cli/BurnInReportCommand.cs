@@ -9,8 +9,9 @@ namespace AlphaHost.Host.Cli;
 
 /// <summary>
 /// <c>alphahost burn-in-report --family INSTANCE [--days N] [--max-model-errors N] [--json] [--config FILE]</c>: the
-/// verdict on the model version a family instance serves now, from its live score journal and the backtest expectation
-/// recorded for the same version. Exit 0 PASS, 1 FAIL, 2 bad input (unknown family, no live scores).
+/// verdict on the model version a family instance serves now, from its live score journal and the newest backtest recorded
+/// of the same model bytes (it must have PASSED, after their training data). Exit 0 PASS, 1 FAIL, 2 bad input (unknown
+/// family, no live scores).
 /// </summary>
 internal static class BurnInReportCommand
 {
@@ -60,12 +61,14 @@ internal static class BurnInReportCommand
             {
                 family = verdict.Family,
                 model_version = verdict.ModelVersion,
+                model_content = verdict.ModelContent,
                 verdict = verdict.Passed ? "PASS" : "FAIL",
                 first_signal_date = verdict.Days.FirstOrDefault()?.SignalDate,
                 last_signal_date = verdict.Days.LastOrDefault()?.SignalDate,
                 days_scored = verdict.ScoredDays,
                 live = new { rank_ic_mean = verdict.LiveRankIcMean, rank_ic_std = verdict.LiveRankIcStd, horizon_days = LiveScorer.HorizonDays, horizon_rank_ic_mean = verdict.LiveHorizonRankIcMean },
                 test = new { name = BurnInVerdict.TestName, alpha = options.Alpha, t = verdict.TStatistic, p = verdict.PValue },
+                backtest = verdict.Backtest,
                 expectation = verdict.Expectation,
                 live_scores = path,
                 checks = verdict.Checks,

@@ -372,11 +372,16 @@ internal static class MlCommand
     {
         var controls = handle.Family as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
         var before = controls.ReadGovernance();
+        if (!before.Disabled)
+        {
+            // Nothing recorded: a recorded reset tells the burn-in that governance had tripped.
+            Console.WriteLine($"governance of {before.Model} was not disabled; nothing to reset, nothing recorded");
+            return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
+        }
+
         var after = controls.ResetGovernance(reason);
         OperatorLog.Append(session.Paths, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
-        Console.WriteLine(before.Disabled
-            ? $"governance reset for {after.Model} ({reason}); it was disabled since {OperatorText.Time(before.DisabledAt)} for {before.Reason}"
-            : $"governance of {after.Model} was not disabled; reset recorded ({reason})");
+        Console.WriteLine($"governance reset for {after.Model} ({reason}); it was disabled since {OperatorText.Time(before.DisabledAt)} for {before.Reason}");
         return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
     }
 

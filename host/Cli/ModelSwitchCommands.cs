@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Backtest;
 
 namespace AlphaHost.Host.Cli;
 
@@ -27,13 +28,30 @@ internal static class ModelSwitchCommands
     private static Command Promote()
     {
         var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
-        var to = new Option<string>("--to") { Description = "The model folder to serve (a name in the models folder, or a path)", Required = true };
+        var to = new Option<string>("--to") { Description = "The model folder to serve (a name in the models folder, or a path; one of another models folder is copied in with its backtests)", Required = true };
         var reason = Reason();
         var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
         var command = new Command("promote", "Point TARGET's _latest at a validated model folder; recorded in the models folder's switches.jsonl") { target, to, reason, config, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models promote", result.GetValue(reason)!,
-            (registry, dir, origin) => registry.Promote(result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin), ct)));
+            (registry, dir, origin) => PromoteWithBacktests(registry, result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin), ct)));
         return command;
+    }
+
+    /// <summary>
+    /// A promotion; from another models folder (a candidate instance's), the registry copies the model in and its
+    /// backtests come along, so the live instance's burn-in finds the backtest of the bytes it now serves.
+    /// </summary>
+    private static ModelSwitch PromoteWithBacktests(IModelRegistry registry, string target, string folder, SwitchOrigin origin)
+    {
+        var entry = registry.Promote(target, folder, origin);
+        var source = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder))!;
+        if (source != Path.TrimEndingDirectorySeparator(Path.GetFullPath(registry.ModelsDirectory)))
+        {
+            var carried = BacktestExpectation.CarryTo(source, registry.ModelsDirectory);
+            Console.WriteLine($"copied {Path.GetFileName(folder)} from {source}; {carried} backtest line(s) carried from its {BacktestExpectation.FileName}");
+        }
+
+        return entry;
     }
 
     private static Command Rollback()

@@ -10,9 +10,9 @@ internal sealed record BurnInCheck(string Name, bool Passed, string Reason);
 
 /// <summary>
 /// The burn-in of a family instance's current model version: the days of its live score journal since that version began
-/// to serve, held against the backtest's expectation for the same version. Checks: enough scored days, no governance trip,
-/// model errors within the limit, an expectation exists, and the live daily rank IC is not significantly below the
-/// backtest's mean (one-sample Student t-test, one-sided).
+/// to serve, held against the backtest of the same model bytes. Checks: enough scored days, no governance trip, model
+/// errors within the limit, the newest backtest of those bytes PASSED over a window after their training data, and the
+/// live daily rank IC is not significantly below that backtest's mean (one-sample Student t-test, one-sided).
 /// </summary>
 internal sealed record BurnInVerdict
 {
@@ -22,9 +22,16 @@ internal sealed record BurnInVerdict
 
     public required string? ModelVersion { get; init; }
 
+    /// <summary>The bytes of the models that served (<see cref="LiveScoreDay.ModelContent"/>); the backtest is looked up by them.</summary>
+    public required string? ModelContent { get; init; }
+
     /// <summary>The journal days of the burn-in, oldest first.</summary>
     public required IReadOnlyList<LiveScoreDay> Days { get; init; }
 
+    /// <summary>The backtest the verdict used: the newest recorded of the bytes that served; null when there is none.</summary>
+    public required BacktestExpectation? Backtest { get; init; }
+
+    /// <summary><see cref="Backtest"/> when it qualifies as the expectation (PASS, after the training data); else null.</summary>
     public required BacktestExpectation? Expectation { get; init; }
 
     public required int ScoredDays { get; init; }
@@ -67,7 +74,7 @@ internal sealed record BurnInVerdict
 
     /// <param name="family">The family instance.</param>
     /// <param name="journal">Its live score journal, oldest first.</param>
-    /// <param name="expectations">The backtests recorded for its models folder, oldest first.</param>
+    /// <param name="expectations">The backtests recorded in its models folder, oldest first; only those of the bytes that served count.</param>
     /// <param name="expectationsPath">Where they were read (named by the reason when none fits).</param>
     /// <param name="governance">The governance decision as persisted now, for a family with a breaker.</param>
     /// <param name="options">The limits.</param>
@@ -80,17 +87,18 @@ internal sealed record BurnInVerdict
         var ics = scored.Select(d => d.RankIc).OfType<double>().ToArray();
         var start = days.Count > 0 ? days[0].SignalDate : (DateOnly?)null;
         var horizon = days.Where(d => d.HorizonSignalDate >= start).Select(d => d.HorizonRankIc).OfType<double>().ToArray();
-        var expectation = expectations.LastOrDefault(e => e.ModelVersion == version && version is not null);
-        var (t, p) = Test(ics, expectation?.RankIcMean);
+        var content = days.LastOrDefault(d => d.ModelVersion == version && d.ModelContent is not null)?.ModelContent;
+        var backtest = content is null ? null : expectations.LastOrDefault(e => e.ModelContent == content);
         var served = version ?? "no model version";
+        var expectationCheck = ExpectationCheck(served, content, backtest, expectationsPath);
+        var expectation = expectationCheck.Passed ? backtest : null;
+        var (t, p) = Test(ics, expectation?.RankIcMean);
         var checks = new List<BurnInCheck>
         {
             new("days", scored.Length >= options.MinDays, F($"{scored.Length} day(s) scored while {served} served{Span(days)} (needs >= {options.MinDays})")),
             Governance(days, governance),
             ModelErrors(days, journal, options.MaxModelErrors),
-            expectation is null
-                ? new("expectation", false, $"no backtest of {served} in {expectationsPath}: run `alphahost backtest --model-dir <the instance's models folder>` over a window after the training data, then run burn-in-report again")
-                : new("expectation", true, F($"backtest {expectation.Window.Start:yyyy-MM-dd}..{expectation.Window.End:yyyy-MM-dd}: rank IC {expectation.RankIcMean:0.0000} (std {expectation.RankIcStd:0.0000}, {expectation.Days} days), net Sharpe {expectation.NetSharpe:0.00}, backtest verdict {expectation.Verdict}; report {expectation.Report}")),
+            expectationCheck,
             RankIc(ics, expectation, t, p, options.Alpha),
         };
 
@@ -98,7 +106,9 @@ internal sealed record BurnInVerdict
         {
             Family = family,
             ModelVersion = version,
+            ModelContent = content,
             Days = days,
+            Backtest = backtest,
             Expectation = expectation,
             ScoredDays = scored.Length,
             LiveRankIcMean = ics.Length > 0 ? Stats.Mean(ics) : null,
@@ -108,6 +118,42 @@ internal sealed record BurnInVerdict
             PValue = p,
             Checks = checks,
         };
+    }
+
+    /// <summary>
+    /// Whether <paramref name="backtest"/> (the newest of the bytes that served) may be the expectation: it PASSED, over a
+    /// window that starts after the models' training data ended. Each FAIL names the backtest and what to do.
+    /// </summary>
+    private static BurnInCheck ExpectationCheck(string served, string? content, BacktestExpectation? backtest, string path)
+    {
+        const string Run = "run `alphahost backtest --model-dir <the instance's models folder>` over a window after the training data, then run burn-in-report again";
+        if (content is null)
+        {
+            return new("expectation", false, $"the live scores do not say which model bytes {served} is (days written before they were recorded): no backtest can be matched; let it serve a day more");
+        }
+
+        if (backtest is null)
+        {
+            return new("expectation", false, $"no backtest of {served} ({BacktestExpectation.Short(content)}) in {path}: {Run}");
+        }
+
+        var used = F($"backtest {backtest.At.UtcDateTime:yyyy-MM-dd} over {backtest.Window} of the same models ({BacktestExpectation.Short(content)}), verdict {backtest.Verdict}, net Sharpe {backtest.NetSharpe:0.00}; report {backtest.Report} (line of {path})");
+        if (backtest.Verdict != "PASS")
+        {
+            return new("expectation", false, $"{used}: the models failed their backtest and are not promoted; retrain, backtest again and burn the new models in");
+        }
+
+        if (backtest.TrainingEnd is not { } trainingEnd)
+        {
+            return new("expectation", false, $"{used}: it does not say when the models' training data ended (a line of an older backtest); {Run}");
+        }
+
+        if (backtest.Window.Start <= trainingEnd)
+        {
+            return new("expectation", false, F($"{used}: its window starts on or before the models' training end {trainingEnd:yyyy-MM-dd} (model_meta.json), so it is in-sample and proves nothing; backtest a window after it"));
+        }
+
+        return new("expectation", true, F($"{used}: rank IC {backtest.RankIcMean:0.0000} (std {backtest.RankIcStd:0.0000}, {backtest.Days} days), after the training end {trainingEnd:yyyy-MM-dd}"));
     }
 
     /// <summary>The t statistic of <paramref name="ics"/> against <paramref name="mean"/> and the probability of one at least as low if the live mean were the backtest's.</summary>
@@ -133,7 +179,7 @@ internal sealed record BurnInVerdict
     {
         if (expectation is null)
         {
-            return new("rank_ic", false, "not tested: no backtest expectation to test against");
+            return new("rank_ic", false, "not tested: no backtest that qualifies as the expectation to test against");
         }
 
         if (t is null || p is null)

@@ -20,6 +20,9 @@ internal sealed record LiveScoreDay
     /// <summary>The family's model version that produced those signals (null for a family without models, and for <c>combined</c>).</summary>
     public string? ModelVersion { get; init; }
 
+    /// <summary>The bytes of those models (<see cref="AlphaHost.Abstractions.FamilyHealth.ModelContent"/>): what the burn-in looks its backtest up by.</summary>
+    public string? ModelContent { get; init; }
+
     /// <summary>Symbols in the next-day cross-section (0: the family gave no signals that day).</summary>
     public int Symbols { get; init; }
 

@@ -108,6 +108,7 @@ internal sealed class LiveScorer : IDisposable
                 stream.GovernanceTripped |= outcome.State == FamilyState.DisabledGovernance;
                 stream.ModelErrors = outcome.Health.ErrorCount;
                 stream.ModelVersion = outcome.Health.ModelVersion ?? stream.ModelVersion;
+                stream.ModelContent = outcome.Health.ModelContent ?? stream.ModelContent;
                 if (outcome.Kind == OutcomeKind.Ok && outcome.Signals.Count > 0)
                 {
                     stream.Signals = new Dictionary<string, double>(outcome.Signals, StringComparer.Ordinal);
@@ -194,6 +195,7 @@ internal sealed class LiveScorer : IDisposable
                 Family = name,
                 SignalDate = yesterday.Date,
                 ModelVersion = stream.ModelVersion,
+                ModelContent = stream.ModelContent,
                 Symbols = score?.Symbols ?? 0,
                 RankIc = score?.RankIc,
                 HitRate = score?.HitRate,
@@ -338,6 +340,8 @@ internal sealed class LiveScorer : IDisposable
         public Dictionary<string, double>? Signals { get; set; }
 
         public string? ModelVersion { get; set; }
+
+        public string? ModelContent { get; set; }
 
         public bool GovernanceTripped { get; set; }
 

@@ -209,6 +209,12 @@ internal static class WorkerProtocol
             writer.Write(health.ModelVersion);
         }
 
+        writer.Write(health.ModelContent is not null);
+        if (health.ModelContent is not null)
+        {
+            writer.Write(health.ModelContent);
+        }
+
         writer.Write(health.FeatureDrift?.Count ?? -1);
         foreach (var (feature, psi) in health.FeatureDrift ?? [])
         {
@@ -224,6 +230,7 @@ internal static class WorkerProtocol
         var detail = reader.ReadBoolean() ? reader.ReadString() : null;
         var models = reader.ReadInt32();
         var version = reader.ReadBoolean() ? reader.ReadString() : null;
+        var content = reader.ReadBoolean() ? reader.ReadString() : null;
         var driftCount = reader.ReadInt32();
         KeyValuePair<string, double>[]? drift = null;
         if (driftCount >= 0)
@@ -239,6 +246,7 @@ internal static class WorkerProtocol
         {
             ServingModels = models < 0 ? null : models,
             ModelVersion = version,
+            ModelContent = content,
             FeatureDrift = drift,
         };
     }

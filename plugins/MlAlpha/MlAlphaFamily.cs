@@ -209,8 +209,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     {
         _breaker.ReloadIfChanged();
         var previous = _breaker.State;
-        _breaker.Reset(reason);
-        if (previous.Disabled)
+        if (_breaker.Reset(reason))
         {
             _governanceLog.Reset(reason, previous.Reason ?? "unknown");
         }
@@ -452,11 +451,12 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";
         return problems.Count == 0
-            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models), FeatureDrift = featureDrift }
+            ? new FamilyHealth(FamilyState.Ok, ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models), ModelContent = Content(models), FeatureDrift = featureDrift }
             : new FamilyHealth(FamilyState.Degraded, ErrorCount, $"{summary}; {string.Join("; ", problems)}")
             {
                 ServingModels = models.BySymbol.Count,
                 ModelVersion = Version(models),
+                ModelContent = Content(models),
                 FeatureDrift = featureDrift,
             };
     }
@@ -512,6 +512,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private long ErrorCount => _breaker.State.ModelErrors + (_catalog?.Refusals ?? 0);
 
     private static string? Version(ModelSet models) => models.BySymbol.Count == 0 ? null : models.Version;
+
+    private static string? Content(ModelSet models) => models.BySymbol.Count == 0 ? null : models.Content;
 
     private ModelStore Store(MlAlphaOptions options) => new(options.ModelsDir, ModelTag(_contract), _context.Clock);
 

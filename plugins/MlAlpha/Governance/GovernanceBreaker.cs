@@ -92,8 +92,12 @@ internal sealed class GovernanceBreaker
         }
     }
 
-    /// <summary>An operator's reset: re-enables the model and records who asked and why.</summary>
-    public void Reset(string reason)
+    /// <summary>
+    /// An operator's reset: re-enables a disabled model and records who asked and why. A model that is not disabled has
+    /// nothing to reset and nothing is recorded: a recorded reset says that governance had tripped.
+    /// </summary>
+    /// <returns>Whether a disable was cleared.</returns>
+    public bool Reset(string reason)
     {
         if (string.IsNullOrWhiteSpace(reason))
         {
@@ -102,10 +106,16 @@ internal sealed class GovernanceBreaker
 
         lock (_lock)
         {
+            if (!State.Disabled)
+            {
+                return false;
+            }
+
             var reset = GovernanceState.Enabled(State.Model, State.ContractHash) with { ResetAt = _clock.GetUtcNow(), ResetReason = reason, ModelErrors = State.ModelErrors };
             Write(reset);
             State = reset;
             _recent.Clear();
+            return true;
         }
     }
 

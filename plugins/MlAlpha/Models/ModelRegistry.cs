@@ -14,20 +14,29 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// <param name="servingFile">The daemon's <c>serving.json</c>: folders it serves are never pruned.</param>
 internal sealed class ModelRegistry(ModelStore store, FeatureContract contract, string servingFile)
 {
+    /// <summary>
+    /// Points <paramref name="target"/>'s latest at <paramref name="folder"/>. A folder of another models folder (a
+    /// candidate instance's) is validated there, copied in under its name, then switched to; refused, the copy is removed.
+    /// </summary>
     public ModelSwitch Promote(string target, string folder, SwitchOrigin origin)
     {
         RequireSymbol(target);
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))) != Path.TrimEndingDirectorySeparator(store.Root))
-        {
-            throw new ModelSwitchRefusedException($"{folder}: not a folder of the models folder {store.Root}; refused");
-        }
-
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var name = Path.GetFileName(full);
         using (store.Journal.Lock())
         {
-            // The same promotion run again after it was stopped part-way: completing it is what was asked.
-            return store.Recover().LastOrDefault(e => e.Target == target && e.To == name && e.Action == "promote")
-                ?? Switch(target, name, "promote", origin);
+            var copied = Path.GetDirectoryName(full) != Path.TrimEndingDirectorySeparator(store.Root) && CopyIn(target, full);
+            try
+            {
+                // The same promotion run again after it was stopped part-way: completing it is what was asked.
+                return store.Recover().LastOrDefault(e => e.Target == target && e.To == name && e.Action == "promote")
+                    ?? Switch(target, name, "promote", origin);
+            }
+            catch (ModelSwitchRefusedException) when (copied)
+            {
+                store.Remove(name);
+                throw;
+            }
         }
     }
 
@@ -97,6 +106,32 @@ internal sealed class ModelRegistry(ModelStore store, FeatureContract contract, 
 
             return new PruneOutcome(removed, folders.Where(kept.Contains).ToArray());
         }
+    }
+
+    /// <summary>Copies a valid model folder of <paramref name="target"/> from another models folder; false when the same model is already here.</summary>
+    private bool CopyIn(string target, string source)
+    {
+        var name = Path.GetFileName(source);
+        if (!name.StartsWith($"{target}_{store.Tag}_", StringComparison.Ordinal) || name == store.LatestName(target) || new DirectoryInfo(source).LinkTarget is not null)
+        {
+            throw new ModelSwitchRefusedException($"{source}: not a model folder of {target} (expected {target}_{store.Tag}_<yyyyMMdd_HHmmss>, not a link); refused");
+        }
+
+        var check = ModelValidator.Validate(source, contract);
+        if (!check.IsOk)
+        {
+            throw new ModelSwitchRefusedException($"{source}: {check.Status}: {check.Detail}; refused, nothing copied");
+        }
+
+        if (Directory.Exists(Path.Combine(store.Root, name)))
+        {
+            return store.ModelSha256(name) == ModelLoader.Sha256(Path.Combine(source, ModelStore.ModelFile))
+                ? false
+                : throw new ModelSwitchRefusedException($"{source}: {store.Root} already holds another model named {name}; refused, nothing copied");
+        }
+
+        store.CopyIn(source);
+        return true;
     }
 
     private ModelSwitch Switch(string target, string folder, string action, SwitchOrigin origin)

@@ -19,6 +19,18 @@ internal sealed record ModelSet(IReadOnlyDictionary<string, ServingModel> BySymb
         return "set-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
     }
 
+    /// <summary>
+    /// The bytes it serves: <c>sha256-</c> and SHA-256 over every symbol, its model's SHA-256 and its metadata's, in symbol
+    /// order, without the folders' names: the same models copied into another folder or models folder have the same content.
+    /// </summary>
+    public string Content { get; } = ContentOf(BySymbol);
+
+    private static string ContentOf(IReadOnlyDictionary<string, ServingModel> models)
+    {
+        var text = string.Concat(models.Values.OrderBy(m => m.Symbol, StringComparer.Ordinal).Select(m => $"{m.Symbol}:{m.ModelSha256}:{m.Meta?.MetaSha256}\n"));
+        return "sha256-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     /// <summary>What this scan changed against the set before it: models loaded, swapped or no longer served.</summary>
     public IReadOnlyList<ModelChange> Changes { get; init; } = [];
 }

@@ -292,6 +292,37 @@ internal sealed class ModelStore
         return removed;
     }
 
+    /// <summary>
+    /// Copies the model folder <paramref name="source"/> (of another models folder) in under its own name, the way a model
+    /// is written: into a temp folder, flushed, renamed into place, so a reader never sees half a copy.
+    /// </summary>
+    /// <returns>The copy's name.</returns>
+    public string CopyIn(string source)
+    {
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(source));
+        Directory.CreateDirectory(Root);
+        var temp = TempPath(name);
+        Directory.CreateDirectory(temp);
+        try
+        {
+            foreach (var file in Directory.GetFiles(source))
+            {
+                var copy = Path.Combine(temp, Path.GetFileName(file));
+                File.Copy(file, copy);
+                using var stream = new FileStream(copy, FileMode.Open, FileAccess.ReadWrite);
+                stream.Flush(flushToDisk: true);
+            }
+
+            Directory.Move(temp, Path.Combine(Root, name));
+            return name;
+        }
+        catch
+        {
+            Directory.Delete(temp, recursive: true);
+            throw;
+        }
+    }
+
     /// <summary>A temp entry for <paramref name="name"/>: <c>.tmp-NAME-PID-GUID</c>, naming the process writing it.</summary>
     private string TempPath(string name) => Path.Combine(Root, $"{TempPrefix}{name}-{Environment.ProcessId}-{Guid.NewGuid():N}");
 

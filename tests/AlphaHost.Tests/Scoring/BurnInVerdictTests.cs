@@ -3,6 +3,7 @@ using AlphaHost.Host.Backtest;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Market;
 using AlphaHost.Host.Scoring;
+using AlphaHost.Plugins.MlAlpha.Governance;
 using AlphaHost.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,12 +12,14 @@ namespace AlphaHost.Tests.Scoring;
 /// <summary>
 /// Burn-in verdicts from a real backtest and real live scoring of the same candidate on one sample market: a family that
 /// knows the next day's return through noise (so its rank IC is known to be positive), backtested on an early window and
-/// scored live on a later one, and the same family broken (signals negated, governance trip, too few days, errors).
+/// scored live on a later one, and the same family broken (signals negated, governance trip, too few days, errors), or
+/// its backtest not one to trust (failed, in-sample, of other bytes).
 /// </summary>
 public sealed class BurnInVerdictTests : IDisposable
 {
     private const string Family = "ml_alpha";
     private const string Version = "set-0123456789ab";
+    private const string Content = "sha256-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     private const string Expectations = "models/ml_alpha/backtests.jsonl";
     private readonly TempDir _dir = new();
     private readonly SampleMarket _feed = new(5, 80);
@@ -48,6 +51,113 @@ public sealed class BurnInVerdictTests : IDisposable
         Assert.Contains("not significantly below", Check(verdict, "rank_ic").Reason);
         Assert.Contains(BurnInVerdict.TestName, Check(verdict, "rank_ic").Reason);
         Assert.True(expectation.RankIcMean > 0.1, $"the candidate's backtest rank IC is {expectation.RankIcMean}");
+        Assert.Equal(("PASS", Content), (expectation.Verdict, expectation.ModelContent));
+        Assert.Same(expectation, verdict.Expectation);
+        Assert.Equal(
+            $"backtest {expectation.At.UtcDateTime:yyyy-MM-dd} over {expectation.Window} of the same models (sha256-0123456789ab), verdict PASS, net Sharpe {expectation.NetSharpe:0.00}; " +
+            $"report {expectation.Report} (line of {Expectations}): rank IC {expectation.RankIcMean:0.0000} (std {expectation.RankIcStd:0.0000}, {expectation.Days} days), after the training end {_market[10].Date:yyyy-MM-dd}",
+            Check(verdict, "expectation").Reason);
+    }
+
+    [Fact]
+    public async Task FailedBacktestOfTheServedModels_FailsTheExpectationCheck_AndTheRankIcIsNotTestedAgainstIt()
+    {
+        var failed = await BacktestAsync(sign: -1);
+        var journal = Live(sign: 1, days: 40);
+
+        var verdict = BurnInVerdict.Evaluate(Family, journal, [failed], Expectations, null, new BurnInOptions());
+
+        Assert.Equal("FAIL", failed.Verdict);
+        Assert.False(verdict.Passed);
+        Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+        Assert.Contains($"over {failed.Window} of the same models (sha256-0123456789ab), verdict FAIL", Check(verdict, "expectation").Reason);
+        Assert.EndsWith("the models failed their backtest and are not promoted; retrain, backtest again and burn the new models in", Check(verdict, "expectation").Reason);
+        Assert.Same(failed, verdict.Backtest);
+        Assert.Null(verdict.Expectation);
+    }
+
+    [Fact]
+    public async Task NewerFailedBacktestOfTheSameModels_OutweighsAnOlderPass()
+    {
+        var passed = await BacktestAsync(sign: 1);
+        var failed = await BacktestAsync(sign: -1);
+
+        var verdict = BurnInVerdict.Evaluate(Family, Live(sign: 1, days: 40), [passed, failed], Expectations, null, new BurnInOptions());
+
+        Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+        Assert.Same(failed, verdict.Backtest);
+    }
+
+    [Fact]
+    public async Task BacktestWindowOverlappingTheTrainingData_FailsTheExpectationCheck()
+    {
+        var inSample = await BacktestAsync(sign: 1, trainedUntil: 60);
+
+        var verdict = BurnInVerdict.Evaluate(Family, Live(sign: 1, days: 40), [inSample], Expectations, null, new BurnInOptions());
+
+        Assert.Equal("PASS", inSample.Verdict);
+        Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+        Assert.EndsWith($"its window starts on or before the models' training end {_market[60].Date:yyyy-MM-dd} (model_meta.json), so it is in-sample and proves nothing; backtest a window after it",
+            Check(verdict, "expectation").Reason);
+    }
+
+    [Fact]
+    public async Task BacktestLineWithoutTheTrainingEnd_FailsTheExpectationCheck()
+    {
+        var older = await BacktestAsync(sign: 1) with { TrainingEnd = null };
+
+        var verdict = BurnInVerdict.Evaluate(Family, Live(sign: 1, days: 40), [older], Expectations, null, new BurnInOptions());
+
+        Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+        Assert.Contains("it does not say when the models' training data ended", Check(verdict, "expectation").Reason);
+    }
+
+    [Fact]
+    public async Task BacktestOfOtherModelBytesUnderTheSameVersion_FailsTheExpectationCheck()
+    {
+        var other = await BacktestAsync(sign: 1) with { ModelContent = "sha256-ffffffffffff" + Content[19..] };
+
+        var verdict = BurnInVerdict.Evaluate(Family, Live(sign: 1, days: 40), [other], Expectations, null, new BurnInOptions());
+
+        Assert.Equal(Version, other.ModelVersion);
+        Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
+        Assert.StartsWith($"no backtest of {Version} (sha256-0123456789ab) in {Expectations}: run `alphahost backtest", Check(verdict, "expectation").Reason);
+    }
+
+    [Fact]
+    public async Task PromotedCopy_ServedUnderAnotherVersionInTheLiveModelsFolder_KeepsTheCandidatesBacktest()
+    {
+        var candidate = _dir.File("models/ml_candidate");
+        var live = _dir.File("models/ml_alpha");
+        var (run, report) = await ReplayAsync(new DatePeriod(_market[20].Date, _market[140].Date), candidate);
+        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), Trained(10), TextWriter.Null);
+        var served = Live(sign: 1, days: 40).Select(d => d with { ModelVersion = "set-promoted0000" }).ToArray();
+
+        var carried = BacktestExpectation.CarryTo(candidate, live);
+        var again = BacktestExpectation.CarryTo(candidate, live);
+        var journal = BacktestExpectation.Journal(live);
+        var verdict = BurnInVerdict.Evaluate(Family, served, journal.Read(), journal.Path, null, new BurnInOptions());
+
+        Assert.Equal((1, 0), (carried, again));
+        Assert.True(verdict.Passed, string.Join("\n", verdict.Checks));
+        Assert.Equal(candidate, verdict.Expectation!.ModelDir);
+    }
+
+    [Fact]
+    public async Task GovernanceResetWhenItHadNotTripped_IsNotReadAsATrip()
+    {
+        var expectation = await BacktestAsync(sign: 1);
+        var journal = Live(sign: 1, days: 40);
+        var breaker = new GovernanceBreaker(_dir.File("state/ml_alpha/governance.json"), "ml_v1", "hash", GovernanceOptions.Default, _clock);
+
+        var cleared = breaker.Reset("checking the reset drill");
+        var state = new GovernanceBreaker(_dir.File("state/ml_alpha/governance.json"), "ml_v1", "hash", GovernanceOptions.Default, _clock).State;
+        var governance = new GovernanceStatus(state.Model, state.Disabled, state.Reason, state.DisabledAt, state.ModelErrors, state.ResetAt, state.ResetReason);
+        var verdict = BurnInVerdict.Evaluate(Family, journal, [expectation], Expectations, governance, new BurnInOptions());
+
+        Assert.False(cleared);
+        Assert.True(verdict.Passed, string.Join("\n", verdict.Checks));
+        Assert.Equal("no governance trip in 39 day(s)", Check(verdict, "governance").Reason);
     }
 
     [Fact]
@@ -119,13 +229,13 @@ public sealed class BurnInVerdictTests : IDisposable
     [Fact]
     public async Task NoBacktestOfTheServingVersion_FailsAndSaysToRunBacktest()
     {
-        var expectation = await BacktestAsync(sign: 1) with { ModelVersion = "set-other" };
+        var expectation = await BacktestAsync(sign: 1) with { ModelVersion = "set-other", ModelContent = "sha256-other" };
         var journal = Live(sign: 1, days: 40);
 
         var verdict = BurnInVerdict.Evaluate(Family, journal, [expectation], Expectations, null, new BurnInOptions());
 
         Assert.Equal(["expectation", "rank_ic"], verdict.Checks.Where(c => !c.Passed).Select(c => c.Name));
-        Assert.StartsWith($"no backtest of {Version} in {Expectations}: run `alphahost backtest", Check(verdict, "expectation").Reason);
+        Assert.StartsWith($"no backtest of {Version} (sha256-0123456789ab) in {Expectations}: run `alphahost backtest", Check(verdict, "expectation").Reason);
     }
 
     [Fact]
@@ -153,13 +263,14 @@ public sealed class BurnInVerdictTests : IDisposable
         var (run, report) = await ReplayAsync(window, _dir.File("models/ml_alpha"));
         var output = new StringWriter();
 
-        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), output);
+        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), Trained(10), output);
 
         var recorded = Assert.Single(BacktestExpectation.Journal(_dir.File("models/ml_alpha")).Read());
-        Assert.Equal(Version, recorded.ModelVersion);
+        Assert.Equal((Version, Content, _market[10].Date), (recorded.ModelVersion, recorded.ModelContent, recorded.TrainingEnd));
+        Assert.Equal("PASS", recorded.Verdict);
         Assert.Equal((window, run.RankIc.Count, _dir.File("reports/backtest")), (recorded.Window, recorded.Days, recorded.Report));
         Assert.Equal((expectation.RankIcMean, expectation.RankIcStd, expectation.NetSharpe), (recorded.RankIcMean, recorded.RankIcStd, recorded.NetSharpe));
-        Assert.Contains($"expectation for {Version}: rank IC ", output.ToString());
+        Assert.Contains($"expectation for {Version} (sha256-0123456789ab): backtest verdict PASS, rank IC ", output.ToString());
     }
 
     [Fact]
@@ -169,7 +280,7 @@ public sealed class BurnInVerdictTests : IDisposable
         var (run, report) = await ReplayAsync(new DatePeriod(_market[20].Date, _market[40].Date), notAFolder);
         var output = new StringWriter();
 
-        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), output);
+        BacktestExpectation.Record(report, run, _dir.File("reports/backtest"), Trained(10), output);
 
         Assert.StartsWith($"warning: {Path.Combine(notAFolder, BacktestExpectation.FileName)}: the expectation could not be recorded", output.ToString());
     }
@@ -178,11 +289,15 @@ public sealed class BurnInVerdictTests : IDisposable
 
     private static BurnInCheck Check(BurnInVerdict verdict, string name) => verdict.Checks.Single(c => c.Name == name);
 
-    private async Task<BacktestExpectation> BacktestAsync(int sign)
+    /// <summary>The candidate's backtest over days 20..140, of models whose training data ended on day <paramref name="trainedUntil"/>.</summary>
+    private async Task<BacktestExpectation> BacktestAsync(int sign, int trainedUntil = 10)
     {
         var (run, report) = await ReplayAsync(new DatePeriod(_market[20].Date, _market[140].Date), _dir.File("models/ml_alpha"), sign);
-        return BacktestExpectation.From(report, run, _dir.File("reports/backtest"));
+        return BacktestExpectation.From(report, run, _dir.File("reports/backtest"), Trained(trainedUntil));
     }
+
+    /// <summary>The validation of a models folder whose one model learned from days 0..<paramref name="lastDay"/>.</summary>
+    private ModelCheck[] Trained(int lastDay) => [new("UNIVERSE_v1_20261201_000000", ModelCheck.Ok, "", new DatePeriod(_market[0].Date, _market[lastDay].Date))];
 
     /// <summary>The backtest engine's replay of the candidate over <paramref name="window"/> of the sample market, and its report.</summary>
     private async Task<(BacktestRun Run, BacktestReport Report)> ReplayAsync(DatePeriod window, string modelDir, int sign = 1)
@@ -230,7 +345,7 @@ public sealed class BurnInVerdictTests : IDisposable
     /// <summary>A model that knows the next close through noise: its daily rank IC is clearly positive (negated: negative).</summary>
     private sealed class Oracle(List<MarketDay> market, int sign) : IAlphaFamily
     {
-        public FamilyHealth Health { get; } = new(FamilyState.Ok) { ModelVersion = Version };
+        public FamilyHealth Health { get; } = new(FamilyState.Ok) { ModelVersion = Version, ModelContent = Content };
 
         public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -71,6 +71,18 @@ public sealed class GovernanceBreakerTests : IDisposable
         restarted.EnsureEnabled();
     }
 
+    [Fact]
+    public void Reset_WhenNotDisabled_RecordsNothing()
+    {
+        var breaker = Create();
+
+        var cleared = breaker.Reset("checking the reset drill");
+
+        Assert.False(cleared);
+        Assert.False(File.Exists(StatePath));
+        Assert.Null(Create().State.ResetAt);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]

@@ -74,6 +74,37 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void Promote_FolderOfAnotherModelsFolder_IsCopiedInUnderItsNameThenServed()
+    {
+        var candidate = Path.Combine(_dir.File("candidate"), "AAA_v1_20990303_000000");
+        TempDir.CopyDirectory(Path.Combine(Models, Trained), candidate);
+
+        var entry = Registry.Promote("AAA", candidate, Operator);
+
+        Assert.Equal(("AAA_v1_20990303_000000", "AAA_v1_20990303_000000"), (entry.To, Store.CurrentFolder("AAA")));
+        Assert.Null(new DirectoryInfo(Path.Combine(Models, entry.To)).LinkTarget);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(candidate, ModelStore.ModelFile)), File.ReadAllBytes(Path.Combine(Models, entry.To, ModelStore.ModelFile)));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(candidate, ModelStore.MetaFile)), File.ReadAllBytes(Path.Combine(Models, entry.To, ModelStore.MetaFile)));
+        Assert.Empty(Directory.GetFileSystemEntries(Models, ".tmp-*"));
+    }
+
+    [Fact]
+    public void Promote_BrokenFolderOfAnotherModelsFolder_RefusedAndNothingCopied()
+    {
+        var candidate = Path.Combine(_dir.File("candidate"), "AAA_v1_20990303_000000");
+        TempDir.CopyDirectory(Path.Combine(Models, Trained), candidate);
+        File.WriteAllText(Path.Combine(candidate, ModelStore.ModelFile), "tampered");
+        var journal = File.ReadAllBytes(Store.Journal.Path);
+
+        var refused = Assert.Throws<ModelSwitchRefusedException>(() => Registry.Promote("AAA", candidate, Operator));
+
+        Assert.StartsWith($"{candidate}: HASH MISMATCH", refused.Message);
+        Assert.False(Directory.Exists(Path.Combine(Models, "AAA_v1_20990303_000000")));
+        Assert.Equal(Trained, Store.CurrentFolder("AAA"));
+        Assert.Equal(journal, File.ReadAllBytes(Store.Journal.Path));
+    }
+
+    [Fact]
     public void Promote_RunAgainAfterItCompleted_SucceedsWithoutASecondRecord()
     {
         var first = Registry.Promote("AAA", Path.Combine(Models, Newer), Operator);
