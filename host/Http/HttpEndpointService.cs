@@ -1,3 +1,4 @@
+using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Observability;
@@ -29,9 +30,14 @@ internal sealed class HttpEndpointService(
     IServiceProvider daemonServices,
     ILogger<HttpEndpointService> logger) : IHostedService, IAsyncDisposable
 {
+    /// <summary>Pause between tries to listen after a failure (the port taken by another process that may go away).</summary>
+    internal static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(10);
+
     private readonly Lock _lock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private WebApplication? _app;
     private Task<string?>? _starting;
+    private Task _retrying = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -48,7 +54,7 @@ internal sealed class HttpEndpointService(
             logger.LogWarning("HTTP endpoint listens on {Listen}, reachable from other machines: metrics, status and signals carry no authentication", options.Listen);
         }
 
-        _ = ListenAsync();
+        _retrying = RetryUntilListeningAsync(ListenAsync(), options);
         return Task.CompletedTask;
     }
 
@@ -73,6 +79,8 @@ internal sealed class HttpEndpointService(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _retrying.ConfigureAwait(false);
         if (_starting is { } starting)
         {
             await starting.ConfigureAwait(false);
@@ -87,13 +95,50 @@ internal sealed class HttpEndpointService(
 
     public async ValueTask DisposeAsync()
     {
+        _stopping.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    private async Task<string?> ListenCoreAsync(HttpOptions options)
+    /// <summary>
+    /// After a failed start, tries again every <see cref="RetryInterval"/> until the endpoint listens or the daemon stops;
+    /// the tries are not logged (the first failure was, and the success is), the state stays <c>failed</c> meanwhile.
+    /// </summary>
+    private async Task RetryUntilListeningAsync(Task<string?> first, HttpOptions options)
+    {
+        if (await first.ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var clock = daemonServices.GetRequiredService<TimeProvider>();
+        try
+        {
+            do
+            {
+                await Task.Delay(RetryInterval, clock, _stopping.Token).ConfigureAwait(false);
+                Task<string?> attempt;
+                lock (_lock)
+                {
+                    attempt = _starting = ListenCoreAsync(options, retry: true);
+                }
+
+                if (await attempt.ConfigureAwait(false) is null)
+                {
+                    return;
+                }
+            }
+            while (true);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The daemon stops.
+        }
+    }
+
+    private async Task<string?> ListenCoreAsync(HttpOptions options, bool retry = false)
     {
         var app = Build(options, daemonServices);
         try
@@ -106,9 +151,9 @@ internal sealed class HttpEndpointService(
                 ? $"address {options.Listen} in use"
                 : $"cannot listen on {options.Listen}: {ex.Message}";
             status.HttpEndpoint = new HttpListenState("failed", options.Listen, reason);
-            if (!options.Required)
+            if (!options.Required && !retry)
             {
-                logger.LogWarning("HTTP endpoint not started ({Reason}); the daemon runs on DEGRADED (http_unavailable) without metrics, probes and the signal stream until it is restarted with a free host.http.listen", reason);
+                logger.LogWarning("HTTP endpoint not started ({Reason}); the daemon runs on DEGRADED (http_unavailable) without metrics, probes and the signal stream, and tries again every {RetryInterval}", reason, DurationText.Format(RetryInterval));
             }
 
             await app.DisposeAsync().ConfigureAwait(false);

@@ -82,6 +82,29 @@ public sealed class HostileClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_PortTakenThenFreed_EndpointListensAtARetryAndTheStateIsOkAgain()
+    {
+        var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var config = WriteConfig(port);
+        using var host = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await Poll.UntilAsync(() => HttpState() == "failed");
+
+        taken.Stop();
+        await Poll.UntilAsync(() => HttpState() == "listening");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        Assert.NotNull(TryGet(http, $"http://127.0.0.1:{port}/api/status"));
+        await host.WaitForLogAsync(lines => lines.Count > 0 && HostProcess.IsHeartbeat(lines[^1]) && Message(lines[^1]).Contains("state=OK"));
+
+        host.SendSignal(Sigterm);
+        Assert.Equal(0, await host.WaitForExitAsync());
+        var all = HostProcess.ReadLog(host.LiveLog);
+        Assert.Single(all, l => Message(l).StartsWith("HTTP endpoint not started", StringComparison.Ordinal));
+        Assert.Contains(all, l => Message(l).StartsWith($"HTTP endpoint listening on http://127.0.0.1:{port}/", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Run_PortTakenAndHttpRequired_ExitsTwoAtStartWithOneLine()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
