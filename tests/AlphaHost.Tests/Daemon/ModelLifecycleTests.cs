@@ -66,6 +66,22 @@ public sealed class ModelLifecycleTests : IDisposable
         Assert.Equal(0, await host.WaitForExitAsync());
     }
 
+    [Fact]
+    public async Task Promote_FolderOfACandidatesModelsFolder_CopiesItInWithItsBacktests()
+    {
+        var candidate = _dir.File("models/ml_candidate");
+        TempDir.CopyDirectory(Path.Combine(Models, Candidate), Path.Combine(candidate, "AAA_v1_20990202_000000"));
+        var line = """{"at":"2026-12-01T00:00:00+00:00","family":"ml_candidate","model_version":"set-0123456789ab","model_content":"sha256-0123","model_dir":"c","training_end":"2017-12-29","window":{"start":"2018-01-02","end":"2018-12-31"},"days":250,"rank_ic_mean":0.02,"rank_ic_std":0.1,"net_sharpe":1.2,"verdict":"PASS","report":"r"}""";
+        File.WriteAllText(Path.Combine(candidate, "backtests.jsonl"), line + "\n");
+
+        var output = await RunOkAsync("models", "promote", "AAA", "--to", "models/ml_candidate/AAA_v1_20990202_000000", "--reason", "candidate passed burn-in");
+
+        Assert.Equal("AAA_v1_20990202_000000", Store.CurrentFolder("AAA"));
+        Assert.Contains($"copied AAA_v1_20990202_000000 from {candidate}; 1 backtest line(s) carried from its backtests.jsonl", output);
+        var carried = Assert.Single(AlphaHost.Host.Backtest.BacktestExpectation.Journal(Models).Read());
+        Assert.Equal(("sha256-0123", "PASS", new DateOnly(2017, 12, 29)), (carried.ModelContent, carried.Verdict, carried.TrainingEnd));
+    }
+
     [Theory]
     [InlineData("NOT_A_FOLDER", "model folder not found")]
     [InlineData("AAB", "not a model folder of AAA")]

@@ -6,9 +6,9 @@ namespace AlphaHost.Tests.Workers;
 public sealed class WorkerProtocolTests
 {
     [Fact]
-    public void Health_RoundTrip_KeepsStateErrorsDetailServingModelsAndModelVersion()
+    public void Health_RoundTrip_KeepsStateErrorsDetailServingModelsModelVersionAndContent()
     {
-        var health = new FamilyHealth(FamilyState.Degraded, 7, "drift on ret_5d") { ServingModels = 5, ModelVersion = "set-0123456789ab" };
+        var health = new FamilyHealth(FamilyState.Degraded, 7, "drift on ret_5d") { ServingModels = 5, ModelVersion = "set-0123456789ab", ModelContent = "sha256-0123456789abcdef" };
 
         var read = WorkerProtocol.ReadHealth(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteHealth(w, health))));
 
