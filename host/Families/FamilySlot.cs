@@ -42,6 +42,9 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
     /// <summary>Failures the host counted (throws, overruns, bad values, dead workers), apart from the family's own count.</summary>
     public long HostErrors { get; set; }
 
+    /// <summary>The one way its own log events reach the host's logs (stamped, budgeted); null where nothing runs it (a backtest replay).</summary>
+    public Logging.PluginLogGate? Log { get; init; }
+
     /// <summary>Times its worker was started again after the first start.</summary>
     public int Restarts { get; set; }
 

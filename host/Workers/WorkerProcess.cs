@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using AlphaHost.Host.Logging;
 using Serilog.Events;
-using Serilog.Parsing;
 
 namespace AlphaHost.Host.Workers;
 
@@ -19,6 +18,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _family;
     private readonly Serilog.ILogger _log;
+    private readonly PluginLogGate _pluginLog;
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _pending = new();
     private readonly Queue<string> _stderr = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -26,14 +26,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private uint _sequence;
 
-    private readonly TimeProvider _clock;
-
-    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock)
+    private WorkerProcess(Process process, string family, Serilog.ILogger log, PluginLogGate pluginLog)
     {
-        _clock = clock;
         _process = process;
         _family = family;
         _log = log;
+        _pluginLog = pluginLog;
         Pid = process.Id;
     }
 
@@ -49,7 +47,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <param name="family">The family the worker constructs.</param>
     /// <param name="instance">The configured instance it serves: its log events carry this name.</param>
     /// <param name="memoryLimitMb">The family's memory budget: the worker's GC heap limit and its data-segment limit.</param>
-    public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, Serilog.ILogger log, TimeProvider clock)
+    /// <param name="log">The host's own log (what the host says about the worker).</param>
+    /// <param name="pluginLog">Where the family's own log events go: stamped as the family's and within its budget.</param>
+    public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, Serilog.ILogger log, PluginLogGate pluginLog)
     {
         var start = new ProcessStartInfo
         {
@@ -81,7 +81,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
-        var worker = new WorkerProcess(process, instance, log, clock);
+        var worker = new WorkerProcess(process, instance, log, pluginLog);
         process.ErrorDataReceived += (_, e) => worker.KeepStderr(e.Data);
         process.BeginErrorReadLine();
         _ = Task.Factory.StartNew(worker.ReadLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -309,7 +309,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a worker's log event into the host's pipeline, as the family's own event.</summary>
+    /// <summary>Hands a worker's log event to the family's gate, which stamps it as the family's own event.</summary>
     private void Forward(byte[] payload)
     {
         try
@@ -324,7 +324,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 4 => LogEventLevel.Error,
                 _ => LogEventLevel.Fatal,
             };
-            var properties = new List<LogEventProperty> { new("SourceContext", new ScalarValue(LoggingCategories.FamilyPrefix + _family)) };
+            var properties = new List<KeyValuePair<string, LogEventPropertyValue>>();
             string? template = null;
             foreach (var property in root.GetProperty("properties").EnumerateObject())
             {
@@ -334,14 +334,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 }
                 else if (LogEventProperty.IsValidName(property.Name))
                 {
-                    properties.Add(new LogEventProperty(property.Name, Value(property.Value)));
+                    properties.Add(new(property.Name, Value(property.Value)));
                 }
             }
 
             var message = root.GetProperty("message").GetString() ?? "";
             var exception = root.TryGetProperty("exception", out var ex) ? new WorkerLoggedException(ex.GetString() ?? "") : null;
-            var parsed = new MessageTemplateParser().Parse(template ?? message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
-            _log.Write(new LogEvent(_clock.GetUtcNow(), level, exception, parsed, properties));
+            _pluginLog.Write(level, template, message, properties, exception);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
