@@ -9,8 +9,10 @@ namespace AlphaHost.Host.Logging;
 /// is stamped <c>origin: plugin</c> with the <c>family</c> and <c>instance</c> (also its <c>component</c>), whatever the
 /// plugin set: its own properties of those names (and <c>SourceContext</c>) are moved aside to <c>plugin_&lt;name&gt;</c>,
 /// and the host's tags (<c>[HEARTBEAT]</c>, <c>ML_GOVERNANCE</c>) in its message are renamed <c>plugin:&lt;tag&gt;</c>, so no
-/// plugin event reads as the host's. Events beyond the family's <see cref="PluginLogBudget"/> are dropped and counted;
-/// the cycle reads the count through <see cref="EndCycle"/>. Thread-safe.
+/// plugin event reads as the host's. Events beyond the family's <see cref="PluginLogBudget"/> (two token buckets: events
+/// refilled with time, bytes refilled at each cycle's end) are dropped and counted; the cycle reads the count through
+/// <see cref="EndCycle"/>. An event's size is its rendered message, its properties' names and values and its exception,
+/// about what its line in <c>live.jsonl</c> takes less the fixed fields. Thread-safe.
 /// </summary>
 internal sealed partial class PluginLogGate(string family, string instance, Serilog.ILogger log, TimeProvider clock, PluginLogBudget budget)
 {
@@ -23,9 +25,9 @@ internal sealed partial class PluginLogGate(string family, string instance, Seri
     private static readonly MessageTemplateParser Parser = new();
     private readonly Lock _lock = new();
     private PluginLogBudget _budget = budget;
-    private double _tokens = budget.EventsPerSecond;
+    private double _events = budget.MaxEvents;
+    private long _bytes = budget.MaxBytes;
     private DateTimeOffset _refilled = clock.GetUtcNow();
-    private long _cycleBytes;
     private long _cycleDropped;
     private long _dropped;
     private long _rewritten;
@@ -73,7 +75,7 @@ internal sealed partial class PluginLogGate(string family, string instance, Seri
         var inMessage = parsed.Tokens.OfType<PropertyToken>().Select(t => t.PropertyName).ToHashSet(StringComparer.Ordinal);
 
         var stamped = new Dictionary<string, LogEventPropertyValue>(StringComparer.Ordinal);
-        long size = text.Length + (exception?.Message.Length ?? 0);
+        long size = message.Length + (exception?.ToString().Length ?? 0);
         foreach (var (name, value) in properties)
         {
             var key = name;
@@ -116,13 +118,15 @@ internal sealed partial class PluginLogGate(string family, string instance, Seri
         log.Write(new LogEvent(clock.GetUtcNow(), level, exception, parsed, stamped.Select(p => new LogEventProperty(p.Key, p.Value))));
     }
 
-    /// <summary>Closes the cycle's account: returns the events dropped since the last call and opens the next cycle under <paramref name="next"/>.</summary>
+    /// <summary>Closes the cycle's account: returns the events dropped since the last call, adds a cycle's bytes and opens the next cycle under <paramref name="next"/>.</summary>
     public long EndCycle(PluginLogBudget next)
     {
         lock (_lock)
         {
             var dropped = _cycleDropped;
-            (_cycleDropped, _cycleBytes, _budget) = (0, 0, next);
+            _budget = next;
+            _cycleDropped = 0;
+            _bytes = Math.Min(next.MaxBytes, _bytes + next.BytesPerCycle);
             return dropped;
         }
     }
@@ -145,17 +149,17 @@ internal sealed partial class PluginLogGate(string family, string instance, Seri
         {
             reportRewrite = false;
             var now = clock.GetUtcNow();
-            _tokens = Math.Min(_budget.EventsPerSecond, _tokens + (now - _refilled).TotalSeconds * _budget.EventsPerSecond);
+            _events = Math.Min(_budget.MaxEvents, _events + (now - _refilled).TotalSeconds * _budget.EventsPerSecond);
             _refilled = now;
-            if (_tokens < 1 || _cycleBytes + size > _budget.BytesPerCycle)
+            if (_events < 1 || size > _bytes)
             {
                 _dropped++;
                 _cycleDropped++;
                 return false;
             }
 
-            _tokens--;
-            _cycleBytes += size;
+            _events--;
+            _bytes -= size;
             if (rewritten)
             {
                 _rewritten++;
