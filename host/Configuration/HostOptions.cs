@@ -58,11 +58,11 @@ internal sealed record HostOptions
     /// <value>The default value is 0.1.</value>
     public double MaxStaleFraction { get; init; } = 0.1;
 
-    /// <summary>Log events one family may write per second (a one-second burst); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
+    /// <summary>Log events one family may write per second on average (10 seconds' worth saved for a burst); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
     /// <value>The default value is 200.</value>
     public int PluginLogEventsPerSecond { get; init; } = 200;
 
-    /// <summary>Bytes of log events one family may write per cycle (message, properties, exception); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
+    /// <summary>Bytes of log events one family may write per cycle on average (rendered message, properties, exception; 16 cycles' worth saved for a burst); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
     /// <value>The default value is 65536 (64 KiB).</value>
     public int PluginLogBytesPerCycle { get; init; } = 65_536;
 
