@@ -16,5 +16,5 @@ start=$(date +%s.%N)
 dotnet "host/bin/$configuration/net10.0/alphahost.dll" run --config "$work/golden.yaml" --cycles "$cycles" >/dev/null
 end=$(date +%s.%N)
 echo "cycles=$cycles wall=$(echo "$end - $start" | bc)s on $(nproc) cores"
-jq -r 'select(.message | startswith("[HEARTBEAT]")) | "cycles=\(.Cycles) symbols=\(.Symbols) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) mem_mb=\(.MemoryMb) heap_mb=\(.HeapMb)"' \
+jq -r 'select(.origin=="host" and (.message | startswith("[HEARTBEAT]"))) | "cycles=\(.Cycles) symbols=\(.Symbols) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) mem_mb=\(.MemoryMb) heap_mb=\(.HeapMb)"' \
    "$work/runtime/logs/live.jsonl"

@@ -38,7 +38,7 @@ run() {
   fi
   wait "$daemon"
   for p in "${pids[@]:1}"; do kill "$p" 2>/dev/null || true; done
-  jq -r --arg mode "$mode" 'select(.message | startswith("[HEARTBEAT]")) | "http=\($mode) cycles=\(.Cycles) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) mem_mb=\(.MemoryMb)"' \
+  jq -r --arg mode "$mode" 'select(.origin=="host" and (.message | startswith("[HEARTBEAT]"))) | "http=\($mode) cycles=\(.Cycles) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) mem_mb=\(.MemoryMb)"' \
      "$dir/runtime/logs/live.jsonl" | tail -1
 }
 

@@ -47,7 +47,7 @@ run() {
   )
   local peak
   peak=$(cat "$work/peak")
-  jq -r --arg mode "$mode" --argjson peak "$peak" --arg cpu "$cpu" 'select(.message | startswith("[HEARTBEAT]")) | select(.final == true)
+  jq -r --arg mode "$mode" --argjson peak "$peak" --arg cpu "$cpu" 'select(.origin=="host" and (.message | startswith("[HEARTBEAT]"))) | select(.final == true)
     | "\($mode) cycles=\(.Cycles) p50_ms=\(.CycleP50Ms) p99_ms=\(.CycleP99Ms) models=\(.Models // "?") peak_rss_mb=\($peak / 1024 | floor) cpu_s=\($cpu)"' "$work/runtime/logs/live.jsonl"
 }
 

@@ -404,7 +404,7 @@ internal static class MlCommand
         };
     }
 
-    /// <summary>The newest heartbeat line of the log, read from its end.</summary>
+    /// <summary>The newest heartbeat of the log, read from its end: the host's own record (<c>origin: host</c>), never a family's line that looks like one.</summary>
     private static string? LastHeartbeat(string liveLog)
     {
         if (!File.Exists(liveLog))
@@ -424,7 +424,11 @@ internal static class MlCommand
                 try
                 {
                     using var doc = JsonDocument.Parse(line);
-                    return $"{doc.RootElement.GetProperty("ts").GetString()} {doc.RootElement.GetProperty("message").GetString()}";
+                    var message = doc.RootElement.GetProperty("message").GetString() ?? "";
+                    if (Logging.LogOrigin.IsHost(doc.RootElement) && message.StartsWith("[HEARTBEAT]", StringComparison.Ordinal))
+                    {
+                        return $"{doc.RootElement.GetProperty("ts").GetString()} {message}";
+                    }
                 }
                 catch (JsonException)
                 {

@@ -187,6 +187,8 @@ internal static partial class ConfigLoader
             PluginsDir = section.String("plugins_dir", d.PluginsDir),
             RuntimeDir = section.String("runtime_dir", d.RuntimeDir),
             MaxStaleFraction = section.Double("max_stale_fraction", d.MaxStaleFraction, 0.0, 1.0),
+            PluginLogEventsPerSecond = section.Int("plugin_log_events_per_second", d.PluginLogEventsPerSecond, 1, 1_000_000),
+            PluginLogBytesPerCycle = section.Int("plugin_log_bytes_per_cycle", d.PluginLogBytesPerCycle, 1024, 1 << 30),
             SignalsRetentionDays = section.Int("signals_retention_days", d.SignalsRetentionDays, 0, 36_500),
             SignalsMaxMb = section.Int("signals_max_mb", d.SignalsMaxMb, 0, 100_000_000),
             FamilyIsolation = Isolation(section.OneOf("family_isolation", IsolationName(d.FamilyIsolation), "process", "in_process"))!.Value,

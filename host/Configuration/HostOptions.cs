@@ -71,6 +71,16 @@ internal sealed record HostOptions
 
     /// <summary>The bounds on a worker's console output (<c>host.worker_output</c>); read when a worker starts.</summary>
     public WorkerOutputOptions WorkerOutput { get; init; } = new();
+    /// <summary>Log events one family may write per second on average (10 seconds' worth saved for a burst); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
+    /// <value>The default value is 200.</value>
+    public int PluginLogEventsPerSecond { get; init; } = 200;
+
+    /// <summary>Bytes of log events one family may write per cycle on average (rendered message, properties, exception; 16 cycles' worth saved for a burst); beyond it they are dropped and counted, the family <c>DEGRADED</c> (<c>log_flood</c>).</summary>
+    /// <value>The default value is 65536 (64 KiB).</value>
+    public int PluginLogBytesPerCycle { get; init; } = 65_536;
+
+    /// <summary>The two log limits of each family together.</summary>
+    public Logging.PluginLogBudget PluginLog => new(PluginLogEventsPerSecond, PluginLogBytesPerCycle);
 
     /// <summary>The HTTP endpoint (<c>host.http</c>); read at start, a change takes effect at the next start.</summary>
     public HttpOptions Http { get; init; } = new();

@@ -14,6 +14,9 @@ namespace AlphaHost.Host.Cycle;
 /// </summary>
 internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
 {
+    /// <summary>The reason a family is DEGRADED when it logged beyond its budget (<c>host.plugin_log_*</c>).</summary>
+    public const string LogFlood = "log_flood";
+
     /// <param name="input">The cycle's snapshot and market.</param>
     /// <param name="families">The families, enabled or not.</param>
     /// <param name="config">The configuration in force.</param>
@@ -51,9 +54,10 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
             var weight = config.Family(slot.Name).Weight;
             var result = await call.ConfigureAwait(false);
             slot.LastHealth = result.Health;
+            var logDropped = slot.Log?.EndCycle(config.Host.PluginLog) ?? 0;
             outcomes[index] = result.Status switch
             {
-                CallStatus.Ok => Succeed(slot, result, snapshot.Cycle, weight, config.Host.NoSignalCycles),
+                CallStatus.Ok => Succeed(slot, result, snapshot.Cycle, weight, logDropped, config.Host.PluginLog, config.Host.NoSignalCycles),
                 CallStatus.Busy => Fail(slot, OutcomeKind.StillRunning, weight, snapshot.Cycle, result.Error!, config, retire),
                 CallStatus.TimedOut => Fail(slot, OutcomeKind.TimedOut, weight, snapshot.Cycle, result.Error!, config, retire),
                 CallStatus.Exited => Fail(slot, OutcomeKind.Failed, weight, snapshot.Cycle, result.Error!, config, retire, fatal: true),
@@ -64,7 +68,8 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
         return outcomes!;
     }
 
-    private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight, int noSignalCycles)
+    /// <param name="logDropped">The family's log events dropped over <paramref name="logBudget"/> since its last cycle.</param>
+    private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight, long logDropped, Logging.PluginLogBudget logBudget, int noSignalCycles)
     {
         var clean = new Dictionary<string, double>(result.Signals.Count, StringComparer.Ordinal);
         foreach (var (symbol, value) in result.Signals)
@@ -87,6 +92,16 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
             if (result.NonFinite > 0 && health.State == FamilyState.Ok)
             {
                 health = health with { State = FamilyState.Degraded, Detail = $"{result.NonFinite} non-finite signals dropped" };
+            }
+        }
+
+        if (logDropped > 0)
+        {
+            var flood = $"{LogFlood}: {logDropped} log event(s) dropped over its budget ({logBudget.EventsPerSecond}/s, {logBudget.BytesPerCycle} bytes a cycle)";
+            logger.LogWarning("Family {Family} cycle {Cycle}: {Flood}", slot.Name, cycle, flood);
+            if (health.State == FamilyState.Ok)
+            {
+                health = health with { State = FamilyState.Degraded, Detail = flood };
             }
         }
 

@@ -5,7 +5,8 @@ namespace AlphaHost.Host.Dashboard;
 
 /// <summary>
 /// The dashboard's history, read back from what the daemon already writes: the heartbeats and governance and alert
-/// events of <c>logs/live.jsonl</c> (its newest <see cref="TailBytes"/>) and the operator commands of
+/// events of <c>logs/live.jsonl</c> (heartbeats and alerts only from the host's own records, <c>origin: host</c>;
+/// governance events of a family shown under the family's name) (its newest <see cref="TailBytes"/>) and the operator commands of
 /// <c>logs/operator.jsonl</c>, and the audits of <c>logs/audits.jsonl</c>. Nothing is kept in memory or written for it, so it survives restarts as the logs do.
 /// </summary>
 internal static class DashboardHistory
@@ -27,14 +28,13 @@ internal static class DashboardHistory
         var events = new List<JsonObject>();
         foreach (var line in Internal.FileTail.Lines(Path.Combine(logsDir, "live.jsonl"), TailBytes))
         {
-            var heartbeat = line.Contains("[HEARTBEAT]", StringComparison.Ordinal);
-            if (!heartbeat && !line.Contains("ML_GOVERNANCE", StringComparison.Ordinal) && !line.Contains("\"Alert ", StringComparison.Ordinal)
-                && !line.Contains("GOVERNANCE", StringComparison.Ordinal))
+            // A cheap look before parsing: most lines are none of these.
+            if (!line.Contains("[HEARTBEAT]", StringComparison.Ordinal) && !line.Contains("\"Alert ", StringComparison.Ordinal) && !line.Contains("GOVERNANCE", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            if (Parse(line) is not { } json)
+            if (Parse(line) is not { } json || Kind(json) is not { } heartbeat)
             {
                 continue;
             }
@@ -79,12 +79,30 @@ internal static class DashboardHistory
         };
     }
 
+    /// <summary>True for the host's heartbeat, false for an event to list (the host's alert and governance lines, a family's governance events), null for neither.</summary>
+    private static bool? Kind(JsonObject json)
+    {
+        var host = Text(json, Logging.LogOrigin.Property) == Logging.LogOrigin.Host;
+        var message = Text(json, "message") ?? "";
+        if (host)
+        {
+            return message.StartsWith("[HEARTBEAT]", StringComparison.Ordinal) ? true
+                : message.StartsWith("Alert ", StringComparison.Ordinal) || message.Contains("GOVERNANCE", StringComparison.Ordinal) ? false
+                : null;
+        }
+
+        return Text(json, Logging.LogOrigin.MovedPrefix + Logging.LoggingCategories.Component) == "ML_GOVERNANCE" ? false : null;
+    }
+
+    private static string? Text(JsonObject json, string name) => json[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
     private static JsonObject Event(JsonObject json, string kind) => new()
     {
         ["ts"] = json["ts"]?.DeepClone(),
         ["kind"] = kind,
         ["level"] = json["level"]?.DeepClone(),
         ["component"] = json["component"]?.DeepClone(),
+        ["origin"] = json["origin"]?.DeepClone(),
         ["message"] = json["message"]?.DeepClone() ?? new JsonObject(json.Where(p => p.Key != "ts").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))).ToJsonString(),
     };
 

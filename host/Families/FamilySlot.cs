@@ -45,6 +45,8 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
 
     /// <summary>Cycles in a row it answered without a single signal (reset by any signal).</summary>
     public int SilentCycles { get; set; }
+    /// <summary>The one way its own log events reach the host's logs (stamped, budgeted); null where nothing runs it (a backtest replay).</summary>
+    public Logging.PluginLogGate? Log { get; init; }
 
     /// <summary>Times its worker was started again after the first start.</summary>
     public int Restarts { get; set; }

@@ -15,7 +15,6 @@ namespace AlphaHost.Host.Families;
 /// new one has initialized. Nothing here waits on a family: the cycle loop is never blocked by a start or a stop.
 /// </summary>
 internal sealed class FamilySupervisor(
-    ILoggerFactory loggerFactory,
     Serilog.ILogger serilog,
     TimeProvider clock,
     ILogger<FamilySupervisor> logger) : IAsyncDisposable
@@ -126,7 +125,10 @@ internal sealed class FamilySupervisor(
                             Remove(slot);
                         }
 
-                        slot = new FamilySlot(export, plugin.Info!, clock, instance);
+                        slot = new FamilySlot(export, plugin.Info!, clock, instance)
+                        {
+                            Log = new Logging.PluginLogGate(export.Name, instance, serilog, clock, config.Host.PluginLog),
+                        };
                         _instances[instance] = slot;
                     }
 
@@ -458,8 +460,8 @@ internal sealed class FamilySupervisor(
             config.Host.WorkerOutput, slot.OutputDropped);
         var budget = config.Host.InitTimeout;
         return Isolation(config, slot) == FamilyIsolation.Process
-            ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, clock, _shutdown.Token).ConfigureAwait(false))
-            : Task.Run(async () => (IFamilyEndpoint)await InProcessEndpoint.StartAsync(request, config.Plugins, loggerFactory, clock, budget, _shutdown.Token).ConfigureAwait(false));
+            ? Task.Run(async () => (IFamilyEndpoint)await ProcessFamilyEndpoint.StartAsync(request, budget, serilog, slot.Log!, clock, _shutdown.Token).ConfigureAwait(false))
+            : Task.Run(async () => (IFamilyEndpoint)await InProcessEndpoint.StartAsync(request, config.Plugins, new Logging.PluginLoggerFactory(slot.Log!), clock, budget, _shutdown.Token).ConfigureAwait(false));
     }
 
     private void Stop(string family, IFamilyEndpoint endpoint, TimeSpan budget)

@@ -6,13 +6,14 @@ using Serilog.Formatting;
 namespace AlphaHost.Host.Logging;
 
 /// <summary>
-/// One JSON object per line: <c>ts</c> (ISO-8601 UTC), <c>level</c>, <c>component</c>, <c>message</c> (rendered),
+/// One JSON object per line: <c>ts</c> (ISO-8601 UTC), <c>level</c>, <c>component</c>, <c>origin</c> (<c>host</c> unless
+/// <see cref="PluginLogGate"/> stamped <c>plugin</c>), <c>message</c> (rendered),
 /// then every property of the event at the top level (structured values as nested objects), and
 /// <c>exception</c> when there is one.
 /// </summary>
 internal sealed class JsonLinesFormatter : ITextFormatter
 {
-    private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal) { "SourceContext", "EventId", "{OriginalFormat}", LoggingCategories.Component };
+    private static readonly HashSet<string> Hidden = new(StringComparer.Ordinal) { "SourceContext", "EventId", "{OriginalFormat}", LoggingCategories.Component, LogOrigin.Property };
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Format(LogEvent logEvent, TextWriter output)
@@ -24,6 +25,7 @@ internal sealed class JsonLinesFormatter : ITextFormatter
             json.WriteString("ts", logEvent.Timestamp.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("level", LevelName(logEvent.Level));
             json.WriteString("component", logEvent.Properties.TryGetValue(LoggingCategories.Component, out var c) && c is ScalarValue { Value: { } cv } ? cv.ToString() : "host");
+            json.WriteString(LogOrigin.Property, logEvent.Properties.TryGetValue(LogOrigin.Property, out var o) && o is ScalarValue { Value: string origin } ? origin : LogOrigin.Host);
             json.WriteString("message", MessageRenderer.Render(logEvent));
             foreach (var (name, value) in logEvent.Properties)
             {

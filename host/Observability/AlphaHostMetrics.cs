@@ -92,6 +92,10 @@ internal sealed class AlphaHostMetrics : IDisposable
         Meter.CreateObservableCounter("alphahost_worker_restarts_total", WorkerRestarts, description: "Times a family's worker process was started again");
         Meter.CreateObservableCounter("alphahost_worker_output_dropped_bytes_total", WorkerOutputDropped,
             description: "Bytes of a family's worker console output the host dropped: over host.worker_output.bytes_per_second, or past a line's cut");
+        Meter.CreateObservableCounter("alphahost_plugin_log_dropped_total", () => PluginLog(g => g.Dropped),
+            description: "A family's log events dropped over its budget (host.plugin_log_events_per_second, host.plugin_log_bytes_per_cycle)");
+        Meter.CreateObservableCounter("alphahost_plugin_log_rewritten_total", () => PluginLog(g => g.Rewritten),
+            description: "A family's log events that carried a host-owned property name or tag (written with it moved aside or renamed)");
         Meter.CreateObservableGauge("alphahost_worker_memory_bytes", WorkerMemory, "By", "Resident memory of a family's worker process");
         Meter.CreateObservableGauge("alphahost_cycle_latency_p50_seconds", () => _status.Latency().P50 / 1000, "s", "Median of the last 1,024 cycle times (the heartbeat's cycle_p50_ms)");
         Meter.CreateObservableGauge("alphahost_cycle_latency_p99_seconds", () => _status.Latency().P99 / 1000, "s", "99th percentile of the last 1,024 cycle times (the heartbeat's cycle_p99_ms)");
@@ -233,6 +237,9 @@ internal sealed class AlphaHostMetrics : IDisposable
 
     private IEnumerable<Measurement<long>> WorkerOutputDropped() =>
         _families is null ? [] : _families.Slots.Select(s => new Measurement<long>(s.OutputDropped.Total, new KeyValuePair<string, object?>("family", s.Name)));
+    private IEnumerable<Measurement<long>> PluginLog(Func<Logging.PluginLogGate, long> figure) =>
+        _families is null ? [] : _families.Slots.Where(s => s.Log is not null)
+            .Select(s => new Measurement<long>(figure(s.Log!), new KeyValuePair<string, object?>("family", s.Name)));
 
     /// <summary>Read from <c>/proc</c> when a scrape asks, not by the cycle.</summary>
     private IEnumerable<Measurement<long>> WorkerMemory() =>

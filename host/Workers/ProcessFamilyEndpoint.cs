@@ -53,13 +53,14 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
 
     /// <summary>Starts the worker and initializes the family in it within <paramref name="budget"/>; throws <see cref="FamilyStartException"/>.</summary>
     /// <param name="cancellationToken">The host is stopping: the worker is killed at once.</param>
-    public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, TimeProvider clock,
+    /// <param name="pluginLog">Where the family's own log events go (its worker forwards them).</param>
+    public static async Task<ProcessFamilyEndpoint> StartAsync(FamilyStartRequest request, TimeSpan budget, Serilog.ILogger log, Logging.PluginLogGate pluginLog, TimeProvider clock,
         CancellationToken cancellationToken)
     {
         WorkerProcess worker;
         try
         {
-            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.Instance, request.MemoryLimitMb, request.Output, request.OutputDropped, log, clock);
+            worker = WorkerProcess.Start(request.PluginFolder, request.Family, request.Instance, request.MemoryLimitMb, request.Output, request.OutputDropped, log, clock, pluginLog);
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException or IOException)
         {

@@ -4,7 +4,6 @@ using System.Text.Json;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
 using Serilog.Events;
-using Serilog.Parsing;
 
 namespace AlphaHost.Host.Workers;
 
@@ -22,21 +21,21 @@ internal sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _family;
     private readonly Serilog.ILogger _log;
+    private readonly PluginLogGate _pluginLog;
     private readonly ConcurrentDictionary<uint, TaskCompletionSource<Frame>> _pending = new();
     private readonly Queue<string> _stderr = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _hello = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TimeProvider _clock;
     private uint _sequence;
     private Task _stderrRead = Task.CompletedTask;
 
-    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock, WorkerOutputOptions outputOptions, OutputTally dropped)
+    private WorkerProcess(Process process, string family, Serilog.ILogger log, TimeProvider clock, WorkerOutputOptions outputOptions, OutputTally dropped, PluginLogGate pluginLog)
     {
-        _clock = clock;
         _process = process;
         _family = family;
         _log = log;
+        _pluginLog = pluginLog;
         Pid = process.Id;
         Output = new WorkerOutput(outputOptions, clock, dropped, KeepStderr, reason => Kill($"worker killed: {reason}"));
     }
@@ -58,8 +57,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// <param name="memoryLimitMb">The family's memory budget: the worker's GC heap limit and its data-segment limit.</param>
     /// <param name="outputOptions">The bounds on its console output.</param>
     /// <param name="dropped">The family's count of dropped console bytes.</param>
+    /// <param name="log">The host's own log (what the host says about the worker).</param>
+    /// <param name="pluginLog">Where the family's own log events go: stamped as the family's and within its budget.</param>
     public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, WorkerOutputOptions outputOptions, OutputTally dropped,
-        Serilog.ILogger log, TimeProvider clock)
+        Serilog.ILogger log, TimeProvider clock, PluginLogGate pluginLog)
     {
         var start = new ProcessStartInfo
         {
@@ -91,7 +92,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
-        var worker = new WorkerProcess(process, instance, log, clock, outputOptions, dropped);
+        var worker = new WorkerProcess(process, instance, log, clock, outputOptions, dropped, pluginLog);
 
         // Raw bytes into fixed buffers: a line reader (BeginErrorReadLine) buffers a line without newline without limit.
         var stderr = process.StandardError.BaseStream;
@@ -335,7 +336,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes a worker's log event into the host's pipeline, as the family's own event.</summary>
+    /// <summary>Hands a worker's log event to the family's gate, which stamps it as the family's own event.</summary>
     private void Forward(byte[] payload)
     {
         try
@@ -350,7 +351,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 4 => LogEventLevel.Error,
                 _ => LogEventLevel.Fatal,
             };
-            var properties = new List<LogEventProperty> { new("SourceContext", new ScalarValue(LoggingCategories.FamilyPrefix + _family)) };
+            var properties = new List<KeyValuePair<string, LogEventPropertyValue>>();
             string? template = null;
             foreach (var property in root.GetProperty("properties").EnumerateObject())
             {
@@ -360,14 +361,13 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 }
                 else if (LogEventProperty.IsValidName(property.Name))
                 {
-                    properties.Add(new LogEventProperty(property.Name, Value(property.Value)));
+                    properties.Add(new(property.Name, Value(property.Value)));
                 }
             }
 
             var message = root.GetProperty("message").GetString() ?? "";
             var exception = root.TryGetProperty("exception", out var ex) ? new WorkerLoggedException(ex.GetString() ?? "") : null;
-            var parsed = new MessageTemplateParser().Parse(template ?? message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
-            _log.Write(new LogEvent(_clock.GetUtcNow(), level, exception, parsed, properties));
+            _pluginLog.Write(level, template, message, properties, exception);
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {

@@ -74,7 +74,8 @@ public sealed class MlDaemonTests : IDisposable
             Assert.Equal(3, mismatches.Count);
             Assert.All(mismatches, e =>
             {
-                Assert.Equal(("ML_GOVERNANCE", "AAA", "ml_v1"), (Field(e, "component"), Field(e, "symbol"), Field(e, "model")));
+                Assert.Equal(("ML_GOVERNANCE", "AAA", "ml_v1"), (Field(e, "plugin_component"), Field(e, "symbol"), Field(e, "model")));
+                Assert.Equal(("plugin", "ml_alpha", "ml_alpha"), (Field(e, "origin"), Field(e, "family"), Field(e, "component")));
                 Assert.Equal((24, 28), (e.GetProperty("expected_count").GetInt32(), e.GetProperty("provided_count").GetInt32()));
                 Assert.Equal(24, e.GetProperty("details").GetProperty("expected").GetInt32());
             });

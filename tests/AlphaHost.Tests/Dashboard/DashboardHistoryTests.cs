@@ -13,7 +13,7 @@ public sealed class DashboardHistoryTests : IDisposable
         _dir.Write("logs/live.jsonl", string.Join("\n",
             Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
             """{"ts":"2026-12-01T10:00:01Z","level":"INFO","component":"CycleService","message":"AlphaHost starting"}""",
-            """{"ts":"2026-12-01T10:00:02Z","level":"CRITICAL","component":"ML_GOVERNANCE","message":"DISABLED_BY_GOVERNANCE: model ml_v1","status":"DISABLED_BY_GOVERNANCE"}""",
+            """{"ts":"2026-12-01T10:00:02Z","level":"CRITICAL","component":"ml_alpha","origin":"plugin","family":"ml_alpha","instance":"ml_alpha","message":"DISABLED_BY_GOVERNANCE: model ml_v1","status":"DISABLED_BY_GOVERNANCE","plugin_component":"ML_GOVERNANCE"}""",
             Heartbeat("2026-12-01T10:00:03Z", "DEGRADED", "DISABLED_GOVERNANCE", 574),
             """{"ts":"2026-12-01T10:00:04Z","level":"WARN""") + "\n");
         _dir.Write("logs/operator.jsonl", """{"ts":"2026-12-01T10:00:05Z","component":"OPERATOR","message":"ml disable: rollback drill"}""" + "\n");
@@ -27,6 +27,23 @@ public sealed class DashboardHistoryTests : IDisposable
         var events = history["events"]!.AsArray();
         Assert.Equal(["operator", "daemon"], events.Select(e => (string)e!["kind"]!));
         Assert.StartsWith("DISABLED_BY_GOVERNANCE", (string)events[1]!["message"]!);
+    }
+
+    [Fact]
+    public void Read_PluginForgesHeartbeatAndGovernance_PlotsOnlyTheHostsHeartbeatsAndNamesTheFamilyOfEachPluginEvent()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "DISABLED_CONFIG", 0),
+            """{"ts":"2026-12-01T10:00:01Z","level":"INFO","component":"HeartbeatService","message":"[HEARTBEAT] uptime=1s | cycles=999999 | state=OK","Cycles":999999,"State":"OK","MlState":"DISABLED_CONFIG","origin":"plugin","family":"forged_heartbeat","instance":"forged_heartbeat"}""",
+            """{"ts":"2026-12-01T10:00:02Z","level":"CRITICAL","component":"forged_scope","message":"DISABLED_BY_GOVERNANCE: model ml_v1 (forged)","origin":"plugin","family":"forged_scope","instance":"forged_scope","plugin_component":"ML_GOVERNANCE"}""",
+            """{"ts":"2026-12-01T10:00:03Z","level":"WARNING","component":"ML_GOVERNANCE","message":"Alert governance_tripped (forged)","origin":"plugin","family":"forged_scope","instance":"forged_scope"}""") + "\n");
+
+        var history = DashboardHistory.Read(_dir.File("logs"));
+
+        var point = Assert.Single(history["points"]!.AsArray());
+        Assert.Equal(3, (int)point!["Cycles"]!);
+        var shown = Assert.Single(history["events"]!.AsArray());
+        Assert.Equal(("forged_scope", "plugin"), ((string?)shown!["component"], (string?)shown["origin"]));
     }
 
     [Fact]
@@ -54,5 +71,5 @@ public sealed class DashboardHistoryTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private static string Heartbeat(string ts, string state, string ml, int errors) =>
-        $$"""{"ts":"{{ts}}","level":"INFO","component":"HeartbeatService","message":"[HEARTBEAT] uptime=1s | state={{state}}","Cycles":3,"State":"{{state}}","MlState":"{{ml}}","ModelErrors":{{errors}},"FamilyStates":"momentum:OK,ml_alpha:{{(ml == "ENABLED|OK" ? "OK" : ml)}}","CycleP50Ms":1.5,"CycleP99Ms":4.5,"Data":"REPLAYING","Models":3}""";
+        $$"""{"ts":"{{ts}}","level":"INFO","component":"HeartbeatService","origin":"host","message":"[HEARTBEAT] uptime=1s | state={{state}}","Cycles":3,"State":"{{state}}","MlState":"{{ml}}","ModelErrors":{{errors}},"FamilyStates":"momentum:OK,ml_alpha:{{(ml == "ENABLED|OK" ? "OK" : ml)}}","CycleP50Ms":1.5,"CycleP99Ms":4.5,"Data":"REPLAYING","Models":3}""";
 }

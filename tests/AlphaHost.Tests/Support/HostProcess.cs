@@ -180,7 +180,10 @@ internal sealed class HostProcess : IDisposable
         return result;
     }
 
-    public static bool IsHeartbeat(JsonElement line) => line.GetProperty("message").GetString()!.StartsWith("[HEARTBEAT]", StringComparison.Ordinal);
+    /// <summary>Whether a record is the daemon's heartbeat: the host's own (<c>origin: host</c>), never a family's line that looks like one.</summary>
+    public static bool IsHeartbeat(JsonElement line) =>
+        line.GetProperty("message").GetString()!.StartsWith("[HEARTBEAT]", StringComparison.Ordinal)
+        && line.TryGetProperty("origin", out var origin) && origin.GetString() == "host";
 
     public void Dispose()
     {
