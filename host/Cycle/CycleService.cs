@@ -15,7 +15,8 @@ namespace AlphaHost.Host.Cycle;
 
 /// <summary>Settings of one daemon run that do not come from the config file.</summary>
 /// <param name="MaxCycles">Stop after this many passes of the loop, idle polls for data included (exit 0); null runs until SIGTERM/SIGINT.</param>
-internal sealed record RunSettings(long? MaxCycles);
+/// <param name="From">The first cycle's day is the first trading day on or after this date, the days before it are history; null: after <c>market.warmup_days</c>.</param>
+internal sealed record RunSettings(long? MaxCycles, DateOnly? From = null);
 
 /// <summary>
 /// The daemon's loop. Each cycle: pick up a saved config change, pick up new or replaced plugins, advance the
@@ -49,6 +50,7 @@ internal sealed class CycleService(
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
     private readonly DataWatch _data = new(clock);
+    private readonly CyclePacer _pacer = new();
     private long _cycle;
     private long _passes;
 
@@ -75,10 +77,18 @@ internal sealed class CycleService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            await RunCycleAsync().ConfigureAwait(false);
+            var held = feed.HoldsNextDay;
+            var hadDay = await RunCycleAsync().ConfigureAwait(false);
             _passes++;
             PingWatchdog();
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var current = config.Current;
+            if (hadDay && held && !feed.HoldsNextDay && current.Market.CatchUp == CatchUpMode.Fast)
+            {
+                logger.LogInformation("Fast catch-up done: replayed the feed's history up to {Date} ({Cycles} cycles); host.cycle_interval {Interval} from now on",
+                    market.CurrentDate, _cycle, DurationText.Format(current.Host.CycleInterval));
+            }
+
             if (run.MaxCycles is { } max && _passes >= max)
             {
                 logger.LogInformation("Completed {Passes} passes as asked ({Cycles} with a new trading day); stopping", _passes, _cycle);
@@ -88,7 +98,7 @@ internal sealed class CycleService(
 
             try
             {
-                await PauseAsync(config.Current.Host.CycleInterval - elapsed, stoppingToken).ConfigureAwait(false);
+                await PauseAsync(_pacer.PauseAfter(hadDay, held, elapsed, current.Host.CycleInterval, current.Market.CatchUp), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -169,7 +179,7 @@ internal sealed class CycleService(
         PublishLoadedFamilies(current);
         var warmed = 0;
         var rejected = new List<DataIssue>();
-        while (warmed < current.Market.WarmupDays && feed.TryNextDay(out var day))
+        while ((run.From is { } from ? feed.DateOf(warmed) < from : warmed < current.Market.WarmupDays) && feed.TryNextDay(out var day))
         {
             rejected.AddRange(market.Append(day).Rejected);
             warmed++;
@@ -183,6 +193,16 @@ internal sealed class CycleService(
             families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
         logger.LogInformation("Warm-up done: {Days} trading days of history up to {Date}; {Families} families loaded ({Enabled} enabled)",
             warmed, market.CurrentDate, families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)));
+        if (run.From is { } start)
+        {
+            logger.LogInformation("Replay starts at {From} (run --from): the first cycle processes the first trading day on or after it", start);
+        }
+
+        if (current.Market.CatchUp == CatchUpMode.Fast && feed.HoldsNextDay)
+        {
+            logger.LogInformation("Catching up with the feed's history without pause (market.catch_up fast); host.cycle_interval {Interval} applies once caught up",
+                DurationText.Format(current.Host.CycleInterval));
+        }
     }
 
     private void PublishLoadedFamilies(AlphaHostConfig current) => status.LoadedFamilies = families.Slots.Select(f => StatusOf(f, current)).ToArray();
@@ -196,7 +216,8 @@ internal sealed class CycleService(
             : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
     }
 
-    private async Task RunCycleAsync()
+    /// <summary>One pass; true when it processed a trading day, false for an idle poll.</summary>
+    private async Task<bool> RunCycleAsync()
     {
         var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
         var current = config.Current;
@@ -212,7 +233,7 @@ internal sealed class CycleService(
             status.Idle(_data.State!.Value, market.CurrentDate, configRejected, waiting);
             metrics.Families(waiting, cycled: false);
             LogDataChange(change, after, market.CurrentDate, current.Market);
-            return;
+            return false;
         }
 
         _cycle++;
@@ -267,6 +288,7 @@ internal sealed class CycleService(
         status.Publish(report, elapsed);
         metrics.Cycle(elapsed, outcomes, combined);
         metrics.Families(report.Families, cycled: true);
+        return true;
     }
 
     private async Task<bool> ApplyConfigChangeAsync()
