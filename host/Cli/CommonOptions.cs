@@ -149,7 +149,8 @@ internal static class CommonOptions
         return null;
     }
 
-    private static DateOnly? ParseDate(string option, string? text) =>
+    /// <summary>A <c>yyyy-MM-dd</c> option value; anything else is bad usage naming the option.</summary>
+    public static DateOnly? ParseDate(string option, string? text) =>
         text is null ? null
         : DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date
         : throw new UsageException($"{option} '{text}' is not a date (yyyy-MM-dd)");

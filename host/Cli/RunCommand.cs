@@ -19,12 +19,13 @@ internal static class RunCommand
     {
         var config = CommonOptions.Config();
         var cycles = CommonOptions.Whole<long>("--cycles", "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)");
-        var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles };
-        command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles)));
+        var from = CommonOptions.Date("--from", "Start the replay at this date: the days before it are history, the first cycle processes the first trading day on or after it");
+        var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles, from };
+        command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles), result.GetValue(from)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configPath, long? maxCycles)
+    private static async Task<int> RunAsync(string? configPath, long? maxCycles, string? fromText)
     {
         // First of all: a stop asked for while the daemon starts (a large bar folder loads for seconds) is logged and
         // ends it with 0, and SIGHUP or a stray SIGUSR1 never kills it.
@@ -33,6 +34,17 @@ internal static class RunCommand
         if (maxCycles is <= 0)
         {
             Console.Error.WriteLine("error: --cycles must be a positive number");
+            return ExitCodes.BadInput;
+        }
+
+        DateOnly? from;
+        try
+        {
+            from = CommonOptions.ParseDate("--from", fromText);
+        }
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
@@ -88,7 +100,13 @@ internal static class RunCommand
                     return ExitCodes.BadInput;
                 }
 
-                using var host = Build(config, paths, feed, new RunSettings(maxCycles), clock, logger, logHealth, identity, reloads);
+                if (from is { } start && ReplayStart.Problem(feed, start, config.Market.WarmupDays) is { } problem)
+                {
+                    Console.Error.WriteLine($"error: {problem}");
+                    return ExitCodes.BadInput;
+                }
+
+                using var host = Build(config, paths, feed, new RunSettings(maxCycles, from), clock, logger, logHealth, identity, reloads);
                 var exit = host.Services.GetRequiredService<DaemonExit>();
                 if (config.Host.Http is { Enabled: true, Required: true }
                     && await host.Services.GetRequiredService<Http.HttpEndpointService>().ListenAsync().ConfigureAwait(false) is { } refused)

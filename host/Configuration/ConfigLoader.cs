@@ -271,6 +271,7 @@ internal static partial class ConfigLoader
             MaxHistoryDays = section.Int("max_history_days", d.MaxHistoryDays, 60, 100_000),
             Calendar = section.OneOf("calendar", d.Calendar, Market.Calendars.ExchangeCalendars.Names),
             MaxDataDelay = section.Duration("max_data_delay", d.MaxDataDelay, TimeSpan.Zero, TimeSpan.FromDays(30)),
+            CatchUp = section.OneOf("catch_up", d.CatchUp == CatchUpMode.Fast ? "fast" : "paced", "paced", "fast") == "fast" ? CatchUpMode.Fast : CatchUpMode.Paced,
             MaxBarFileBytes = section.Long("max_bar_file_bytes", d.MaxBarFileBytes, 1024, 2L << 30),
             MaxUniverseFileBytes = section.Long("max_universe_file_bytes", d.MaxUniverseFileBytes, 1024, 2L << 30),
             SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),

@@ -34,6 +34,13 @@ internal sealed record MarketOptions
     public TimeSpan MaxDataDelay { get; init; } = TimeSpan.FromHours(30);
 
     /// <summary>
+    /// How the daemon replays days the feed already holds (a bar folder's history): <c>fast</c> runs them back to back
+    /// and takes <c>host.cycle_interval</c> only once it has caught up; <c>paced</c> takes the interval between every two.
+    /// </summary>
+    /// <value>The default value is <c>paced</c> (a replay watched day by day behaves as before).</value>
+    public CatchUpMode CatchUp { get; init; } = CatchUpMode.Paced;
+
+    /// <summary>
     /// The largest bar file read (<c>equities/&lt;SYMBOL&gt;.csv</c>, <c>benchmark_SPY.csv</c>): a larger one stops the start
     /// with exit 2, and while running skips its symbol with a reason. A file is read whole into memory, so this is also the
     /// most one file may cost.
@@ -52,4 +59,14 @@ internal sealed record MarketOptions
     /// <summary>Number of symbols in the sample market.</summary>
     /// <value>The default value is 500.</value>
     public int SampleSymbols { get; init; } = 500;
+}
+
+/// <summary>The values of <c>market.catch_up</c>.</summary>
+internal enum CatchUpMode
+{
+    /// <summary><c>paced</c>: the cycle interval between every two days, history included.</summary>
+    Paced,
+
+    /// <summary><c>fast</c>: no pause while the feed already holds the next day.</summary>
+    Fast,
 }

@@ -15,7 +15,8 @@ namespace AlphaHost.Host.Cycle;
 
 /// <summary>Settings of one daemon run that do not come from the config file.</summary>
 /// <param name="MaxCycles">Stop after this many passes of the loop, idle polls for data included (exit 0); null runs until SIGTERM/SIGINT.</param>
-internal sealed record RunSettings(long? MaxCycles);
+/// <param name="From">The first cycle's day is the first trading day on or after this date, the days before it are history; null: after <c>market.warmup_days</c>.</param>
+internal sealed record RunSettings(long? MaxCycles, DateOnly? From = null);
 
 /// <summary>
 /// The daemon's loop. Each cycle: pick up a saved config change, pick up new or replaced plugins, advance the
@@ -49,6 +50,7 @@ internal sealed class CycleService(
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
     private readonly DataWatch _data = new(clock);
+    private readonly CyclePacer _pacer = new();
     private long _cycle;
     private long _passes;
 
@@ -75,10 +77,18 @@ internal sealed class CycleService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var started = Stopwatch.GetTimestamp();
-            await WithDescriptorsAsync(RunCycleAsync).ConfigureAwait(false);
+            var held = feed.HoldsNextDay;
+            var hadDay = await WithDescriptorsAsync(RunCycleAsync, whenExhausted: false).ConfigureAwait(false);
             _passes++;
             PingWatchdog();
             var elapsed = Stopwatch.GetElapsedTime(started);
+            var current = config.Current;
+            if (hadDay && held && !feed.HoldsNextDay && current.Market.CatchUp == CatchUpMode.Fast)
+            {
+                logger.LogInformation("Fast catch-up done: replayed the feed's history up to {Date} ({Cycles} cycles); host.cycle_interval {Interval} from now on",
+                    market.CurrentDate, _cycle, DurationText.Format(current.Host.CycleInterval));
+            }
+
             if (run.MaxCycles is { } max && _passes >= max)
             {
                 logger.LogInformation("Completed {Passes} passes as asked ({Cycles} with a new trading day); stopping", _passes, _cycle);
@@ -88,7 +98,7 @@ internal sealed class CycleService(
 
             try
             {
-                await PauseAsync(config.Current.Host.CycleInterval - elapsed, stoppingToken).ConfigureAwait(false);
+                await PauseAsync(_pacer.PauseAfter(hadDay, held, elapsed, current.Host.CycleInterval, current.Market.CatchUp), stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -120,11 +130,20 @@ internal sealed class CycleService(
     /// connections until the process has none left; a leak can do the same) is not a fault of the loop: it is logged once,
     /// the heartbeat says DEGRADED <c>fd_exhausted</c>, and the next pass tries again.
     /// </summary>
-    private async Task WithDescriptorsAsync(Func<Task> pass)
+    private Task WithDescriptorsAsync(Func<Task> pass) => WithDescriptorsAsync(async () =>
     {
+        await pass().ConfigureAwait(false);
+        return true;
+    }, whenExhausted: false);
+
+    /// <param name="pass">The pass; its result is returned.</param>
+    /// <param name="whenExhausted">The result of a pass that found no free file descriptor.</param>
+    private async Task<T> WithDescriptorsAsync<T>(Func<Task<T>> pass, T whenExhausted)
+    {
+        T result;
         try
         {
-            await pass().ConfigureAwait(false);
+            result = await pass().ConfigureAwait(false);
         }
         catch (Exception ex) when (Internal.FdExhaustion.Is(ex))
         {
@@ -134,7 +153,7 @@ internal sealed class CycleService(
             }
 
             status.DescriptorsExhausted();
-            return;
+            return whenExhausted;
         }
 
         if (status.FdExhausted)
@@ -142,6 +161,8 @@ internal sealed class CycleService(
             status.DescriptorsAvailable();
             logger.LogWarning("Cycle loop: file descriptors available again at cycle {Cycle}", _cycle);
         }
+
+        return result;
     }
 
     private async Task ReloadOnRequestAsync()
@@ -198,7 +219,7 @@ internal sealed class CycleService(
         PublishLoadedFamilies(current);
         var warmed = 0;
         var rejected = new List<DataIssue>();
-        while (warmed < current.Market.WarmupDays && feed.TryNextDay(out var day))
+        while ((run.From is { } from ? feed.DateOf(warmed) < from : warmed < current.Market.WarmupDays) && feed.TryNextDay(out var day))
         {
             rejected.AddRange(market.Append(day).Rejected);
             warmed++;
@@ -212,6 +233,16 @@ internal sealed class CycleService(
             families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
         logger.LogInformation("Warm-up done: {Days} trading days of history up to {Date}; {Families} families loaded ({Enabled} enabled)",
             warmed, market.CurrentDate, families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)));
+        if (run.From is { } start)
+        {
+            logger.LogInformation("Replay starts at {From} (run --from): the first cycle processes the first trading day on or after it", start);
+        }
+
+        if (current.Market.CatchUp == CatchUpMode.Fast && feed.HoldsNextDay)
+        {
+            logger.LogInformation("Catching up with the feed's history without pause (market.catch_up fast); host.cycle_interval {Interval} applies once caught up",
+                DurationText.Format(current.Host.CycleInterval));
+        }
     }
 
     private void PublishLoadedFamilies(AlphaHostConfig current) => status.LoadedFamilies = families.Slots.Select(f => StatusOf(f, current)).ToArray();
@@ -225,7 +256,8 @@ internal sealed class CycleService(
             : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
     }
 
-    private async Task RunCycleAsync()
+    /// <summary>One pass; true when it processed a trading day, false for an idle poll.</summary>
+    private async Task<bool> RunCycleAsync()
     {
         var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
         var current = config.Current;
@@ -241,7 +273,7 @@ internal sealed class CycleService(
             status.Idle(_data.State!.Value, market.CurrentDate, configRejected, waiting);
             metrics.Families(waiting, cycled: false);
             LogDataChange(change, after, market.CurrentDate, current.Market);
-            return;
+            return false;
         }
 
         _cycle++;
@@ -296,6 +328,7 @@ internal sealed class CycleService(
         status.Publish(report, elapsed);
         metrics.Cycle(elapsed, outcomes, combined);
         metrics.Families(report.Families, cycled: true);
+        return true;
     }
 
     private async Task<bool> ApplyConfigChangeAsync()

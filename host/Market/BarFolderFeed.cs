@@ -288,6 +288,12 @@ internal sealed class BarFolderFeed : IMarketFeed
         return issues;
     }
 
+    public bool HoldsNextDay => _day < _benchmark.Bars.Count;
+
+    public DateOnly? LastDay => _benchmark.Bars.Count > 0 ? _benchmark.Bars[^1].Date : null;
+
+    public DateOnly? DateOf(int index) => index >= 0 && index < _benchmark.Bars.Count ? _benchmark.Bars[index].Date : null;
+
     public bool TryNextDay(out MarketDay day)
     {
         if (_day >= _benchmark.Bars.Count && !FollowAppendedRows())

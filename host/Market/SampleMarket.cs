@@ -61,6 +61,25 @@ internal sealed class SampleMarket : IMarketFeed
 
     public IReadOnlyList<DataIssue> LoadIssues { get; } = [];
 
+    public DateOnly? LastDay => null;
+
+    /// <summary>Every weekday from the first day on (the sample market has no holidays).</summary>
+    public DateOnly? DateOf(int index)
+    {
+        if (index < 0)
+        {
+            return null;
+        }
+
+        var date = FirstDay;
+        for (var i = 0; i < index; i++)
+        {
+            date = NextWeekday(date);
+        }
+
+        return date;
+    }
+
     public bool TryNextDay(out MarketDay day)
     {
         _date = NextWeekday(_date);

@@ -47,6 +47,10 @@ public sealed class CycleLoopFaultTests : IDisposable
 
         public IReadOnlyList<DataIssue> LoadIssues => [];
 
+        public DateOnly? LastDay => null;
+
+        public DateOnly? DateOf(int index) => null;
+
         public bool TryNextDay(out MarketDay day)
         {
             day = default!;
