@@ -362,7 +362,7 @@ internal sealed class CycleService(
         outcome.State,
         outcome.Handle.Export.IsModelFamily,
         outcome.Health.ErrorCount,
-        outcome.Error ?? outcome.Health.Detail,
+        outcome.Detail,
         outcome.IsEnabled ? outcome.Health.ServingModels : null)
     {
         FeatureDrift = outcome.IsEnabled ? outcome.Health.FeatureDrift : null,
@@ -380,7 +380,7 @@ internal sealed class CycleService(
             var previous = last.FirstOrDefault(p => p.Name == f.Name);
             if (!f.IsEnabled(current))
             {
-                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0);
+                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0, FamilyOutcome.DisabledDetail);
             }
 
             // Without an endpoint there is nothing to read; after a failed or quarantined cycle the host's verdict stands

@@ -32,6 +32,15 @@ internal sealed record FamilyOutcome(
 
     public bool IsEnabled => Kind != OutcomeKind.DisabledConfig;
 
+    /// <summary>
+    /// Why it is in its state: the host's failure reason, "disabled by configuration" for a family the config turns off
+    /// (its own last health may be from before, or the "starting" of a family that never started), else the family's own detail.
+    /// </summary>
+    public string? Detail => Error ?? (IsEnabled ? Health.Detail : DisabledDetail);
+
+    /// <summary>The detail of a family the config turns off.</summary>
+    public const string DisabledDetail = "disabled by configuration";
+
     /// <summary>The family's state after this turn: the host's verdict when it overrides the family's own.</summary>
     public FamilyState State => Kind switch
     {

@@ -24,6 +24,12 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         " | date={MarketDate} | families={FamilyStates} | cycle_p50_ms={CycleP50Ms} | cycle_p99_ms={CycleP99Ms} | mem_mb={MemoryMb} | heap_mb={HeapMb} | live_mb={LiveMb} | logs={Logs} | http={Http} | reasons={Reasons}" +
         " | data={Data} | models={Models}{Details}";
 
+    /// <summary>
+    /// The cycles of the dashboard's latency (<c>CycleP50RecentMs</c>, <c>CycleP99RecentMs</c>, properties of the JSON
+    /// line): recent enough that a slow first cycle leaves the p99 after a hundred cycles.
+    /// </summary>
+    internal const int RecentCycles = 100;
+
     /// <summary>Longest family detail shown; the full text is in the family's own log events.</summary>
     private const int MaxDetailLength = 300;
 
@@ -55,8 +61,12 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     {
         var line = Compose(status, config.Current, clock, logHealth.Faults);
         // Each family's mean |contribution| in the last cycle rides along as a property of the JSON line (the dashboard's
-        // contribution history), not in the heartbeat's text.
-        var properties = new Dictionary<string, object> { ["Contributions"] = ContributionsText(status.Last) };
+        // contribution history), and so do the latencies of the recent cycles, not in the heartbeat's text.
+        var recent = status.Latency(RecentCycles);
+        var properties = new Dictionary<string, object>
+        {
+            ["Contributions"] = ContributionsText(status.Last), ["CycleP50RecentMs"] = Math.Round(recent.P50, 3), ["CycleP99RecentMs"] = Math.Round(recent.P99, 3),
+        };
         if (final)
         {
             properties[ThrottledConsoleSink.AlwaysShowProperty] = true;

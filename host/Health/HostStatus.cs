@@ -115,12 +115,16 @@ internal sealed class HostStatus(TimeProvider clock)
     }
 
     /// <summary>p50 and p99 of the last 1,024 cycle times in milliseconds (compute and write, without the sleep).</summary>
-    public (double P50, double P99) Latency()
+    public (double P50, double P99) Latency() => Latency(LatencyWindow);
+
+    /// <summary>p50 and p99 of the last <paramref name="cycles"/> cycle times (at most 1,024) in milliseconds.</summary>
+    public (double P50, double P99) Latency(int cycles)
     {
         double[] window;
         lock (_lock)
         {
-            window = _latencies[..(int)Math.Min(_latencyCount, LatencyWindow)];
+            var count = (int)Math.Min(Math.Min(_latencyCount, LatencyWindow), cycles);
+            window = [.. Enumerable.Range(1, count).Select(back => _latencies[(_latencyCount - back) % LatencyWindow])];
         }
 
         if (window.Length == 0)

@@ -67,6 +67,17 @@ public sealed class FamilyRunnerTests
         family.Verify(f => f.ComputeAsync(It.IsAny<MarketSnapshot>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    [Fact]
+    public async Task RunAsync_FamilyDisabledBeforeItEverStarted_DetailSaysDisabledNotStarting()
+    {
+        var handle = Handles.For(Constant(0.5), "good", clock: _clock);
+        handle.LastHealth = new FamilyHealth(FamilyState.Degraded, 0, "starting");
+
+        var outcomes = await Runner().RunAsync(new CycleInput(_snapshot, null, null), [handle], Handles.Config("families:\n  good: {enabled: false}\n"));
+
+        Assert.Equal("disabled by configuration", outcomes[0].Detail);
+    }
+
     [Theory]
     [InlineData("features:\n  use_regime_detection: false\nfamilies:\n  good: {enabled: true}\n", false)]
     [InlineData("features:\n  use_regime_detection: true\nfamilies:\n  good: {enabled: true}\n", true)]

@@ -66,6 +66,36 @@ public sealed class HeartbeatServiceTests
         Assert.DoesNotContain("0.0125", beat.RenderMessage());
     }
 
+    [Fact]
+    public void Beat_SlowFirstCyclesThenFastOnes_CarriesTheP99OfTheRecentCyclesNotPinnedByTheFirst()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-23T19:00:00Z"));
+        var status = new HostStatus(clock);
+        var day = Day(new DateOnly(2016, 3, 1));
+        // The warm-up: the first cycles are slow, more than 1% of the 1,024-cycle window.
+        for (var i = 0; i < 20; i++)
+        {
+            status.Publish(day, TimeSpan.FromMilliseconds(605));
+        }
+
+        for (var i = 0; i < HeartbeatService.RecentCycles; i++)
+        {
+            status.Publish(day, TimeSpan.FromMilliseconds(5));
+        }
+
+        var events = new List<Serilog.Events.LogEvent>();
+        using var serilog = new Serilog.LoggerConfiguration().Enrich.FromLogContext().WriteTo.Sink(new CollectingSink(events)).CreateLogger();
+        var service = new HeartbeatService(status, Store(), clock, new LogFileHealth(),
+            new Microsoft.Extensions.Logging.Logger<HeartbeatService>(new SerilogLoggerFactory(serilog)));
+
+        service.Beat(final: false);
+
+        var beat = Assert.Single(events);
+        Assert.Equal("605", beat.Properties["CycleP99Ms"].ToString());
+        Assert.Equal("5", beat.Properties["CycleP99RecentMs"].ToString());
+        Assert.Equal("5", beat.Properties["CycleP50RecentMs"].ToString());
+    }
+
     private sealed class CollectingSink(List<Serilog.Events.LogEvent> events) : Serilog.Core.ILogEventSink
     {
         public void Emit(Serilog.Events.LogEvent logEvent) => events.Add(logEvent);
