@@ -35,6 +35,9 @@ public sealed class DashboardBrowserTests : IDisposable
             Assert.All(Series, name => Assert.Contains($"class=\"series\" data-name=\"{name}\"", dom));
             Assert.Contains("id=\"chart-family-momentum\"", dom);
             Assert.Contains("DISABLED_CONFIG", dom);
+            // ml_alpha is off from the start (ml_enabled: false): its detail says so, not the "starting" of a family that never started.
+            Assert.Contains("<td>disabled by configuration</td>", dom);
+            Assert.DoesNotContain("<td>starting</td>", dom);
             Assert.True(new FileInfo(screenshot).Length > 10_000, "the screenshot is missing or empty");
             daemon.SendSignal(Sigterm);
             Assert.Equal(0, await daemon.WaitForExitAsync());
@@ -51,7 +54,53 @@ public sealed class DashboardBrowserTests : IDisposable
         Assert.All(Series, name => Assert.Contains($"class=\"series\" data-name=\"{name}\"", staticDom));
     }
 
+    [ToolFact("chromium", "chromium")]
+    public async Task Chromium_DisableAndEnableBetweenTwoHeartbeats_TheDisableIsOnTheTimeline()
+    {
+        var port = FreePort();
+        // Heartbeats 20 s apart; the disable lasts a few seconds, between two of them.
+        var config = _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: true, cycleInterval: "100ms", heartbeat: "20s")
+            .Replace("listen: 127.0.0.1:0", $"listen: 127.0.0.1:{port}"));
+        using var daemon = HostProcess.Start(_dir.Path, "run", "--config", config);
+        await daemon.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && l.GetProperty("Cycles").GetInt64() > 0));
+        var heartbeatsBefore = HostProcess.ReadLog(daemon.LiveLog).Count(HostProcess.IsHeartbeat);
+
+        await OperatorAsync(config, "disable", "--reason", "x");
+        await daemon.WaitForLogAsync(lines => lines.Any(l => Message(l).Contains("features.ml_enabled=false", StringComparison.Ordinal)));
+        await OperatorAsync(config, "enable", "--reason", "back");
+        await daemon.WaitForLogAsync(lines => lines.Any(l => Message(l).Contains("features.ml_enabled=true", StringComparison.Ordinal)));
+        var heartbeatsDuring = HostProcess.ReadLog(daemon.LiveLog).Count(HostProcess.IsHeartbeat) - heartbeatsBefore;
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        using var history = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/history"));
+        var events = history.RootElement.GetProperty("events").EnumerateArray()
+            .Select(e => (Kind: e.GetProperty("kind").GetString(), Message: e.GetProperty("message").GetString() ?? "")).ToArray();
+        Assert.Contains(events, e => e.Kind == "operator" && e.Message.StartsWith("ml disable", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.Kind == "config" && e.Message.Contains("features.ml_enabled=false", StringComparison.Ordinal));
+
+        var dom = await ChromiumAsync("--dump-dom", $"http://127.0.0.1:{port}/");
+        var mlTimeline = dom[dom.IndexOf("id=\"chart-ml-state\"", StringComparison.Ordinal)..dom.IndexOf("id=\"chart-model-errors\"", StringComparison.Ordinal)];
+        Assert.Contains("<g class=\"marker\" data-kind=\"operator\">", mlTimeline);
+        Assert.Contains("ml disable by", mlTimeline);
+        Assert.Contains("<g class=\"marker\" data-kind=\"config\">", mlTimeline);
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+        // What the test is about: no heartbeat, or at most one, fell inside the disable.
+        Assert.InRange(heartbeatsDuring, 0, 1);
+    }
+
     public void Dispose() => _dir.Dispose();
+
+    private static string Message(System.Text.Json.JsonElement line) => line.GetProperty("message").GetString() ?? "";
+
+    private async Task OperatorAsync(string config, string command, params string[] options)
+    {
+        var (exit, run) = await HostProcess.RunAsync(_dir.Path, ["ml", command, .. options, "--config", config]);
+        using (run)
+        {
+            Assert.True(exit == 0, run.Stderr);
+        }
+    }
 
     private static int FreePort()
     {

@@ -68,8 +68,66 @@ public sealed class DashboardHistoryTests : IDisposable
         Assert.Equal(3 * DashboardHistory.MaxPoints - 1, (int)points[^1]!["ModelErrors"]!);
     }
 
+    [Fact]
+    public void Read_APauseLongerThanAFewHeartbeatsAndARestart_MarkEachAsAGap()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:00:10Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:00:20Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:05:00Z", "OK", "ENABLED|OK", 0),
+            Host("2026-12-01T10:05:04Z", "CycleService", "Cycle loop stopped after 40 cycles"),
+            Heartbeat("2026-12-01T10:05:05Z", "OK", "ENABLED|OK", 0),
+            Host("2026-12-01T10:05:09Z", "CycleService", "AlphaHost starting: config golden.yaml"),
+            Heartbeat("2026-12-01T10:05:12Z", "HALTED", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:05:22Z", "OK", "ENABLED|OK", 0)) + "\n");
+
+        var points = DashboardHistory.Read(_dir.File("logs"))["points"]!.AsArray();
+
+        Assert.Equal([false, false, false, true, false, true, false], points.Select(p => (bool?)p!["gap"] ?? false));
+        var events = DashboardHistory.Read(_dir.File("logs"))["events"]!.AsArray();
+        Assert.Equal(["start", "stop"], events.Select(e => (string)e!["kind"]!));
+    }
+
+    [Fact]
+    public void Read_ShortDisableBetweenTwoHeartbeats_ListsTheOperatorCommandsAndTheDaemonsStateChangesInOrder()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            Host("2026-12-01T10:00:03Z", "ConfigStore", "Configuration reloaded from golden.yaml: features.ml_enabled=false"),
+            Host("2026-12-01T10:00:03.100Z", "FamilySupervisor", "Family ml_alpha disabled by configuration; its worker was stopped", family: "ml_alpha"),
+            Host("2026-12-01T10:00:16Z", "ConfigStore", "Configuration reloaded from golden.yaml: features.ml_enabled=true"),
+            Heartbeat("2026-12-01T10:00:30Z", "OK", "ENABLED|OK", 0)) + "\n");
+        _dir.Write("logs/operator.jsonl", string.Join("\n",
+            """{"ts":"2026-12-01T10:00:02.500Z","level":"WARNING","component":"OPERATOR","message":"ml disable by ops@box: x","command":"ml disable","reason":"x"}""",
+            """{"ts":"2026-12-01T10:00:15.500Z","level":"WARNING","component":"OPERATOR","message":"ml enable by ops@box: back","command":"ml enable","reason":"back"}""") + "\n");
+
+        var history = DashboardHistory.Read(_dir.File("logs"));
+
+        var events = history["events"]!.AsArray().Reverse().ToArray();
+        Assert.Equal(["operator", "config", "family", "operator", "config"], events.Select(e => (string)e!["kind"]!));
+        Assert.Equal("ml_alpha", (string?)events[2]!["family"]);
+        Assert.StartsWith("ml disable", (string)events[0]!["message"]!);
+        Assert.All(history["points"]!.AsArray(), p => Assert.Equal("ENABLED|OK", (string)p!["MlState"]!));
+    }
+
+    [Fact]
+    public void Read_HeartbeatWithTheRecentWindowsP99_PlotsItNotTheP99PinnedByTheFirstCycle()
+    {
+        _dir.Write("logs/live.jsonl", Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0).Replace("\"Data\"", "\"CycleP50RecentMs\":1.25,\"CycleP99RecentMs\":3.5,\"Data\"", StringComparison.Ordinal)
+            + "\n" + Heartbeat("2026-12-01T10:00:10Z", "OK", "ENABLED|OK", 0) + "\n");
+
+        var points = DashboardHistory.Read(_dir.File("logs"))["points"]!.AsArray();
+
+        Assert.Equal([3.5, 4.5], points.Select(p => (double)p!["P99Ms"]!));
+        Assert.Equal([1.25, 1.5], points.Select(p => (double)p!["P50Ms"]!));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static string Heartbeat(string ts, string state, string ml, int errors) =>
         $$"""{"ts":"{{ts}}","level":"INFO","component":"HeartbeatService","origin":"host","message":"[HEARTBEAT] uptime=1s | state={{state}}","Cycles":3,"State":"{{state}}","MlState":"{{ml}}","ModelErrors":{{errors}},"FamilyStates":"momentum:OK,ml_alpha:{{(ml == "ENABLED|OK" ? "OK" : ml)}}","CycleP50Ms":1.5,"CycleP99Ms":4.5,"Data":"REPLAYING","Models":3}""";
+
+    private static string Host(string ts, string component, string message, string? family = null) =>
+        $$"""{"ts":"{{ts}}","level":"INFO","component":"{{component}}","origin":"host","message":"{{message}}"{{(family is null ? "" : $",\"Family\":\"{family}\"")}}}""";
 }
