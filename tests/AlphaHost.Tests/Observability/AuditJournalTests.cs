@@ -104,8 +104,8 @@ public sealed class ContributionHistoryTests : IDisposable
         Directory.CreateDirectory(logs);
         File.WriteAllLines(Path.Combine(logs, "live.jsonl"),
         [
-            "{\"ts\":\"2026-12-01T10:00:00.000Z\",\"message\":\"[HEARTBEAT] uptime=30s\",\"Cycles\":30,\"Contributions\":\"momentum:0.01,reversal:0.02\"}",
-            "{\"ts\":\"2026-12-01T10:00:30.000Z\",\"message\":\"[HEARTBEAT] uptime=60s\",\"Cycles\":60,\"Contributions\":\"momentum:0.03,reversal:0.01\"}",
+            "{\"ts\":\"2026-12-01T10:00:00.000Z\",\"origin\":\"host\",\"message\":\"[HEARTBEAT] uptime=30s\",\"Cycles\":30,\"Contributions\":\"momentum:0.01,reversal:0.02\"}",
+            "{\"ts\":\"2026-12-01T10:00:30.000Z\",\"origin\":\"host\",\"message\":\"[HEARTBEAT] uptime=60s\",\"Cycles\":60,\"Contributions\":\"momentum:0.03,reversal:0.01\"}",
         ]);
 
         var points = Host.Dashboard.DashboardHistory.Read(logs)["points"]!.AsArray();
