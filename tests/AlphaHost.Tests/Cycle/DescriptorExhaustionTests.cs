@@ -65,6 +65,10 @@ public sealed class DescriptorExhaustionTests : IDisposable
 
         public IReadOnlyList<DataIssue> LoadIssues => [];
 
+        public DateOnly? LastDay => null;
+
+        public DateOnly? DateOf(int index) => null;
+
         public void Watch(HostStatus status, AlphaHostConfig config) => (_status, _config) = (status, config);
 
         public bool TryNextDay(out MarketDay day)
