@@ -206,7 +206,8 @@ internal sealed class ConfigStore
         var path = Path.Combine(_paths.RuntimeDir, InForceFileName);
         try
         {
-            AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(parsed.Text), durable: false);
+            // The operator's own file may hold credentials (a webhook URL): the copy is readable by the daemon's user alone.
+            AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(parsed.Text), durable: false, ownerOnly: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -7,21 +7,29 @@ internal static class AtomicFile
     /// <param name="content">The whole new content.</param>
     /// <param name="durable">Also force the bytes to disk before the rename (state that must survive a power loss);
     /// without it a crash still never shows a half-written file, only possibly the previous one.</param>
-    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true) => WriteIf(path, content, unchanged: null, durable);
+    /// <param name="ownerOnly">Readable and writable by the writing user alone (a file that may hold credentials).</param>
+    public static void Write(string path, ReadOnlySpan<byte> content, bool durable = true, bool ownerOnly = false) =>
+        WriteIf(path, content, unchanged: null, durable, ownerOnly);
 
     /// <summary>
     /// Like <see cref="Write"/>, but asks <paramref name="unchanged"/> right before the rename (the temp file is complete by
     /// then, so the window left to another writer is as short as it gets) and leaves the target alone when it says no.
     /// </summary>
     /// <returns>Whether the target was replaced.</returns>
-    public static bool WriteIf(string path, ReadOnlySpan<byte> content, Func<bool>? unchanged, bool durable = true)
+    public static bool WriteIf(string path, ReadOnlySpan<byte> content, Func<bool>? unchanged, bool durable = true, bool ownerOnly = false)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(directory);
         var temp = Path.Combine(directory, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (ownerOnly && !OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temp, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: durable);

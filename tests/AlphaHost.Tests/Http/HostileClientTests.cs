@@ -145,8 +145,15 @@ public sealed class HostileClientTests : IDisposable
 
         var outputs = new List<(string Where, string Text)> { ("stdout", host.Stdout), ("stderr", host.Stderr) };
         outputs.AddRange(endpoints.Select((text, i) => ($"endpoint {i}", text)));
+        // The copy of the config in force holds what the operator's own file holds, secrets included: readable by the daemon's user alone.
+        var inForce = Path.Combine(_dir.Path, "runtime", Host.Configuration.ConfigStore.InForceFileName);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(inForce));
+        }
+
         outputs.AddRange(Directory.EnumerateFiles(Path.Combine(_dir.Path, "runtime"), "*", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).Select(f => (f, File.ReadAllText(f))));
+            .Where(f => !f.EndsWith(".lock", StringComparison.Ordinal) && f != inForce).Select(f => (f, File.ReadAllText(f))));
         Assert.All(outputs, o => Assert.False(o.Text.Contains(Token, StringComparison.Ordinal), $"the token is in {o.Where}"));
         Assert.Contains(HostProcess.ReadLog(host.LiveLog), l => Message(l).Contains("could not be delivered to webhook http://127.0.0.1:"));
     }
