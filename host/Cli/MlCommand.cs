@@ -20,7 +20,7 @@ internal static class MlCommand
 {
     public static Command Create()
     {
-        var status = new Command("status", "The model family's config flag, governance decision and the daemon's latest heartbeat");
+        var status = new Command("status", "The model family's config flag and governance decision; while a daemon runs, its state from the daemon's daemon.json");
         var config = CommonOptions.Config();
         var json = CommonOptions.Json();
         var family = InstanceOption();
@@ -109,6 +109,11 @@ internal static class MlCommand
     private static Option<string?> InstanceOption() =>
         new("--family") { Description = "The model family instance (families.<instance>; default: the model family's own)" };
 
+    /// <summary>
+    /// The config flag, the override and the persisted governance; then, only while a daemon runs, every live fact (the
+    /// instance's state, ml_state, mode, reasons, serving models) from its <c>daemon.json</c>, never from heartbeat text,
+    /// which can be a heartbeat interval old.
+    /// </summary>
     private static async Task<int> StatusAsync(string? configPath, string? instance, bool json, CancellationToken cancellationToken)
     {
         var (loaded, broken) = OperatorConfig.Load(configPath);
@@ -117,10 +122,16 @@ internal static class MlCommand
         var flag = handle.Export.FeatureFlag;
         var enabled = handle.IsEnabled(session.Config);
         var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
-        var heartbeat = LastHeartbeat(Path.Combine(session.Paths.LogsDir, "live.jsonl"));
         var daemon = DaemonLocator.Find(session.Paths);
-        var (mlState, detail) = ServingSetStatus.FromHeartbeat(heartbeat, handle.Name, handle.IsOwnInstance);
-        var serving = ServingSetStatus.Read(Path.Combine(session.Paths.StateDir, handle.Name));
+        var live = daemon?.Record?.Families.FirstOrDefault(f => f.Name == handle.Name);
+        var stateDir = Path.Combine(session.Paths.StateDir, handle.Name);
+        var serving = daemon is null ? null : ServingSetStatus.Read(stateDir);
+        if (serving is not null && live?.ServingModels is { } count)
+        {
+            // The count the daemon last reported; the file adds the models' ages and their _latest links.
+            serving = serving with { Count = count };
+        }
+
         var (held, overrideError) = ReadOverride(session.Paths);
         if (json)
         {
@@ -134,13 +145,19 @@ internal static class MlCommand
                 flag = flag is null ? null : $"features.{flag}",
                 enabled_by_config = enabled,
                 governance,
-                last_heartbeat = heartbeat,
                 daemon = DaemonFacts(session.Config, session.Paths, daemon),
-                ml_state = mlState,
-                ml_detail = detail,
+                state = live?.State,
+                mode = live?.Mode,
+                ml_state = live?.MlState,
+                ml_detail = Detail(live),
                 serving = ServingJson(serving),
             }, CommonOptions.JsonOutput));
             return ExitCodes.Success;
+        }
+
+        if (daemon is null)
+        {
+            Console.WriteLine(NoDaemonLine(session.Paths));
         }
 
         Console.WriteLine($"family:     {handle.Name} ({handle.Plugin.AssemblyName} {handle.Plugin.Version})");
@@ -156,19 +173,32 @@ internal static class MlCommand
         Console.WriteLine(governance is null ? "governance: none (the family has no breaker)"
             : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {OperatorText.Time(governance.DisabledAt)}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
             : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {OperatorText.Time(at)}: {governance.ResetReason}" : "")}");
-        Console.WriteLine($"heartbeat:  {heartbeat ?? $"none yet in {Path.Combine(session.Paths.LogsDir, "live.jsonl")}"}");
+        if (daemon is null)
+        {
+            return ExitCodes.Success;
+        }
+
         PrintDaemon(session.Config, session.Paths, daemon, handle.Name);
-        PrintFamilyDetail(handle.Name, mlState, detail);
-        PrintServingSet(serving, Path.Combine(session.Paths.StateDir, handle.Name));
+        PrintFamilyDetail(live);
+        PrintServingSet(serving, stateDir);
         return ExitCodes.Success;
     }
 
-    /// <summary>The model family's state in the last heartbeat, with the reason whenever it is not OK.</summary>
-    private static void PrintFamilyDetail(string family, string? mlState, string? detail)
+    /// <summary>The first line of <c>ml status</c> when no daemon holds the runtime folder's lock (whatever an old <c>daemon.json</c> says).</summary>
+    private static string NoDaemonLine(RuntimePaths paths) => DaemonFile.TryRead(paths.DaemonFile) is { } last
+        ? $"no daemon is running on {paths.RuntimeDir}; last seen {OperatorText.Time(last.StoppedAt ?? last.UpdatedAt)} (pid {last.Pid}, {(last.Status == "stopped" ? "stopped cleanly" : "ended without stopping")}); live state, ml_state and serving models are shown only while one runs"
+        : $"no daemon is running on {paths.RuntimeDir}; none has run there ({paths.DaemonFile} missing)";
+
+    /// <summary>The instance's state with its reason whenever it is not OK, as the heartbeat's detail field gives it.</summary>
+    private static string? Detail(DaemonFamily? live) =>
+        live is null || live.State == "OK" ? null : $"{live.State}: {live.Detail ?? "(the family gave no detail)"}";
+
+    /// <summary>The model family instance's ml_state in the daemon's record, with its mode and its reason whenever it is not OK.</summary>
+    private static void PrintFamilyDetail(DaemonFamily? live)
     {
-        if (mlState is not null)
+        if (live?.MlState is { } mlState)
         {
-            Console.WriteLine($"ml_state:   {mlState}{(detail is null ? "" : $" ({family}={detail})")}");
+            Console.WriteLine($"ml_state:   {mlState}{(live.Mode == "shadow" ? " (shadow)" : "")}{(Detail(live) is { } detail ? $" ({live.Name}={detail})" : "")}");
         }
     }
 
@@ -402,41 +432,5 @@ internal static class MlCommand
             1 => own[0],
             _ => throw new UsageException($"several model families are installed ({string.Join(", ", own.Select(m => m.Name))}); choose one with --family"),
         };
-    }
-
-    /// <summary>The newest heartbeat of the log, read from its end: the host's own record (<c>origin: host</c>), never a family's line that looks like one.</summary>
-    private static string? LastHeartbeat(string liveLog)
-    {
-        if (!File.Exists(liveLog))
-        {
-            return null;
-        }
-
-        using var stream = new FileStream(liveLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var tail = (int)Math.Min(stream.Length, 1 << 20);
-        stream.Seek(-tail, SeekOrigin.End);
-        var buffer = new byte[tail];
-        stream.ReadExactly(buffer);
-        foreach (var line in System.Text.Encoding.UTF8.GetString(buffer).Split('\n').Reverse())
-        {
-            if (line.Contains("[HEARTBEAT]", StringComparison.Ordinal) && line.EndsWith('}'))
-            {
-                try
-                {
-                    using var doc = JsonDocument.Parse(line);
-                    var message = doc.RootElement.GetProperty("message").GetString() ?? "";
-                    if (Logging.LogOrigin.IsHost(doc.RootElement) && message.StartsWith("[HEARTBEAT]", StringComparison.Ordinal))
-                    {
-                        return $"{doc.RootElement.GetProperty("ts").GetString()} {message}";
-                    }
-                }
-                catch (JsonException)
-                {
-                    // A line cut by the 1 MB window: look further back.
-                }
-            }
-        }
-
-        return null;
     }
 }

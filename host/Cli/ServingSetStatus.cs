@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace AlphaHost.Host.Cli;
 
@@ -13,7 +12,7 @@ internal sealed record LatestDifference(string Symbol, string Serving, string? L
 /// <summary>
 /// What <c>ml status</c> shows of the running model family: the serving set a model family writes to
 /// <c>serving.json</c> in its state folder (count, oldest and newest <c>trained_at</c>, symbols whose <c>_latest</c> has
-/// moved since), and the family's state and reason from the daemon's last heartbeat.
+/// moved since); the family's state comes from the daemon's <c>daemon.json</c>.
 /// </summary>
 /// <param name="File">The serving set's file.</param>
 /// <param name="UpdatedAt">When the daemon last changed the set.</param>
@@ -22,7 +21,7 @@ internal sealed record LatestDifference(string Symbol, string Serving, string? L
 /// <param name="NewestTrainedAt">Newest <c>trained_at</c> among them.</param>
 /// <param name="DiffersFromLatest">Symbols whose serving model is not their <c>_latest</c> now.</param>
 /// <param name="Refused">Symbols whose model was refused, with the reason.</param>
-internal sealed partial record ServingSetStatus(string File, DateTimeOffset? UpdatedAt, int Count, DateTimeOffset? OldestTrainedAt, DateTimeOffset? NewestTrainedAt,
+internal sealed record ServingSetStatus(string File, DateTimeOffset? UpdatedAt, int Count, DateTimeOffset? OldestTrainedAt, DateTimeOffset? NewestTrainedAt,
     IReadOnlyList<LatestDifference> DiffersFromLatest, IReadOnlyDictionary<string, string> Refused)
 {
     public const string FileName = "serving.json";
@@ -60,27 +59,6 @@ internal sealed partial record ServingSetStatus(string File, DateTimeOffset? Upd
             trained.Count == 0 ? null : trained.Min(), trained.Count == 0 ? null : trained.Max(), differs, refused);
     }
 
-    /// <summary>The model family's state and reason in a heartbeat line: <c>ml_state</c> and its <c>| &lt;family&gt;=STATE: detail</c> field.</summary>
-    /// <param name="heartbeat">The heartbeat line.</param>
-    /// <param name="family">The model family instance asked about.</param>
-    /// <param name="ownInstance">Whether it is its family's own instance, whose state the heartbeat's <c>ml_state</c> is;
-    /// for another instance, its entry in the heartbeat's <c>families=</c> field is read instead.</param>
-    public static (string? MlState, string? Detail) FromHeartbeat(string? heartbeat, string family, bool ownInstance = true)
-    {
-        if (heartbeat is null)
-        {
-            return (null, null);
-        }
-
-        var mlState = ownInstance
-            ? MlStatePattern().Match(heartbeat) is { Success: true } match ? match.Groups[1].Value : null
-            : heartbeat.Split(" | ").FirstOrDefault(f => f.StartsWith("families=", StringComparison.Ordinal))?["families=".Length..].Split(',')
-                .FirstOrDefault(f => f.StartsWith(family + ":", StringComparison.Ordinal))?[(family.Length + 1)..];
-        var prefix = family + "=";
-        var detail = heartbeat.Split(" | ").FirstOrDefault(f => f.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..];
-        return (mlState, detail);
-    }
-
     /// <summary>The lines <c>ml status</c> prints about the serving set.</summary>
     public IEnumerable<string> Describe()
     {
@@ -103,7 +81,4 @@ internal sealed partial record ServingSetStatus(string File, DateTimeOffset? Upd
     }
 
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-
-    [GeneratedRegex(@"\| ml_state=(\S+) \|")]
-    private static partial Regex MlStatePattern();
 }

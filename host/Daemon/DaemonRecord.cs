@@ -54,7 +54,7 @@ internal sealed record DaemonRecord
 
     public IReadOnlyList<string> Reasons { get; init; } = [];
 
-    /// <summary>The heartbeat's <c>ml_state</c>.</summary>
+    /// <summary>The heartbeat's <c>ml_state</c>: the model family's own instance; each instance's is in <see cref="DaemonFamily.MlState"/>.</summary>
     public string? MlState { get; init; }
 
     /// <summary>The cycle the family states come from (a cycle without market data runs no family).</summary>
@@ -82,4 +82,11 @@ internal sealed record DaemonFamily(string Name, bool Enabled, string State, boo
 {
     /// <summary><c>live</c>, or <c>shadow</c> for a family computed and scored but left out of the combined signal.</summary>
     public string Mode { get; init; } = "live";
+
+    /// <summary>A model family instance's own <c>ml_state</c> (<c>ENABLED|OK</c>, <c>ENABLED|DEGRADED</c>, <c>DISABLED_CONFIG</c>,
+    /// <c>DISABLED_GOVERNANCE</c>), spelled by <see cref="Health.StateText"/>; null for a family that is not a model family.</summary>
+    public string? MlState { get; init; }
+
+    /// <summary>The models a model family instance serves, as it last reported them; null when it reports none.</summary>
+    public int? ServingModels { get; init; }
 }

@@ -39,9 +39,16 @@ internal static class DaemonStatusMapping
             Reasons = line.Reasons == "none" ? [] : line.Reasons.Split(','),
             MlState = StateText.Of(line.MlState),
             FamiliesCycle = report?.Cycle ?? previous?.FamiliesCycle ?? 0,
-            Families = inputs.Families.Select(f => new DaemonFamily(f.Name, f.Enabled, StateText.Of(f.State), f.IsModelFamily, f.Detail) { Mode = f.Shadow ? "shadow" : "live" }).ToArray(),
+            Families = inputs.Families.Select(Family).ToArray(),
             LiveScores = report?.LiveScores ?? previous?.LiveScores ?? [],
             Http = status.HttpEndpoint,
         };
     }
+
+    private static DaemonFamily Family(FamilyStatus family) => new(family.Name, family.Enabled, StateText.Of(family.State), family.IsModelFamily, family.Detail)
+    {
+        Mode = family.Shadow ? "shadow" : "live",
+        MlState = family.IsModelFamily ? StateText.Of(StateRules.ModelStateOf(family.State)) : null,
+        ServingModels = family.ServingModels,
+    };
 }

@@ -110,13 +110,15 @@ internal static class StateRules
             return (ModelState.Absent, 0);
         }
 
-        var state = models[0].State switch
-        {
-            FamilyState.DisabledConfig => ModelState.DisabledConfig,
-            FamilyState.DisabledGovernance => ModelState.DisabledGovernance,
-            FamilyState.Ok => ModelState.EnabledOk,
-            _ => ModelState.EnabledDegraded,
-        };
-        return (state, models.Sum(m => m.ErrorCount));
+        return (ModelStateOf(models[0].State), models.Sum(m => m.ErrorCount));
     }
+
+    /// <summary>One model family instance's <c>ml_state</c>, from its family state.</summary>
+    public static ModelState ModelStateOf(FamilyState state) => state switch
+    {
+        FamilyState.DisabledConfig => ModelState.DisabledConfig,
+        FamilyState.DisabledGovernance => ModelState.DisabledGovernance,
+        FamilyState.Ok => ModelState.EnabledOk,
+        _ => ModelState.EnabledDegraded,
+    };
 }

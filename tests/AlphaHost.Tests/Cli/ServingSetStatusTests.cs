@@ -33,24 +33,5 @@ public sealed class ServingSetStatusTests : IDisposable
         Assert.Equal("HASH MISMATCH", status.Refused["AAC"]);
     }
 
-    [Fact]
-    public void FromHeartbeat_FamilyNotOk_ReturnsMlStateAndItsReason()
-    {
-        const string heartbeat = "2026-11-21T08:00:00.000Z [HEARTBEAT] uptime=9s | symbols=3 | cycles=2 | state=DEGRADED | ml_state=ENABLED|DEGRADED | model_errors=0"
-            + " | reasons=family_degraded:ml_alpha | data=WAITING | models=5 | ml_alpha=DEGRADED: models=5 predicted=5; drift: ret_5d psi=0.31";
-
-        Assert.Equal(("ENABLED|DEGRADED", "DEGRADED: models=5 predicted=5; drift: ret_5d psi=0.31"), ServingSetStatus.FromHeartbeat(heartbeat, "ml_alpha"));
-    }
-
-    [Fact]
-    public void FromHeartbeat_AnotherInstanceOfTheFamily_ReadsItsOwnEntryNotTheFamilysMlState()
-    {
-        const string heartbeat = "2026-11-21T08:00:00.000Z [HEARTBEAT] uptime=9s | symbols=3 | cycles=2 | state=OK | ml_state=DISABLED_CONFIG | model_errors=0"
-            + " | date=2017-01-03 | families=ml_alpha:DISABLED_CONFIG,ml_candidate:OK(shadow),momentum:OK | cycle_p50_ms=3";
-
-        Assert.Equal(("OK(shadow)", null), ServingSetStatus.FromHeartbeat(heartbeat, "ml_candidate", ownInstance: false));
-        Assert.Equal(("DISABLED_CONFIG", null), ServingSetStatus.FromHeartbeat(heartbeat, "ml_alpha"));
-    }
-
     public void Dispose() => _dir.Dispose();
 }

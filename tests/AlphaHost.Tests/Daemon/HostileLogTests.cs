@@ -14,7 +14,7 @@ namespace AlphaHost.Tests.Daemon;
 /// </summary>
 [Collection(ProcessCollection.Name)]
 [Trait("Category", "Process")]
-public sealed partial class HostileLogTests : IDisposable
+public sealed class HostileLogTests : IDisposable
 {
     private const int Sigkill = 9;
     private const int Cycles = 12;
@@ -47,10 +47,10 @@ public sealed partial class HostileLogTests : IDisposable
         using (status)
         {
             Assert.Equal(0, statusExit);
-            var heartbeat = Assert.Single(status.Stdout.Split('\n'), l => l.StartsWith("heartbeat:", StringComparison.Ordinal));
-            Assert.Contains("[HEARTBEAT]", heartbeat);
-            Assert.DoesNotContain("cycles=999999", heartbeat);
-            Assert.True(int.Parse(CyclesField().Match(heartbeat).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= Cycles, heartbeat);
+            // ml status reads daemon.json, never the log's heartbeat text: after the kill it says no daemon runs, nothing forged.
+            Assert.StartsWith("no daemon is running on ", status.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("999999", status.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("ml_state:", status.Stdout, StringComparison.Ordinal);
         }
 
         var live = HostProcess.ReadLog(Path.Combine(_dir.Path, "runtime", "logs", "live.jsonl"));
@@ -139,7 +139,4 @@ public sealed partial class HostileLogTests : IDisposable
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
-
-    [GeneratedRegex(@"cycles=(\d+)")]
-    private static partial Regex CyclesField();
 }

@@ -65,7 +65,8 @@ public sealed class MlDaemonTests : IDisposable
                 using var json = JsonDocument.Parse(disabledStatus.Stdout);
                 Assert.Equal("DISABLED_GOVERNANCE", json.RootElement.GetProperty("ml_state").GetString());
                 Assert.StartsWith("DISABLED_GOVERNANCE: disabled by governance since ", json.RootElement.GetProperty("ml_detail").GetString());
-                Assert.Equal(3, json.RootElement.GetProperty("serving").GetProperty("count").GetInt32());
+                // The daemon's own count (daemon.json), as the heartbeat's models=0: a set held off by governance serves nothing.
+                Assert.Equal(0, json.RootElement.GetProperty("serving").GetProperty("count").GetInt32());
             }
 
             Assert.Contains(HostProcess.ReadLog(host.LiveLog), l => Message(l).StartsWith("Model AAA swapped: AAA_v1_", StringComparison.Ordinal));
