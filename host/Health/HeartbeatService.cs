@@ -13,7 +13,8 @@ namespace AlphaHost.Host.Health;
 /// <c>[HEARTBEAT] uptime=159s | symbols=225 | cycles=2 | state=DEGRADED | ml_state=DISABLED_GOVERNANCE | model_errors=574</c>
 /// and goes on with <c>date</c>, <c>families</c>, cycle latency, memory, <c>logs</c>, <c>http</c> (the endpoint's address,
 /// <c>off</c>, or <c>FAULT(reason)</c>), <c>reasons</c>, <c>data</c> and <c>models</c>,
-/// then, only when they apply, <c>stalled_since</c>, <c>overdue_since</c> and one <c>&lt;family&gt;=STATE: detail</c>
+/// then, only when they apply, <c>stalled_since</c>, <c>overdue_since</c>, <c>override</c> (the operator's kill switch
+/// held in the runtime folder) and one <c>&lt;family&gt;=STATE: detail</c>
 /// field for each enabled family that is not OK. It runs on its own timer and reads what the cycle loop last
 /// published, so a loop that stops completing passes shows as <c>reasons=cycle_stalled</c> (<see cref="StallRule"/>).
 /// </summary>
@@ -129,6 +130,12 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         if (inputs.Data == DataState.Overdue && next is not null)
         {
             details.Add($"overdue_since={Utc(next.OverdueAt)}");
+        }
+
+        if (config.Override is { } held)
+        {
+            // The kill switch held while the config file could not be edited: the line says so until `ml enable` clears it.
+            details.Add($"override={Detail(held.Describe())}");
         }
 
         details.AddRange(inputs.Families.Where(f => f.Enabled && f.State != FamilyState.Ok).Select(f => $"{f.Name}={StateText.Of(f.State)}: {Detail(f.Detail)}"));

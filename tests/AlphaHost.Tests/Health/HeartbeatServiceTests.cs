@@ -111,6 +111,19 @@ public sealed class HeartbeatServiceTests
     }
 
     [Fact]
+    public void Compose_OperatorOverrideHeld_NamesItOnTheLineUntilItIsCleared()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 3, 0, 0, TimeSpan.Zero));
+        var held = Store().Current with { Override = new Host.Configuration.OperatorOverride(["ml_alpha"], "bad fills | desk call", "ops", clock.GetUtcNow()) };
+
+        var line = HeartbeatService.Compose(new HostStatus(clock), held, clock);
+        var cleared = HeartbeatService.Compose(new HostStatus(clock), held with { Override = null }, clock);
+
+        Assert.Contains(" | override=ml_alpha held disabled by ops at 2026-12-07T03:00:00Z: bad fills / desk call", line.Details);
+        Assert.DoesNotContain("override=", cleared.Details);
+    }
+
+    [Fact]
     public void Compose_PluginsLoadedDuringWarmUp_ShowsTheFamiliesAndTheirStates()
     {
         var clock = new FakeTimeProvider();
