@@ -27,7 +27,6 @@ internal sealed class PluginLoggerFactory(PluginLogGate gate) : ILoggerFactory
     private sealed class GateLogger(PluginLogGate gate, LoggerExternalScopeProvider scopes) : ILogger
     {
         private const int MaxDepth = 4;
-        private const string OriginalFormat = "{OriginalFormat}";
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => scopes.Push(state);
@@ -41,31 +40,9 @@ internal sealed class PluginLoggerFactory(PluginLogGate gate) : ILoggerFactory
                 return;
             }
 
-            string? template = null;
-            var properties = new List<KeyValuePair<string, LogEventPropertyValue>>();
-            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
-            {
-                foreach (var (key, value) in pairs)
-                {
-                    if (key == OriginalFormat)
-                    {
-                        template = value?.ToString();
-                    }
-                    else if (LogEventProperty.IsValidName(key))
-                    {
-                        properties.Add(new(key, Value(value, 0)));
-                    }
-                }
-            }
-
-            scopes.ForEachScope((scope, list) =>
-            {
-                if (scope is IEnumerable<KeyValuePair<string, object?>> scoped)
-                {
-                    list.AddRange(scoped.Where(p => p.Key != OriginalFormat && LogEventProperty.IsValidName(p.Key)).Select(p => KeyValuePair.Create(p.Key, Value(p.Value, 0))));
-                }
-            }, properties);
-            gate.Write(Level(logLevel), template, SafeFormat(formatter, state, exception), properties, exception);
+            var (template, pairs) = LoggerCall.Properties(state, scopes);
+            var properties = pairs.Where(p => LogEventProperty.IsValidName(p.Key)).Select(p => KeyValuePair.Create(p.Key, Value(p.Value, 0))).ToList();
+            gate.Write(Level(logLevel), template, LoggerCall.Message(formatter, state, exception), properties, exception);
         }
 
         private static LogEventLevel Level(LogLevel level) => level switch
@@ -75,18 +52,6 @@ internal sealed class PluginLoggerFactory(PluginLogGate gate) : ILoggerFactory
             LogLevel.Error => LogEventLevel.Error,
             _ => LogEventLevel.Fatal,
         };
-
-        private static string SafeFormat<TState>(Func<TState, Exception?, string> formatter, TState state, Exception? exception)
-        {
-            try
-            {
-                return formatter(state, exception);
-            }
-            catch (Exception ex)
-            {
-                return $"(message could not be formatted: {ex.Message})";
-            }
-        }
 
         private static LogEventPropertyValue Value(object? value, int depth) => value switch
         {

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text.Json;
+using AlphaHost.Host.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Host.Workers;
@@ -43,39 +44,24 @@ internal sealed class WorkerLoggerFactory(Action<Frame> send) : ILoggerFactory
             {
                 json.WriteStartObject();
                 json.WriteNumber("level", (int)logLevel);
-                json.WriteString("message", SafeFormat(formatter, state, exception));
+                json.WriteString("message", LoggerCall.Message(formatter, state, exception));
                 json.WriteStartObject("properties");
-                var written = new HashSet<string>(StringComparer.Ordinal);
-                if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+                var (template, properties) = LoggerCall.Properties(state, scopes);
+                if (template is not null)
                 {
-                    foreach (var (key, value) in pairs)
+                    json.WriteString(LoggerCall.OriginalFormat, template);
+                }
+
+                var written = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (key, value) in properties)
+                {
+                    if (written.Add(key))
                     {
-                        if (key == "{OriginalFormat}")
-                        {
-                            json.WriteString("{OriginalFormat}", value?.ToString());
-                        }
-                        else if (written.Add(key))
-                        {
-                            json.WritePropertyName(key);
-                            WriteValue(json, value, 0);
-                        }
+                        json.WritePropertyName(key);
+                        WriteValue(json, value, 0);
                     }
                 }
 
-                scopes.ForEachScope((scope, writer) =>
-                {
-                    if (scope is IEnumerable<KeyValuePair<string, object?>> scoped)
-                    {
-                        foreach (var (key, value) in scoped)
-                        {
-                            if (key != "{OriginalFormat}" && written.Add(key))
-                            {
-                                writer.WritePropertyName(key);
-                                WriteValue(writer, value, 0);
-                            }
-                        }
-                    }
-                }, json);
                 json.WriteEndObject();
                 if (exception is not null)
                 {
@@ -86,18 +72,6 @@ internal sealed class WorkerLoggerFactory(Action<Frame> send) : ILoggerFactory
             }
 
             send(new Frame(FrameType.Log, 0, buffer.ToArray()));
-        }
-
-        private static string SafeFormat<TState>(Func<TState, Exception?, string> formatter, TState state, Exception? exception)
-        {
-            try
-            {
-                return formatter(state, exception);
-            }
-            catch (Exception ex)
-            {
-                return $"(message could not be formatted: {ex.Message})";
-            }
         }
 
         private static void WriteValue(Utf8JsonWriter json, object? value, int depth)
