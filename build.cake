@@ -41,7 +41,7 @@ Task("Publish")
     Information($"Published to {publishDir}: run {publishDir}/alphahost run");
 });
 
-// Cycle latency and memory of the daemon over 500 sample symbols (see README, Performance).
+// Cycle latency and memory of the daemon over 500 sample symbols (see docs/performance.md).
 Task("Bench")
     .IsDependentOn("Build")
     .Does(() =>

@@ -114,8 +114,8 @@ public static class CrossSection
 
     /// <summary>Groups up to this size are sorted by insertion (a sector's members on one day: 23 to 74 symbols in
     /// ../shared/data), where the general sort's set-up and mispredicted branches cost about what the moves do, and
-    /// the general sort's (double, int) instantiation would first run unoptimized in a one-shot command (80 instead of
-    /// 48: fresh-process <c>ComputeBatch</c> 952-975 ms vs 1,011-1,101 ms, paired with its bound).</summary>
+    /// the general sort's (double, int) instantiation would first run unoptimized in a one-shot command (80 rather than
+    /// 48 covers every sector of the real bars; docs/performance.md, "Offline path", measures <c>ComputeBatch</c>).</summary>
     private const int InsertionSortMax = 80;
 
     /// <summary>Sorts <paramref name="keys"/> ascending, moving <paramref name="items"/> alongside (ties keep their

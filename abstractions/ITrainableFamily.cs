@@ -67,7 +67,7 @@ public sealed record TrainingRequest(MarketHistory History, IReadOnlyList<string
     /// <summary>
     /// Lets the bars go once the family has taken what it needs from them (features, labels), so that they can be
     /// collected while a long fit runs: <c>alphahost train</c> keeps no other reference to the history it hands over
-    /// (the bars of <c>../shared/data</c> are ~100 MB). Optional; <see cref="History"/> throws afterwards.
+    /// (for a large bar folder, a large part of the command's memory). Optional; <see cref="History"/> throws afterwards.
     /// </summary>
     public void ReleaseHistory() => _history = null;
 }

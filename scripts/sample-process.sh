@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command and samples its resident memory and CPU every half second (for the README's training timelines).
+# Runs a command and samples its resident memory and CPU every half second (for the training timelines in docs/performance.md).
 # usage: scripts/sample-process.sh OUTPUT_PREFIX command [args...]
 #   OUTPUT_PREFIX.log     the command's stdout and stderr
 #   OUTPUT_PREFIX.samples one line per sample: seconds since start, RSS in MB, CPU % over the interval (200 % = both cores)

@@ -11,7 +11,7 @@ namespace AlphaHost.Benchmarks;
 /// <summary>
 /// Batch features over the whole data set (../shared/data: 494 symbols, 2000-2018). One operation is one pass over every
 /// row; the setup prints the row count taken from the data. Rows per second, paired with the plain-loop bound in the
-/// same run, come from the <c>offline</c> benchmark (README, Performance).
+/// same run, come from the <c>offline</c> benchmark (docs/performance.md).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(OneShotConfig))]

@@ -10,7 +10,7 @@ namespace AlphaHost.Benchmarks;
 /// Cost of one prediction, the family's compiled trees against ML.NET's <c>PredictionEngine</c> over the same models and
 /// rows, measured round after round in one run so the ratios pair measurements taken moments apart: "hot" predicts every
 /// row with one model (its trees stay in cache), "rotating" gives each row to the next of the loaded models in turn, as a
-/// cycle over 500 symbols does. One thread (the engine is not thread-safe). Every figure of the README's inference line.
+/// cycle over 500 symbols does. One thread (the engine is not thread-safe). Every figure of the inference line in docs/performance.md.
 /// </summary>
 internal static class InferenceBenchmark
 {

@@ -12,7 +12,7 @@ namespace AlphaHost.Benchmarks;
 /// taken moments apart on the same (shared, noisy) machine: reading the bar files with CsvHelper and with the byte
 /// scanner, the whole folder load, a plain loop over every bar (the memory bound of the batch features), the kernels on
 /// one core, <see cref="FeaturePipeline.ComputeBatch"/>, and the npm <c>technicalindicators</c> peer through node.
-/// Row counts come from the data. Every figure of the README's offline table is printed here.
+/// Row counts come from the data. Every figure of the offline table in docs/performance.md is printed here.
 /// </summary>
 internal static class OfflineBenchmark
 {

@@ -95,8 +95,8 @@ internal static class TrainCommand
     /// <summary>
     /// The request's symbols dealt out to <paramref name="parts"/> requests (every part-th symbol, so each gets a like
     /// mix), sharing its history and the machine's cores; the request itself then lets the history go, so the parts hold
-    /// the only references. (Two instances of two threads each on this 2-core machine: 53 s for the 494 per-symbol models
-    /// of ../shared/data; of one thread each: 49 s.)
+    /// the only references. (Each part gets its share of the cores, not all of them: more training threads than cores made
+    /// the whole run slower; docs/performance.md, "The ML family", has the command and the figures.)
     /// </summary>
     private static TrainingRequest[] Split(TrainingRequest request, int parts)
     {

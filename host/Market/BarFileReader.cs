@@ -11,8 +11,8 @@ namespace AlphaHost.Host.Market;
 /// <see cref="BarValidator"/> are left out and reported; a file without the needed columns is refused whole.
 /// </summary>
 /// <remarks>
-/// The bytes are parsed straight into a bar array sized from the line count (no string per field). CsvHelper took 3-6.7x as
-/// long over the same files (README, Performance: the <c>offline</c> benchmark measures both in one run), and reading
+/// The bytes are parsed straight into a bar array sized from the line count (no string per field). CsvHelper took several
+/// times as long over the same files (docs/performance.md, "Offline path": the <c>offline</c> benchmark measures both in one run), and reading
 /// bar folders is the largest fixed cost of every offline command. The byte scanner only takes files whose lines need no CSV quoting rules:
 /// a file holding a quote, a carriage return not followed by a line feed, or a UTF-16/UTF-32 byte order mark goes to
 /// <see cref="CsvBarFileReader"/>, and the two agree on every file (a differential fuzz test holds them together).

@@ -11,7 +11,7 @@ using AlphaHost.Host.Market.Calendars;
 namespace AlphaHost.Host.Observability;
 
 /// <summary>
-/// The daemon's instruments on the Meter <c>AlphaHost</c>, named as Prometheus shows them (README, "Metrics"). States and
+/// The daemon's instruments on the Meter <c>AlphaHost</c>, named as Prometheus shows them (docs/operations.md, "HTTP endpoint and metrics"). States and
 /// gauges are read from the published status when a scrape asks (nothing per cycle); counters and the cycle histogram are
 /// recorded by the cycle loop through <see cref="Cycle"/> and <see cref="Families"/>, which cost next to nothing while
 /// no exporter listens (<c>host.http.enabled: false</c>).

@@ -9,7 +9,7 @@ internal static class OsLimits
 
     /// <summary>
     /// The address space a worker's runtime needs besides the family's own budget (runtime, JIT, plugin code, thread
-    /// stacks): measured at ~120 MB for the shipped families, doubled for headroom.
+    /// stacks), with room to spare, so that a worker is stopped for its family's own allocations, never for the runtime's.
     /// </summary>
     public const int RuntimeOverheadMb = 256;
 

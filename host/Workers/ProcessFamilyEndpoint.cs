@@ -111,7 +111,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             return new ComputeResult(CallStatus.Busy, ComputeResult.NoSignals, Health, Error: "still running an earlier cycle's computation");
         }
 
-        // Reading /proc costs ~0.1 ms a worker: at most every UsageEvery, so a loop without pause does not pay it every cycle.
+        // Reading /proc is file reads per worker: at most every UsageEvery, so a loop without pause does not pay them every cycle.
         var usage = System.Diagnostics.Stopwatch.GetElapsedTime(_usageReadAt) >= UsageEvery ? ReadUsage() : null;
         if (_memoryLimitMb is { } limit && usage is { ResidentMb: var resident } && resident > limit + OsLimits.RuntimeOverheadMb)
         {

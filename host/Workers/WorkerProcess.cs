@@ -102,8 +102,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until the worker's runtime is up, at most <paramref name="budget"/>. Starting a .NET process costs about a
-    /// second of CPU, more on a busy machine; the family's own initialization budget starts after it.
+    /// Waits until the worker's runtime is up, at most <paramref name="budget"/>. Starting a .NET process costs CPU time of
+    /// its own, much more on a busy machine; the family's own initialization budget starts after it, so it is never charged for it.
     /// </summary>
     public async Task WaitUntilUpAsync(TimeSpan budget)
     {

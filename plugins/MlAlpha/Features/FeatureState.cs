@@ -11,8 +11,8 @@ namespace AlphaHost.Plugins.MlAlpha.Features;
 /// </summary>
 /// <remarks>
 /// <see cref="Update"/> (and the batch loop that calls it) is compiled optimized at its first call, so that a one-shot
-/// command's features do not run through unoptimized first-tier code; with it, <c>features --symbol</c> ran 673-706 ms as a
-/// whole process where it took 725-786 ms.
+/// command's features do not run through unoptimized first-tier code, which is most of a one-shot command's run
+/// (docs/performance.md, "Offline path", measures <c>features --symbol</c> as a whole process).
 /// </remarks>
 internal sealed class FeatureState
 {

@@ -4,7 +4,8 @@ namespace AlphaHost.Plugins.MlAlpha.Features;
 
 // The kernels' per-value methods are compiled optimized at their first call (AggressiveOptimization): a batch runs them
 // ~20 times a row over 2 M rows once per command, and with tiered compilation much of that ran as first-tier code
-// while their optimized versions queued behind the busy cores (a profile of ComputeBatch: a third of its samples).
+// while their optimized versions queued behind the busy cores (a profile of ComputeBatch found much of its time there;
+// docs/performance.md, "Offline path").
 
 /// <summary>The last <c>capacity</c> values, newest addressed as 0 bars ago.</summary>
 internal sealed class Ring(int capacity)

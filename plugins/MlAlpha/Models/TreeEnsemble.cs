@@ -5,8 +5,9 @@ using Microsoft.ML.Trainers.FastTree;
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
-/// A trained tree ensemble flattened into arrays for fast evaluation of one row: ML.NET's prediction engine costs about
-/// 12 µs a row, this about 1 µs, which is what lets 500 symbols predict well inside a cycle. It evaluates the very trees
+/// A trained tree ensemble flattened into arrays for fast evaluation of one row, cheaper than ML.NET's prediction engine
+/// (docs/performance.md, "The ML family": the <c>inference</c> benchmark compares the two), which is what lets every symbol
+/// predict well inside a cycle's budget. It evaluates the very trees
 /// ML.NET trained (numerical splits, <c>x &lt;= threshold</c> goes left, negative child indices are leaves), and a parity
 /// test holds it equal to ML.NET's own prediction. Ensembles with categorical splits are not compiled (null).
 /// </summary>

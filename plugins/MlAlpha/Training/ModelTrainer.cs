@@ -58,9 +58,9 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
     }
 
     /// <summary>
-    /// Lets the request's bars go (~100 MB for ../shared/data) once a trainer has taken what it needs from them, and hands
-    /// their pages back before the fit with one aggressive collection: without it the garbage was still mapped when the
-    /// fit started (pooled peak RSS 586-624 MB, with it 538 MB; was 670 MB holding the bars), same wall time.
+    /// Lets the request's bars go once a trainer has taken what it needs from them, and hands their pages back before the
+    /// fit with one aggressive collection: without it the garbage was still mapped when the fit started, under the fit's own
+    /// peak, at no gain in time (docs/performance.md, "The ML family": the pooled <c>train</c> row and its timeline).
     /// </summary>
     internal static void ReleaseBars(TrainingRequest request)
     {

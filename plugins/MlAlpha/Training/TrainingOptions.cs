@@ -12,7 +12,7 @@ internal sealed record TrainingOptions
     /// </summary>
     /// <value>
     /// The default value is <c>universe</c>: out of sample (walk-forward 2010-2018 on the real bars) the pooled model's
-    /// rank IC and net Sharpe beat the per-symbol models' in most years (README "Pooled model").
+    /// rank IC and net Sharpe beat the per-symbol models' in most years (docs/ml-family.md, "Out of sample").
     /// </value>
     public string Scope { get; init; } = UniverseScope;
 

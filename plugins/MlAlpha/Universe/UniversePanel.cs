@@ -10,8 +10,8 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 /// return over the horizon, its rank among the date's symbols (the label, in [-0.5, 0.5]) and the next day's return.
 /// A row whose symbol has no bar <c>horizon</c> bars ahead has no label (NaN); it still counts in its date's transform,
 /// as it would live.
-/// The panel keeps no copy of the features: its rows are the feature matrices' own rows, normalised in place (a copy of
-/// ~2 M rows x 28 would add ~285 MB to the peak of <c>train</c> on 494 symbols).
+/// The panel keeps no copy of the features: its rows are the feature matrices' own rows, normalised in place (a copy
+/// would hold every feature row twice at the peak of <c>train</c>).
 /// </summary>
 internal sealed class UniversePanel
 {
@@ -57,7 +57,7 @@ internal sealed class UniversePanel
     /// <summary>Raw (untransformed) rows, an evenly spaced sample of at most <see cref="MaxRawSample"/>: the drift reference is taken from them.</summary>
     public float[][] RawSample { get; private set; }
 
-    /// <summary>The raw sample, which the panel then no longer holds (~27 MB for 494 symbols, let go before a fit).</summary>
+    /// <summary>The raw sample, which the panel then no longer holds (so that it can be let go before a fit).</summary>
     public float[][] TakeRawSample()
     {
         var sample = RawSample;

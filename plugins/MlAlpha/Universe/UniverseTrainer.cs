@@ -28,7 +28,7 @@ internal sealed class UniverseTrainer(FeatureContract contract, TrainingOptions 
         store.RemoveLeftovers();
         var (panel, skipped) = BuildPanel(request, cancellationToken);
 
-        // What the fit needs from the bars is in the panel now: the raw sample (~27 MB, taken into the drift reference
+        // What the fit needs from the bars is in the panel now: the raw sample (taken into the drift reference
         // here) and the bars are let go before LightGBM builds its dataset, the peak of the run.
         var reference = ModelTrainer.References(contract.Names, panel.TakeRawSample());
         ModelTrainer.ReleaseBars(request);

@@ -52,7 +52,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
                 var elapsed = clock.GetElapsedTime(started);
 
                 // The window's fit (its model, ML.NET's buffers) is garbage now: returned before the next, larger fit
-                // (evaluate's peak RSS over ../shared/data grew window by window, 595 -> 783 MB, without it).
+                // (without it evaluate's peak memory grew window by window; docs/ml-family.md, "Out of sample", has the figures).
                 ModelTrainer.ReturnFreedMemory();
                 Smooth(panel, testFrom, testTo, scores);
                 var series = Score(panel, testFrom, testTo, scores, request.CostBasisPoints);
@@ -92,7 +92,7 @@ internal sealed class WalkForward(FeatureContract contract, TrainingOptions opti
     /// <summary>
     /// A scope's panel. Features are computed for each scope (the pooled panel normalises its matrices in place); after
     /// the last scope's panel the walk-forward needs nothing more from the bars (the panel holds the features, labels and
-    /// returns), so they are let go (<see cref="EvaluationRequest.ReleaseHistory"/>, ~100 MB for ../shared/data), with
+    /// returns), so they are let go (<see cref="EvaluationRequest.ReleaseHistory"/>), with
     /// the panel's raw sample, which is for a stored model's drift reference and no use here.
     /// </summary>
     private UniversePanel BuildPanel(EvaluationRequest request, string scope, bool last)
