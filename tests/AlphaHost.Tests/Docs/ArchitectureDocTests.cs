@@ -7,7 +7,7 @@ namespace AlphaHost.Tests.Docs;
 /// docs/architecture.md is where a newcomer learns which folder holds what and which type owns each concept: its tables
 /// must match the repository, so that moving a folder or a type fails here until the page says where it went.
 /// </summary>
-public sealed partial class ArchitectureDocTests
+public sealed class ArchitectureDocTests
 {
     private static string Page => Path.Combine(TestPaths.RepoRoot, "docs", "architecture.md");
 
