@@ -82,7 +82,7 @@ internal static class CycleBenchmark
         {
             Console.WriteLine($"training 500 sample models into {models} (once)...");
             var history = MarketHistoryLoader.Load(new SampleMarket(42, 500), null, null, endless: true).History;
-            var trainer = new ModelTrainer(BenchData.Contract, new TrainingOptions(), new ModelStore(models, "v1"), TimeProvider.System);
+            var trainer = new ModelTrainer(BenchData.Contract, new TrainingOptions(), new ModelStore(models, "v1", TimeProvider.System), TimeProvider.System);
             await trainer.TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
         }
 
@@ -161,7 +161,7 @@ internal static class CycleBenchmark
             var feed = new SampleMarket(42, 5_000);
             var history = MarketHistoryLoader.Load(feed, null, new DateOnly(2016, 7, 14), endless: true).History; // 400 weekdays from 2015-01-02
             var options = new TrainingOptions { Scope = TrainingOptions.UniverseScope, ThreadsPerModel = Environment.ProcessorCount };
-            var trainer = new UniverseTrainer(BenchData.Contract, options, new ModelStore(models, "v1"), TimeProvider.System);
+            var trainer = new UniverseTrainer(BenchData.Contract, options, new ModelStore(models, "v1", TimeProvider.System), TimeProvider.System);
             var started = Stopwatch.GetTimestamp();
             var summary = await trainer.TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
             Console.WriteLine(FormattableString.Invariant($"pooled model trained in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s: {summary.Trained.Count} model, {summary.Skipped.Count} skipped"));

@@ -15,7 +15,7 @@ internal static class TrainingBenchmark
         {
             var options = new TrainingOptions();
             var started = Stopwatch.GetTimestamp();
-            var summary = await new ModelTrainer(BenchData.Contract, options, new ModelStore(folder, "v1"), TimeProvider.System)
+            var summary = await new ModelTrainer(BenchData.Contract, options, new ModelStore(folder, "v1", TimeProvider.System), TimeProvider.System)
                 .TrainAsync(new(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
             var elapsed = Stopwatch.GetElapsedTime(started);
             Console.WriteLine(FormattableString.Invariant(

@@ -111,7 +111,7 @@ internal sealed record ReplayFamily(FamilySlot Slot, IAlphaFamily Family)
     public string Name => Slot.Name;
 
     /// <summary>A family the offline session loaded.</summary>
-    public static ReplayFamily From(Plugins.FamilyHandle handle) => new(new FamilySlot(handle.Export, handle.Plugin, TimeProvider.System), handle.Family);
+    public static ReplayFamily From(Plugins.FamilyHandle handle, TimeProvider clock) => new(new FamilySlot(handle.Export, handle.Plugin, clock), handle.Family);
 }
 
 /// <summary>What a replay of several families produced: the combined signal's run and each family's.</summary>

@@ -57,14 +57,14 @@ internal sealed record BacktestReport
     public string Verdict => Acceptance.All(c => c.Passed) ? "PASS" : "FAIL";
 
     public static BacktestReport From(BacktestRun run, BacktestOptions options, string family, string modelDir, MarketHistory history, DatePeriod window,
-        IReadOnlyList<SkippedSymbol> skipped, IReadOnlyList<string> overlap)
+        IReadOnlyList<SkippedSymbol> skipped, IReadOnlyList<string> overlap, DateTimeOffset generatedAt)
     {
         var strategy = Stats.Performance(run.Net);
         var ic = new IcSummary(Stats.Mean(run.Ic), Stats.StdDev(run.Ic), Stats.Mean(run.Ic) / Stats.StdDev(run.Ic),
             Stats.Mean(run.RankIc), Stats.StdDev(run.RankIc), Stats.Mean(run.RankIc) / Stats.StdDev(run.RankIc), run.Ic.Count);
         return new BacktestReport
         {
-            GeneratedAt = DateTimeOffset.UtcNow,
+            GeneratedAt = generatedAt,
             Family = family,
             ModelDir = modelDir,
             Data = history.Source,

@@ -86,7 +86,7 @@ internal static class AuditCommand
         var passRate = symbols.Count == 0 ? 0.0 : Math.Round((double)passed / symbols.Count, 6);
         var report = new
         {
-            generated_at = DateTimeOffset.UtcNow,
+            generated_at = session.Clock.GetUtcNow(),
             source = history.Source,
             family = name,
             window = new { kind = date is not null ? "date" : request.Last is not null ? "last" : "history", start = window.Start, end = window.End },
@@ -107,7 +107,7 @@ internal static class AuditCommand
         }
 
         var verdict = passRate >= request.MinPassRate ? "PASS" : "FAIL";
-        RecordInRuntime(config, new AuditRecord(DateTimeOffset.UtcNow, path, name, window.Start, window.End, symbols.Count, passed, passRate,
+        RecordInRuntime(config, new AuditRecord(session.Clock.GetUtcNow(), path, name, window.Start, window.End, symbols.Count, passed, passRate,
             request.MinPassRate, verdict));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{verdict}: {passed}/{symbols.Count} symbols passed (pass_rate {passRate:0.0000}, needs {request.MinPassRate:0.00}) over {window}; report {path}"));

@@ -79,10 +79,10 @@ internal static class BacktestCommand
             var handle = session.Catalog.Families.Single(f => f.Name == name);
             var (checks, overlap, loaded) = PrepareModels(session, config, name, catalog, modelDir, request);
             Console.WriteLine($"backtest {name} {window} on {history.Source}: {loaded} model(s) from {modelDir}");
-            var engine = new BacktestEngine([ReplayFamily.From(handle)], config, options);
+            var engine = new BacktestEngine([ReplayFamily.From(handle, session.Clock)], config, options);
             var run = (await ReplayAsync(engine, history, window, cancellationToken).ConfigureAwait(false)).Families[0].Run;
 
-            var report = BacktestReport.From(run, options, name, modelDir, history, window, Skipped(history, run, checks), overlap);
+            var report = BacktestReport.From(run, options, name, modelDir, history, window, Skipped(history, run, checks), overlap, session.Clock.GetUtcNow());
             var folder = request.Folder;
             WriteFolder(folder, report, run, JsonSerializer.SerializeToUtf8Bytes(report, CommonOptions.JsonOutput), report.ToMarkdown());
             BacktestExpectation.Record(report, run, folder, checks, Console.Out);

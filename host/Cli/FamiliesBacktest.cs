@@ -30,7 +30,7 @@ internal static class FamiliesBacktest
             var history = BacktestCommand.LoadHistory(config, request);
             var models = PrepareModels(session, config, families, givenModelDir, request);
             Console.WriteLine($"backtest {string.Join(", ", families.Select(f => Describe(f, config, models)))} {window} on {history.Source}");
-            var engine = new BacktestEngine(families.Select(ReplayFamily.From).ToArray(), config, options);
+            var engine = new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, options);
             var replay = await BacktestCommand.ReplayAsync(engine, history, window, cancellationToken).ConfigureAwait(false);
             if (replay.Families.FirstOrDefault(f => f.Run.Processed.Count == 0) is { } silent)
             {
@@ -39,13 +39,14 @@ internal static class FamiliesBacktest
             }
 
             var live = families.Where(f => !config.Family(f.Name).Shadow).ToArray();
-            var combined = Report(replay.Combined, "combined", live, models, history, request, checks: null);
+            var generatedAt = session.Clock.GetUtcNow();
+            var combined = Report(replay.Combined, "combined", live, models, history, request, generatedAt, checks: null);
             var reports = families.Select((family, f) =>
             {
                 var section = config.Family(family.Name);
-                var alone = Report(replay.Families[f].Run, family.Name, [family], models, history, request, models.GetValueOrDefault(family.Name)?.Checks);
+                var alone = Report(replay.Families[f].Run, family.Name, [family], models, history, request, generatedAt, models.GetValueOrDefault(family.Name)?.Checks);
                 var entry = new FamilyEntry(family.Name, section.Weight, section.Shadow ? "shadow" : "live", family.IsEnabled(config), $"{FamiliesFolder}/{family.Name}", alone);
-                var without = Report(replay.Families[f].Without, $"combined without {family.Name}", live.Where(l => l != family).ToArray(), models, history, request, checks: null);
+                var without = Report(replay.Families[f].Without, $"combined without {family.Name}", live.Where(l => l != family).ToArray(), models, history, request, generatedAt, checks: null);
                 return (entry, without);
             }).ToArray();
             var report = FamiliesReport.From(combined, reports, config.SourcePath);
@@ -135,13 +136,13 @@ internal static class FamiliesBacktest
 
     /// <summary>The report of one traded series; it answers for the model families in it (their folders, overlaps).</summary>
     private static BacktestReport Report(BacktestRun run, string name, IReadOnlyList<FamilyHandle> members, Dictionary<string, FamilyModels> models,
-        MarketHistory history, BacktestRequest request, IReadOnlyList<ModelCheck>? checks)
+        MarketHistory history, BacktestRequest request, DateTimeOffset generatedAt, IReadOnlyList<ModelCheck>? checks)
     {
         var own = members.Select(m => models.GetValueOrDefault(m.Name)).OfType<FamilyModels>().ToArray();
         var modelDir = own.Length == 0 ? "none" : string.Join(", ", own.Select(m => m.Folder));
         var skipped = checks is not null ? BacktestCommand.Skipped(history, run, checks)
             : history.Symbols.Where(s => !run.Processed.Contains(s.Symbol)).Select(s => new SkippedSymbol(s.Symbol, "no signal in the window")).ToList();
-        return BacktestReport.From(run, request.Options, name, modelDir, history, request.Window, skipped, own.SelectMany(m => m.Overlap).ToArray());
+        return BacktestReport.From(run, request.Options, name, modelDir, history, request.Window, skipped, own.SelectMany(m => m.Overlap).ToArray(), generatedAt);
     }
 
     private static string Describe(FamilyHandle family, AlphaHostConfig config, Dictionary<string, FamilyModels> models)

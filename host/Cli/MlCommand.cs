@@ -76,19 +76,22 @@ internal static class MlCommand
             }
 
             StateWanted wanted;
+            TimeProvider clock;
             await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
             {
+                clock = session.Clock;
                 var named = result.GetValue(family);
                 wanted = await action(session, ModelFamily(session, named), named is not null, broken, why, ct).ConfigureAwait(false);
             }
 
-            return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, ct).ConfigureAwait(false);
+            return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, clock, ct).ConfigureAwait(false);
         }));
         return command;
     }
 
     /// <summary>After a change: says that no daemon runs, or waits for the running one to confirm (unless told not to).</summary>
-    private static async Task<int> ConfirmAsync(AlphaHostConfig config, RunningDaemon? daemon, StateWanted wanted, bool wait, TimeSpan? timeout, CancellationToken cancellationToken)
+    private static async Task<int> ConfirmAsync(AlphaHostConfig config, RunningDaemon? daemon, StateWanted wanted, bool wait, TimeSpan? timeout, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
         if (daemon is null)
         {
@@ -102,7 +105,7 @@ internal static class MlCommand
             return ExitCodes.Success;
         }
 
-        return await DaemonBinding.WaitForAsync(daemon, daemon.Record, wanted, timeout ?? DaemonBinding.DefaultTimeout(config, daemon), TimeProvider.System, cancellationToken)
+        return await DaemonBinding.WaitForAsync(daemon, daemon.Record, wanted, timeout ?? DaemonBinding.DefaultTimeout(config, daemon), clock, cancellationToken)
             .ConfigureAwait(false);
     }
 
@@ -293,8 +296,8 @@ internal static class MlCommand
         try
         {
             previous = flag is null
-                ? await ConfigEditor.SetFamilyEnabledAsync(path, handle.Name, value, TimeProvider.System, cancellationToken).ConfigureAwait(false)
-                : await ConfigEditor.SetFeatureFlagAsync(path, flag, value, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+                ? await ConfigEditor.SetFamilyEnabledAsync(path, handle.Name, value, session.Clock, cancellationToken).ConfigureAwait(false)
+                : await ConfigEditor.SetFeatureFlagAsync(path, flag, value, session.Clock, cancellationToken).ConfigureAwait(false);
         }
         catch (ConfigException ex)
         {
@@ -306,7 +309,7 @@ internal static class MlCommand
         }
 
         var change = $"{key}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
-        OperatorLog.Append(session.Paths, value ? "ml enable" : "ml disable", reason, new { config = path, change });
+        OperatorLog.Append(session.Paths, session.Clock, value ? "ml enable" : "ml disable", reason, new { config = path, change });
         Console.WriteLine($"{path}: {change} ({reason})");
         if (value && (handle.Family as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
         {
@@ -315,7 +318,7 @@ internal static class MlCommand
 
         if (value)
         {
-            Release(session.Paths, Instances(session.Config, handle, named), reason);
+            Release(session.Paths, session.Clock, Instances(session.Config, handle, named), reason);
         }
 
         return Wanted(session.Config, handle, named, value);
@@ -330,16 +333,16 @@ internal static class MlCommand
         var instances = Instances(session.Config, handle, named);
         if (value)
         {
-            Release(session.Paths, instances, reason);
+            Release(session.Paths, session.Clock, instances, reason);
         }
         else
         {
             var path = OperatorOverride.PathIn(session.Paths);
             var held = ReadOverrideOrThrow(path);
             var next = new OperatorOverride([.. (held?.Disabled ?? []).Union(instances, StringComparer.Ordinal)], reason,
-                $"{Environment.UserName}@{Environment.MachineName}", TimeProvider.System.GetUtcNow());
+                $"{Environment.UserName}@{Environment.MachineName}", session.Clock.GetUtcNow());
             OperatorOverride.Write(path, next);
-            OperatorLog.Append(session.Paths, "ml disable", reason, new { @override = path, held_disabled = next.Disabled, config = session.Config.SourcePath });
+            OperatorLog.Append(session.Paths, session.Clock, "ml disable", reason, new { @override = path, held_disabled = next.Disabled, config = session.Config.SourcePath });
             Console.WriteLine($"{path}: {string.Join(", ", instances)} held disabled ({reason}); the config file is left as it is");
         }
 
@@ -347,7 +350,7 @@ internal static class MlCommand
     }
 
     /// <summary>Takes the instances out of the operator override (removing the file when none is left); says so when it held any.</summary>
-    private static void Release(RuntimePaths paths, IReadOnlyList<string> instances, string reason)
+    private static void Release(RuntimePaths paths, TimeProvider clock, IReadOnlyList<string> instances, string reason)
     {
         var path = OperatorOverride.PathIn(paths);
         if (ReadOverrideOrThrow(path) is not { } held || !held.Disabled.Intersect(instances, StringComparer.Ordinal).Any())
@@ -357,7 +360,7 @@ internal static class MlCommand
 
         var left = held.Disabled.Except(instances, StringComparer.Ordinal).ToList();
         OperatorOverride.Write(path, held with { Disabled = left });
-        OperatorLog.Append(paths, "ml enable", reason, new { @override = path, released = instances, held_disabled = left });
+        OperatorLog.Append(paths, clock, "ml enable", reason, new { @override = path, released = instances, held_disabled = left });
         Console.WriteLine($"{path}: override released for {string.Join(", ", instances)} ({reason}){(left.Count == 0 ? "" : $"; still held: {string.Join(", ", left)}")}");
     }
 
@@ -410,7 +413,7 @@ internal static class MlCommand
         }
 
         var after = controls.ResetGovernance(reason);
-        OperatorLog.Append(session.Paths, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
+        OperatorLog.Append(session.Paths, session.Clock, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
         Console.WriteLine($"governance reset for {after.Model} ({reason}); it was disabled since {OperatorText.Time(before.DisabledAt)} for {before.Reason}");
         return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
     }

@@ -127,7 +127,7 @@ internal static class ModelSwitchCommands
         await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
         var (_, registry) = session.Capable<IModelRegistry>(familyName, "keep a registry of model switches");
         var entry = Refusable(() => action(registry, registry.ModelsDirectory, Origin(why)));
-        OperatorLog.Append(session.Paths, name, why, new { target = entry.Target, from = entry.From, to = entry.To });
+        OperatorLog.Append(session.Paths, session.Clock, name, why, new { target = entry.Target, from = entry.From, to = entry.To });
         Console.WriteLine(Describe(entry));
         Console.WriteLine("a running daemon serves it from its next model scan");
         return ExitCodes.Success;

@@ -19,9 +19,10 @@ internal sealed class OfflineSession : IAsyncDisposable
     private readonly Serilog.Core.Logger _logger;
     private readonly SerilogLoggerFactory _loggerFactory;
 
-    private OfflineSession(AlphaHostConfig config, RuntimePaths paths, PluginCatalog catalog, Serilog.Core.Logger logger, SerilogLoggerFactory loggerFactory)
+    private OfflineSession(AlphaHostConfig config, RuntimePaths paths, PluginCatalog catalog, TimeProvider clock, Serilog.Core.Logger logger, SerilogLoggerFactory loggerFactory)
     {
         Config = config;
+        Clock = clock;
         Paths = paths;
         Catalog = catalog;
         _logger = logger;
@@ -34,6 +35,9 @@ internal sealed class OfflineSession : IAsyncDisposable
 
     public PluginCatalog Catalog { get; }
 
+    /// <summary>The offline command's clock: the families', the journals' and the reports' times.</summary>
+    public TimeProvider Clock { get; }
+
     /// <param name="config">The configuration.</param>
     /// <param name="cancellationToken">Cancels loading.</param>
     /// <param name="stateRoot">Families' state folders go here instead of <c>runtime/state</c> (a backtest must not touch live state).</param>
@@ -42,18 +46,20 @@ internal sealed class OfflineSession : IAsyncDisposable
     public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null, Type? capability = null)
     {
         var paths = RuntimePaths.From(config);
+        // An offline command's one clock, as the daemon's is made in RunCommand.
+        var clock = TimeProvider.System;
         var logger = new LoggerConfiguration()
             .MinimumLevel.Warning()
             .Enrich.FromLogContext()
             .Enrich.With<ComponentEnricher>()
-            .WriteTo.Sink(new ThrottledConsoleSink(Console.Error, TimeProvider.System, LoggingSetup.ConsoleWindow))
+            .WriteTo.Sink(new ThrottledConsoleSink(Console.Error, clock, LoggingSetup.ConsoleWindow))
             .CreateLogger();
         var factory = new SerilogLoggerFactory(logger);
-        var catalog = new PluginCatalog(factory, TimeProvider.System, factory.CreateLogger<PluginCatalog>()) { Capability = capability };
+        var catalog = new PluginCatalog(factory, clock, factory.CreateLogger<PluginCatalog>()) { Capability = capability };
         var state = stateRoot ?? paths.StateDir;
         Directory.CreateDirectory(state);
         await catalog.RefreshAsync(paths.PluginsDir, state, config, cancellationToken).ConfigureAwait(false);
-        return new OfflineSession(config, paths, catalog, logger, factory);
+        return new OfflineSession(config, paths, catalog, clock, logger, factory);
     }
 
     /// <summary>

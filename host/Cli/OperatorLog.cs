@@ -8,12 +8,12 @@ internal static class OperatorLog
 {
     private static readonly JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void Append(RuntimePaths paths, string command, string reason, object details)
+    public static void Append(RuntimePaths paths, TimeProvider clock, string command, string reason, object details)
     {
         Directory.CreateDirectory(paths.LogsDir);
         var line = JsonSerializer.Serialize(new
         {
-            ts = DateTimeOffset.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            ts = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             level = "WARNING",
             component = "OPERATOR",
             message = $"{command} by {Environment.UserName}@{Environment.MachineName}: {reason}",

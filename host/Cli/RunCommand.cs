@@ -15,17 +15,20 @@ namespace AlphaHost.Host.Cli;
 /// <summary><c>alphahost run</c>: the daemon.</summary>
 internal static class RunCommand
 {
-    public static Command Create()
+    /// <param name="openMarket">Reads the market the config names, once at start-up (null: <see cref="MarketFeedFactory"/>);
+    /// a process test gives one that is still reading when its signal comes.</param>
+    public static Command Create(Func<AlphaHostConfig, IMarketFeed>? openMarket = null)
     {
+        openMarket ??= config => MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
         var config = CommonOptions.Config();
         var cycles = CommonOptions.Whole<long>("--cycles", "Stop after N cycles and exit 0 (default: run until SIGTERM/SIGINT)");
         var from = CommonOptions.Date("--from", "Start the replay at this date: the days before it are history, the first cycle processes the first trading day on or after it");
         var command = new Command("run", "Run the daemon: load plugins, run cycles, write signals, heartbeat and logs") { config, cycles, from };
-        command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles), result.GetValue(from)));
+        command.SetAction((result, _) => RunAsync(result.GetValue(config), result.GetValue(cycles), result.GetValue(from), openMarket));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configPath, long? maxCycles, string? fromText)
+    private static async Task<int> RunAsync(string? configPath, long? maxCycles, string? fromText, Func<AlphaHostConfig, IMarketFeed> openMarket)
     {
         // First of all: a stop asked for while the daemon starts (a large bar folder loads for seconds) is logged and
         // ends it with 0, and SIGHUP or a stray SIGUSR1 never kills it.
@@ -86,7 +89,7 @@ internal static class RunCommand
             signals.LogTo(logger);
             try
             {
-                if (await LoadMarketAsync(config, signals).ConfigureAwait(false) is not { } feed)
+                if (await LoadMarketAsync(config, openMarket, signals).ConfigureAwait(false) is not { } feed)
                 {
                     // Stopped by a signal or by market data that cannot be used: either way this run ends before its first cycle.
                     var now = clock.GetUtcNow();
@@ -132,24 +135,10 @@ internal static class RunCommand
         }
     }
 
-    /// <summary>
-    /// Test hook: milliseconds the market load waits before it reads anything. A 494-file bar folder loads in ~0.3 s, too
-    /// short for a test to be sure its signal lands during the load.
-    /// </summary>
-    internal const string LoadDelayVariable = "ALPHAHOST_TEST_MARKET_LOAD_DELAY_MS";
-
     /// <summary>The market feed, or null when it cannot be read (the reason is on stderr) or a stop came first.</summary>
-    private static async Task<IMarketFeed?> LoadMarketAsync(AlphaHostConfig config, DaemonSignals signals)
+    private static async Task<IMarketFeed?> LoadMarketAsync(AlphaHostConfig config, Func<AlphaHostConfig, IMarketFeed> openMarket, DaemonSignals signals)
     {
-        var loading = Task.Run(() =>
-        {
-            if (int.TryParse(Environment.GetEnvironmentVariable(LoadDelayVariable), out var delay) && delay > 0)
-            {
-                Thread.Sleep(delay);
-            }
-
-            return MarketFeedFactory.Create(config.Market, config.ConfigDirectory);
-        });
+        var loading = Task.Run(() => openMarket(config));
         try
         {
             // Reading the folder cannot be cancelled; a stop leaves it behind (its thread ends with the process).

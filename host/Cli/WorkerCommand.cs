@@ -14,7 +14,9 @@ internal static class WorkerCommand
         var memory = CommonOptions.Whole<int>("--memory-mb", "The family's memory budget");
         var command = new Command("worker", "Serve one family to the daemon over standard input and output (started by the daemon)") { plugin, family, instance, memory };
         command.Hidden = true;
-        command.SetAction(result => WorkerServer.Run(result.GetValue(plugin)!, result.GetValue(family)!, result.GetValue(instance) ?? result.GetValue(family)!, result.GetValue(memory)));
+        // The worker process's one clock, as the daemon's is made in RunCommand.
+        command.SetAction(result => WorkerServer.Run(result.GetValue(plugin)!, result.GetValue(family)!, result.GetValue(instance) ?? result.GetValue(family)!, result.GetValue(memory),
+            TimeProvider.System));
         return command;
     }
 }

@@ -15,6 +15,7 @@ internal sealed class LatestFileWriter : IDisposable
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
     private readonly string _path;
+    private readonly TimeProvider _clock;
     private readonly object _gate = new();
     private readonly Thread _thread;
     private ArrayBufferWriter<byte> _pending = new(64 * 1024);
@@ -24,9 +25,10 @@ internal sealed class LatestFileWriter : IDisposable
     private bool _stopping;
     private Exception? _failure;
 
-    public LatestFileWriter(string path)
+    public LatestFileWriter(string path, TimeProvider clock)
     {
         _path = path;
+        _clock = clock;
         _thread = new Thread(Run) { IsBackground = true, Name = "alphahost-latest-writer" };
         _thread.Start();
     }
@@ -55,12 +57,12 @@ internal sealed class LatestFileWriter : IDisposable
     /// <summary>Waits until everything handed over is on disk (or failed), at most <paramref name="timeout"/>; true when it is.</summary>
     public bool Flush(TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = _clock.GetTimestamp();
         lock (_gate)
         {
             while (_hasPending || _busy)
             {
-                var left = deadline - DateTime.UtcNow;
+                var left = timeout - _clock.GetElapsedTime(started);
                 if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
                 {
                     return !_hasPending && !_busy;

@@ -23,7 +23,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
     // Reused across cycles: a cycle writes ~500 lines and one latest.json without allocating new buffers.
     private readonly ArrayBufferWriter<byte> _journalBuffer = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _latestBuffer = new(64 * 1024);
-    private readonly LatestFileWriter _latest = new(Path.Combine(signalsDir, "latest.json"));
+    private readonly LatestFileWriter _latest = new(Path.Combine(signalsDir, "latest.json"), clock);
     private readonly Utf8JsonWriter _json = new(Stream.Null);
     private JsonEncodedText[] _familyNames = [];
     private FileStream? _journal;

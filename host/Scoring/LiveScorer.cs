@@ -57,10 +57,10 @@ internal sealed class LiveScorer : IDisposable
     /// <param name="stateDirectory">The runtime's state folder; null keeps the scores in memory only.</param>
     /// <param name="clock">The clock of the lines' <c>at</c>.</param>
     /// <param name="logger">Where a journal that cannot be written is reported.</param>
-    public LiveScorer(string? stateDirectory = null, TimeProvider? clock = null, ILogger? logger = null)
+    public LiveScorer(string? stateDirectory, TimeProvider clock, ILogger? logger = null)
     {
         _stateDirectory = stateDirectory;
-        _clock = clock ?? TimeProvider.System;
+        _clock = clock;
         _logger = logger ?? NullLogger.Instance;
         if (stateDirectory is not null)
         {

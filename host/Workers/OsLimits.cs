@@ -41,7 +41,10 @@ internal static class OsLimits
             RawExit(code);
         }
 
+        // Where _exit(2) is not reached the worker ends the managed way; this is the one exit path of a worker process.
+#pragma warning disable RS0030
         Environment.Exit(code);
+#pragma warning restore RS0030
     }
 
     /// <summary>

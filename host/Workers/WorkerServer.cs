@@ -20,14 +20,16 @@ internal sealed class WorkerServer
     private readonly string _folder;
     private readonly string _familyName;
     private readonly string _instance;
+    private readonly TimeProvider _clock;
     private IAlphaFamily? _family;
     private PluginLoader? _loader;
     private MarketState? _market;
     private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
     private CancellationTokenSource? _running;
 
-    private WorkerServer(Stream output, string folder, string familyName, string instance)
+    private WorkerServer(Stream output, string folder, string familyName, string instance, TimeProvider clock)
     {
+        _clock = clock;
         _output = output;
         _folder = folder;
         _familyName = familyName;
@@ -35,7 +37,8 @@ internal sealed class WorkerServer
     }
 
     /// <summary>Runs the worker until its input closes or the host asks it to stop.</summary>
-    public static int Run(string folder, string familyName, string instance, int? memoryLimitMb)
+    /// <param name="clock">The worker's clock, the family's <see cref="FamilyContext.Clock"/>.</param>
+    public static int Run(string folder, string familyName, string instance, int? memoryLimitMb, TimeProvider clock)
     {
         var input = Console.OpenStandardInput();
         var output = Console.OpenStandardOutput();
@@ -51,7 +54,7 @@ internal sealed class WorkerServer
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => c.Cancel = true);
         using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => c.Cancel = true);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => c.Cancel = true);
-        var server = new WorkerServer(output, folder, familyName, instance);
+        var server = new WorkerServer(output, folder, familyName, instance, clock);
         var requests = new FrameQueue();
         var reader = new Thread(() => server.ReadLoop(input, requests)) { IsBackground = true, Name = "alphahost-worker-input" };
         reader.Start();
@@ -154,7 +157,7 @@ internal sealed class WorkerServer
         try
         {
             var (assembly, _) = PluginCatalog.Open(_folder, null, out _loader);
-            _family = FamilyActivator.Activate(_folder, assembly, loggerFactory, TimeProvider.System, _familyName, instance: _instance)[0].Family;
+            _family = FamilyActivator.Activate(_folder, assembly, loggerFactory, _clock, _familyName, instance: _instance)[0].Family;
         }
         catch (Exception ex) when (ex is not PluginLoadException)
         {
@@ -162,7 +165,7 @@ internal sealed class WorkerServer
         }
 
         Directory.CreateDirectory(stateDirectory);
-        var context = new FamilyContext(_familyName, settings, familyLogger, TimeProvider.System, _folder, stateDirectory);
+        var context = new FamilyContext(_familyName, settings, familyLogger, _clock, _folder, stateDirectory);
         _family.InitializeAsync(context, CancellationToken.None).AsTask().GetAwaiter().GetResult();
         var unread = settings.UnreadKeys.ToArray();
         return WorkerProtocol.Payload(w =>

@@ -160,7 +160,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
     public Task<TrainingSummary> TrainAsync(TrainingRequest request, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract)) : _catalog.Store;
+        var store = request.OutputDirectory is { } output ? new ModelStore(output, ModelTag(_contract), _context.Clock) : _catalog.Store;
         var training = request.Threads is > 0 and var threads ? _options.Training with { Parallelism = threads } : _options.Training;
         return training.Scope == TrainingOptions.UniverseScope
             ? new UniverseTrainer(_contract, training, store, _context.Clock).TrainAsync(request, progress, cancellationToken)
@@ -178,7 +178,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     public string ModelsDirectory => _catalog.Store.Root;
 
     public IReadOnlyList<ModelCheck> Validate(string? directory) =>
-        ModelValidator.ValidateAll(directory is null ? _catalog.Store : new ModelStore(directory, ModelTag(_contract)), _contract);
+        ModelValidator.ValidateAll(directory is null ? _catalog.Store : new ModelStore(directory, ModelTag(_contract), _context.Clock), _contract);
 
     public int LoadServingModels() => LoadModels().BySymbol.Count;
 

@@ -20,17 +20,21 @@ internal sealed class ModelStore
     /// <summary>Links followed from one entry before the chain is refused.</summary>
     public const int MaxLinks = 8;
 
-    /// <summary>Test hook: the process kills itself (SIGKILL) at the named step of a switch, to prove the order of writes.</summary>
-    public const string KillAtVariable = "ALPHAHOST_TEST_KILL_AT";
-
     private const string TempPrefix = ".tmp-";
     private readonly TimeProvider _clock;
+    private readonly Action<SwitchPoint>? _reached;
 
-    public ModelStore(string root, string tag, TimeProvider? clock = null)
+    /// <param name="root">The models folder.</param>
+    /// <param name="tag">The model version tag in folder names.</param>
+    /// <param name="clock">The clock of the journal's <c>at</c>.</param>
+    /// <param name="reached">Told at each <see cref="SwitchPoint"/> of a switch, before the switch goes on: how a test
+    /// stops the writer there (it kills its own process) to prove that every stop leaves a state the next writer completes.</param>
+    public ModelStore(string root, string tag, TimeProvider clock, Action<SwitchPoint>? reached = null)
     {
         Root = Path.GetFullPath(root);
         Tag = tag;
-        _clock = clock ?? TimeProvider.System;
+        _clock = clock;
+        _reached = reached;
         Journal = new SwitchJournal(Root);
     }
 
@@ -94,11 +98,11 @@ internal sealed class ModelStore
         origin ??= new SwitchOrigin(Environment.UserName, "", Environment.CommandLine);
         var entry = new ModelSwitch(_clock.GetUtcNow(), action, symbol, from, folderName,
             from is null ? null : ModelSha256(from), ModelSha256(folderName), origin.User, origin.Reason, origin.Command);
-        KillAt("before-journal");
+        _reached?.Invoke(SwitchPoint.BeforeJournal);
         Journal.Append(entry);
-        KillAt("after-journal");
+        _reached?.Invoke(SwitchPoint.AfterJournal);
         Relink(symbol, folderName);
-        KillAt("after-link");
+        _reached?.Invoke(SwitchPoint.AfterLink);
         return entry;
     }
 
@@ -183,15 +187,6 @@ internal sealed class ModelStore
         finally
         {
             _ = Close(fd);
-        }
-    }
-
-    private static void KillAt(string step)
-    {
-        if (Environment.GetEnvironmentVariable(KillAtVariable) == step)
-        {
-            using var self = System.Diagnostics.Process.GetCurrentProcess();
-            self.Kill();
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class DaemonReplayTests : IDisposable
         await using var session = await OfflineSession.OpenAsync(config, CancellationToken.None, stateRoot: state);
         var families = FamiliesBacktest.Select("all", session.Catalog.Families, config);
         var history = OfflineSession.LoadHistory(config, null, null, dates[^1]);
-        var replay = await new BacktestEngine(families.Select(ReplayFamily.From).ToArray(), config, new BacktestOptions())
+        var replay = await new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, new BacktestOptions())
             .RunAsync(history, new DatePeriod(dates[0], dates[^1]), null, CancellationToken.None);
 
         Assert.Equal(["momentum", "regime", "reversal"], families.Select(f => f.Name).Order(StringComparer.Ordinal));

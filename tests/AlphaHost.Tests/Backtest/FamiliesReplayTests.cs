@@ -78,7 +78,7 @@ public sealed class FamiliesReplayTests
     private static IReadOnlyList<MarginalContribution> Marginal(BacktestReplay replay, ReplayFamily[] families, AlphaHostConfig config, MarketHistory history)
     {
         var options = new BacktestOptions();
-        BacktestReport Report(BacktestRun run, string name) => BacktestReport.From(run, options, name, "none", history, Window, [], []);
+        BacktestReport Report(BacktestRun run, string name) => BacktestReport.From(run, options, name, "none", history, Window, [], [], TimeProvider.System.GetUtcNow());
         var combined = Report(replay.Combined, "combined");
         return families.Select((family, f) =>
         {

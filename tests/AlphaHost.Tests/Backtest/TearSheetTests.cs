@@ -208,7 +208,7 @@ public sealed class TearSheetTests
         }
 
         var options = new BacktestOptions { Trials = trials };
-        return (BacktestReport.From(run, options, "test", "models", history, new DatePeriod(Start, Dates(50)[^1]), [], []), history);
+        return (BacktestReport.From(run, options, "test", "models", history, new DatePeriod(Start, Dates(50)[^1]), [], [], TimeProvider.System.GetUtcNow()), history);
     }
 
     private static BacktestRun Run(MarketHistory history, int days, Func<string, DateOnly, double> signal)

@@ -11,7 +11,7 @@ public sealed class LatestFileWriterTests
     {
         using var dir = new TempDir();
         var path = dir.File("latest.json");
-        using var writer = new LatestFileWriter(path);
+        using var writer = new LatestFileWriter(path, TimeProvider.System);
 
         for (var cycle = 1; cycle <= 200; cycle++)
         {
@@ -28,7 +28,7 @@ public sealed class LatestFileWriterTests
     {
         using var dir = new TempDir();
         var path = dir.File("latest.json");
-        var writer = new LatestFileWriter(path);
+        var writer = new LatestFileWriter(path, TimeProvider.System);
 
         writer.Submit("{\"cycle\":7}"u8);
         writer.Dispose();
@@ -41,7 +41,7 @@ public sealed class LatestFileWriterTests
     {
         using var dir = new TempDir();
         var blocker = dir.Write("signals", "a file where the folder should be");
-        using var writer = new LatestFileWriter(Path.Combine(blocker, "latest.json"));
+        using var writer = new LatestFileWriter(Path.Combine(blocker, "latest.json"), TimeProvider.System);
 
         writer.Submit("{\"cycle\":1}"u8);
         Assert.True(writer.Flush(TimeSpan.FromSeconds(30)));

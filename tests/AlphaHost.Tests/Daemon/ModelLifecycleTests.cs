@@ -28,7 +28,7 @@ public sealed class ModelLifecycleTests : IDisposable
 
     private string Models => _dir.File("models/ml_alpha");
 
-    private ModelStore Store => new(Models, "v1");
+    private ModelStore Store => new(Models, "v1", TimeProvider.System);
 
     [Fact]
     public async Task PromoteRollbackHistory_DaemonRunning_ServesEachSwitchedModelAtItsNextCycleAndLogsIt()
@@ -108,13 +108,14 @@ public sealed class ModelLifecycleTests : IDisposable
     }
 
     [Theory]
-    [InlineData("before-journal")]
-    [InlineData("after-journal")]
-    [InlineData("after-link")]
+    [InlineData(nameof(SwitchPoint.BeforeJournal))]
+    [InlineData(nameof(SwitchPoint.AfterJournal))]
+    [InlineData(nameof(SwitchPoint.AfterLink))]
     public async Task Promote_KilledAtEachStep_LinkAndJournalAgreeOrTheSameCommandCompletesIt(string step)
     {
+        // The promotion the command makes, in a process of its own that kills itself (SIGKILL) at the step; then the command.
         string[] promote = ["models", "promote", "AAA", "--to", Candidate, "--reason", "drill", "--config", _config];
-        using (var killed = HostProcess.Start(_dir.Path, new Dictionary<string, string> { [ModelStore.KillAtVariable] = step }, promote))
+        using (var killed = HostProcess.StartChild(_dir.Path, TestChild.PromoteKilledAt, Models, "AAA", Candidate, step))
         {
             Assert.Equal(KilledBySigkill, await killed.WaitForExitAsync());
         }
@@ -123,10 +124,10 @@ public sealed class ModelLifecycleTests : IDisposable
         var (recorded, linked) = (last.Target == "AAA" && last.Action == "promote", Store.CurrentFolder("AAA"));
         switch (step)
         {
-            case "before-journal":
+            case nameof(SwitchPoint.BeforeJournal):
                 Assert.Equal((false, _trained), (recorded, linked));
                 break;
-            case "after-journal":
+            case nameof(SwitchPoint.AfterJournal):
                 // The recoverable state: the switch is recorded, the link still names the model it came from.
                 Assert.Equal((true, _trained), (recorded, linked));
                 Assert.Equal(_trained, last.From);

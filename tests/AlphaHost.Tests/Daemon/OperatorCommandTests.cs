@@ -46,7 +46,7 @@ public sealed class OperatorCommandTests : IDisposable
     public async Task ModelsValidate_OneTamperedModel_ListsEveryFolderAndExitsOne()
     {
         TrainedModels.CopyTo(Models);
-        var tampered = new ModelStore(Models, "v1").ResolveLatest("AAB", Path.Combine(Models, "AAB_v1_latest"));
+        var tampered = new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest("AAB", Path.Combine(Models, "AAB_v1_latest"));
         File.AppendAllText(Path.Combine(tampered, ModelStore.ModelFile), "x");
 
         var (exit, host) = await Run("models", "validate");
@@ -64,7 +64,7 @@ public sealed class OperatorCommandTests : IDisposable
     public async Task ModelsValidate_LatestChainsLeavingTheModelsFolderAndEditedMetadata_NamedWithTheirStatusAndExitOne()
     {
         TrainedModels.CopyTo(Models);
-        var store = new ModelStore(Models, "v1");
+        var store = new ModelStore(Models, "v1", TimeProvider.System);
         var outside = Path.Combine(_dir.Path, "elsewhere");
         var aab = store.ResolveLatest("AAB", Path.Combine(Models, "AAB_v1_latest"));
         Directory.CreateDirectory(outside);

@@ -80,9 +80,9 @@ public sealed class SignalTests : IDisposable
     {
         var config = _dir.Write("golden.yaml", TestConfigs.Golden(mlEnabled: false, cycleInterval: "50ms", heartbeat: "200ms"));
         var daemonFile = Path.Combine(_dir.Path, "runtime", "daemon.json");
-        // The load is held for 30 s by the test hook: the 494-file bar folder it stood for loads in ~0.3 s now, and a
-        // signal sent when daemon.json appeared sometimes landed after it (the host then starts and stops normally).
-        using var host = HostProcess.Start(_dir.Path, new Dictionary<string, string> { ["ALPHAHOST_TEST_MARKET_LOAD_DELAY_MS"] = "30000" }, "run", "--config", config);
+        // The daemon's own start-up with a market that is still loading when the signal comes: a real bar folder loads
+        // too fast for a signal sent when daemon.json appears to be sure to land during the load.
+        using var host = HostProcess.StartChild(_dir.Path, TestChild.DaemonWithMarketStillLoading, "run", "--config", config);
 
         // daemon.json says "starting" just before the market is read.
         await Poll.UntilAsync(() => File.Exists(daemonFile));

@@ -314,7 +314,7 @@ public sealed class BurnInVerdictTests : IDisposable
         var config = Handles.Config($"families:\n  {Family}:\n    enabled: true\n    weight: 1\n");
         var replay = await new BacktestEngine([new ReplayFamily(Handles.For(oracle, Family), oracle)], config, options).RunAsync(history, window, null, CancellationToken.None);
         var run = replay.Families[0].Run;
-        return (run, BacktestReport.From(run, options, Family, modelDir, history, window, [], []));
+        return (run, BacktestReport.From(run, options, Family, modelDir, history, window, [], [], TimeProvider.System.GetUtcNow()));
     }
 
     /// <summary>The candidate scored live from <paramref name="firstDay"/> on, for <paramref name="days"/> trading days; its journal.</summary>

@@ -19,9 +19,9 @@ public sealed class LiveScoreJournalTests : IDisposable
     [Fact]
     public void Restart_ScorerReadsItsJournal_SameRollingFiguresAsAnUninterruptedScorer()
     {
-        using var uninterrupted = new LiveScorer();
+        using var uninterrupted = new LiveScorer(null, TimeProvider.System);
         var replay = new SampleReplay(300);
-        var stopped = new LiveScorer(State);
+        var stopped = new LiveScorer(State, TimeProvider.System);
         LiveScorer? restarted = null;
         for (var day = 0; day < 90; day++)
         {
@@ -34,7 +34,7 @@ public sealed class LiveScoreJournalTests : IDisposable
                 // The daemon stops after its cycle of this day and starts again on the same day's data.
                 stopped.Observe(snapshot, outcomes, combined);
                 stopped.Dispose();
-                restarted = new LiveScorer(State);
+                restarted = new LiveScorer(State, TimeProvider.System);
             }
 
             (restarted ?? stopped).Observe(snapshot, outcomes, combined);
@@ -57,10 +57,10 @@ public sealed class LiveScoreJournalTests : IDisposable
     [Fact]
     public void Restart_ReplayStartsAgainBeforeTheLastScoredDay_DaysAlreadyScoredAreNotCountedTwice()
     {
-        using var uninterrupted = new LiveScorer();
+        using var uninterrupted = new LiveScorer(null, TimeProvider.System);
         var first = new SampleReplay(300);
         var again = new SampleReplay(300);
-        using (var stopped = new LiveScorer(State))
+        using (var stopped = new LiveScorer(State, TimeProvider.System))
         {
             for (var day = 0; day <= 50; day++)
             {
@@ -68,7 +68,7 @@ public sealed class LiveScoreJournalTests : IDisposable
             }
         }
 
-        using var restarted = new LiveScorer(State);
+        using var restarted = new LiveScorer(State, TimeProvider.System);
         for (var day = 0; day < 90; day++)
         {
             var snapshot = again.Next();
@@ -95,7 +95,7 @@ public sealed class LiveScoreJournalTests : IDisposable
     {
         const int days = 70;
         var h = LiveScorer.HorizonDays;
-        using var scorer = new LiveScorer(State);
+        using var scorer = new LiveScorer(State, TimeProvider.System);
         var replay = new SampleReplay(300);
         var signals = new List<Dictionary<string, double>>();
         var closes = new List<Dictionary<string, double>>();
@@ -124,7 +124,7 @@ public sealed class LiveScoreJournalTests : IDisposable
     [Fact]
     public void Observe_GovernanceDisabledDay_JournalLineRecordsTheTripTheErrorsAndIsNotScored()
     {
-        using var scorer = new LiveScorer(State);
+        using var scorer = new LiveScorer(State, TimeProvider.System);
         var replay = new SampleReplay(300);
         for (var day = 0; day < 4; day++)
         {
@@ -148,7 +148,7 @@ public sealed class LiveScoreJournalTests : IDisposable
     {
         File.WriteAllText(State, "a file where the state folder should be");
         var logger = new CapturingLogger();
-        using var scorer = new LiveScorer(State, logger: logger);
+        using var scorer = new LiveScorer(State, TimeProvider.System, logger);
         var replay = new SampleReplay(300);
         for (var day = 0; day < 4; day++)
         {

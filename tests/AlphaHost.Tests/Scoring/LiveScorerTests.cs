@@ -14,7 +14,7 @@ public sealed class LiveScorerTests
     [Fact]
     public void Observe_SampleMarket_RollingRankIcAndHitRateEqualAnOfflineComputationFromThePrices()
     {
-        using var scorer = new LiveScorer();
+        using var scorer = new LiveScorer(null, TimeProvider.System);
         var replay = new SampleReplay(300);
         var signals = new List<Dictionary<string, double>>();
         var closes = new List<Dictionary<string, double>>();
@@ -44,7 +44,7 @@ public sealed class LiveScorerTests
     [Fact]
     public void Observe_FamilyWithoutSignalsOneDay_IsNotScoredTheDayAfterWhileTheCombinedSignalIs()
     {
-        using var scorer = new LiveScorer();
+        using var scorer = new LiveScorer(null, TimeProvider.System);
         var replay = new SampleReplay(300);
         for (var day = 0; day < 10; day++)
         {
@@ -63,7 +63,7 @@ public sealed class LiveScorerTests
     [Fact]
     public void Gauges_OnTheAlphaHostMeter_CarryFamilyAndWindowTags()
     {
-        using var scorer = new LiveScorer();
+        using var scorer = new LiveScorer(null, TimeProvider.System);
         var replay = new SampleReplay(300);
         for (var day = 0; day < 3; day++)
         {

@@ -60,12 +60,21 @@ internal sealed class HostProcess : IDisposable
     /// <summary>Starts the host with extra environment variables (e.g. a GC heap limit).</summary>
     public static HostProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        RestoreDefaultInterrupt();
         if (!File.Exists(TestPaths.HostDll))
         {
             throw new InvalidOperationException($"{TestPaths.HostDll} is missing: build the solution before running the tests");
         }
 
+        return Launch(workingDirectory, environment, TestPaths.HostDll, args);
+    }
+
+    /// <summary>Starts this test assembly as a process in the role <paramref name="role"/> of <see cref="TestChild"/>.</summary>
+    public static HostProcess StartChild(string workingDirectory, string role, params string[] args) =>
+        Launch(workingDirectory, new Dictionary<string, string>(), typeof(TestChild).Assembly.Location, [role, .. args]);
+
+    private static HostProcess Launch(string workingDirectory, IReadOnlyDictionary<string, string> environment, string dll, string[] args)
+    {
+        RestoreDefaultInterrupt();
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -79,7 +88,7 @@ internal sealed class HostProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        start.ArgumentList.Add(TestPaths.HostDll);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

@@ -42,7 +42,7 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
 
         var modelled = TrainedModels.Summary.Trained.Select(t => t.Symbol).Where(s => snapshot.Symbols.Any(h => h.Symbol == s)).ToHashSet();
         Assert.Equal(modelled.Order(), signals.Keys.Order());
-        var model = ModelLoader.Load("AAA", new ModelStore(Models, "v1").ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")), TrainedModels.Contract, false, 1);
+        var model = ModelLoader.Load("AAA", new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")), TrainedModels.Contract, false, 1);
         var row = new AlphaHost.Plugins.MlAlpha.Features.LiveFeatures(TrainedModels.Contract).Update(snapshot)["AAA"];
         Assert.Equal(Math.Tanh(model.Model.Predict(row.Values) / model.Meta!.Signal.Scale), signals["AAA"], 12);
         Assert.Equal(FamilyState.Ok, family.Health.State);
@@ -265,8 +265,8 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         Assert.StartsWith("AAB_v1_hop -> ", checks["AAB_v1_latest"].Detail);
         Assert.Equal(ModelLoadException.LinkOutside, checks["AAC_v1_latest"].Status);
         Assert.StartsWith("AAC_v1_hop -> /etc", checks["AAC_v1_latest"].Detail);
-        Assert.Equal(ModelLoadException.MetaHashMismatch, checks[Path.GetFileName(new ModelStore(Models, "v1").ResolveLatest("AAD", Path.Combine(Models, "AAD_v1_latest")))].Status);
-        Assert.Equal(ModelCheck.Ok, checks[Path.GetFileName(new ModelStore(Models, "v1").ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")))].Status);
+        Assert.Equal(ModelLoadException.MetaHashMismatch, checks[Path.GetFileName(new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest("AAD", Path.Combine(Models, "AAD_v1_latest")))].Status);
+        Assert.Equal(ModelCheck.Ok, checks[Path.GetFileName(new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")))].Status);
     }
 
     [Theory]
@@ -292,7 +292,7 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         var family = await StartAsync(load: false, settings: new() { ["model_refresh"] = "1s" });
         var replay = new SampleReplay(400);
         var serving = Path.Combine(State, "serving.json");
-        var store = new ModelStore(Models, "v1");
+        var store = new ModelStore(Models, "v1", TimeProvider.System);
         var old = Path.GetFileName(store.ResolveLatest("AAA", Path.Combine(Models, "AAA_v1_latest")));
         const string moved = "AAA_v1_20990101_000000";
 
@@ -401,6 +401,18 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         Assert.Equal(ModelFiles.Content(whole), ModelFiles.Content(fewerModel));
     }
 
+    [Fact]
+    public async Task Train_IntoAnOutputFolder_SwitchIsStampedByTheFamilysClock()
+    {
+        // A candidate trained into a folder of its own (train --output): its switch journal reads the host's clock too.
+        await using var family = await StartAsync(load: false, new() { ["training.trees"] = "20" });
+        var history = TrainedModels.History();
+
+        await family.TrainAsync(new TrainingRequest(history, [history.Symbols[0].Symbol], _dir.File("candidate")), null, CancellationToken.None);
+
+        Assert.Equal(_clock.GetUtcNow(), Assert.Single(new ModelStore(_dir.File("candidate"), "v1", TimeProvider.System).Journal.Read()).At);
+    }
+
     private async Task<MlAlphaFamily> StartAsync(bool load = true, Dictionary<string, string>? settings = null)
     {
         var values = new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "symbol" };
@@ -423,7 +435,7 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
     private void LeadOutside(string symbol, string outside)
     {
         var latest = Path.Combine(Models, $"{symbol}_v1_latest");
-        var folder = new ModelStore(Models, "v1").ResolveLatest(symbol, latest);
+        var folder = new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest(symbol, latest);
         var moved = Path.Combine(outside, Path.GetFileName(folder));
         Directory.CreateDirectory(outside);
         Directory.Move(folder, moved);

@@ -12,7 +12,7 @@ public sealed class ModelSetTests : IDisposable
     public void Content_SameModelsCopiedIntoAnotherModelsFolderUnderAnotherName_IsTheSame_WhileTheVersionDiffers()
     {
         var models = TrainedModels.CopyTo(_dir.File("models/ml_candidate"));
-        var store = new ModelStore(models, "v1");
+        var store = new ModelStore(models, "v1", TimeProvider.System);
         var original = Path.Combine(models, store.CurrentFolder("AAA")!);
         var copy = _dir.File("models/ml_alpha/AAA_v1_20990101_000000");
         TempDir.CopyDirectory(original, copy);
@@ -29,7 +29,7 @@ public sealed class ModelSetTests : IDisposable
     public void Content_OtherModelBytesInTheSameFolder_Differs()
     {
         var models = TrainedModels.CopyTo(_dir.File("models/ml_alpha"));
-        var loaded = ModelLoader.Load("AAA", Path.Combine(models, new ModelStore(models, "v1").CurrentFolder("AAA")!), TrainedModels.Contract, false, 1);
+        var loaded = ModelLoader.Load("AAA", Path.Combine(models, new ModelStore(models, "v1", TimeProvider.System).CurrentFolder("AAA")!), TrainedModels.Contract, false, 1);
 
         var one = new ModelSet(new Dictionary<string, ServingModel> { ["AAA"] = loaded }, new Dictionary<string, ModelLoadException>());
         var other = new ModelSet(new Dictionary<string, ServingModel> { ["AAA"] = loaded with { ModelSha256 = new string('0', 64) } }, new Dictionary<string, ModelLoadException>());

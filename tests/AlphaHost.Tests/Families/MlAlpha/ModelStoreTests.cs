@@ -8,7 +8,7 @@ public sealed class ModelStoreTests : IDisposable
     private readonly TempDir _dir = new();
     private readonly DateTimeOffset _at = new(2026, 1, 23, 19, 0, 0, TimeSpan.Zero);
 
-    private ModelStore Store => new(_dir.File("models"), "v1");
+    private ModelStore Store => new(_dir.File("models"), "v1", TimeProvider.System);
 
     [Fact]
     public void Write_FailsPartWay_LeavesNoVisibleModelAndLatestOnThePreviousOne()
@@ -165,6 +165,23 @@ public sealed class ModelStoreTests : IDisposable
         Store.Write("XOM", _at, folder => temp = Path.GetFileName(folder));
 
         Assert.Matches($"^\\.tmp-XOM_v1_20260123_190000-{Environment.ProcessId}-[0-9a-f]{{32}}$", temp);
+    }
+
+    [Fact]
+    public void SwitchLatest_AtEachPoint_JournalAndLinkAreInTheOrderARecoveryNeeds()
+    {
+        // What a writer stopped at each point leaves: nothing, then a journal line whose link still names its from, then both.
+        var first = Path.GetFileName(Store.Write("XOM", _at, _ => { }));
+        var second = Path.GetFileName(Store.Write("XOM", _at.AddDays(1), _ => { }));
+        var seen = new List<(SwitchPoint Point, int Lines, string? Linked)>();
+        var store = new ModelStore(_dir.File("models"), "v1", TimeProvider.System, point => seen.Add((point, Store.Journal.Read().Count, Store.CurrentFolder("XOM"))));
+
+        using (store.Journal.Lock())
+        {
+            store.SwitchLatest("XOM", first, "rollback", null);
+        }
+
+        Assert.Equal([(SwitchPoint.BeforeJournal, 2, second), (SwitchPoint.AfterJournal, 3, second), (SwitchPoint.AfterLink, 3, first)], seen);
     }
 
     public void Dispose() => _dir.Dispose();

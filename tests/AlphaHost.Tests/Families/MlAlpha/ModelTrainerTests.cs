@@ -104,7 +104,7 @@ public sealed class ModelTrainerTests : IDisposable
         var history = TrainedModels.History();
         var first = (await Train(history, "AAA")).Trained.Single().Location;
         var second = (await Train(history, "AAA")).Trained.Single().Location;
-        var store = new ModelStore(_dir.File("models"), "v1");
+        var store = new ModelStore(_dir.File("models"), "v1", TimeProvider.System);
 
         Assert.Equal(second, store.ResolveLatest("AAA", Path.Combine(store.Root, "AAA_v1_latest")));
         Assert.True(Directory.Exists(first));
@@ -116,7 +116,7 @@ public sealed class ModelTrainerTests : IDisposable
     {
         using var cts = new CancellationTokenSource();
         var progress = new Cancelling(cts);
-        var trainer = new ModelTrainer(TrainedModels.Contract, TrainedModels.FastTraining with { Parallelism = 1 }, new ModelStore(_dir.File("models"), "v1"), TimeProvider.System);
+        var trainer = new ModelTrainer(TrainedModels.Contract, TrainedModels.FastTraining with { Parallelism = 1 }, new ModelStore(_dir.File("models"), "v1", TimeProvider.System), TimeProvider.System);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
             trainer.TrainAsync(new TrainingRequest(TrainedModels.History(), TrainedModels.Symbols), progress, cts.Token));
@@ -125,7 +125,7 @@ public sealed class ModelTrainerTests : IDisposable
         Assert.DoesNotContain(entries, e => e!.StartsWith('.'));
         foreach (var latest in entries.Where(e => e!.EndsWith("_latest", StringComparison.Ordinal)))
         {
-            var folder = new ModelStore(_dir.File("models"), "v1").ResolveLatest(latest![..3], _dir.File("models/" + latest));
+            var folder = new ModelStore(_dir.File("models"), "v1", TimeProvider.System).ResolveLatest(latest![..3], _dir.File("models/" + latest));
             Assert.Equal(ModelLoader.ReadMeta(folder).ModelSha256, ModelLoader.Sha256(Path.Combine(folder, ModelStore.ModelFile)));
         }
     }
@@ -133,7 +133,7 @@ public sealed class ModelTrainerTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private Task<TrainingSummary> Train(MarketHistory history, params string[] symbols) =>
-        new ModelTrainer(TrainedModels.Contract, TrainedModels.FastTraining, new ModelStore(_dir.File("models"), "v1"), TimeProvider.System)
+        new ModelTrainer(TrainedModels.Contract, TrainedModels.FastTraining, new ModelStore(_dir.File("models"), "v1", TimeProvider.System), TimeProvider.System)
             .TrainAsync(new TrainingRequest(history, symbols), null, CancellationToken.None);
 
     private sealed class Cancelling(CancellationTokenSource cts) : IProgress<TrainingProgress>

@@ -56,7 +56,7 @@ internal static class TrainedModels
     private static (string, TrainingSummary) Train()
     {
         var folder = Path.Combine(Path.GetTempPath(), "alphahost-tests", "models-" + Guid.NewGuid().ToString("N")[..12]);
-        var trainer = new ModelTrainer(Contract, FastTraining, new ModelStore(folder, "v1"), TimeProvider.System);
+        var trainer = new ModelTrainer(Contract, FastTraining, new ModelStore(folder, "v1", TimeProvider.System), TimeProvider.System);
         var summary = trainer.TrainAsync(new TrainingRequest(History(), Symbols), null, CancellationToken.None).GetAwaiter().GetResult();
         return (folder, summary);
     }

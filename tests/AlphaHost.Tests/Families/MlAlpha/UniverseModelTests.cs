@@ -150,14 +150,14 @@ public sealed class UniverseModelTests : IDisposable
         var trained = Assert.Single(summary.Trained);
         Assert.Equal("UNIVERSE", trained.Symbol);
         Assert.StartsWith("UNIVERSE_v1_", Path.GetFileName(trained.Location));
-        Assert.Equal(trained.Location, new ModelStore(Models, "v1").ResolveLatest("UNIVERSE", Path.Combine(Models, "UNIVERSE_v1_latest")));
+        Assert.Equal(trained.Location, new ModelStore(Models, "v1", TimeProvider.System).ResolveLatest("UNIVERSE", Path.Combine(Models, "UNIVERSE_v1_latest")));
         var meta = ModelLoader.ReadMeta(trained.Location);
         Assert.Equal(("universe", "rank"), (meta.Scope, meta.CrossSectionalTransform));
         Assert.Equal(TrainedModels.Contract.Names, meta.Features);
         Assert.Equal("2", meta.Trainer.Parameters["threads"]);
         var dates = TrainedModels.History().Benchmark!.Bars.ToArray().Select(b => b.Date).ToList();
         Assert.True(dates.IndexOf(meta.TrainPeriod.End) + meta.Label.HorizonDays < dates.IndexOf(meta.ValidationPeriod.Start));
-        var check = Assert.Single(ModelValidator.ValidateAll(new ModelStore(Models, "v1"), TrainedModels.Contract));
+        var check = Assert.Single(ModelValidator.ValidateAll(new ModelStore(Models, "v1", TimeProvider.System), TrainedModels.Contract));
         Assert.Equal(ModelCheck.Ok, check.Status);
         Assert.Equal(new DatePeriod(meta.TrainingDataPeriod.Start, meta.TrainingDataPeriod.End), check.TrainingPeriod);
     }
@@ -189,7 +189,7 @@ public sealed class UniverseModelTests : IDisposable
     {
         var (request, bars) = RequestWhoseBarsOnlyItHolds();
 
-        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock).TrainAsync(request, null, CancellationToken.None);
+        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1", _clock), _clock).TrainAsync(request, null, CancellationToken.None);
 
         Assert.Single(summary.Trained);
         Assert.True(request.HistoryReleased);
@@ -208,7 +208,7 @@ public sealed class UniverseModelTests : IDisposable
         // a split, which ML.NET cannot even build).
         var history = TrainedModels.History();
 
-        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock)
+        var summary = await new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1", _clock), _clock)
             .TrainAsync(new TrainingRequest(history, [history.Symbols[0].Symbol]), null, CancellationToken.None);
 
         Assert.Empty(summary.Trained);
@@ -313,7 +313,7 @@ public sealed class UniverseModelTests : IDisposable
     private Task<TrainingSummary> Train()
     {
         var history = TrainedModels.History();
-        return new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1"), _clock)
+        return new UniverseTrainer(TrainedModels.Contract, Options, new ModelStore(Models, "v1", _clock), _clock)
             .TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
     }
 
