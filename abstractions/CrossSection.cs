@@ -139,4 +139,50 @@ public static class CrossSection
             items[j + 1] = item;
         }
     }
+
+    /// <summary>
+    /// Pearson correlation of <paramref name="x"/> and <paramref name="y"/> (a day's IC: signals against returns). The
+    /// one correlation of every IC, rank IC and live score the host and the families report.
+    /// </summary>
+    /// <param name="x">One value per symbol (finite).</param>
+    /// <param name="y">The paired values, as many as <paramref name="x"/>.</param>
+    /// <returns>The correlation in [-1, 1]; <see cref="double.NaN"/> for fewer than 3 pairs or when either side has no
+    /// variance (all signals or all returns equal): such a day has no correlation, and reports leave it out of their
+    /// means rather than count it as 0.</returns>
+    public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(y.Count, x.Count, nameof(y));
+        var n = x.Count;
+        if (n < 3)
+        {
+            return double.NaN;
+        }
+
+        double mx = 0, my = 0;
+        for (var i = 0; i < n; i++)
+        {
+            mx += x[i];
+            my += y[i];
+        }
+
+        mx /= n;
+        my /= n;
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var dx = x[i] - mx;
+            var dy = y[i] - my;
+            sxy += dx * dy;
+            sxx += dx * dx;
+            syy += dy * dy;
+        }
+
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+
+    /// <summary>Spearman rank correlation: <see cref="Pearson"/> of the <see cref="AverageRanks(IReadOnlyList{double})"/> (a day's rank IC).</summary>
+    /// <param name="x">One value per symbol (finite).</param>
+    /// <param name="y">The paired values, as many as <paramref name="x"/>.</param>
+    /// <returns>The rank correlation; <see cref="double.NaN"/> under the same rule as <see cref="Pearson"/>.</returns>
+    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(AverageRanks(x), AverageRanks(y));
 }

@@ -81,8 +81,6 @@ internal static class BacktestCharts
 
     private static void Save(Plot plot, string path)
     {
-        var temp = path + ".tmp.png";
-        plot.SavePng(temp, 1000, 500);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, plot.GetImageBytes(1000, 500, ImageFormat.Png), durable: false);
     }
 }

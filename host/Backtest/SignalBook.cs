@@ -85,12 +85,12 @@ internal sealed class SignalBook(BacktestOptions options)
         {
             var x = scored.Select(s => s.Value).ToArray();
             var y = scored.Select(s => Return(s.Key, day)).ToArray();
-            if (Stats.Pearson(x, y) is var ic && double.IsFinite(ic))
+            if (CrossSection.Pearson(x, y) is var ic && double.IsFinite(ic))
             {
                 Run.Ic.Add(ic);
             }
 
-            if (Stats.Spearman(x, y) is var rankIc && double.IsFinite(rankIc))
+            if (CrossSection.Spearman(x, y) is var rankIc && double.IsFinite(rankIc))
             {
                 Run.RankIc.Add(rankIc);
             }

@@ -20,26 +20,6 @@ internal static class Stats
         return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / (x.Count - 1));
     }
 
-    public static double Pearson(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        if (x.Count < 3)
-        {
-            return double.NaN;
-        }
-
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (var i = 0; i < x.Count; i++)
-        {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-
-        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
-    }
-
-    public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(CrossSection.AverageRanks(x), CrossSection.AverageRanks(y));
-
     /// <summary>Compounded equity from daily returns, starting at 1.</summary>
     public static double[] Equity(IReadOnlyList<double> returns)
     {

@@ -72,8 +72,8 @@ internal sealed record TearSheet
 
                 if (signals.Count >= CorrelationMinSymbols)
                 {
-                    AddFinite(ic[k], Stats.Pearson(signals, returns));
-                    if (AddFinite(rankIc[k], Stats.Spearman(signals, returns)) is { } value && Horizons[k] == MonthlyHorizon)
+                    AddFinite(ic[k], CrossSection.Pearson(signals, returns));
+                    if (AddFinite(rankIc[k], CrossSection.Spearman(signals, returns)) is { } value && Horizons[k] == MonthlyHorizon)
                     {
                         monthly.Add((day.Date, value));
                     }
@@ -163,7 +163,7 @@ internal sealed record TearSheet
             var common = days[t].Signals.Where(s => previous.ContainsKey(s.Key)).ToArray();
             if (common.Length >= CorrelationMinSymbols)
             {
-                AddFinite(values, Stats.Spearman(common.Select(s => s.Value).ToArray(), common.Select(s => previous[s.Key]).ToArray()));
+                AddFinite(values, CrossSection.Spearman(common.Select(s => s.Value).ToArray(), common.Select(s => previous[s.Key]).ToArray()));
             }
         }
 

@@ -10,8 +10,7 @@ internal static class OperatorLog
 
     public static void Append(RuntimePaths paths, TimeProvider clock, string command, string reason, object details)
     {
-        Directory.CreateDirectory(paths.LogsDir);
-        var line = JsonSerializer.Serialize(new
+        var line = JsonSerializer.SerializeToUtf8Bytes(new
         {
             ts = clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
             level = "WARNING",
@@ -23,6 +22,6 @@ internal static class OperatorLog
             reason,
             details,
         }, Json);
-        File.AppendAllText(Path.Combine(paths.LogsDir, "operator.jsonl"), line + "\n");
+        JsonLines.Append(Path.Combine(paths.LogsDir, "operator.jsonl"), line, durable: false);
     }
 }

@@ -340,7 +340,7 @@ internal static partial class ConfigLoader
         var families = new Dictionary<string, FamilyConfig>(StringComparer.Ordinal);
         foreach (var (name, node) in section.Entries())
         {
-            if (!FamilyNamePattern().IsMatch(name))
+            if (!FamilyName.IsValid(name))
             {
                 throw section.Error(node, section.Join(name), "a family name is lower case letters, digits and underscores");
             }
@@ -353,7 +353,7 @@ internal static partial class ConfigLoader
             var maxMemory = family.Int("max_memory_mb", FamilyConfig.Absent.MaxMemoryMb, 16, 1 << 20);
             var mode = family.OptionalOneOf("mode", "live", "shadow");
             var of = family.OptionalString("family");
-            if (of is { } named && !FamilyNamePattern().IsMatch(named.Value))
+            if (of is { } named && !FamilyName.IsValid(named.Value))
             {
                 throw new ConfigException(section.File, named.Line, family.Join("family"), $"a family name is lower case letters, digits and underscores, got '{named.Value}'");
             }
@@ -427,9 +427,6 @@ internal static partial class ConfigLoader
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
     private static partial Regex MarkPrefix();
-
-    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
-    private static partial Regex FamilyNamePattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex PluginFolderPattern();

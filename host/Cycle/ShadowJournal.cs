@@ -21,7 +21,7 @@ internal sealed class ShadowJournal(string signalsDir, TimeProvider clock)
         var now = clock.GetUtcNow();
         foreach (var outcome in shadows)
         {
-            var line = JsonSerializer.Serialize(new
+            var line = JsonSerializer.SerializeToUtf8Bytes(new
             {
                 ts = now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
                 cycle,
@@ -31,7 +31,7 @@ internal sealed class ShadowJournal(string signalsDir, TimeProvider clock)
                 models = outcome.Health.ModelVersion,
                 signals = outcome.Signals.OrderBy(s => s.Key, StringComparer.Ordinal).ToDictionary(s => s.Key, s => Math.Round(s.Value, 6)),
             });
-            File.AppendAllText(Path.Combine(signalsDir, $"shadow_{outcome.Name}_{now.UtcDateTime:yyyyMMdd}.jsonl"), line + "\n");
+            JsonLines.Append(Path.Combine(signalsDir, $"shadow_{outcome.Name}_{now.UtcDateTime:yyyyMMdd}.jsonl"), line, durable: false);
         }
     }
 }

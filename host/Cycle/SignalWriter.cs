@@ -232,9 +232,7 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         if (_journal is null || _journalPath != path)
         {
             _journal?.Dispose();
-            Directory.CreateDirectory(signalsDir);
-            _journal = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-            var dropped = TrimPartialLine(_journal);
+            _journal = JsonLines.OpenForAppend(path, out var dropped);
             if (dropped > 0)
             {
                 logger?.LogWarning("Signal journal {Journal} ended in a partial line from an interrupted write; {Bytes} bytes dropped", path, dropped);
@@ -245,35 +243,5 @@ internal sealed class SignalWriter(string signalsDir, TimeProvider clock, ILogge
         }
 
         return _journal;
-    }
-
-    /// <summary>Cuts everything after the last line end and leaves the stream at the end. Returns the bytes cut.</summary>
-    private static long TrimPartialLine(FileStream stream)
-    {
-        var length = stream.Length;
-        var keep = length;
-        var buffer = new byte[4096];
-        while (keep > 0)
-        {
-            var start = Math.Max(0, keep - buffer.Length);
-            stream.Position = start;
-            stream.ReadExactly(buffer, 0, (int)(keep - start));
-            var newline = Array.LastIndexOf(buffer, (byte)'\n', (int)(keep - start) - 1);
-            if (newline >= 0)
-            {
-                keep = start + newline + 1;
-                break;
-            }
-
-            keep = start;
-        }
-
-        if (keep < length)
-        {
-            stream.SetLength(keep);
-        }
-
-        stream.Seek(0, SeekOrigin.End);
-        return length - keep;
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -31,10 +30,7 @@ internal static class AuditJournal
 
     public static void Append(string logsDir, AuditRecord record)
     {
-        Directory.CreateDirectory(logsDir);
-        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record) + "\n");
-        using var file = new FileStream(Path.Combine(logsDir, FileName), FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        file.Write(line);
+        JsonLines.Append(Path.Combine(logsDir, FileName), JsonSerializer.SerializeToUtf8Bytes(record), durable: false);
     }
 
     /// <summary>The newest audits, oldest first (at most <paramref name="max"/>); none when the file is missing.</summary>

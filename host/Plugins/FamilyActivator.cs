@@ -1,5 +1,6 @@
 using System.Reflection;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ internal static class FamilyActivator
         foreach (var type in exported)
         {
             var export = type.GetCustomAttribute<AlphaFamilyAttribute>()!;
-            if (!PluginManifest.IsValidFamilyName(export.Name))
+            if (!FamilyName.IsValid(export.Name))
             {
                 throw new PluginLoadException(folder, $"family name '{export.Name}' is not lower case letters, digits and underscores");
             }

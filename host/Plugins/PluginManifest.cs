@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
-using System.Text.RegularExpressions;
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Configuration;
 
 namespace AlphaHost.Host.Plugins;
 
@@ -15,8 +15,6 @@ internal static partial class PluginManifest
 {
     private const string AttributeNamespace = "AlphaHost.Abstractions";
     private const string AttributeName = nameof(AlphaFamilyAttribute);
-
-    public static bool IsValidFamilyName(string name) => FamilyNamePattern().IsMatch(name);
 
     /// <summary>
     /// The families of every plugin folder under <paramref name="pluginsDir"/> that reads and that <paramref name="trust"/>
@@ -161,7 +159,7 @@ internal static partial class PluginManifest
             throw new PluginLoadException(folder, "an [AlphaFamily] attribute has no name");
         }
 
-        if (!IsValidFamilyName(name))
+        if (!FamilyName.IsValid(name))
         {
             throw new PluginLoadException(folder, $"family name '{name}' is not lower case letters, digits and underscores");
         }
@@ -192,9 +190,6 @@ internal static partial class PluginManifest
         var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders };
         return export;
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
-    private static partial Regex FamilyNamePattern();
 
     /// <summary>Enough of a type provider to decode the attribute's string, string array and bool arguments.</summary>
     private sealed class NameProvider : ICustomAttributeTypeProvider<string>

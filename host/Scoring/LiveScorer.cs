@@ -289,7 +289,7 @@ internal sealed class LiveScorer : IDisposable
             return null;
         }
 
-        var ic = Stats.Spearman(x, y);
+        var ic = CrossSection.Spearman(x, y);
         return (x.Count, double.IsNaN(ic) ? null : ic, signed == 0 ? null : (double)hits / signed);
     }
 

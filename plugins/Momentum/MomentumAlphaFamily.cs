@@ -9,7 +9,7 @@ namespace AlphaHost.Plugins.Momentum;
 [AlphaFamily("momentum", Settings = ["lookback_days", "skip_days", "min_symbols"])]
 internal sealed class MomentumAlphaFamily : IAlphaFamily
 {
-    private MomentumOptions _options = new(LookbackDays: 252, SkipDays: 21, MinSymbols: 10);
+    private MomentumOptions _options = MomentumOptions.Default;
 
     public FamilyHealth Health { get; private set; } = FamilyHealth.Ok;
 
@@ -21,9 +21,9 @@ internal sealed class MomentumAlphaFamily : IAlphaFamily
 
     public void Configure(FamilySettings settings)
     {
-        var lookback = settings.GetInt("lookback_days", 252, min: 2, max: 2520);
-        var skip = settings.GetInt("skip_days", 21, min: 0, max: lookback - 1);
-        var minSymbols = settings.GetInt("min_symbols", 10, min: 2);
+        var lookback = settings.GetInt("lookback_days", MomentumOptions.Default.LookbackDays, min: 2, max: 2520);
+        var skip = settings.GetInt("skip_days", MomentumOptions.Default.SkipDays, min: 0, max: lookback - 1);
+        var minSymbols = settings.GetInt("min_symbols", MomentumOptions.Default.MinSymbols, min: 2);
         _options = new MomentumOptions(lookback, skip, minSymbols);
     }
 
@@ -44,5 +44,9 @@ internal sealed class MomentumAlphaFamily : IAlphaFamily
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private sealed record MomentumOptions(int LookbackDays, int SkipDays, int MinSymbols);
+    private sealed record MomentumOptions(int LookbackDays, int SkipDays, int MinSymbols)
+    {
+        /// <summary>The defaults, written here only: a year of trading days, skipping the last month, at least 10 symbols.</summary>
+        public static readonly MomentumOptions Default = new(LookbackDays: 252, SkipDays: 21, MinSymbols: 10);
+    }
 }

@@ -12,7 +12,7 @@ namespace AlphaHost.Plugins.Regime;
 [AlphaFamily("regime", FeatureFlag = "use_regime_detection", FeatureFlagDefault = true, Settings = ["trend_window", "vol_window", "vol_threshold", "high_vol_scale"])]
 internal sealed class RegimeAlphaFamily : IAlphaFamily
 {
-    private RegimeOptions _options = new(TrendWindow: 200, VolWindow: 20, VolThreshold: 0.25, HighVolScale: 0.5);
+    private RegimeOptions _options = RegimeOptions.Default;
 
     public FamilyHealth Health { get; private set; } = FamilyHealth.Ok;
 
@@ -25,10 +25,10 @@ internal sealed class RegimeAlphaFamily : IAlphaFamily
     public void Configure(FamilySettings settings)
     {
         _options = new RegimeOptions(
-            settings.GetInt("trend_window", 200, min: 2, max: 2520),
-            settings.GetInt("vol_window", 20, min: 2, max: 2520),
-            settings.GetDouble("vol_threshold", 0.25, min: 0.0, max: 10.0),
-            settings.GetDouble("high_vol_scale", 0.5, min: 0.0, max: 1.0));
+            settings.GetInt("trend_window", RegimeOptions.Default.TrendWindow, min: 2, max: 2520),
+            settings.GetInt("vol_window", RegimeOptions.Default.VolWindow, min: 2, max: 2520),
+            settings.GetDouble("vol_threshold", RegimeOptions.Default.VolThreshold, min: 0.0, max: 10.0),
+            settings.GetDouble("high_vol_scale", RegimeOptions.Default.HighVolScale, min: 0.0, max: 1.0));
     }
 
     public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace AlphaHost.Plugins.Reversal;
 [AlphaFamily("reversal", Settings = ["lookback_days", "min_symbols"])]
 internal sealed class ReversalAlphaFamily : IAlphaFamily
 {
-    private ReversalOptions _options = new(LookbackDays: 5, MinSymbols: 10);
+    private ReversalOptions _options = ReversalOptions.Default;
 
     public FamilyHealth Health { get; private set; } = FamilyHealth.Ok;
 
@@ -22,8 +22,8 @@ internal sealed class ReversalAlphaFamily : IAlphaFamily
     public void Configure(FamilySettings settings)
     {
         _options = new ReversalOptions(
-            settings.GetInt("lookback_days", 5, min: 1, max: 60),
-            settings.GetInt("min_symbols", 10, min: 2));
+            settings.GetInt("lookback_days", ReversalOptions.Default.LookbackDays, min: 1, max: 60),
+            settings.GetInt("min_symbols", ReversalOptions.Default.MinSymbols, min: 2));
     }
 
     public ValueTask<FamilySignals> ComputeAsync(MarketSnapshot snapshot, CancellationToken cancellationToken)
@@ -43,5 +43,9 @@ internal sealed class ReversalAlphaFamily : IAlphaFamily
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private sealed record ReversalOptions(int LookbackDays, int MinSymbols);
+    private sealed record ReversalOptions(int LookbackDays, int MinSymbols)
+    {
+        /// <summary>The defaults, written here only: a trading week, at least 10 symbols.</summary>
+        public static readonly ReversalOptions Default = new(LookbackDays: 5, MinSymbols: 10);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AlphaHost.Plugins.MlAlpha.Internal;
 
 namespace AlphaHost.Plugins.MlAlpha.Governance;
 
@@ -150,7 +149,7 @@ internal sealed class GovernanceBreaker
 
     private void Write(GovernanceState state)
     {
-        AtomicJson.Write(_statePath, state, Json);
+        AtomicFile.Write(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, Json));
         _stamp = StampOf(_statePath);
     }
 

@@ -165,29 +165,7 @@ internal sealed class ModelStore
             throw new IOException($"cannot switch {link} to {folderName}: {error}");
         }
 
-        FlushFolder(Root);
-    }
-
-    /// <summary>Makes a rename in <paramref name="folder"/> durable: fsync(2) on the folder itself.</summary>
-    private static void FlushFolder(string folder)
-    {
-        var fd = Open(folder, 0);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open {folder} to flush it: {Marshal.GetLastPInvokeErrorMessage()}");
-        }
-
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"cannot flush {folder}: {Marshal.GetLastPInvokeErrorMessage()}");
-            }
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
+        FolderSync.Flush(Root);
     }
 
     /// <summary>Every symbol's latest entry: (symbol, path of the <c>_latest</c> entry).</summary>
@@ -267,7 +245,7 @@ internal sealed class ModelStore
         var removed = 0;
         foreach (var entry in Directory.EnumerateFileSystemEntries(Root, $"{TempPrefix}*"))
         {
-            if (WriterOf(entry) is { } writer && IsRunning(writer))
+            if (WriterOf(entry) is { } writer && ProcessProbe.IsRunning(writer))
             {
                 continue;
             }
@@ -328,19 +306,6 @@ internal sealed class ModelStore
         return parts.Length >= 4 && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
-    private static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
     private string FreeName(string symbol, DateTimeOffset trainedAt)
     {
         var stem = $"{symbol}_{Tag}_{trainedAt.UtcDateTime.ToString("yyyyMMdd_HHmmss", CultureInfo.InvariantCulture)}";
@@ -363,13 +328,4 @@ internal sealed class ModelStore
 
     [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
     private static extern int Rename(string oldPath, string newPath);
-
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open(string path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
 }

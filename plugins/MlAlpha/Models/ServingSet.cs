@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AlphaHost.Plugins.MlAlpha.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
@@ -46,7 +45,7 @@ internal sealed class ServingSet(string path, TimeProvider clock, ILogger logger
             m => m.Symbol,
             m => new Entry(Path.GetFileName(m.Folder), m.ModelSha256, m.Meta?.TrainedAt, m.IsLegacy, m.Latest));
         var now = clock.GetUtcNow();
-        AtomicJson.Write(path, new Document(now, modelsDir, set.Version, models.Count, models, set.Refused.ToDictionary(r => r.Key, r => r.Value.Message)), Json);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(new Document(now, modelsDir, set.Version, models.Count, models, set.Refused.ToDictionary(r => r.Key, r => r.Value.Message)), Json));
         _published = true;
         if (set.Version != _version && models.Count > 0)
         {
@@ -59,10 +58,7 @@ internal sealed class ServingSet(string path, TimeProvider clock, ILogger logger
 
     private void AppendHistory(Version version)
     {
-        var line = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(version, Line) + "\n");
-        using var stream = new FileStream(Path.Combine(Path.GetDirectoryName(path)!, HistoryFileName), FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        stream.Write(line);
-        stream.Flush(flushToDisk: true);
+        JsonLines.Append(Path.Combine(Path.GetDirectoryName(path)!, HistoryFileName), JsonSerializer.SerializeToUtf8Bytes(version, Line), durable: true);
     }
 
     private void Log(ModelChange change)

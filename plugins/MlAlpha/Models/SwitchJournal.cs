@@ -1,14 +1,10 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using AlphaHost.Abstractions;
 
 namespace AlphaHost.Plugins.MlAlpha.Models;
 
 /// <summary>
 /// <c>switches.jsonl</c> in the models folder: one JSON object a line per change of a <c>_latest</c> entry, only ever
-/// appended. Each line is written in one call and flushed to disk before the link it describes is switched; a line cut
-/// short by a crash is skipped by readers and closed with a newline by the next writer, so it never swallows the next one.
+/// appended (a <see cref="JsonLinesJournal{T}"/>): each line is flushed to disk before the link it describes is switched.
 /// Writers hold <see cref="Lock"/>: one switch at a time across processes.
 /// </summary>
 internal sealed class SwitchJournal(string modelsDirectory)
@@ -18,14 +14,11 @@ internal sealed class SwitchJournal(string modelsDirectory)
     private const string LockFile = "switches.lock";
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    // Never trimmed: the journal is the models folder's whole history of switches.
+    private readonly JsonLinesJournal<ModelSwitch> _journal = new(System.IO.Path.Combine(modelsDirectory, FileName), retain: null, durable: true,
+        accept: entry => entry is { Target: not null, To: not null });
 
-    public string Path { get; } = System.IO.Path.Combine(modelsDirectory, FileName);
+    public string Path => _journal.Path;
 
     /// <summary>
     /// Size and write time of the journal and the models folder's write time, to notice a switch by another process
@@ -64,64 +57,10 @@ internal sealed class SwitchJournal(string modelsDirectory)
         }
     }
 
-    public void Append(ModelSwitch entry)
-    {
-        var line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(entry, Json) + "\n");
-        using var stream = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-        var prefix = stream.Length > 0 && LastByte(stream) != (byte)'\n' ? "\n"u8.ToArray() : [];
-        stream.Seek(0, SeekOrigin.End);
-        stream.Write([.. prefix, .. line]);
-        stream.Flush(flushToDisk: true);
-    }
+    public void Append(ModelSwitch entry) => _journal.Append(entry);
 
-    /// <summary>Every readable switch, oldest first; <paramref name="unreadable"/> counts lines that are not a switch (a line cut short by a crash).</summary>
-    public IReadOnlyList<ModelSwitch> Read(out int unreadable)
-    {
-        unreadable = 0;
-        if (!File.Exists(Path))
-        {
-            return [];
-        }
-
-        var entries = new List<ModelSwitch>();
-        foreach (var line in File.ReadLines(Path))
-        {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
-            if (Parse(line) is { } entry)
-            {
-                entries.Add(entry);
-            }
-            else
-            {
-                unreadable++;
-            }
-        }
-
-        return entries;
-    }
-
-    /// <summary>One line as a switch; null for a line that is not one (cut short by a crash, or edited by hand).</summary>
-    private static ModelSwitch? Parse(string line)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<ModelSwitch>(line, Json) is { Target: not null, To: not null } entry ? entry : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Every readable switch, oldest first; <paramref name="unreadable"/> counts lines that are not a switch (a line cut short by a crash, or edited by hand).</summary>
+    public IReadOnlyList<ModelSwitch> Read(out int unreadable) => _journal.Read(out unreadable);
 
     public IReadOnlyList<ModelSwitch> Read() => Read(out _);
-
-    private static byte LastByte(FileStream stream)
-    {
-        stream.Seek(-1, SeekOrigin.End);
-        return (byte)stream.ReadByte();
-    }
 }

@@ -130,7 +130,7 @@ internal sealed class ModelTrainer(FeatureContract contract, TrainingOptions opt
         var predicted = model.PredictMany(set.ValidX).Select(p => (double)p).ToArray();
         var actual = set.ValidY.Select(y => (double)y).ToArray();
         var metrics = new ValidationMetrics(
-            Round(Correlation.Pearson(predicted, actual)), Round(Correlation.Spearman(predicted, actual)), Round(Correlation.Rmse(predicted, actual)),
+            Round(CrossSection.Pearson(predicted, actual)), Round(CrossSection.Spearman(predicted, actual)), Round(Correlation.Rmse(predicted, actual)),
             set.TrainX.Length, set.ValidX.Length);
         var trainedAt = clock.GetUtcNow();
         var folder = store.Write(symbol, trainedAt, temp =>

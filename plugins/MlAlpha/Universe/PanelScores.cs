@@ -32,7 +32,8 @@ internal static class PanelScores
 
     /// <summary>
     /// Per date of [<paramref name="fromDate"/>, <paramref name="toDate"/>), the Pearson (IC) and Spearman (rank IC)
-    /// correlation of the scores with the target among the date's rows with a finite target (dates with fewer than 3 are left out).
+    /// correlation of the scores with the target among the date's rows with a finite target (dates with fewer than 3 are left out,
+    /// and so is a date whose scores or targets are all equal: it has no correlation, it is not one of 0).
     /// </summary>
     /// <param name="scores">Scores of the rows from the first row of <paramref name="fromDate"/> on.</param>
     public static (List<double> Ic, List<double> RankIc) Daily(UniversePanel panel, int fromDate, int toDate, double[] scores, float[] target)
@@ -57,12 +58,20 @@ internal static class PanelScores
 
             if (x.Count >= 3)
             {
-                ic.Add(Correlation.Pearson(x, y));
-                rankIc.Add(Correlation.Spearman(x, y));
+                AddFinite(ic, CrossSection.Pearson(x, y));
+                AddFinite(rankIc, CrossSection.Spearman(x, y));
             }
         }
 
         return (ic, rankIc);
+    }
+
+    private static void AddFinite(List<double> values, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            values.Add(value);
+        }
     }
 
     public static double Mean(IReadOnlyList<double> values) => values.Count == 0 ? double.NaN : values.Average();

@@ -29,6 +29,18 @@ public sealed class AuditJournalTests : IDisposable
     }
 
     [Fact]
+    public void Append_AfterALineCutShortByACrash_TheNewAuditIsReadBack()
+    {
+        var logs = _dir.File("runtime/logs");
+        AuditJournal.Append(logs, Record("2026-11-30T10:00:00Z", 0.9, "FAIL"));
+        File.AppendAllText(Path.Combine(logs, AuditJournal.FileName), "{\"ts\":\"2026-12-01T11:00:00Z\",\"report\":\"/tmp/cu");
+
+        AuditJournal.Append(logs, Record("2026-12-01T12:00:00Z", 0.98, "PASS"));
+
+        Assert.Equal([0.9, 0.98], AuditJournal.Recent(logs, 10).Select(r => r.PassRate));
+    }
+
+    [Fact]
     public void Scrape_AfterAnAuditInTheRuntimeFolder_ExportsItsPassRateAndTime_AndTheNextAuditReplacesThem()
     {
         var config = AlphaHostConfig.Default(_dir.File("configs/golden_config.yaml"));

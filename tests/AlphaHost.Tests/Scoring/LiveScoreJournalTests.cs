@@ -2,6 +2,7 @@ using AlphaHost.Abstractions;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Internal;
 using AlphaHost.Host.Scoring;
+using AlphaHost.Storage;
 using AlphaHost.Tests.Support;
 using Microsoft.Extensions.Logging;
 using Moq;
