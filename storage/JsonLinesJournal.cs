@@ -13,13 +13,13 @@ namespace AlphaHost.Storage;
 public sealed class JsonLinesJournal<T>
     where T : class
 {
-    /// <summary>The journals' spelling: snake_case names, non-ASCII text as is, NaN and infinities as named literals.</summary>
-    public static readonly JsonSerializerOptions DefaultJson = new()
+    /// <summary>The journals' spelling: snake_case names, non-ASCII text as is, NaN and infinities as named literals (read-only).</summary>
+    public static readonly JsonSerializerOptions DefaultJson = ReadOnly(new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    });
 
     private readonly JsonSerializerOptions _json;
     private readonly Func<T, bool>? _accept;
@@ -75,6 +75,12 @@ public sealed class JsonLinesJournal<T>
     /// <summary>Every readable line, oldest first.</summary>
     /// <returns>The records.</returns>
     public IReadOnlyList<T> Read() => Read(out _);
+
+    private static JsonSerializerOptions ReadOnly(JsonSerializerOptions options)
+    {
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     private T? Parse(string line)
     {
