@@ -4,19 +4,19 @@ using AlphaHost.Host.Health;
 namespace AlphaHost.Host.Alerts;
 
 /// <summary>
-/// Which alert conditions hold, from the heartbeat's view of the daemon: the same rules the heartbeat and
+/// Which alert conditions hold, from the status record (<see cref="DaemonStatus"/>) the heartbeat renders too: the same rules the heartbeat and
 /// <c>deploy/prometheus/alerts.yml</c> state. HALTED while the daemon only starts is not an alert.
 /// </summary>
 internal static class AlertRules
 {
     /// <summary>The conditions that hold now, by key, each with its family, summary and detail.</summary>
-    public static Dictionary<string, (string Alert, string? Family, string Summary, string? Detail)> Active(HeartbeatLine line, IReadOnlyList<FamilyStatus> families)
+    public static Dictionary<string, (string Alert, string? Family, string Summary, string? Detail)> Active(DaemonStatus status)
     {
-        var reasons = Reasons(line);
+        var reasons = status.Reasons;
         var active = new Dictionary<string, (string, string?, string, string?)>(StringComparer.Ordinal);
         void Add(string alert, string? family, string summary, string? detail = null) => active[family is null ? alert : $"{alert}:{family}"] = (alert, family, summary, detail);
 
-        foreach (var family in families.Where(f => f.Enabled))
+        foreach (var family in status.Families.Where(f => f.Enabled))
         {
             if (family.State == FamilyState.DisabledGovernance)
             {
@@ -28,7 +28,7 @@ internal static class AlertRules
             }
         }
 
-        if (line.State == SystemState.Halted && reasons.Any(r => r != "starting"))
+        if (status.State == SystemState.Halted && reasons.Any(r => r != "starting"))
         {
             Add("halted", null, $"the daemon is HALTED: {string.Join(", ", reasons)}");
         }
@@ -45,6 +45,4 @@ internal static class AlertRules
 
         return active;
     }
-
-    public static IReadOnlyList<string> Reasons(HeartbeatLine line) => line.Reasons == "none" ? [] : line.Reasons.Split(',');
 }

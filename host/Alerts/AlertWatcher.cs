@@ -1,7 +1,6 @@
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Health;
-using AlphaHost.Host.Logging;
 using Microsoft.Extensions.Hosting;
 
 namespace AlphaHost.Host.Alerts;
@@ -11,7 +10,7 @@ namespace AlphaHost.Host.Alerts;
 /// a stalled loop is seen too) and hands each alert that turns on or off to the <see cref="AlertDispatcher"/> once.
 /// Conditions that hold at start (a governance decision that survived a restart) fire once then.
 /// </summary>
-internal sealed class AlertWatcher(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs, DaemonIdentity identity, AlertDispatcher dispatcher) : BackgroundService
+internal sealed class AlertWatcher(HostStatus status, ConfigStore config, TimeProvider clock, DaemonIdentity identity, AlertDispatcher dispatcher) : BackgroundService
 {
     private static readonly TimeSpan Fastest = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan Slowest = TimeSpan.FromSeconds(1);
@@ -37,23 +36,22 @@ internal sealed class AlertWatcher(HostStatus status, ConfigStore config, TimePr
     /// <summary>Compares the conditions now with the last look and hands over one event per change.</summary>
     internal void Evaluate()
     {
-        var line = HeartbeatService.Compose(status, config.Current, clock, logs.Faults);
-        var now = AlertRules.Active(line, status.Families);
-        var reasons = AlertRules.Reasons(line);
+        var record = DaemonStatus.Of(status, config.Current, clock);
+        var now = AlertRules.Active(record);
         foreach (var (key, alert) in now.Where(a => !_active.ContainsKey(a.Key)))
         {
-            dispatcher.Enqueue(Event(alert, AlertEvent.Firing, line, reasons));
+            dispatcher.Enqueue(Event(alert, AlertEvent.Firing, record));
         }
 
         foreach (var (key, alert) in _active.Where(a => !now.ContainsKey(a.Key)))
         {
-            dispatcher.Enqueue(Event(alert with { Summary = alert.Summary + ": resolved" }, AlertEvent.Resolved, line, reasons));
+            dispatcher.Enqueue(Event(alert with { Summary = alert.Summary + ": resolved" }, AlertEvent.Resolved, record));
         }
 
         _active = now;
     }
 
-    private AlertEvent Event((string Alert, string? Family, string Summary, string? Detail) alert, string status, HeartbeatLine line, IReadOnlyList<string> reasons) =>
-        new(alert.Alert, status, alert.Family, alert.Summary, clock.GetUtcNow(), StateText.Of(line.State), StateText.Of(line.MlState), reasons, alert.Detail,
+    private AlertEvent Event((string Alert, string? Family, string Summary, string? Detail) alert, string status, DaemonStatus record) =>
+        new(alert.Alert, status, alert.Family, alert.Summary, clock.GetUtcNow(), StateText.Of(record.State), StateText.Of(record.MlState), record.Reasons, alert.Detail,
             identity.Pid, identity.Config);
 }

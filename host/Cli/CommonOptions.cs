@@ -16,6 +16,12 @@ internal static class CommonOptions
         Description = $"The configuration file (default: {DefaultConfig} in the working directory, else beside the executable)",
     };
 
+    /// <summary>The <c>--config</c> of a command that acts on a running daemon (<see cref="OperatorConfig.ResolvePath"/>).</summary>
+    public static Option<string> DaemonConfig() => new("--config")
+    {
+        Description = $"The configuration file (default: {DefaultConfig} in the working directory, else the one running daemon's; several or none is an error)",
+    };
+
     /// <summary>The config path: the given one, else the working directory's, else the one shipped beside the executable.</summary>
     public static string ResolveConfigPath(string? given)
     {

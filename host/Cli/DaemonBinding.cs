@@ -1,6 +1,7 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
+using AlphaHost.Host.Health;
 
 namespace AlphaHost.Host.Cli;
 
@@ -62,7 +63,7 @@ internal static class DaemonBinding
         {
             if (!RuntimeLock.IsHeld(daemon.Paths))
             {
-                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) stopped before it confirmed {wanted.Description}; the change is in the file, the next start applies it");
+                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) stopped before it confirmed {wanted.Description}; {wanted.Kept}, the next start applies it");
                 return ExitCodes.CheckFailed;
             }
 
@@ -75,7 +76,7 @@ internal static class DaemonBinding
 
             if (clock.GetElapsedTime(started) >= timeout)
             {
-                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted)}; the change is in the file");
+                Console.Error.WriteLine($"error: the daemon (pid {daemon.PidText}) did not confirm {wanted.Description} within {DurationText.Format(timeout)}: {WhyNot(last, baseline, wanted)}; {wanted.Kept}");
                 return ExitCodes.CheckFailed;
             }
 
@@ -98,28 +99,31 @@ internal static class DaemonBinding
         var shown = wanted.Families.Count == 0
             ? record.Families.Where(f => f.IsModelFamily).Take(1).ToList()
             : record.Families.Where(f => wanted.Families.Contains(f.Name)).ToList();
-        return shown.Count == 0 ? "no model family loaded" : string.Join(", ", shown.Select(f => $"{f.Name} {f.State}"));
+        return shown.Count == 0 ? "no model family loaded" : string.Join(", ", shown.Select(f => $"{f.Name} {StateText.Of(f.State)}"));
     }
 
     private static string WhyNot(DaemonRecord? record, long baseline, StateWanted wanted) => record switch
     {
         null => "its daemon.json cannot be read",
         { ConfigError: { } error } => $"it refused the config: {error}",
-        _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {record.Status})",
-        _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {record.State} {string.Join(",", record.Reasons)})",
+        _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {StateText.Of(record.Status)})",
+        _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {(record.State is { } state ? StateText.Of(state) : "none")} {string.Join(",", record.Reasons)})",
         _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, wanted)}",
     };
 }
 
 /// <summary>The model family state a change waits for.</summary>
 /// <param name="Description">How the wait is described, e.g. <c>DISABLED_CONFIG</c>.</param>
-/// <param name="IsMet">Whether a state (null: no model family) satisfies it.</param>
-internal sealed record StateWanted(string Description, Func<string?, bool> IsMet)
+/// <param name="IsMet">Whether a family state (null: the family is not in the daemon's record) satisfies it.</param>
+internal sealed record StateWanted(string Description, Func<FamilyState?, bool> IsMet)
 {
     /// <summary>The family instances that must all be in the state; empty: the first model family.</summary>
     public IReadOnlyList<string> Families { get; init; } = [];
 
-    public static StateWanted Is(string state) => new(state, s => s == state);
+    /// <summary>Where the change is kept, for a wait that ends unconfirmed: the config file, or the operator override.</summary>
+    public string Kept { get; init; } = "the change is in the file";
 
-    public static StateWanted Leaves(string state) => new($"leaving {state}", s => s is not null && s != state);
+    public static StateWanted Is(FamilyState state) => new(StateText.Of(state), s => s == state);
+
+    public static StateWanted Leaves(FamilyState state) => new($"leaving {StateText.Of(state)}", s => s is not null && s != state);
 }

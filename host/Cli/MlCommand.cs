@@ -3,6 +3,7 @@ using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
+using AlphaHost.Host.Health;
 using AlphaHost.Host.Internal;
 using AlphaHost.Host.Plugins;
 
@@ -18,10 +19,13 @@ namespace AlphaHost.Host.Cli;
 /// </summary>
 internal static class MlCommand
 {
+    /// <summary><c>ml status --json</c>: states spelled as in daemon.json.</summary>
+    private static readonly JsonSerializerOptions StatusOutput = new(CommonOptions.JsonOutput) { Converters = { StateJson.Instance } };
+
     public static Command Create()
     {
         var status = new Command("status", "The model family's config flag and governance decision; while a daemon runs, its state from the daemon's daemon.json");
-        var config = CommonOptions.Config();
+        var config = CommonOptions.DaemonConfig();
         var json = CommonOptions.Json();
         var family = InstanceOption();
         status.Add(config);
@@ -47,7 +51,7 @@ internal static class MlCommand
     /// file's parse error when it does not parse) and says which model family state in the daemon confirms it.</param>
     private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string?, string, CancellationToken, Task<StateWanted>> action)
     {
-        var config = CommonOptions.Config();
+        var config = CommonOptions.DaemonConfig();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
         var wait = new Option<bool>("--wait") { Description = "Wait until the running daemon confirms the new state (the default when a daemon runs)" };
         var noWait = new Option<bool>("--no-wait") { Description = "Return once the file is changed, without waiting for the daemon to confirm" };
@@ -132,10 +136,10 @@ internal static class MlCommand
         if (serving is not null && live?.ServingModels is { } count)
         {
             // The count the daemon last reported; the file adds the models' ages and their _latest links.
-            serving = serving with { Count = count };
+            serving = serving with { Count = count, CountFromDaemon = true };
         }
 
-        var (held, overrideError) = ReadOverride(session.Paths);
+        var (held, overrideError) = new OverrideSwitch(session.Paths, session.Clock).Read();
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new
@@ -154,7 +158,7 @@ internal static class MlCommand
                 ml_state = live?.MlState,
                 ml_detail = Detail(live),
                 serving = ServingJson(serving),
-            }, CommonOptions.JsonOutput));
+            }, StatusOutput));
             return ExitCodes.Success;
         }
 
@@ -169,7 +173,7 @@ internal static class MlCommand
             Console.WriteLine($"config:     does not parse: {broken}; the daemon keeps its configuration in force, shown here");
         }
 
-        Console.WriteLine($"config:     {session.Config.SourcePath}: {(flag is null ? "" : $"features.{flag}, ")}families.{handle.Name}.enabled -> {(enabled ? "ENABLED" : "DISABLED_CONFIG")}");
+        Console.WriteLine($"config:     {session.Config.SourcePath}: {(flag is null ? "" : $"features.{flag}, ")}families.{handle.Name}.enabled -> {(enabled ? "ENABLED" : StateText.Of(FamilyState.DisabledConfig))}");
         Console.WriteLine(held is not null ? $"override:   {held.Describe()}; clear with: alphahost ml enable --reason \"...\""
             : overrideError is not null ? $"override:   {overrideError}"
             : "override:   none");
@@ -189,19 +193,19 @@ internal static class MlCommand
 
     /// <summary>The first line of <c>ml status</c> when no daemon holds the runtime folder's lock (whatever an old <c>daemon.json</c> says).</summary>
     private static string NoDaemonLine(RuntimePaths paths) => DaemonFile.TryRead(paths.DaemonFile) is { } last
-        ? $"no daemon is running on {paths.RuntimeDir}; last seen {OperatorText.Time(last.StoppedAt ?? last.UpdatedAt)} (pid {last.Pid}, {(last.Status == "stopped" ? "stopped cleanly" : "ended without stopping")}); live state, ml_state and serving models are shown only while one runs"
+        ? $"no daemon is running on {paths.RuntimeDir}; last seen {OperatorText.Time(last.StoppedAt ?? last.UpdatedAt)} (pid {last.Pid}, {(last.Status == DaemonRunState.Stopped ? "stopped cleanly" : "ended without stopping")}); live state, ml_state and serving models are shown only while one runs"
         : $"no daemon is running on {paths.RuntimeDir}; none has run there ({paths.DaemonFile} missing)";
 
     /// <summary>The instance's state with its reason whenever it is not OK, as the heartbeat's detail field gives it.</summary>
     private static string? Detail(DaemonFamily? live) =>
-        live is null || live.State == "OK" ? null : $"{live.State}: {live.Detail ?? "(the family gave no detail)"}";
+        live is null || live.State == FamilyState.Ok ? null : $"{StateText.Of(live.State)}: {live.Detail ?? "(the family gave no detail)"}";
 
     /// <summary>The model family instance's ml_state in the daemon's record, with its mode and its reason whenever it is not OK.</summary>
     private static void PrintFamilyDetail(DaemonFamily? live)
     {
         if (live?.MlState is { } mlState)
         {
-            Console.WriteLine($"ml_state:   {mlState}{(live.Mode == "shadow" ? " (shadow)" : "")}{(Detail(live) is { } detail ? $" ({live.Name}={detail})" : "")}");
+            Console.WriteLine($"ml_state:   {StateText.Of(mlState)}{(live.Mode == FamilyMode.Shadow ? " (shadow)" : "")}{(Detail(live) is { } detail ? $" ({live.Name}={detail})" : "")}");
         }
     }
 
@@ -255,8 +259,8 @@ internal static class MlCommand
         var model = record.Families.FirstOrDefault(f => f.Name == instance);
         Console.WriteLine($"daemon:     running, pid {record.Pid} since {OperatorText.Time(record.StartedAt)}, version {record.Version}");
         Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {OperatorText.Time(record.UpdatedAt)}; " +
-            $"state={record.State}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
-            $"{(model is null ? "no model family" : $"{model.Name}={model.State}")}");
+            $"state={(record.State is { } state ? StateText.Of(state) : "none")}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
+            $"{(model is null ? "no model family" : $"{model.Name}={StateText.Of(model.State)}")}");
         Console.WriteLine(daemon.Serves(config.SourcePath)
             ? $"            serves {record.Config}"
             : $"            serves {record.Config}, NOT {config.SourcePath}: ml disable/enable with this config are refused");
@@ -316,9 +320,9 @@ internal static class MlCommand
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        if (value)
+        if (value && new OverrideSwitch(session.Paths, session.Clock).Release(Instances(session.Config, handle, named), reason) is { } released)
         {
-            Release(session.Paths, session.Clock, Instances(session.Config, handle, named), reason);
+            Console.WriteLine(released);
         }
 
         return Wanted(session.Config, handle, named, value);
@@ -331,37 +335,14 @@ internal static class MlCommand
     private static StateWanted Hold(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason)
     {
         var instances = Instances(session.Config, handle, named);
-        if (value)
+        var overrides = new OverrideSwitch(session.Paths, session.Clock);
+        var line = value ? overrides.Release(instances, reason) : overrides.Hold(instances, reason, session.Config.SourcePath);
+        if (line is not null)
         {
-            Release(session.Paths, session.Clock, instances, reason);
-        }
-        else
-        {
-            var path = OperatorOverride.PathIn(session.Paths);
-            var held = ReadOverrideOrThrow(path);
-            var next = new OperatorOverride([.. (held?.Disabled ?? []).Union(instances, StringComparer.Ordinal)], reason,
-                $"{Environment.UserName}@{Environment.MachineName}", session.Clock.GetUtcNow());
-            OperatorOverride.Write(path, next);
-            OperatorLog.Append(session.Paths, session.Clock, "ml disable", reason, new { @override = path, held_disabled = next.Disabled, config = session.Config.SourcePath });
-            Console.WriteLine($"{path}: {string.Join(", ", instances)} held disabled ({reason}); the config file is left as it is");
+            Console.WriteLine(line);
         }
 
-        return Wanted(session.Config, handle, named, value);
-    }
-
-    /// <summary>Takes the instances out of the operator override (removing the file when none is left); says so when it held any.</summary>
-    private static void Release(RuntimePaths paths, TimeProvider clock, IReadOnlyList<string> instances, string reason)
-    {
-        var path = OperatorOverride.PathIn(paths);
-        if (ReadOverrideOrThrow(path) is not { } held || !held.Disabled.Intersect(instances, StringComparer.Ordinal).Any())
-        {
-            return;
-        }
-
-        var left = held.Disabled.Except(instances, StringComparer.Ordinal).ToList();
-        OperatorOverride.Write(path, held with { Disabled = left });
-        OperatorLog.Append(paths, clock, "ml enable", reason, new { @override = path, released = instances, held_disabled = left });
-        Console.WriteLine($"{path}: override released for {string.Join(", ", instances)} ({reason}){(left.Count == 0 ? "" : $"; still held: {string.Join(", ", left)}")}");
+        return Wanted(session.Config, handle, named, value) with { Kept = overrides.Kept };
     }
 
     /// <summary>The instances a change is about: the named one, or every instance of the family.</summary>
@@ -374,31 +355,7 @@ internal static class MlCommand
         IReadOnlyList<string> instances = named ? [handle.Name]
             : value ? [.. config.InstancesOf(handle.Export.Name).Where(i => config.Families.TryGetValue(i, out var section) && section.Enabled).DefaultIfEmpty(handle.Name)]
             : config.InstancesOf(handle.Export.Name);
-        return (value ? StateWanted.Leaves("DISABLED_CONFIG") : StateWanted.Is("DISABLED_CONFIG")) with { Families = instances };
-    }
-
-    private static OperatorOverride? ReadOverrideOrThrow(string path)
-    {
-        try
-        {
-            return OperatorOverride.Read(path);
-        }
-        catch (ConfigException ex)
-        {
-            throw new UsageException(ex.Message);
-        }
-    }
-
-    private static (OperatorOverride? Held, string? Error) ReadOverride(RuntimePaths paths)
-    {
-        try
-        {
-            return (OperatorOverride.Read(OperatorOverride.PathIn(paths)), null);
-        }
-        catch (ConfigException ex)
-        {
-            return (null, ex.Message);
-        }
+        return (value ? StateWanted.Leaves(FamilyState.DisabledConfig) : StateWanted.Is(FamilyState.DisabledConfig)) with { Families = instances };
     }
 
     private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
@@ -409,13 +366,13 @@ internal static class MlCommand
         {
             // Nothing recorded: a recorded reset tells the burn-in that governance had tripped.
             Console.WriteLine($"governance of {before.Model} was not disabled; nothing to reset, nothing recorded");
-            return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
+            return StateWanted.Leaves(FamilyState.DisabledGovernance) with { Families = [handle.Name], Kept = "the reset is recorded in the governance state" };
         }
 
         var after = controls.ResetGovernance(reason);
         OperatorLog.Append(session.Paths, session.Clock, "ml reset-governance", reason, new { model = after.Model, was_disabled = before.Disabled, previous_reason = before.Reason });
         Console.WriteLine($"governance reset for {after.Model} ({reason}); it was disabled since {OperatorText.Time(before.DisabledAt)} for {before.Reason}");
-        return StateWanted.Leaves("DISABLED_GOVERNANCE") with { Families = [handle.Name] };
+        return StateWanted.Leaves(FamilyState.DisabledGovernance) with { Families = [handle.Name], Kept = "the reset is recorded in the governance state" };
     }
 
     /// <summary>The named instance of a model family, or without a name the one model family's own instance.</summary>

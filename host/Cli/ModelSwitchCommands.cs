@@ -10,6 +10,9 @@ namespace AlphaHost.Host.Cli;
 /// <c>alphahost models promote TARGET --to FOLDER --reason R | rollback TARGET --reason R | history [TARGET] [--json] |
 /// prune --keep N [--dry-run]</c>: the model family's registry of switches (<see cref="IModelRegistry"/>). A refused
 /// switch prints one line and exits 2 with nothing changed; a running daemon serves a switched model from its next model scan.
+/// Promote, rollback and prune change what a daemon serves: without <c>--config</c> and without a config in the working
+/// directory they act on the one running daemon's config, and refuse (exit 2, listing them) when several or none run,
+/// as the <c>ml</c> commands do (<see cref="DaemonConfig"/>).
 /// </summary>
 internal static class ModelSwitchCommands
 {
@@ -30,7 +33,7 @@ internal static class ModelSwitchCommands
         var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
         var to = new Option<string>("--to") { Description = "The model folder to serve (a name in the models folder, or a path; one of another models folder is copied in with its backtests)", Required = true };
         var reason = Reason();
-        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var (config, family) = (CommonOptions.DaemonConfig(), CommonOptions.Family());
         var command = new Command("promote", "Point TARGET's _latest at a validated model folder; recorded in the models folder's switches.jsonl") { target, to, reason, config, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models promote", result.GetValue(reason)!,
             (registry, dir, origin) => PromoteWithBacktests(registry, result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin), ct)));
@@ -58,7 +61,7 @@ internal static class ModelSwitchCommands
     {
         var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
         var reason = Reason();
-        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var (config, family) = (CommonOptions.DaemonConfig(), CommonOptions.Family());
         var command = new Command("rollback", "Point TARGET's _latest back at the model it served before its current one; recorded like a promotion") { target, reason, config, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models rollback", result.GetValue(reason)!,
             (registry, _, origin) => registry.Rollback(result.GetValue(target)!, origin), ct)));
@@ -96,11 +99,11 @@ internal static class ModelSwitchCommands
     {
         var keep = new Option<int?>("--keep") { Description = "Keep the folders named by each target's last N switches (N >= 1)", Required = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "Only list what would be removed" };
-        var (config, family) = (CommonOptions.Config(), CommonOptions.Family());
+        var (config, family) = (CommonOptions.DaemonConfig(), CommonOptions.Family());
         var command = new Command("prune", "Remove model folders that are not serving, not any _latest and not named by each target's last N switches") { keep, dryRun, config, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(async () =>
         {
-            await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(result.GetValue(config)), ct).ConfigureAwait(false);
+            await using var session = await OfflineSession.OpenAsync(DaemonConfig(result.GetValue(config)), ct).ConfigureAwait(false);
             var (_, registry) = session.Capable<IModelRegistry>(result.GetValue(family), "keep a registry of model switches");
             var outcome = Refusable(() => registry.Prune(result.GetValue(keep)!.Value, result.GetValue(dryRun)));
             var verb = result.GetValue(dryRun) ? "would remove" : "removed";
@@ -124,7 +127,7 @@ internal static class ModelSwitchCommands
             throw new UsageException("--reason must say why");
         }
 
-        await using var session = await OfflineSession.OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(DaemonConfig(configPath), cancellationToken).ConfigureAwait(false);
         var (_, registry) = session.Capable<IModelRegistry>(familyName, "keep a registry of model switches");
         var entry = Refusable(() => action(registry, registry.ModelsDirectory, Origin(why)));
         OperatorLog.Append(session.Paths, session.Clock, name, why, new { target = entry.Target, from = entry.From, to = entry.To });
@@ -132,6 +135,13 @@ internal static class ModelSwitchCommands
         Console.WriteLine("a running daemon serves it from its next model scan");
         return ExitCodes.Success;
     }
+
+    /// <summary>
+    /// The config a command that changes what a daemon serves acts on: <c>--config</c>, else the working directory's, else
+    /// the one running daemon's (<see cref="OperatorConfig.ResolvePath"/>), never the one beside the executable.
+    /// </summary>
+    private static Configuration.AlphaHostConfig DaemonConfig(string? given) =>
+        CommonOptions.LoadConfigOrThrow(OperatorConfig.ResolvePath(given, Environment.CurrentDirectory, () => Daemon.DaemonRegistry.Running()));
 
     private static T Refusable<T>(Func<T> action)
     {

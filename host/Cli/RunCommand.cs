@@ -93,7 +93,7 @@ internal static class RunCommand
                 {
                     // Stopped by a signal or by market data that cannot be used: either way this run ends before its first cycle.
                     var now = clock.GetUtcNow();
-                    DaemonFile.Write(paths.DaemonFile, identity.Starting(config) with { Status = "stopped", UpdatedAt = now, StoppedAt = now }, durable: true);
+                    DaemonFile.Write(paths.DaemonFile, identity.Starting(config) with { Status = Health.DaemonRunState.Stopped, UpdatedAt = now, StoppedAt = now }, durable: true);
                     if (signals.StopSignal is { } stop)
                     {
                         logger.ForContext<DaemonSignals>().Information("Stopped by {Signal} during start-up, before the first cycle; nothing to flush", stop);

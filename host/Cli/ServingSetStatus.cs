@@ -26,6 +26,9 @@ internal sealed record ServingSetStatus(string File, DateTimeOffset? UpdatedAt, 
 {
     public const string FileName = "serving.json";
 
+    /// <summary>Whether <see cref="Count"/> is the daemon's (its daemon.json) rather than the file's.</summary>
+    public bool CountFromDaemon { get; init; }
+
     /// <summary>The serving set in <paramref name="stateDir"/>; null when the daemon has not written one (never served, or ML off).</summary>
     public static ServingSetStatus? Read(string stateDir)
     {
@@ -59,14 +62,18 @@ internal sealed record ServingSetStatus(string File, DateTimeOffset? UpdatedAt, 
             trained.Count == 0 ? null : trained.Min(), trained.Count == 0 ? null : trained.Max(), differs, refused);
     }
 
-    /// <summary>The lines <c>ml status</c> prints about the serving set.</summary>
+    /// <summary>
+    /// The lines <c>ml status</c> prints about the serving set. The count is the daemon's when it reported one; the trained
+    /// dates, the set's change time and the <c>_latest</c> comparison are facts about files (serving.json, the models
+    /// folder's links), labelled so.
+    /// </summary>
     public IEnumerable<string> Describe()
     {
-        var range = OldestTrainedAt is { } oldest ? $"; trained {Iso(oldest)} .. {Iso(NewestTrainedAt!.Value)}" : "";
-        yield return $"serving:    {Count} model(s){range}; set changed {(UpdatedAt is { } at ? Iso(at) : "at an unknown time")} ({File})";
+        var range = OldestTrainedAt is { } oldest ? $"trained {Iso(oldest)} .. {Iso(NewestTrainedAt!.Value)}; " : "";
+        yield return $"serving:    {Count} model(s) ({(CountFromDaemon ? "daemon.json" : FileName)}); in {File}: {range}set changed {(UpdatedAt is { } at ? Iso(at) : "at an unknown time")}";
         yield return DiffersFromLatest.Count == 0
-            ? "_latest:    every serving model is its symbol's _latest"
-            : $"_latest:    {DiffersFromLatest.Count} symbol(s) serve another model than their _latest (the daemon picks it up at its next model scan): "
+            ? $"_latest:    in the models folder: every serving model in {FileName} is its symbol's _latest"
+            : $"_latest:    in the models folder: {DiffersFromLatest.Count} symbol(s) serve another model than their _latest (the daemon picks it up at its next model scan): "
               + string.Join(", ", DiffersFromLatest.Select(d => $"{d.Symbol} serving {d.Serving}, _latest -> {d.Latest ?? "(gone)"}"));
         if (Refused.Count > 0)
         {

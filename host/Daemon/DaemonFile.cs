@@ -4,7 +4,7 @@ using AlphaHost.Host.Internal;
 
 namespace AlphaHost.Host.Daemon;
 
-/// <summary>Reads and writes <c>runtime/daemon.json</c> (snake_case keys, ISO dates, durations as <c>hh:mm:ss</c>).</summary>
+/// <summary>Reads and writes <c>runtime/daemon.json</c> (snake_case keys, ISO dates, durations as <c>hh:mm:ss</c>, states spelled by <see cref="Health.StateJson"/>).</summary>
 internal static class DaemonFile
 {
     private static readonly JsonSerializerOptions Json = new()
@@ -13,6 +13,7 @@ internal static class DaemonFile
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { Health.StateJson.Instance },
     };
 
     /// <param name="path">The file.</param>

@@ -28,7 +28,7 @@ internal sealed class DaemonFileService(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
-        Write(Current(now) with { Status = "stopped", StoppedAt = now }, durable: true);
+        Write(Current(now) with { Status = DaemonRunState.Stopped, StoppedAt = now }, durable: true);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -60,7 +60,7 @@ internal sealed class DaemonFileService(
         }
     }
 
-    private DaemonRecord Current(DateTimeOffset now) => DaemonStatusMapping.Map(identity, status, config, _written, clock);
+    private DaemonRecord Current(DateTimeOffset now) => DaemonStatusMapping.Map(identity, DaemonStatus.Of(status, config.Current, clock), config, _written) with { UpdatedAt = now };
 
     private void Write(DaemonRecord record, bool durable)
     {

@@ -12,7 +12,7 @@ internal sealed record DaemonIdentity(int Pid, DateTimeOffset StartedAt, string 
     /// <summary>The record written as soon as the lock is taken, before any cycle.</summary>
     public DaemonRecord Starting(AlphaHostConfig config) => new()
     {
-        Status = "starting",
+        Status = Health.DaemonRunState.Starting,
         Pid = Pid,
         StartedAt = StartedAt,
         UpdatedAt = StartedAt,

@@ -27,7 +27,7 @@ internal static class DaemonLocator
         var record = DaemonFile.TryRead(paths.DaemonFile);
 
         // A daemon that has just taken the lock may not have replaced the previous run's record yet.
-        return new RunningDaemon(paths, record is { Status: not "stopped" } ? record : null);
+        return new RunningDaemon(paths, record is { Status: not Health.DaemonRunState.Stopped } ? record : null);
     }
 
     /// <summary>One line naming the daemon that holds the lock of <paramref name="paths"/>, its pid and config.</summary>

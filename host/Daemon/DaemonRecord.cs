@@ -1,14 +1,19 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Host.Health;
+
 namespace AlphaHost.Host.Daemon;
 
 /// <summary>
 /// <c>runtime/daemon.json</c>: what the daemon that owns a runtime folder says about itself, for operator commands and
 /// scripts. Written by the daemon only, replaced atomically; whether the daemon still runs is told by the lock, not by
-/// this file (<see cref="Status"/> stays <c>running</c> after a <c>kill -9</c>).
+/// this file (<see cref="Status"/> stays <c>running</c> after a <c>kill -9</c>). Rendered from the status record
+/// (<see cref="DaemonStatus"/>) by <see cref="DaemonStatusMapping"/>; its states are enums, written as
+/// <see cref="StateText"/> spells them (<see cref="StateJson"/>).
 /// </summary>
 internal sealed record DaemonRecord
 {
     /// <summary><c>starting</c> (lock taken, no cycle yet), <c>running</c>, or <c>stopped</c> (clean stop).</summary>
-    public required string Status { get; init; }
+    public required DaemonRunState Status { get; init; }
 
     public required int Pid { get; init; }
 
@@ -50,12 +55,12 @@ internal sealed record DaemonRecord
     public DaemonData? Data { get; init; }
 
     /// <summary><c>OK</c>, <c>DEGRADED</c> or <c>HALTED</c>, as the heartbeat says it.</summary>
-    public string? State { get; init; }
+    public SystemState? State { get; init; }
 
     public IReadOnlyList<string> Reasons { get; init; } = [];
 
     /// <summary>The heartbeat's <c>ml_state</c>: the model family's own instance; each instance's is in <see cref="DaemonFamily.MlState"/>.</summary>
-    public string? MlState { get; init; }
+    public ModelState? MlState { get; init; }
 
     /// <summary>The cycle the family states come from (a cycle without market data runs no family).</summary>
     public long FamiliesCycle { get; init; }
@@ -70,7 +75,7 @@ internal sealed record DaemonRecord
 }
 
 /// <summary>The feed's state and, while it waits, the next session: when its bars are due and when they are overdue.</summary>
-internal sealed record DaemonData(string State, DateOnly? Next, DateTimeOffset? Due, DateTimeOffset? OverdueAt);
+internal sealed record DaemonData(DataState State, DateOnly? Next, DateTimeOffset? Due, DateTimeOffset? OverdueAt);
 
 /// <summary>One family as the daemon last ran it.</summary>
 /// <param name="Name">Its name.</param>
@@ -78,14 +83,14 @@ internal sealed record DaemonData(string State, DateOnly? Next, DateTimeOffset? 
 /// <param name="State">Its heartbeat state (OK, DEGRADED, DISABLED_CONFIG, DISABLED_GOVERNANCE, QUARANTINED).</param>
 /// <param name="IsModelFamily">Whether it is the one <c>ml</c> commands act on.</param>
 /// <param name="Detail">The family's own detail line, when it gives one.</param>
-internal sealed record DaemonFamily(string Name, bool Enabled, string State, bool IsModelFamily, string? Detail)
+internal sealed record DaemonFamily(string Name, bool Enabled, FamilyState State, bool IsModelFamily, string? Detail)
 {
     /// <summary><c>live</c>, or <c>shadow</c> for a family computed and scored but left out of the combined signal.</summary>
-    public string Mode { get; init; } = "live";
+    public FamilyMode Mode { get; init; } = FamilyMode.Live;
 
     /// <summary>A model family instance's own <c>ml_state</c> (<c>ENABLED|OK</c>, <c>ENABLED|DEGRADED</c>, <c>DISABLED_CONFIG</c>,
-    /// <c>DISABLED_GOVERNANCE</c>), spelled by <see cref="Health.StateText"/>; null for a family that is not a model family.</summary>
-    public string? MlState { get; init; }
+    /// <c>DISABLED_GOVERNANCE</c>), spelled by <see cref="StateText"/>; null for a family that is not a model family.</summary>
+    public ModelState? MlState { get; init; }
 
     /// <summary>The models a model family instance serves, as it last reported them; null when it reports none.</summary>
     public int? ServingModels { get; init; }

@@ -1,12 +1,16 @@
 using AlphaHost.Host.Http;
+using AlphaHost.Host.Logging;
 
 namespace AlphaHost.Host.Health;
 
 /// <summary>
 /// The daemon's live status: written by the cycle loop at the end of every pass (a processed trading day or an idle
-/// poll), read by the heartbeat on its own timer.
+/// poll), read through <see cref="DaemonStatus.Of"/> by every rendering (heartbeat, daemon.json, /api/status, metrics,
+/// alerts) on its own timer.
 /// </summary>
-internal sealed class HostStatus(TimeProvider clock)
+/// <param name="clock">The daemon's clock.</param>
+/// <param name="logs">The log files' health: files that cannot be written are part of the status every rendering shows.</param>
+internal sealed class HostStatus(TimeProvider clock, LogFileHealth? logs = null)
 {
     private const int LatencyWindow = 1024;
     private readonly double[] _latencies = new double[LatencyWindow];
@@ -22,6 +26,9 @@ internal sealed class HostStatus(TimeProvider clock)
     private bool _fdExhausted;
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
+
+    /// <summary>Log files that cannot be written now.</summary>
+    public IReadOnlyList<LogFileFault> LogFaults => logs?.Faults ?? [];
 
     /// <summary>The HTTP endpoint's state, set by the endpoint as it starts.</summary>
     public HttpListenState HttpEndpoint

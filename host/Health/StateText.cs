@@ -1,8 +1,12 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Http;
 
 namespace AlphaHost.Host.Health;
 
-/// <summary>The one place states become text: the heartbeat and the logs print these spellings, scripts match them.</summary>
+/// <summary>
+/// The one place states become text: the heartbeat, the logs, the metrics' labels, <c>daemon.json</c> and
+/// <c>/api/status</c> (through <see cref="StateJson"/>) print these spellings, and scripts match them.
+/// </summary>
 internal static class StateText
 {
     public static string Of(SystemState state) => state switch
@@ -35,5 +39,22 @@ internal static class StateText
         DataState.Replaying => "REPLAYING",
         DataState.Waiting => "WAITING",
         _ => "OVERDUE",
+    };
+
+    public static string Of(DaemonRunState state) => state switch
+    {
+        DaemonRunState.Starting => "starting",
+        DaemonRunState.Running => "running",
+        _ => "stopped",
+    };
+
+    public static string Of(FamilyMode mode) => mode == FamilyMode.Shadow ? "shadow" : "live";
+
+    public static string Of(HttpState state) => state switch
+    {
+        HttpState.Disabled => "disabled",
+        HttpState.Starting => "starting",
+        HttpState.Listening => "listening",
+        _ => "failed",
     };
 }

@@ -69,7 +69,7 @@ internal sealed class HttpEndpointService(
             if (_starting is null)
             {
                 var options = config.Current.Host.Http;
-                status.HttpEndpoint = new HttpListenState("starting", options.Listen);
+                status.HttpEndpoint = new HttpListenState(HttpState.Starting, options.Listen);
                 _starting = Task.Run(() => ListenCoreAsync(options), CancellationToken.None);
             }
 
@@ -150,7 +150,7 @@ internal sealed class HttpEndpointService(
             var reason = ex is Microsoft.AspNetCore.Connections.AddressInUseException || ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException
                 ? $"address {options.Listen} in use"
                 : $"cannot listen on {options.Listen}: {ex.Message}";
-            status.HttpEndpoint = new HttpListenState("failed", options.Listen, reason);
+            status.HttpEndpoint = new HttpListenState(HttpState.Failed, options.Listen, reason);
             if (!options.Required && !retry)
             {
                 logger.LogWarning("HTTP endpoint not started ({Reason}); the daemon runs on DEGRADED (http_unavailable) without metrics, probes and the signal stream, and tries again every {RetryInterval}", reason, DurationText.Format(RetryInterval));
@@ -164,7 +164,7 @@ internal sealed class HttpEndpointService(
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         var listen = bound is null ? options.Listen : new Uri(bound).Authority;
         feed.Enabled = true;
-        status.HttpEndpoint = new HttpListenState("listening", listen);
+        status.HttpEndpoint = new HttpListenState(HttpState.Listening, listen);
         logger.LogInformation("HTTP endpoint listening on http://{Listen}/ (metrics /metrics, probes /health/live and /health/ready, status /api/status, signals /api/signals/latest and /api/signals/stream)", listen);
         return null;
     }

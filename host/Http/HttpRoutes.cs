@@ -19,13 +19,13 @@ internal static class HttpRoutes
         app.MapGet("/", () => Results.Content(Dashboard.DashboardPage.Live, "text/html; charset=utf-8"));
         app.MapGet("/api/history", (Daemon.DaemonIdentity identity) => Results.Text(Dashboard.DashboardHistory.Read(identity.Paths.LogsDir).ToJsonString(), "application/json"));
         app.MapGet("/health/live", () => Results.Json(new { live = true }, StatusJson.Options));
-        app.MapGet("/health/ready", (HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs) =>
+        app.MapGet("/health/ready", (HostStatus status, ConfigStore config, TimeProvider clock) =>
         {
-            var ready = Readiness.Of(HeartbeatService.Compose(status, config.Current, clock, logs.Faults));
+            var ready = Readiness.Of(DaemonStatus.Of(status, config.Current, clock));
             return Results.Json(ready, StatusJson.Options, statusCode: ready.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/api/status", (DaemonIdentity identity, HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs) =>
-            Results.Json(StatusView.Of(identity, status, config, clock, logs), StatusJson.Options));
+        app.MapGet("/api/status", (DaemonIdentity identity, HostStatus status, ConfigStore config, TimeProvider clock) =>
+            Results.Json(StatusView.Of(identity, DaemonStatus.Of(status, config.Current, clock), config), StatusJson.Options));
         app.MapGet("/api/signals/latest", (SignalFeed feed) => feed.Latest is { } latest
             ? Results.Bytes(latest.Json, "application/json")
             : Results.Json(new { error = "no cycle has produced signals since the daemon started" }, StatusJson.Options, statusCode: StatusCodes.Status404NotFound));

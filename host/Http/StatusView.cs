@@ -1,14 +1,12 @@
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Health;
-using AlphaHost.Host.Logging;
 
 namespace AlphaHost.Host.Http;
 
 /// <summary>
 /// <c>/api/status</c>: the heartbeat's fields, <c>daemon.json</c>'s record (state, reasons, each family's state and detail,
-/// config path and version) and each family's full status (errors, serving models), from the one status the cycle loop
-/// publishes.
+/// config path and version) and each family's full status (errors, serving models), all rendered from one status record.
 /// </summary>
 /// <param name="Daemon">What <c>daemon.json</c> says now.</param>
 /// <param name="Heartbeat">The heartbeat line's fields.</param>
@@ -16,11 +14,8 @@ namespace AlphaHost.Host.Http;
 /// <param name="Ready">The readiness verdict of <c>/health/ready</c>.</param>
 internal sealed record StatusView(DaemonRecord Daemon, HeartbeatLine Heartbeat, IReadOnlyList<FamilyStatus> Families, Readiness Ready)
 {
-    public static StatusView Of(DaemonIdentity identity, HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs)
-    {
-        var heartbeat = HeartbeatService.Compose(status, config.Current, clock, logs.Faults);
-        return new StatusView(DaemonStatusMapping.Map(identity, status, config, null, clock), heartbeat, status.Families, Readiness.Of(heartbeat));
-    }
+    public static StatusView Of(DaemonIdentity identity, DaemonStatus status, ConfigStore config) =>
+        new(DaemonStatusMapping.Map(identity, status, config, null), HeartbeatLine.Of(status), status.Families, Readiness.Of(status));
 }
 
 /// <summary>
@@ -28,10 +23,9 @@ internal sealed record StatusView(DaemonRecord Daemon, HeartbeatLine Heartbeat, 
 /// (the loop stalled, the next trading day overdue, every family failed) — the reasons say which.
 /// </summary>
 /// <param name="Ready">Whether the daemon serves signals as it should.</param>
-/// <param name="State">The heartbeat's state.</param>
-/// <param name="Reasons">The heartbeat's reasons.</param>
+/// <param name="State">The status record's state.</param>
+/// <param name="Reasons">The status record's reasons.</param>
 internal sealed record Readiness(bool Ready, SystemState State, IReadOnlyList<string> Reasons)
 {
-    public static Readiness Of(HeartbeatLine heartbeat) =>
-        new(heartbeat.State != SystemState.Halted, heartbeat.State, heartbeat.Reasons == "none" ? [] : heartbeat.Reasons.Split(','));
+    public static Readiness Of(DaemonStatus status) => new(status.State != SystemState.Halted, status.State, status.Reasons);
 }

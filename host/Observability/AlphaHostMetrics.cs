@@ -24,6 +24,8 @@ internal sealed class AlphaHostMetrics : IDisposable
     private static readonly ModelState[] ModelStates = Enum.GetValues<ModelState>();
     private static readonly string[] FamilyStateTexts = Enum.GetValues<FamilyState>().Select(StateText.Of).Distinct().ToArray();
     private static readonly DataState[] DataStates = Enum.GetValues<DataState>();
+    private static readonly HttpState[] HttpStates = Enum.GetValues<HttpState>();
+    private static readonly ModelState[] InstanceStates = [.. ModelStates.Where(s => s != ModelState.Absent)];
 
     /// <summary>Cycle time buckets in seconds: a cycle takes milliseconds, an overrun up to the family budget.</summary>
     private static readonly double[] CycleBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -60,16 +62,21 @@ internal sealed class AlphaHostMetrics : IDisposable
         _quarantines = Meter.CreateCounter<long>("alphahost_family_quarantines_total", description: "Times a family was quarantined");
         _overruns = Meter.CreateCounter<long>("alphahost_family_overruns_total", description: "Cycles in which a family overran its time budget");
 
-        Meter.CreateObservableGauge("alphahost_state", () => OneHot(SystemStates, Line().State, s => new("state", StateText.Of(s))),
+        Meter.CreateObservableGauge("alphahost_state", () => OneHot(SystemStates, Now().State, s => new("state", StateText.Of(s))),
             description: "1 for the daemon's heartbeat state (OK, DEGRADED, HALTED), 0 for the others");
-        Meter.CreateObservableGauge("alphahost_ml_state", () => OneHot(ModelStates, Line().MlState, s => new("state", StateText.Of(s))),
+        Meter.CreateObservableGauge("alphahost_ml_state", () => OneHot(ModelStates, Now().MlState, s => new("state", StateText.Of(s))),
             description: "1 for the heartbeat's ml_state, 0 for the others");
-        Meter.CreateObservableGauge("alphahost_state_reason", () => Reasons(Line()), description: "1 for each of the heartbeat's reasons (cycle_stalled, data_overdue, starting, family_degraded:<family>, ...)");
-        Meter.CreateObservableGauge("alphahost_model_errors", () => Line().ModelErrors, description: "The model family's error count (heartbeat model_errors)");
+        Meter.CreateObservableGauge("alphahost_family_ml_state", InstanceMlStates,
+            description: "1 for each model family instance's own ml_state (shadow instances included, mode live or shadow), 0 for its others");
+        Meter.CreateObservableGauge("alphahost_state_reason", () => Now().Reasons.Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("reason", r))),
+            description: "1 for each of the heartbeat's reasons (cycle_stalled, data_overdue, starting, family_degraded:<family>, ...)");
+        Meter.CreateObservableGauge("alphahost_model_errors", () => Now().ModelErrors, description: "The model family's error count (heartbeat model_errors)");
+        Meter.CreateObservableGauge("alphahost_http_state", () => OneHot(HttpStates, Now().Http.State, s => new("state", StateText.Of(s))),
+            description: "1 for the HTTP endpoint's state (disabled, starting, listening, failed), 0 for the others");
         Meter.CreateObservableGauge("alphahost_family_state", FamilyStateValues, description: "1 for each family's state, 0 for its other states");
-        Meter.CreateObservableGauge("alphahost_family_enabled", () => _status.Families.Select(f => new Measurement<int>(f.Enabled ? 1 : 0, new KeyValuePair<string, object?>("family", f.Name))),
+        Meter.CreateObservableGauge("alphahost_family_enabled", () => Now().Families.Select(f => new Measurement<int>(f.Enabled ? 1 : 0, new KeyValuePair<string, object?>("family", f.Name))),
             description: "1 when the config in force enables the family");
-        Meter.CreateObservableGauge("alphahost_models_serving", () => _status.Families.Where(f => f.ServingModels is not null)
+        Meter.CreateObservableGauge("alphahost_models_serving", () => Now().Families.Where(f => f.ServingModels is not null)
             .Select(f => new Measurement<int>(f.ServingModels!.Value, new KeyValuePair<string, object?>("family", f.Name))), description: "Models a family serves");
         Meter.CreateObservableGauge("alphahost_feature_drift_psi", () => _status.Families.Where(f => f.FeatureDrift is not null)
             .SelectMany(f => f.FeatureDrift!.Select(d => new Measurement<double>(d.Value, new KeyValuePair<string, object?>("family", f.Name), new KeyValuePair<string, object?>("feature", d.Key)))),
@@ -80,6 +87,10 @@ internal sealed class AlphaHostMetrics : IDisposable
             "s", "When the newest audit recorded in this runtime folder finished, as a Unix time");
         Meter.CreateObservableGauge("alphahost_cycles", () => _status.Cycles, description: "Trading days processed since start (the heartbeat's cycles)");
         Meter.CreateObservableGauge("alphahost_data_state", () => DataStateValues(), description: "1 for the feed's state (REPLAYING, WAITING, OVERDUE), 0 for the others");
+        Meter.CreateObservableGauge("alphahost_data_due_timestamp_seconds", () => NextDue(d => d.Due), "s",
+            "While the feed waits (or is overdue): when the next session's bars are due, its close on market.calendar, as a Unix time (the heartbeat's due=)");
+        Meter.CreateObservableGauge("alphahost_data_overdue_at_timestamp_seconds", () => NextDue(d => d.OverdueAt), "s",
+            "While the feed waits (or is overdue): when the next session turns overdue (HALTED), as a Unix time (the heartbeat's overdue_at=)");
         Meter.CreateObservableGauge("alphahost_data_age_seconds", DataAge, "s", "Age of the newest bar processed: seconds since its session's close on market.calendar (not since it arrived)");
         Meter.CreateObservableGauge("alphahost_market_date_timestamp_seconds", MarketDate, "s", "The newest trading day processed, as a Unix time (00:00 UTC)");
         Meter.CreateObservableGauge("alphahost_fresh_symbols", () => _status.Last?.FreshSymbols ?? 0, description: "Symbols with a bar on the last processed day");
@@ -176,39 +187,35 @@ internal sealed class AlphaHostMetrics : IDisposable
         }
     }
 
-    private HeartbeatLine Line() => HeartbeatService.Compose(_status, _config.Current, _clock, _logs.Faults);
+    /// <summary>The status record the state gauges render, as the heartbeat, daemon.json and /api/status render theirs.</summary>
+    private DaemonStatus Now() => DaemonStatus.Of(_status, _config.Current, _clock);
 
-    private static IEnumerable<Measurement<int>> Reasons(HeartbeatLine line) =>
-        line.Reasons == "none" ? [] : line.Reasons.Split(',').Select(r => new Measurement<int>(1, new KeyValuePair<string, object?>("reason", r)));
+    private IEnumerable<Measurement<int>> InstanceMlStates() =>
+        Now().ModelInstances.SelectMany(m => InstanceStates.Select(s => new Measurement<int>(s == m.MlState ? 1 : 0,
+            new KeyValuePair<string, object?>("family", m.Name), new KeyValuePair<string, object?>("mode", StateText.Of(m.Mode)), new KeyValuePair<string, object?>("state", StateText.Of(s)))));
 
     private static IEnumerable<Measurement<int>> OneHot<T>(T[] all, T current, Func<T, KeyValuePair<string, object?>> label) where T : struct, Enum =>
         all.Select(s => new Measurement<int>(EqualityComparer<T>.Default.Equals(s, current) ? 1 : 0, label(s)));
 
     private IEnumerable<Measurement<int>> FamilyStateValues() =>
-        _status.Families.SelectMany(f => FamilyStateTexts.Select(s =>
+        Now().Families.SelectMany(f => FamilyStateTexts.Select(s =>
             new Measurement<int>(s == StateText.Of(f.State) ? 1 : 0, new KeyValuePair<string, object?>("family", f.Name), new KeyValuePair<string, object?>("state", s))));
 
-    private IEnumerable<Measurement<int>> DataStateValues()
-    {
-        var (inputs, _, _) = _status.Read();
-        return inputs.Data is { } data ? OneHot(DataStates, data, s => new("state", StateText.Of(s))) : [];
-    }
+    private IEnumerable<Measurement<int>> DataStateValues() =>
+        Now().Data is { } data ? OneHot(DataStates, data, s => new("state", StateText.Of(s))) : [];
 
-    private IEnumerable<Measurement<double>> DataAge()
-    {
-        var (inputs, _, date) = _status.Read();
-        return (inputs.LastDay?.MarketDate ?? date) is { } newest
-            ? [new Measurement<double>(DataSchedule.Age(ExchangeCalendars.Named(_config.Current.Market.Calendar), newest, _clock.GetUtcNow()).TotalSeconds)]
+    private IEnumerable<Measurement<long>> NextDue(Func<DataDue, DateTimeOffset> time) =>
+        Now().Next is { } next ? [new Measurement<long>(time(next).ToUnixTimeSeconds())] : [];
+
+    private IEnumerable<Measurement<double>> DataAge() =>
+        Now() is { MarketDate: { } newest } now
+            ? [new Measurement<double>(DataSchedule.Age(ExchangeCalendars.Named(_config.Current.Market.Calendar), newest, now.At).TotalSeconds)]
             : [];
-    }
 
-    private IEnumerable<Measurement<long>> MarketDate()
-    {
-        var (inputs, _, date) = _status.Read();
-        return (inputs.LastDay?.MarketDate ?? date) is { } day
+    private IEnumerable<Measurement<long>> MarketDate() =>
+        Now().MarketDate is { } day
             ? [new Measurement<long>(new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeSeconds())]
             : [];
-    }
 
     private IEnumerable<Measurement<double>> Figures(Func<SignalFigures, double> value)
     {

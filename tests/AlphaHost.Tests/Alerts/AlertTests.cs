@@ -160,7 +160,7 @@ public sealed class AlertTests : IDisposable
     {
         var dispatcher = new AlertDispatcher(config, TimeProvider.System, _log);
         var identity = DaemonIdentity.Of(config.Current, RuntimePaths.From(config.Current), _clock);
-        return (new AlertWatcher(status, config, _clock, new LogFileHealth(), identity, dispatcher), dispatcher);
+        return (new AlertWatcher(status, config, _clock, identity, dispatcher), dispatcher);
     }
 
     private void Publish(HostStatus status, long cycle, FamilyState ml)

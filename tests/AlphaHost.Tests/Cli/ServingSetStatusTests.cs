@@ -29,7 +29,7 @@ public sealed class ServingSetStatusTests : IDisposable
         Assert.Equal(2, status.Count);
         Assert.Equal((DateTimeOffset.Parse("2026-11-01T00:00:00Z"), DateTimeOffset.Parse("2026-11-10T00:00:00Z")), (status.OldestTrainedAt, status.NewestTrainedAt));
         Assert.Equal([new LatestDifference("AAA", "AAA_v1_20261101_000000", "AAA_v1_20261120_000000")], status.DiffersFromLatest);
-        Assert.Contains("_latest:    1 symbol(s) serve another model than their _latest (the daemon picks it up at its next model scan): AAA serving AAA_v1_20261101_000000, _latest -> AAA_v1_20261120_000000", status.Describe());
+        Assert.Contains("_latest:    in the models folder: 1 symbol(s) serve another model than their _latest (the daemon picks it up at its next model scan): AAA serving AAA_v1_20261101_000000, _latest -> AAA_v1_20261120_000000", status.Describe());
         Assert.Equal("HASH MISMATCH", status.Refused["AAC"]);
     }
 

@@ -78,7 +78,7 @@ public sealed class DescriptorExhaustionTests : IDisposable
             if (Calls > 3 && Calls <= 3 + failingPasses && _status is not null)
             {
                 // What the previous failed pass left for the heartbeat.
-                var line = HeartbeatService.Compose(_status, _config!, TimeProvider.System);
+                var line = HeartbeatLine.Of(DaemonStatus.Of(_status, _config!, TimeProvider.System));
                 ReasonsSeenWhileFailing = line.Reasons;
             }
 

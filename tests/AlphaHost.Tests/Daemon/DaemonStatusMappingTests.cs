@@ -25,12 +25,12 @@ public sealed class DaemonStatusMappingTests
         var store = new ConfigStore(AlphaHostConfig.Default("test.yaml"), NullLogger<ConfigStore>.Instance);
         var identity = new DaemonIdentity(42, clock.GetUtcNow(), "test", "test.yaml", new RuntimePaths("plugins", "runtime"));
 
-        var record = DaemonStatusMapping.Map(identity, status, store, previous: null, clock);
+        var record = DaemonStatusMapping.Map(identity, DaemonStatus.Of(status, store.Current, clock), store, previous: null);
 
         var families = record.Families.ToDictionary(f => f.Name);
-        Assert.Equal("DISABLED_CONFIG", record.MlState);
-        Assert.Equal(("DISABLED_CONFIG", "live", (int?)null), (families["ml_alpha"].MlState, families["ml_alpha"].Mode, families["ml_alpha"].ServingModels));
-        Assert.Equal(("ENABLED|DEGRADED", "shadow", (int?)3), (families["ml_candidate"].MlState, families["ml_candidate"].Mode, families["ml_candidate"].ServingModels));
+        Assert.Equal(ModelState.DisabledConfig, record.MlState);
+        Assert.Equal((ModelState.DisabledConfig, FamilyMode.Live, (int?)null), (families["ml_alpha"].MlState, families["ml_alpha"].Mode, families["ml_alpha"].ServingModels));
+        Assert.Equal((ModelState.EnabledDegraded, FamilyMode.Shadow, (int?)3), (families["ml_candidate"].MlState, families["ml_candidate"].Mode, families["ml_candidate"].ServingModels));
         Assert.Null(families["momentum"].MlState);
         Assert.Contains("\"ml_state\": \"ENABLED|DEGRADED\"", DaemonFile.Serialize(record), StringComparison.Ordinal);
     }

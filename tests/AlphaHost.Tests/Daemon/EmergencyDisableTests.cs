@@ -13,6 +13,8 @@ namespace AlphaHost.Tests.Daemon;
 public sealed class EmergencyDisableTests : IDisposable
 {
     private const int Sigterm = 15;
+    private const int Sigstop = 19;
+    private const int Sigcont = 18;
     private readonly TempDir _dir = new();
 
     private string Deployment => Path.Combine(_dir.Path, "deploy");
@@ -77,6 +79,64 @@ public sealed class EmergencyDisableTests : IDisposable
         daemon.SendSignal(Sigterm);
         Assert.Equal(0, await daemon.WaitForExitAsync());
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_dir.Path, "registry")));
+    }
+
+    [Fact]
+    public async Task MlDisable_ConfigDoesNotParseAndTheDaemonDoesNotConfirm_SaysTheOverrideIsHeldNotTheFile()
+    {
+        var config = WriteShippedConfig();
+        using var daemon = HostProcess.Start(Deployment, Environment, "run", "--config", config);
+        await Poll.UntilAsync(() => ModelState() is { } state && state != "DISABLED_CONFIG");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("ml_enabled: true", "ml_enabled: true\n  weight: [0.3"));
+        await Poll.UntilAsync(() => RefusedEdit() is not null);
+        daemon.SendSignal(Sigstop);
+        try
+        {
+            var (exit, disable) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "disable", "--reason", "incident 10", "--timeout", "2s", "--config", config);
+            using var _ = disable;
+
+            Assert.Equal(1, exit);
+            var line = Assert.Single(disable.Stderr.Trim().Split('\n'));
+            Assert.StartsWith($"error: the daemon (pid {daemon.Id}) did not confirm DISABLED_CONFIG within 2s", line);
+            Assert.EndsWith($"; the override is held in {Path.Combine(Runtime, "operator-override.json")}", line);
+            Assert.DoesNotContain("the change is in the file", line);
+        }
+        finally
+        {
+            daemon.SendSignal(Sigcont);
+        }
+
+        await Poll.UntilAsync(() => ModelState() == "DISABLED_CONFIG");
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task ModelsPromote_NoConfigGivenNorInTheWorkingDirectoryAndNoDaemonRunning_RefusesWithExitTwo()
+    {
+        var (exit, promote) = await HostProcess.RunAsync(Elsewhere, Environment, "models", "promote", "AAA", "--to", "AAA_v1_20260101_000000", "--reason", "r");
+        using var _ = promote;
+
+        Assert.Equal(2, exit);
+        var line = Assert.Single(promote.Stderr.Trim().Split('\n'));
+        Assert.Contains($"no daemon is running (registry: {Path.Combine(_dir.Path, "registry")}); give --config", line);
+    }
+
+    [Fact]
+    public async Task ModelsPromote_NoConfigGivenNorInTheWorkingDirectory_ActsOnTheOnlyRunningDaemonsModelsFolder()
+    {
+        var config = WriteShippedConfig();
+        using var daemon = HostProcess.Start(Deployment, Environment, "run", "--config", config);
+        await Poll.UntilAsync(() => ModelState() is not null);
+
+        var (exit, promote) = await HostProcess.RunAsync(Elsewhere, Environment, "models", "promote", "AAA", "--to", "AAA_v1_20260101_000000", "--reason", "r");
+        using var _ = promote;
+
+        // No such model: refused, naming the folder it looked in, which is the daemon's (not the one beside the executable).
+        Assert.Equal(2, exit);
+        Assert.Contains(Path.Combine(Deployment, "models"), promote.Stderr);
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
     }
 
     public void Dispose() => _dir.Dispose();

@@ -46,8 +46,9 @@ public sealed class MlDaemonTests : IDisposable
             using (status)
             {
                 Assert.Equal(0, statusExit);
-                Assert.Contains("serving:    3 model(s); trained ", status.Stdout);
-                Assert.Contains("_latest:    every serving model is its symbol's _latest", status.Stdout);
+                Assert.Contains("serving:    3 model(s) (daemon.json); in ", status.Stdout);
+                Assert.Contains("serving.json: trained ", status.Stdout);
+                Assert.Contains("_latest:    in the models folder: every serving model in serving.json is its symbol's _latest", status.Stdout);
             }
 
             var metaPath = Path.Combine(_dir.Path, "models", "ml_alpha", "AAA_v1_latest", "model_meta.json");

@@ -227,16 +227,16 @@ public sealed class HttpEndpointTests : IAsyncLifetime
         var endpoint = new HttpEndpointService(daemon.GetRequiredService<ConfigStore>(), status, daemon.GetRequiredService<SignalFeed>(), daemon, NullLogger<HttpEndpointService>.Instance);
 
         await endpoint.StartAsync(CancellationToken.None);
-        await Poll.UntilAsync(() => status.HttpEndpoint.State != "starting");
+        await Poll.UntilAsync(() => status.HttpEndpoint.State != HttpState.Starting);
         await endpoint.StopAsync(CancellationToken.None);
 
-        Assert.Equal("failed", status.HttpEndpoint.State);
+        Assert.Equal(HttpState.Failed, status.HttpEndpoint.State);
         Assert.Equal($"FAULT(address 127.0.0.1:{port} in use)", status.HttpEndpoint.Text);
         Assert.Contains($"http=FAULT(address 127.0.0.1:{port} in use)", HeartbeatText(status, config));
     }
 
     private static string HeartbeatText(HostStatus status, AlphaHostConfig config) =>
-        "http=" + HeartbeatService.Compose(status, config, TimeProvider.System).Http;
+        "http=" + HeartbeatLine.Of(DaemonStatus.Of(status, config, TimeProvider.System)).Http;
 
     private void Publish(FamilyState ml) => _status.Publish(new CycleReport
     {
@@ -246,8 +246,8 @@ public sealed class HttpEndpointTests : IAsyncLifetime
 
     private static async Task Listening(HostStatus status)
     {
-        await Poll.UntilAsync(() => status.HttpEndpoint.State != "starting");
-        Assert.Equal("listening", status.HttpEndpoint.State);
+        await Poll.UntilAsync(() => status.HttpEndpoint.State != HttpState.Starting);
+        Assert.Equal(HttpState.Listening, status.HttpEndpoint.State);
     }
 
     private static ServiceProvider Daemon(AlphaHostConfig config, HostStatus status, SignalFeed feed)
