@@ -191,14 +191,15 @@ internal static class RunCommand
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(reloads);
 
-        // Hosted services stop in reverse order: the cycle loop stops first, then the heartbeat writes its final line, then
-        // the HTTP endpoint closes, then daemon.json says stopped.
+        // Hosted services stop in reverse order: the cycle loop stops first, then the state-change watcher (no record follows
+        // the final heartbeat), then the heartbeat writes its final line, then the HTTP endpoint closes, then daemon.json says stopped.
         builder.Services.AddHostedService<DaemonFileService>();
         builder.Services.AddSingleton<Http.HttpEndpointService>();
         builder.Services.AddHostedService(s => s.GetRequiredService<Http.HttpEndpointService>());
         builder.Services.AddHostedService(s => s.GetRequiredService<Alerts.AlertDispatcher>());
         builder.Services.AddHostedService<Alerts.AlertWatcher>();
         builder.Services.AddHostedService<HeartbeatService>();
+        builder.Services.AddHostedService<StateChangeWatcher>();
         builder.Services.AddHostedService<CycleService>();
         return builder.Build();
     }

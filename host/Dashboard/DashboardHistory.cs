@@ -9,7 +9,8 @@ namespace AlphaHost.Host.Dashboard;
 /// own records, <c>origin: host</c>; governance events of a family shown under the family's name), the operator commands
 /// of <c>logs/operator.jsonl</c> and the audits of <c>logs/audits.jsonl</c>. Nothing is kept in memory or written for
 /// it, so it survives restarts as the logs do. State changes come from the events, each at its own time, not from the
-/// heartbeats: a disable and enable between two heartbeats is still on the timeline.
+/// heartbeats: a disable and enable between two heartbeats is still on the timeline, as markers and, from the host's
+/// state-change records, as a step of the state and ml_state lines (<see cref="DashboardTimeline"/>).
 /// </summary>
 internal static class DashboardHistory
 {
@@ -30,6 +31,7 @@ internal static class DashboardHistory
     /// <summary>The host's own records that change a state or mark a start or stop, by how their message starts (or what it holds).</summary>
     private static readonly (string Kind, string Text, bool Prefix)[] HostEvents =
     [
+        ("state", Health.StateChangeWatcher.MessageStart, true),
         ("start", "AlphaHost starting", true),
         ("stop", "Cycle loop stopped", true),
         ("config", "Configuration reloaded", true),
@@ -44,6 +46,7 @@ internal static class DashboardHistory
         var points = new List<JsonObject>();
         var events = new List<JsonObject>();
         var restarts = new List<string>();
+        var samples = new List<StateSample>();
         foreach (var line in Internal.FileTail.Lines(Path.Combine(logsDir, "live.jsonl"), TailBytes))
         {
             // A cheap look before parsing: most lines are none of these.
@@ -60,6 +63,11 @@ internal static class DashboardHistory
             if (kind == "heartbeat")
             {
                 points.Add(Point(json));
+                samples.AddRange(Sample(json, runStart: false));
+            }
+            else if (kind == "state")
+            {
+                samples.AddRange(Sample(json, runStart: Text(json, "PreviousState") == Health.StateChangeWatcher.NoneYet));
             }
             else
             {
@@ -79,11 +87,14 @@ internal static class DashboardHistory
             }
         }
 
-        MarkGaps(points, restarts);
+        var gapLimit = GapLimit(points);
+        var starts = restarts.Select(r => Instant(JsonValue.Create(r))).OfType<DateTimeOffset>().ToArray();
+        MarkGaps(points, starts, gapLimit);
         var thinned = Thin(points);
         return new JsonObject
         {
             ["points"] = new JsonArray([.. thinned]),
+            ["timelines"] = DashboardTimeline.Build(samples, starts, gapLimit),
             ["events"] = new JsonArray([.. events.OrderByDescending(e => Instant(e["ts"]), Comparer<DateTimeOffset?>.Default).Take(MaxEvents)]),
             ["audits"] = new JsonArray([.. Observability.AuditJournal.Recent(logsDir, MaxPoints).Select(a => new JsonObject
             {
@@ -113,6 +124,9 @@ internal static class DashboardHistory
         return HostEvents.FirstOrDefault(e => e.Prefix ? message.StartsWith(e.Text, StringComparison.Ordinal) : message.Contains(e.Text, StringComparison.Ordinal)).Kind;
     }
 
+    private static IEnumerable<StateSample> Sample(JsonObject json, bool runStart) =>
+        Instant(json["ts"]) is { } at ? [new StateSample(at, Text(json, "State"), Text(json, "MlState"), runStart)] : [];
+
     private static JsonObject Point(JsonObject json)
     {
         var point = new JsonObject { ["ts"] = json["ts"]?.DeepClone() };
@@ -128,16 +142,21 @@ internal static class DashboardHistory
         return point;
     }
 
-    /// <summary>
-    /// Marks <c>gap</c> on a heartbeat that follows a pause of more than <see cref="GapIntervals"/> usual intervals (the
-    /// median one) or a daemon start: the page draws no line across it.
-    /// </summary>
-    private static void MarkGaps(List<JsonObject> points, List<string> restarts)
+    /// <summary>More than <see cref="GapIntervals"/> usual intervals (the median one) between heartbeats: a pause, not a line.</summary>
+    private static TimeSpan GapLimit(List<JsonObject> points)
     {
         var times = points.Select(p => Instant(p["ts"])).ToArray();
         var intervals = times.Zip(times.Skip(1), (a, b) => a is { } x && b is { } y ? (y - x).TotalSeconds : double.NaN).Where(d => d > 0).Order().ToArray();
-        var limit = intervals.Length == 0 ? double.PositiveInfinity : GapIntervals * intervals[intervals.Length / 2];
-        var starts = restarts.Select(r => Instant(JsonValue.Create(r))).OfType<DateTimeOffset>().ToArray();
+        return intervals.Length == 0 ? TimeSpan.MaxValue : TimeSpan.FromSeconds(GapIntervals * intervals[intervals.Length / 2]);
+    }
+
+    /// <summary>
+    /// Marks <c>gap</c> on a heartbeat that follows a pause longer than <paramref name="limit"/> or a daemon start: the page
+    /// draws no line across it.
+    /// </summary>
+    private static void MarkGaps(List<JsonObject> points, DateTimeOffset[] starts, TimeSpan limit)
+    {
+        var times = points.Select(p => Instant(p["ts"])).ToArray();
         for (var i = 1; i < points.Count; i++)
         {
             if (times[i - 1] is not { } before || times[i] is not { } at)
@@ -145,7 +164,7 @@ internal static class DashboardHistory
                 continue;
             }
 
-            if ((at - before).TotalSeconds > limit || starts.Any(s => s > before && s <= at))
+            if (at - before > limit || starts.Any(s => s > before && s <= at))
             {
                 points[i]["gap"] = true;
             }

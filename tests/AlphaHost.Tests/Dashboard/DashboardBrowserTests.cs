@@ -70,6 +70,8 @@ public sealed class DashboardBrowserTests : IDisposable
         await OperatorAsync(config, "enable", "--reason", "back");
         await daemon.WaitForLogAsync(lines => lines.Any(l => Message(l).Contains("features.ml_enabled=true", StringComparison.Ordinal)));
         var heartbeatsDuring = HostProcess.ReadLog(daemon.LiveLog).Count(HostProcess.IsHeartbeat) - heartbeatsBefore;
+        await daemon.WaitForLogAsync(lines => lines.Any(l => Message(l).StartsWith("State changed:", StringComparison.Ordinal)
+            && l.TryGetProperty("PreviousMlState", out var was) && was.GetString() == "DISABLED_CONFIG"));
 
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         using var history = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("api/history"));
@@ -77,12 +79,16 @@ public sealed class DashboardBrowserTests : IDisposable
             .Select(e => (Kind: e.GetProperty("kind").GetString(), Message: e.GetProperty("message").GetString() ?? "")).ToArray();
         Assert.Contains(events, e => e.Kind == "operator" && e.Message.StartsWith("ml disable", StringComparison.Ordinal));
         Assert.Contains(events, e => e.Kind == "config" && e.Message.Contains("features.ml_enabled=false", StringComparison.Ordinal));
+        // The dip itself, from the daemon's state-change records: a DISABLED_CONFIG stretch of the ml_state line, not only a marker.
+        Assert.Contains(history.RootElement.GetProperty("timelines").GetProperty("ml_state").EnumerateArray(),
+            s => s.GetProperty("value").GetString() == "DISABLED_CONFIG" && s.GetProperty("to").GetDateTimeOffset() > s.GetProperty("from").GetDateTimeOffset());
 
         var dom = await ChromiumAsync("--dump-dom", $"http://127.0.0.1:{port}/");
         var mlTimeline = dom[dom.IndexOf("id=\"chart-ml-state\"", StringComparison.Ordinal)..dom.IndexOf("id=\"chart-model-errors\"", StringComparison.Ordinal)];
         Assert.Contains("<g class=\"marker\" data-kind=\"operator\">", mlTimeline);
         Assert.Contains("ml disable by", mlTimeline);
         Assert.Contains("<g class=\"marker\" data-kind=\"config\">", mlTimeline);
+        Assert.Contains("class=\"step\" data-name=\"ml_state\" data-value=\"DISABLED_CONFIG\"", mlTimeline);
         daemon.SendSignal(Sigterm);
         Assert.Equal(0, await daemon.WaitForExitAsync());
         // What the test is about: no heartbeat, or at most one, fell inside the disable.

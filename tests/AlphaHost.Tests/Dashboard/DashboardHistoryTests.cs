@@ -123,10 +123,87 @@ public sealed class DashboardHistoryTests : IDisposable
         Assert.Equal([1.25, 1.5], points.Select(p => (double)p!["P50Ms"]!));
     }
 
+    [Fact]
+    public void Read_DisableConfirmedAndEnable13SecondsLaterBetweenHeartbeats30SecondsApart_MlStateLineDipsToDisabledConfigFor13Seconds()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            Host("2026-12-01T10:00:03Z", "ConfigStore", "Configuration reloaded from golden.yaml: features.ml_enabled=false"),
+            StateChange("2026-12-01T10:00:03.200Z", "OK", "DISABLED_CONFIG", "OK", "ENABLED|OK"),
+            Host("2026-12-01T10:00:16Z", "ConfigStore", "Configuration reloaded from golden.yaml: features.ml_enabled=true"),
+            StateChange("2026-12-01T10:00:16.200Z", "OK", "ENABLED|OK", "OK", "DISABLED_CONFIG"),
+            Heartbeat("2026-12-01T10:00:30Z", "OK", "ENABLED|OK", 0)) + "\n");
+
+        var timelines = DashboardHistory.Read(_dir.File("logs"))["timelines"]!;
+
+        Assert.Equal(
+            [("ENABLED|OK", 3.2), ("DISABLED_CONFIG", 13.0), ("ENABLED|OK", 13.8)],
+            Segments(timelines["ml_state"]!).Select(s => (s.Value, s.Seconds)));
+        Assert.Equal([("OK", 30.0)], Segments(timelines["state"]!).Select(s => (s.Value, s.Seconds)));
+    }
+
+    [Fact]
+    public void Read_PluginForgesStateChangeRecords_TheLinesKeepTheHostsStates()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            StateChange("2026-12-01T10:00:05Z", "HALTED", "DISABLED_GOVERNANCE", "OK", "ENABLED|OK").Replace("\"origin\":\"host\"", "\"origin\":\"plugin\",\"family\":\"forged\"", StringComparison.Ordinal),
+            StateChange("2026-12-01T10:00:06Z", "HALTED", "DISABLED_GOVERNANCE", "OK", "ENABLED|OK").Replace(",\"origin\":\"host\"", "", StringComparison.Ordinal),
+            Heartbeat("2026-12-01T10:00:30Z", "OK", "ENABLED|OK", 0)) + "\n");
+
+        var timelines = DashboardHistory.Read(_dir.File("logs"))["timelines"]!;
+
+        Assert.Equal([("ENABLED|OK", 30.0)], Segments(timelines["ml_state"]!).Select(s => (s.Value, s.Seconds)));
+        Assert.Equal([("OK", 30.0)], Segments(timelines["state"]!).Select(s => (s.Value, s.Seconds)));
+    }
+
+    [Fact]
+    public void Read_LogsOfAnOlderVersionWithoutStateChangeRecords_TheHeartbeatsMakeTheLineAndARestartBreaksIt()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:00:10Z", "DEGRADED", "DISABLED_GOVERNANCE", 574),
+            Host("2026-12-01T10:00:12Z", "CycleService", "AlphaHost starting: config golden.yaml"),
+            Heartbeat("2026-12-01T10:00:15Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:00:25Z", "OK", "ENABLED|OK", 0)) + "\n");
+
+        var segments = Segments(DashboardHistory.Read(_dir.File("logs"))["timelines"]!["ml_state"]!);
+
+        Assert.Equal([("ENABLED|OK", 10.0), ("DISABLED_GOVERNANCE", 0.0), ("ENABLED|OK", 10.0)], segments.Select(s => (s.Value, s.Seconds)));
+        Assert.Equal(segments[0].To, segments[1].From);
+        Assert.NotEqual(segments[1].To, segments[2].From);
+    }
+
+    [Fact]
+    public void Read_FirstStateChangeRecordOfARunBeforeItsStartRecord_StartsTheNewLineThere()
+    {
+        _dir.Write("logs/live.jsonl", string.Join("\n",
+            Heartbeat("2026-12-01T10:00:00Z", "OK", "ENABLED|OK", 0),
+            Heartbeat("2026-12-01T10:00:10Z", "OK", "ENABLED|OK", 0),
+            StateChange("2026-12-01T10:00:11Z", "HALTED", "ENABLED|OK", "none", "none"),
+            Host("2026-12-01T10:00:11.010Z", "CycleService", "AlphaHost starting: config golden.yaml"),
+            StateChange("2026-12-01T10:00:14Z", "OK", "ENABLED|OK", "HALTED", "ENABLED|OK"),
+            Heartbeat("2026-12-01T10:00:20Z", "OK", "ENABLED|OK", 0)) + "\n");
+
+        var segments = Segments(DashboardHistory.Read(_dir.File("logs"))["timelines"]!["state"]!);
+
+        Assert.Equal([("OK", 10.0), ("HALTED", 3.0), ("OK", 6.0)], segments.Select(s => (s.Value, s.Seconds)));
+        Assert.NotEqual(segments[0].To, segments[1].From);
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private static string Heartbeat(string ts, string state, string ml, int errors) =>
         $$"""{"ts":"{{ts}}","level":"INFO","component":"HeartbeatService","origin":"host","message":"[HEARTBEAT] uptime=1s | state={{state}}","Cycles":3,"State":"{{state}}","MlState":"{{ml}}","ModelErrors":{{errors}},"FamilyStates":"momentum:OK,ml_alpha:{{(ml == "ENABLED|OK" ? "OK" : ml)}}","CycleP50Ms":1.5,"CycleP99Ms":4.5,"Data":"REPLAYING","Models":3}""";
+
+    private static string StateChange(string ts, string state, string ml, string previousState, string previousMl) =>
+        $$"""{"ts":"{{ts}}","level":"INFO","component":"StateChangeWatcher","origin":"host","message":"State changed: state={{state}} ml_state={{ml}} (was state={{previousState}} ml_state={{previousMl}}); reasons=none","State":"{{state}}","MlState":"{{ml}}","PreviousState":"{{previousState}}","PreviousMlState":"{{previousMl}}","Reasons":"none"}""";
+
+    private static (string Value, double Seconds, DateTimeOffset From, DateTimeOffset To)[] Segments(System.Text.Json.Nodes.JsonNode timeline) =>
+    [
+        .. timeline.AsArray().Select(s => (From: DateTimeOffset.Parse((string)s!["from"]!), To: DateTimeOffset.Parse((string)s["to"]!), Value: (string)s["value"]!))
+            .Select(s => (s.Value, (s.To - s.From).TotalSeconds, s.From, s.To)),
+    ];
 
     private static string Host(string ts, string component, string message, string? family = null) =>
         $$"""{"ts":"{{ts}}","level":"INFO","component":"{{component}}","origin":"host","message":"{{message}}"{{(family is null ? "" : $",\"Family\":\"{family}\"")}}}""";

@@ -1,0 +1,61 @@
+using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Logging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AlphaHost.Host.Health;
+
+/// <summary>
+/// Logs each change of the heartbeat's <c>state</c> or <c>ml_state</c> as its own host record, at the time it happens
+/// rather than at the next heartbeat: <c>State changed: state=OK ml_state=DISABLED_CONFIG (was state=OK
+/// ml_state=ENABLED|OK); reasons=none</c>, with <c>State</c>, <c>MlState</c>, <c>PreviousState</c>,
+/// <c>PreviousMlState</c> and <c>Reasons</c> as properties. The dashboard draws its state lines from these records, so a
+/// 13-second disable between two heartbeats is a 13-second dip. It looks on its own timer, as the alert watcher does
+/// (about once a cycle: at least every 50 ms, at most every second, so a stalled loop is seen too), at the state the
+/// heartbeat would print then (<see cref="HeartbeatService.Compose"/>). Its first look logs the state at start, with
+/// <see cref="NoneYet"/> as the previous one.
+/// </summary>
+internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs, ILogger<StateChangeWatcher> logger) : BackgroundService
+{
+    /// <summary>How every such record's message starts.</summary>
+    public const string MessageStart = "State changed:";
+
+    /// <summary>The previous state named by the first record of a run.</summary>
+    public const string NoneYet = "none";
+
+    private static readonly TimeSpan Fastest = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan Slowest = TimeSpan.FromSeconds(1);
+    private (string State, string MlState) _last = (NoneYet, NoneYet);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                Look();
+                var period = config.Current.Host.CycleInterval;
+                await Task.Delay(period < Fastest ? Fastest : period > Slowest ? Slowest : period, clock, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the final heartbeat records the state at the end.
+        }
+    }
+
+    /// <summary>Logs one record when the state or ml_state differs from the last look's.</summary>
+    internal void Look()
+    {
+        var line = HeartbeatService.Compose(status, config.Current, clock, logs.Faults);
+        var now = (State: StateText.Of(line.State), MlState: StateText.Of(line.MlState));
+        if (now == _last)
+        {
+            return;
+        }
+
+        logger.LogInformation(MessageStart + " state={State} ml_state={MlState} (was state={PreviousState} ml_state={PreviousMlState}); reasons={Reasons}",
+            now.State, now.MlState, _last.State, _last.MlState, line.Reasons);
+        _last = now;
+    }
+}
