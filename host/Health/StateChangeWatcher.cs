@@ -1,5 +1,4 @@
 using AlphaHost.Host.Configuration;
-using AlphaHost.Host.Logging;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,10 +11,10 @@ namespace AlphaHost.Host.Health;
 /// <c>PreviousMlState</c> and <c>Reasons</c> as properties. The dashboard draws its state lines from these records, so a
 /// 13-second disable between two heartbeats is a 13-second dip. It looks on its own timer, as the alert watcher does
 /// (about once a cycle: at least every 50 ms, at most every second, so a stalled loop is seen too), at the state the
-/// heartbeat would print then (<see cref="HeartbeatService.Compose"/>). Its first look logs the state at start, with
+/// heartbeat would print then (<see cref="DaemonStatus.Of"/>, the record the heartbeat line is rendered from). Its first look logs the state at start, with
 /// <see cref="NoneYet"/> as the previous one.
 /// </summary>
-internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, TimeProvider clock, LogFileHealth logs, ILogger<StateChangeWatcher> logger) : BackgroundService
+internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, TimeProvider clock, ILogger<StateChangeWatcher> logger) : BackgroundService
 {
     /// <summary>How every such record's message starts.</summary>
     public const string MessageStart = "State changed:";
@@ -47,7 +46,7 @@ internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, 
     /// <summary>Logs one record when the state or ml_state differs from the last look's.</summary>
     internal void Look()
     {
-        var line = HeartbeatService.Compose(status, config.Current, clock, logs.Faults);
+        var line = DaemonStatus.Of(status, config.Current, clock);
         var now = (State: StateText.Of(line.State), MlState: StateText.Of(line.MlState));
         if (now == _last)
         {
@@ -55,7 +54,7 @@ internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, 
         }
 
         logger.LogInformation(MessageStart + " state={State} ml_state={MlState} (was state={PreviousState} ml_state={PreviousMlState}); reasons={Reasons}",
-            now.State, now.MlState, _last.State, _last.MlState, line.Reasons);
+            now.State, now.MlState, _last.State, _last.MlState, line.Reasons.Count == 0 ? "none" : string.Join(",", line.Reasons));
         _last = now;
     }
 }

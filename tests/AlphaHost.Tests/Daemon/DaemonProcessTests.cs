@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.Json;
+using AlphaHost.Host.Market.Calendars;
 using AlphaHost.Tests.Support;
 
 namespace AlphaHost.Tests.Daemon;
@@ -367,10 +368,11 @@ public sealed class DaemonProcessTests : IDisposable
     [Fact]
     public async Task Run_FollowedFolderNearToday_WaitsAsOkThenGoesOverdueAndRecoversWithInfoForTheNormalWait()
     {
-        // 310 days ending three weekdays before the last weekday before today: the day after is due by yesterday's end
-        // at the latest, so with a long max_data_delay it is waiting, and with 1s it is overdue.
-        var previousWeekday = Weekdays.From(DateOnly.FromDateTime(DateTime.UtcNow), -1);
-        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30, firstDay: Weekdays.From(previousWeekday, -2 - 309));
+        // 310 days ending two sessions before the last XNYS session that has closed (the daemon's calendar): each day
+        // after is due already, so with a long max_data_delay it is waiting, and with 1s it is overdue; once the last
+        // closed session arrives, the next one is not due yet, so it waits as OK whatever the time of day.
+        var lastClosed = await LastClosedSessionAfterTwoWeekdaySessionsAsync();
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 30, firstDay: Weekdays.From(lastClosed, -2 - 309));
         data.Append(310);
         var config = WriteConfig(cycleInterval: "20ms", heartbeat: "100ms");
         File.WriteAllText(config, File.ReadAllText(config)
@@ -411,6 +413,32 @@ public sealed class DaemonProcessTests : IDisposable
         Assert.StartsWith("Market data recovered", warnings[1]);
         Assert.Equal(3, live.Count(l => Message(l).StartsWith("Caught up with the feed") && l.GetProperty("level").GetString() == "INFO"));
         Assert.Contains("| cycles=22 |", Message(live.Last(HostProcess.IsHeartbeat)));
+    }
+
+    /// <summary>
+    /// The last XNYS session that has closed and whose two previous weekdays are sessions too (the bar writer steps by
+    /// weekday); when the next session closes within three minutes, waits for that close first, so the test never
+    /// straddles one.
+    /// </summary>
+    private static async Task<DateOnly> LastClosedSessionAfterTwoWeekdaySessionsAsync()
+    {
+        var calendar = NyseCalendar.Instance;
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var next = calendar.IsSession(today) && calendar.Close(today) > now ? today : calendar.NextSession(today);
+        if (calendar.Close(next) - now < TimeSpan.FromMinutes(3))
+        {
+            await Task.Delay(calendar.Close(next) - now + TimeSpan.FromSeconds(2));
+            now = DateTimeOffset.UtcNow;
+        }
+
+        var day = calendar.SessionOnOrBefore(today);
+        while (calendar.Close(day) > now || !calendar.IsSession(Weekdays.From(day, -1)) || !calendar.IsSession(Weekdays.From(day, -2)))
+        {
+            day = calendar.SessionOnOrBefore(day.AddDays(-1));
+        }
+
+        return day;
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed class StateChangeWatcherTests
     public void Look_MlDisabledThenEnabledBetweenHeartbeats_LogsEachChangeOnceWithTheStatesBeforeAndAfter()
     {
         var status = new HostStatus(_clock) { LoadedFamilies = [new("ml_alpha", true, false, FamilyState.Ok, true, 0), new("momentum", true, false, FamilyState.Ok, false, 0)] };
-        var watcher = new StateChangeWatcher(status, new ConfigStore(AlphaHostConfig.Default("test.yaml"), NullLogger<ConfigStore>.Instance), _clock, new LogFileHealth(), _log);
+        var watcher = new StateChangeWatcher(status, new ConfigStore(AlphaHostConfig.Default("test.yaml"), NullLogger<ConfigStore>.Instance), _clock, _log);
 
         watcher.Look();
         Publish(status, 1, FamilyState.Ok);
