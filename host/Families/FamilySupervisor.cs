@@ -13,18 +13,18 @@ namespace AlphaHost.Host.Families;
 /// (<see cref="DaemonFamilyStarter"/>), in process for an offline command.
 /// </summary>
 /// <param name="starter">Where families start; null for the daemon's (<see cref="DaemonFamilyStarter"/>).</param>
-/// <param name="startDisabled">Start every instance, enabled or not (offline commands).</param>
+/// <param name="offline">How an offline command runs the lifecycle; null for the daemon.</param>
 internal sealed class FamilySupervisor(
     Serilog.ILogger serilog,
     TimeProvider clock,
     ILogger<FamilySupervisor> logger,
     IFamilyStarter? starter = null,
-    bool startDisabled = false) : IAsyncDisposable
+    OfflineLifecycle? offline = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, FamilySlot> _instances = new(StringComparer.Ordinal);
     private readonly PluginWatcher _watcher = new(clock, logger);
-    private readonly SlotLifecycle _lifecycle = new(starter ?? new DaemonFamilyStarter(serilog, clock), clock, logger, startDisabled);
-    private readonly FamilyConfigurator _configurator = new(logger);
+    private readonly SlotLifecycle _lifecycle = new(starter ?? new DaemonFamilyStarter(serilog, clock), clock, logger, startDisabled: offline is not null);
+    private readonly FamilyConfigurator _configurator = new(logger, offline?.ConfigureBudget);
     private bool _stopped;
 
     /// <summary>Every configured instance of every exported family, in plugin folder order, each family's own instance first.</summary>
@@ -43,6 +43,19 @@ internal sealed class FamilySupervisor(
     public void Refresh(string pluginsDir, string stateRoot, AlphaHostConfig config)
     {
         _lifecycle.StateRoot = stateRoot;
+        Declare(pluginsDir, config);
+        foreach (var slot in Slots)
+        {
+            _lifecycle.Supervise(slot, config);
+        }
+    }
+
+    /// <summary>
+    /// Reads the plugin folders' declarations (from metadata) into <see cref="Slots"/> without starting anything: what a
+    /// command that only needs a family's name, flag or instances works from.
+    /// </summary>
+    public void Declare(string pluginsDir, AlphaHostConfig config)
+    {
         foreach (var change in _watcher.Look(pluginsDir, config.Plugins))
         {
             foreach (var slot in _instances.Values.Where(s => s.Plugin.Folder == change.Folder))
@@ -60,10 +73,14 @@ internal sealed class FamilySupervisor(
         }
 
         Arrange(config);
-        foreach (var slot in Slots)
-        {
-            _lifecycle.Supervise(slot, config);
-        }
+    }
+
+    /// <summary>Starts one declared slot (an offline command that acts on one instance) and waits (at most <paramref name="budget"/>) for it.</summary>
+    public Task StartAsync(FamilySlot slot, string stateRoot, TimeSpan budget, AlphaHostConfig config)
+    {
+        _lifecycle.StateRoot = stateRoot;
+        _lifecycle.Supervise(slot, config);
+        return _lifecycle.WaitForStartsAsync([slot], budget, config);
     }
 
     /// <summary>Waits (at most <paramref name="budget"/>) for the starts in progress: the daemon does this once, before its first cycle.</summary>
@@ -111,7 +128,7 @@ internal sealed class FamilySupervisor(
         var slots = new List<FamilySlot>();
         foreach (var build in _watcher.Builds)
         {
-            foreach (var export in build.Exports)
+            foreach (var export in build.Exports.Where(e => offline?.Capability is not { } capability || Declares(build.Info, e, capability)))
             {
                 foreach (var instance in config.InstancesOf(export.Name))
                 {
@@ -142,4 +159,23 @@ internal sealed class FamilySupervisor(
 
         Slots = slots;
     }
+
+    private static bool Declares(Plugins.PluginInfo build, AlphaFamilyAttribute export, Type capability)
+    {
+        try
+        {
+            return Plugins.PluginManifest.Declares(build.AssemblyPath, export.Name, capability);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            // Its files went away since it was read: it is not started for this command.
+            return false;
+        }
+    }
 }
+
+/// <summary>How an offline command runs the lifecycle: every instance starts, enabled or not.</summary>
+/// <param name="Capability">Keep slots only for the families whose class declares this interface (a command that needs one
+/// capability starts no other family); null keeps every family.</param>
+/// <param name="ConfigureBudget">The time a family is given to take changed settings (a command is not held to a cycle's budget).</param>
+internal sealed record OfflineLifecycle(Type? Capability, TimeSpan ConfigureBudget);

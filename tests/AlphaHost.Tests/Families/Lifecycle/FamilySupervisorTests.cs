@@ -1,7 +1,6 @@
 using System.Runtime.Loader;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Families;
-using AlphaHost.Tests.Plugins;
 using AlphaHost.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
