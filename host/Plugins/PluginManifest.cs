@@ -260,6 +260,7 @@ internal static partial class PluginManifest
         var flagDefault = true;
         var model = false;
         string[] folders = [];
+        string[] settings = [];
         foreach (var named in value.NamedArguments)
         {
             switch (named.Name)
@@ -276,10 +277,13 @@ internal static partial class PluginManifest
                 case nameof(AlphaFamilyAttribute.InstanceFolders) when named.Value is ImmutableArray<CustomAttributeTypedArgument<string>> items:
                     folders = items.Select(i => i.Value).OfType<string>().ToArray();
                     break;
+                case nameof(AlphaFamilyAttribute.Settings) when named.Value is ImmutableArray<CustomAttributeTypedArgument<string>> items:
+                    settings = items.Select(i => i.Value).OfType<string>().ToArray();
+                    break;
             }
         }
 
-        var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders };
+        var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders, Settings = settings };
         return export;
     }
 

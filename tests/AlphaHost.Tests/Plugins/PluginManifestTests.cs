@@ -44,4 +44,14 @@ public sealed class PluginManifestTests
 
         Assert.Equal(expected, PluginManifest.Declares(path, family, capability));
     }
+
+    [Fact]
+    public void Read_ShippedFamily_DeclaresItsSettingsKeysFromMetadata()
+    {
+        var folder = Path.Combine(TestPaths.ShippedPlugins, "Momentum");
+
+        var export = Assert.Single(PluginManifest.Read(folder, PluginFolder.MainAssembly(folder)));
+
+        Assert.Contains("lookback_days", export.Settings);
+    }
 }
