@@ -29,14 +29,9 @@ internal static partial class PluginManifest
         {
             try
             {
-                var path = PluginFolder.MainAssembly(folder);
-                var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
-                if (trust.Refusal(Path.GetFileName(folder), sha256) is null)
-                {
-                    exports.AddRange(Read(folder, path));
-                }
+                exports.AddRange(ReadBuild(folder, trust).Exports);
             }
-            catch (Exception ex) when (ex is PluginLoadException or IOException or UnauthorizedAccessException)
+            catch (PluginLoadException)
             {
                 // Not loadable: it exports nothing the configuration could name.
             }
