@@ -76,8 +76,8 @@ internal static class BacktestCommand
         {
             await using var session = await OfflineSession.OpenAsync(config, cancellationToken, stateRoot: state).ConfigureAwait(false);
             var (name, catalog) = session.Capable<IModelCatalog>(familyName, "be backtested");
-            var handle = session.Catalog.Families.Single(f => f.Name == name);
-            var (checks, overlap, loaded) = PrepareModels(session, config, name, catalog, modelDir, request);
+            var handle = session.Families.Single(f => f.Name == name);
+            var (checks, overlap, loaded) = await PrepareModelsAsync(session, config, name, catalog, modelDir, request).ConfigureAwait(false);
             Console.WriteLine($"backtest {name} {window} on {history.Source}: {loaded} model(s) from {modelDir}");
             var engine = new BacktestEngine([ReplayFamily.From(handle, session.Clock)], config, options);
             var run = (await ReplayAsync(engine, history, window, cancellationToken).ConfigureAwait(false)).Families[0].Run;
@@ -115,10 +115,10 @@ internal static class BacktestCommand
     /// Points a model family at <paramref name="modelDir"/> (when it is not its configured folder), validates the models,
     /// refuses a window that overlaps their training data (unless allowed), and loads them.
     /// </summary>
-    internal static (IReadOnlyList<ModelCheck> Checks, string[] Overlap, int Loaded) PrepareModels(OfflineSession session, AlphaHostConfig config, string family,
+    internal static async Task<(IReadOnlyList<ModelCheck> Checks, string[] Overlap, int Loaded)> PrepareModelsAsync(OfflineSession session, AlphaHostConfig config, string family,
         IModelCatalog catalog, string modelDir, BacktestRequest request)
     {
-        if (modelDir != Path.GetFullPath(catalog.ModelsDirectory) && session.Catalog.ApplyConfig(WithModelsDir(config, family, modelDir)) is { } refusal)
+        if (modelDir != Path.GetFullPath(catalog.ModelsDirectory) && await session.ApplyConfigAsync(WithModelsDir(config, family, modelDir)).ConfigureAwait(false) is { } refusal)
         {
             throw new UsageException(refusal);
         }

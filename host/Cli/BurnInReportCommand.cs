@@ -53,7 +53,7 @@ internal static class BurnInReportCommand
         }
 
         var expectations = BacktestExpectation.Journal(catalog.ModelsDirectory);
-        var governance = (session.Catalog.Families.Single(f => f.Name == name).Family as IOperatorControls)?.ReadGovernance();
+        var governance = (session.Families.Single(f => f.Name == name).Family as IOperatorControls)?.ReadGovernance();
         var verdict = BurnInVerdict.Evaluate(name, journal, expectations.Read(), expectations.Path, governance, options);
         if (json)
         {

@@ -26,10 +26,7 @@ internal static class ConfigCommand
         var config = CommonOptions.LoadConfigOrThrow(configPath);
 
         // The families the daemon would load: inspected plugin folders that load and that the config's pins allow.
-        var loadable = PluginCatalog.Inspect(RuntimePaths.From(config).PluginsDir)
-            .Where(i => i is { Info: not null, Error: null } && config.Plugins.Refusal(Path.GetFileName(i.Folder), i.Info.Sha256) is null)
-            .SelectMany(i => i.Exports)
-            .ToList();
+        var loadable = PluginManifest.ReadAll(RuntimePaths.From(config).PluginsDir, config.Plugins);
         var warnings = config.Warnings
             .Concat(ConfigCoverage.Warnings(config, loadable.Select(e => e.Name).ToHashSet(StringComparer.Ordinal),
                 loadable.Select(e => e.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal)))

@@ -26,9 +26,9 @@ internal static class FamiliesBacktest
         try
         {
             await using var session = await OfflineSession.OpenAsync(config, cancellationToken, stateRoot: state).ConfigureAwait(false);
-            var families = Select(selection, session.Catalog.Families, config);
+            var families = Select(selection, session.Families, config);
             var history = BacktestCommand.LoadHistory(config, request);
-            var models = PrepareModels(session, config, families, givenModelDir, request);
+            var models = await PrepareModelsAsync(session, config, families, givenModelDir, request).ConfigureAwait(false);
             Console.WriteLine($"backtest {string.Join(", ", families.Select(f => Describe(f, config, models)))} {window} on {history.Source}");
             var engine = new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, options);
             var replay = await BacktestCommand.ReplayAsync(engine, history, window, cancellationToken).ConfigureAwait(false);
@@ -100,7 +100,7 @@ internal static class FamiliesBacktest
     /// Each model family's models: <c>--model-dir</c> for the one model family selected, else its configured folder;
     /// validated, refused on overlap with the window, loaded. A model family with nothing to serve is bad input.
     /// </summary>
-    private static Dictionary<string, FamilyModels> PrepareModels(OfflineSession session, AlphaHostConfig config, IReadOnlyList<FamilyHandle> families,
+    private static async Task<Dictionary<string, FamilyModels>> PrepareModelsAsync(OfflineSession session, AlphaHostConfig config, IReadOnlyList<FamilyHandle> families,
         string? givenModelDir, BacktestRequest request)
     {
         var modelFamilies = families.Where(f => f.Family is IModelCatalog).ToList();
@@ -122,7 +122,7 @@ internal static class FamiliesBacktest
                 throw new UsageException($"{where}: families.{family.Name}.models_dir: models folder {modelDir} not found (or pass --model-dir)");
             }
 
-            var (checks, overlap, loaded) = BacktestCommand.PrepareModels(session, config, family.Name, catalog, modelDir, request);
+            var (checks, overlap, loaded) = await BacktestCommand.PrepareModelsAsync(session, config, family.Name, catalog, modelDir, request).ConfigureAwait(false);
             if (loaded == 0)
             {
                 throw new UsageException($"family {family.Name}: no model to serve in {modelDir} ({checks.Count} model folder(s), {checks.Count(c => c.IsOk)} valid)");

@@ -3,9 +3,9 @@ using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
+using AlphaHost.Host.Families;
 using AlphaHost.Host.Health;
 using AlphaHost.Host.Internal;
-using AlphaHost.Host.Plugins;
 
 namespace AlphaHost.Host.Cli;
 
@@ -41,7 +41,7 @@ internal static class MlCommand
             Change("enable", "Turn the model family on in the golden config (features flag true; with --family only that instance's enabled) and clear the operator override; governance may still hold it disabled",
                 (session, handle, named, broken, reason, ct) => SetFlagAsync(session, handle, named, true, broken, reason, ct)),
             Change("reset-governance", "Clear a governance disable, with the reason; the daemon resumes predictions at its next cycle",
-                (session, handle, _, _, reason, _) => Task.FromResult(Reset(session, handle, reason))),
+                (session, handle, _, _, reason, ct) => ResetAsync(session, handle, reason, ct)),
         };
     }
 
@@ -49,7 +49,7 @@ internal static class MlCommand
     /// <param name="description">Its help text.</param>
     /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named; given the config
     /// file's parse error when it does not parse) and says which model family state in the daemon confirms it.</param>
-    private static Command Change(string name, string description, Func<OfflineSession, FamilyHandle, bool, string?, string, CancellationToken, Task<StateWanted>> action)
+    private static Command Change(string name, string description, Func<OfflineSession, FamilySlot, bool, string?, string, CancellationToken, Task<StateWanted>> action)
     {
         var config = CommonOptions.DaemonConfig();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
@@ -81,7 +81,8 @@ internal static class MlCommand
 
             StateWanted wanted;
             TimeProvider clock;
-            await using (var session = await OfflineSession.OpenAsync(loaded, ct).ConfigureAwait(false))
+            // The change needs the family's declaration only (its name, flag and instances): nothing is started for it.
+            await using (var session = await OfflineSession.OpenAsync(loaded, ct, start: false).ConfigureAwait(false))
             {
                 clock = session.Clock;
                 var named = result.GetValue(family);
@@ -124,11 +125,11 @@ internal static class MlCommand
     private static async Task<int> StatusAsync(string? configPath, string? instance, bool json, CancellationToken cancellationToken)
     {
         var (loaded, broken) = OperatorConfig.Load(configPath);
-        await using var session = await OfflineSession.OpenAsync(loaded, cancellationToken).ConfigureAwait(false);
+        await using var session = await OfflineSession.OpenAsync(loaded, cancellationToken, start: false).ConfigureAwait(false);
         var handle = ModelFamily(session, instance);
         var flag = handle.Export.FeatureFlag;
         var enabled = handle.IsEnabled(session.Config);
-        var governance = (handle.Family as IOperatorControls)?.ReadGovernance();
+        var governance = (await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls)?.ReadGovernance();
         var daemon = DaemonLocator.Find(session.Paths);
         var live = daemon?.Record?.Families.FirstOrDefault(f => f.Name == handle.Name);
         var stateDir = Path.Combine(session.Paths.StateDir, handle.Name);
@@ -286,7 +287,7 @@ internal static class MlCommand
     /// <param name="broken">The config file's parse error: then the operator override changes, and the file is left alone.</param>
     /// <param name="reason">Why.</param>
     /// <param name="cancellationToken">Cancels the edit.</param>
-    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilyHandle handle, bool named, bool value, string? broken, string reason, CancellationToken cancellationToken)
+    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilySlot handle, bool named, bool value, string? broken, string reason, CancellationToken cancellationToken)
     {
         if (broken is not null)
         {
@@ -315,7 +316,7 @@ internal static class MlCommand
         var change = $"{key}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
         OperatorLog.Append(session.Paths, session.Clock, value ? "ml enable" : "ml disable", reason, new { config = path, change });
         Console.WriteLine($"{path}: {change} ({reason})");
-        if (value && (handle.Family as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
+        if (value && (await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
         {
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
@@ -332,7 +333,7 @@ internal static class MlCommand
     /// The kill switch while the config does not parse: holds the instances disabled through the operator override in the
     /// runtime folder (or releases them), which the daemon reads before its config on every pass.
     /// </summary>
-    private static StateWanted Hold(OfflineSession session, FamilyHandle handle, bool named, bool value, string reason)
+    private static StateWanted Hold(OfflineSession session, FamilySlot handle, bool named, bool value, string reason)
     {
         var instances = Instances(session.Config, handle, named);
         var overrides = new OverrideSwitch(session.Paths, session.Clock);
@@ -346,11 +347,11 @@ internal static class MlCommand
     }
 
     /// <summary>The instances a change is about: the named one, or every instance of the family.</summary>
-    private static IReadOnlyList<string> Instances(AlphaHostConfig config, FamilyHandle handle, bool named) =>
+    private static IReadOnlyList<string> Instances(AlphaHostConfig config, FamilySlot handle, bool named) =>
         named ? [handle.Name] : config.InstancesOf(handle.Export.Name);
 
     /// <summary>The state the daemon confirms the change with: every instance off, or the enabled ones (at least the family's own) on.</summary>
-    private static StateWanted Wanted(AlphaHostConfig config, FamilyHandle handle, bool named, bool value)
+    private static StateWanted Wanted(AlphaHostConfig config, FamilySlot handle, bool named, bool value)
     {
         IReadOnlyList<string> instances = named ? [handle.Name]
             : value ? [.. config.InstancesOf(handle.Export.Name).Where(i => config.Families.TryGetValue(i, out var section) && section.Enabled).DefaultIfEmpty(handle.Name)]
@@ -358,9 +359,9 @@ internal static class MlCommand
         return (value ? StateWanted.Leaves(FamilyState.DisabledConfig) : StateWanted.Is(FamilyState.DisabledConfig)) with { Families = instances };
     }
 
-    private static StateWanted Reset(OfflineSession session, FamilyHandle handle, string reason)
+    private static async Task<StateWanted> ResetAsync(OfflineSession session, FamilySlot handle, string reason, CancellationToken cancellationToken)
     {
-        var controls = handle.Family as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
+        var controls = await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
         var before = controls.ReadGovernance();
         if (!before.Disabled)
         {
@@ -376,16 +377,16 @@ internal static class MlCommand
     }
 
     /// <summary>The named instance of a model family, or without a name the one model family's own instance.</summary>
-    private static FamilyHandle ModelFamily(OfflineSession session, string? instance)
+    private static FamilySlot ModelFamily(OfflineSession session, string? instance)
     {
-        var models = session.Catalog.Families.Where(f => f.Export.IsModelFamily).ToList();
+        var models = session.Declared.Where(f => f.Export.IsModelFamily).ToList();
         if (instance is not null)
         {
             return models.FirstOrDefault(f => f.Name == instance)
                 ?? throw new UsageException($"'{instance}' is not a configured instance of a model family (instances: {(models.Count == 0 ? "none" : string.Join(", ", models.Select(m => m.Name)))})");
         }
 
-        var own = models.Where(f => f.IsOwnInstance).ToList();
+        var own = models.Where(f => f.Name == f.Export.Name).ToList();
         return own.Count switch
         {
             0 => throw new UsageException($"no model family is installed in {session.Paths.PluginsDir}"),

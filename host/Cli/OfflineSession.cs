@@ -1,5 +1,6 @@
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
+using AlphaHost.Host.Families;
 using AlphaHost.Host.Logging;
 using AlphaHost.Host.Market;
 using AlphaHost.Host.Plugins;
@@ -11,20 +12,23 @@ using Serilog.Extensions.Logging;
 namespace AlphaHost.Host.Cli;
 
 /// <summary>
-/// What an offline command (train, audit, backtest) needs: the config, the installed families initialized with their
-/// sections (so a family's own settings apply), and a logger that prints warnings and errors on stderr.
+/// What an offline command (train, audit, backtest) needs: the config, the installed families started through the
+/// family lifecycle with in-process endpoints and initialized with their sections (so a family's own settings apply),
+/// and a logger that prints warnings and errors on stderr. A command that only needs the families' declarations
+/// (name, feature flag, instances) opens it without starting any.
 /// </summary>
 internal sealed class OfflineSession : IAsyncDisposable
 {
     private readonly Serilog.Core.Logger _logger;
     private readonly SerilogLoggerFactory _loggerFactory;
+    private readonly FamilySupervisor _families;
 
-    private OfflineSession(AlphaHostConfig config, RuntimePaths paths, PluginCatalog catalog, TimeProvider clock, Serilog.Core.Logger logger, SerilogLoggerFactory loggerFactory)
+    private OfflineSession(AlphaHostConfig config, RuntimePaths paths, FamilySupervisor families, TimeProvider clock, Serilog.Core.Logger logger, SerilogLoggerFactory loggerFactory)
     {
         Config = config;
         Clock = clock;
         Paths = paths;
-        Catalog = catalog;
+        _families = families;
         _logger = logger;
         _loggerFactory = loggerFactory;
     }
@@ -33,7 +37,12 @@ internal sealed class OfflineSession : IAsyncDisposable
 
     public RuntimePaths Paths { get; }
 
-    public PluginCatalog Catalog { get; }
+    /// <summary>Every configured instance of every installed family the session declares (started or not).</summary>
+    public IReadOnlyList<FamilySlot> Declared => _families.Slots;
+
+    /// <summary>The families that started, each with the family object its in-process endpoint serves.</summary>
+    public IReadOnlyList<FamilyHandle> Families =>
+        [.. _families.Slots.Where(s => s.Endpoint is InProcessEndpoint).Select(s => new FamilyHandle(s, ((InProcessEndpoint)s.Endpoint!).Family))];
 
     /// <summary>The offline command's clock: the families', the journals' and the reports' times.</summary>
     public TimeProvider Clock { get; }
@@ -42,8 +51,10 @@ internal sealed class OfflineSession : IAsyncDisposable
     /// <param name="cancellationToken">Cancels loading.</param>
     /// <param name="stateRoot">Families' state folders go here instead of <c>runtime/state</c> (a backtest must not touch live state).</param>
     /// <param name="capability">The interface the command needs (e.g. <see cref="IFeatureSource"/>): only the families
-    /// implementing it are constructed and initialized. Null starts every installed family.</param>
-    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null, Type? capability = null)
+    /// declaring it are started. Null starts every installed family.</param>
+    /// <param name="start">False reads the families' declarations only: nothing is loaded or started.</param>
+    public static async Task<OfflineSession> OpenAsync(AlphaHostConfig config, CancellationToken cancellationToken, string? stateRoot = null, Type? capability = null,
+        bool start = true)
     {
         var paths = RuntimePaths.From(config);
         // An offline command's one clock, as the daemon's is made in RunCommand.
@@ -55,12 +66,44 @@ internal sealed class OfflineSession : IAsyncDisposable
             .WriteTo.Sink(new ThrottledConsoleSink(Console.Error, clock, LoggingSetup.ConsoleWindow))
             .CreateLogger();
         var factory = new SerilogLoggerFactory(logger);
-        var catalog = new PluginCatalog(factory, clock, factory.CreateLogger<PluginCatalog>()) { Capability = capability };
+        var families = new FamilySupervisor(logger, clock, factory.CreateLogger<FamilySupervisor>(), new InProcessStarter(factory, clock),
+            new OfflineLifecycle(capability, config.Host.InitTimeout));
+        var session = new OfflineSession(config, paths, families, clock, logger, factory);
+        if (!start)
+        {
+            families.Declare(paths.PluginsDir, config);
+            return session;
+        }
+
         var state = stateRoot ?? paths.StateDir;
         Directory.CreateDirectory(state);
-        await catalog.RefreshAsync(paths.PluginsDir, state, config, cancellationToken).ConfigureAwait(false);
-        return new OfflineSession(config, paths, catalog, clock, logger, factory);
+        try
+        {
+            families.Refresh(paths.PluginsDir, state, config);
+            // Each start ends within host.init_timeout (an in-process endpoint gives up then); the margin lets the last one report.
+            await families.WaitForStartsAsync(config.Host.InitTimeout + TimeSpan.FromSeconds(1), config).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch (OperationCanceledException)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Starts one declared instance of a session opened without starting (a command that needs that family's code, e.g.
+    /// to read its governance): its family, or null when it could not start (the reason is on stderr).
+    /// </summary>
+    public async Task<IAlphaFamily?> StartAsync(FamilySlot slot, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Paths.StateDir);
+        await _families.StartAsync(slot, Paths.StateDir, Config.Host.InitTimeout + TimeSpan.FromSeconds(1), Config).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (slot.Endpoint as InProcessEndpoint)?.Family;
+    }
+
+    /// <summary>Hands the families a changed config (e.g. another <c>models_dir</c>): null when applied, else the first refusal (and the others undone).</summary>
+    public Task<string?> ApplyConfigAsync(AlphaHostConfig candidate) => _families.ApplyConfigAsync(candidate);
 
     /// <summary>
     /// The named family instance with capability <typeparamref name="T"/>, or without a name the one installed family that
@@ -69,7 +112,7 @@ internal sealed class OfflineSession : IAsyncDisposable
     public (string Name, T Family) Capable<T>(string? family, string what)
         where T : class
     {
-        var capable = Catalog.Families.Where(f => f.Family is T).ToList();
+        var capable = Families.Where(f => f.Family is T).ToList();
         if (family is not null)
         {
             var named = capable.FirstOrDefault(f => f.Name == family)
@@ -150,7 +193,7 @@ internal sealed class OfflineSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Catalog.DisposeAsync().ConfigureAwait(false);
+        await _families.DisposeAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
         await _logger.DisposeAsync().ConfigureAwait(false);
     }
@@ -162,7 +205,7 @@ internal sealed class OfflineSession : IAsyncDisposable
     /// <summary>Every family the plugins folder exports (read from the assemblies' metadata: none of them is started).</summary>
     private string Installed()
     {
-        var names = PluginCatalog.Inspect(Paths.PluginsDir).SelectMany(p => p.Exports).Select(e => e.Name).ToList();
+        var names = PluginManifest.Inspect(Paths.PluginsDir).SelectMany(p => p.Exports).Select(e => e.Name).ToList();
         return names.Count == 0 ? "none" : string.Join(", ", names);
     }
 

@@ -24,7 +24,7 @@ internal static class PluginsCommand
         }
 
         var paths = RuntimePaths.From(config);
-        var inspections = PluginCatalog.Inspect(paths.PluginsDir);
+        var inspections = PluginManifest.Inspect(paths.PluginsDir);
         Console.WriteLine($"plugins folder: {paths.PluginsDir}");
         Console.WriteLine($"plugins.require_trusted: {(config.Plugins.RequireTrusted ? "true" : "false")}");
         var rows = new List<string[]> { new[] { "FAMILY", "ENABLED", "FOLDER", "ASSEMBLY", "VERSION", "LOAD CONTEXT", "TRUST", "SHA256" } };
@@ -35,7 +35,7 @@ internal static class PluginsCommand
             foreach (var export in inspection.Exports)
             {
                 var info = inspection.Info!;
-                rows.Add([export.Name, config.IsEnabled(export) ? "yes" : "no", folder, info.AssemblyName, info.Version, "isolated:" + info.LoadContext, Trust(config, info), info.Sha256]);
+                rows.Add([export.Name, config.IsEnabled(export) ? "yes" : "no", folder, info.AssemblyName, info.Version, "isolated:" + folder, Trust(config, info), info.Sha256]);
             }
 
             if (inspection.Info is { } loaded && config.Plugins.Refusal(folder, loaded.Sha256) is { } refusal)
@@ -86,7 +86,7 @@ internal static class PluginsCommand
         Console.WriteLine("plugins:");
         Console.WriteLine("  require_trusted: true");
         Console.WriteLine("  trusted:");
-        foreach (var inspection in PluginCatalog.Inspect(paths.PluginsDir).Where(i => i.Info is not null && i.Error is null))
+        foreach (var inspection in PluginManifest.Inspect(paths.PluginsDir).Where(i => i.Info is not null && i.Error is null))
         {
             var folder = Path.GetFileName(inspection.Folder);
             var info = inspection.Info!;

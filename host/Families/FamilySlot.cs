@@ -55,4 +55,13 @@ internal sealed class FamilySlot(AlphaFamilyAttribute export, PluginInfo plugin,
     public OutputTally OutputDropped { get; } = new();
 
     public bool IsEnabled(AlphaHostConfig config) => config.IsEnabled(Export, Name);
+
+    /// <summary>Where it runs: its own <c>isolation</c>, else <c>host.family_isolation</c>.</summary>
+    public FamilyIsolation IsolationIn(AlphaHostConfig config) => config.Family(Name).Isolation ?? config.Host.FamilyIsolation;
+
+    /// <summary>The time it is given for a call: its own <c>timeout</c>, else <c>host.family_timeout</c>.</summary>
+    public TimeSpan BudgetIn(AlphaHostConfig config) => config.Family(Name).Timeout ?? config.Host.FamilyTimeout;
+
+    /// <summary>Its settings from <paramref name="section"/>; relative paths (e.g. <c>models_dir</c>) are taken from the config file's folder.</summary>
+    public FamilySettings SettingsFrom(FamilyConfig section, AlphaHostConfig config) => new($"families.{Name}", section.Values, config.ConfigDirectory);
 }

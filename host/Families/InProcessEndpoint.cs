@@ -55,7 +55,7 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
             PluginLoader? loader = null;
             try
             {
-                var (assembly, _) = PluginCatalog.Open(request.PluginFolder, trust, out loader);
+                var (assembly, _) = PluginAssembly.Open(request.PluginFolder, trust, out loader);
                 var family = FamilyActivator.Activate(request.PluginFolder, assembly, loggerFactory, clock, request.Family, instance: request.Instance)[0].Family;
                 Directory.CreateDirectory(request.StateDirectory);
                 var context = new FamilyContext(request.Family, request.Settings, loggerFactory.CreateLogger(LoggingCategories.FamilyPrefix + request.Instance), clock,

@@ -27,20 +27,105 @@ internal static partial class PluginManifest
         {
             try
             {
-                var path = PluginFolder.MainAssembly(folder);
-                var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
-                if (trust.Refusal(Path.GetFileName(folder), sha256) is null)
-                {
-                    exports.AddRange(Read(folder, path));
-                }
+                exports.AddRange(ReadBuild(folder, trust).Exports);
             }
-            catch (Exception ex) when (ex is PluginLoadException or IOException or UnauthorizedAccessException)
+            catch (PluginLoadException)
             {
                 // Not loadable: it exports nothing the configuration could name.
             }
         }
 
         return exports;
+    }
+
+    /// <summary>
+    /// A plugin folder's build as the lifecycle takes it: its main assembly (allowed by <paramref name="trust"/>, when given),
+    /// hashed, and the families it exports, read from its metadata. Throws <see cref="PluginLoadException"/> with the reason
+    /// when the folder cannot serve a family.
+    /// </summary>
+    public static PluginBuild ReadBuild(string folder, Configuration.PluginTrustOptions? trust)
+    {
+        var name = Path.GetFileName(folder);
+        try
+        {
+            var path = PluginFolder.MainAssembly(folder);
+            var sha256 = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
+            if (trust?.Refusal(name, sha256) is { } refusal)
+            {
+                throw new PluginLoadException(folder, refusal);
+            }
+
+            var exports = Read(folder, path);
+            if (exports.Count == 0)
+            {
+                throw new PluginLoadException(folder, $"{Path.GetFileName(path)} exports no family (no class implementing IAlphaFamily with [AlphaFamily])");
+            }
+
+            var assembly = System.Reflection.AssemblyName.GetAssemblyName(path);
+            return new PluginBuild(new PluginInfo(folder, path, assembly.Name ?? name, VersionOf(path), "per family (host.family_isolation)", sha256), exports);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BadImageFormatException)
+        {
+            throw new PluginLoadException(folder, PluginAssembly.Describe(ex), ex);
+        }
+    }
+
+    /// <summary>Every plugin folder as <c>plugins list</c> and <c>config validate</c> see it, read from metadata: no family is loaded or started.</summary>
+    public static IReadOnlyList<PluginInspection> Inspect(string pluginsDir)
+    {
+        var result = new List<PluginInspection>();
+        foreach (var folder in Directory.Exists(pluginsDir) ? Directory.GetDirectories(pluginsDir).Order(StringComparer.Ordinal).ToArray() : [])
+        {
+            try
+            {
+                var build = ReadBuild(folder, trust: null);
+                result.Add(new PluginInspection(folder, build.Info, build.Exports, null));
+            }
+            catch (PluginLoadException ex)
+            {
+                result.Add(new PluginInspection(folder, null, [], ex.Reason));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Whether the class exporting <paramref name="family"/> implements <paramref name="capability"/> (itself or through a
+    /// base class of the same assembly), read from metadata: an offline command that needs one capability starts only
+    /// the families that declare it.
+    /// </summary>
+    public static bool Declares(string assemblyPath, string family, Type capability)
+    {
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream);
+        var reader = pe.GetMetadataReader();
+        foreach (var handle in reader.TypeDefinitions)
+        {
+            var type = reader.GetTypeDefinition(handle);
+            if (!type.GetCustomAttributes().Any(a => IsAlphaFamilyAttribute(reader, reader.GetCustomAttribute(a))
+                && reader.GetCustomAttribute(a).DecodeValue(new NameProvider()).FixedArguments is [{ Value: string name }] && name == family))
+            {
+                continue;
+            }
+
+            for (TypeDefinition? current = type; current is { } t; current = t.BaseType.Kind == HandleKind.TypeDefinition ? reader.GetTypeDefinition((TypeDefinitionHandle)t.BaseType) : null)
+            {
+                foreach (var implementation in t.GetInterfaceImplementations())
+                {
+                    if (reader.GetInterfaceImplementation(implementation).Interface is { Kind: HandleKind.TypeReference } reference
+                        && reader.GetTypeReference((TypeReferenceHandle)reference) is var named
+                        && reader.StringComparer.Equals(named.Name, capability.Name) && reader.StringComparer.Equals(named.Namespace, capability.Namespace ?? ""))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        return false;
     }
 
     /// <summary>The families exported by <paramref name="assemblyPath"/>, after checking its contract version.</summary>
@@ -168,6 +253,7 @@ internal static partial class PluginManifest
         var flagDefault = true;
         var model = false;
         string[] folders = [];
+        string[] settings = [];
         foreach (var named in value.NamedArguments)
         {
             switch (named.Name)
@@ -184,10 +270,13 @@ internal static partial class PluginManifest
                 case nameof(AlphaFamilyAttribute.InstanceFolders) when named.Value is ImmutableArray<CustomAttributeTypedArgument<string>> items:
                     folders = items.Select(i => i.Value).OfType<string>().ToArray();
                     break;
+                case nameof(AlphaFamilyAttribute.Settings) when named.Value is ImmutableArray<CustomAttributeTypedArgument<string>> items:
+                    settings = items.Select(i => i.Value).OfType<string>().ToArray();
+                    break;
             }
         }
 
-        var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders };
+        var export = new AlphaFamilyAttribute(name) { FeatureFlag = flag, FeatureFlagDefault = flagDefault, IsModelFamily = model, InstanceFolders = folders, Settings = settings };
         return export;
     }
 

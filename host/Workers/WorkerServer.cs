@@ -156,12 +156,12 @@ internal sealed class WorkerServer
         Microsoft.Extensions.Logging.ILogger familyLogger = loggerFactory.CreateLogger(Logging.LoggingCategories.FamilyPrefix + _instance);
         try
         {
-            var (assembly, _) = PluginCatalog.Open(_folder, null, out _loader);
+            var (assembly, _) = PluginAssembly.Open(_folder, null, out _loader);
             _family = FamilyActivator.Activate(_folder, assembly, loggerFactory, _clock, _familyName, instance: _instance)[0].Family;
         }
         catch (Exception ex) when (ex is not PluginLoadException)
         {
-            throw new PluginLoadException(_folder, PluginCatalog.Describe(ex), ex);
+            throw new PluginLoadException(_folder, PluginAssembly.Describe(ex), ex);
         }
 
         Directory.CreateDirectory(stateDirectory);

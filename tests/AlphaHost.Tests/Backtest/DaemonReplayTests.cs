@@ -38,7 +38,7 @@ public sealed class DaemonReplayTests : IDisposable
 
         var state = Directory.CreateDirectory(_dir.File("replay-state")).FullName;
         await using var session = await OfflineSession.OpenAsync(config, CancellationToken.None, stateRoot: state);
-        var families = FamiliesBacktest.Select("all", session.Catalog.Families, config);
+        var families = FamiliesBacktest.Select("all", session.Families, config);
         var history = OfflineSession.LoadHistory(config, null, null, dates[^1]);
         var replay = await new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, new BacktestOptions())
             .RunAsync(history, new DatePeriod(dates[0], dates[^1]), null, CancellationToken.None);

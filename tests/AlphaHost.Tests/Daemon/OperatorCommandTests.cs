@@ -262,6 +262,26 @@ public sealed class OperatorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task MlDisable_AnotherPluginCannotInitialize_ChangesTheFlagWithoutStartingAnyFamily()
+    {
+        var plugins = Path.Combine(_dir.Path, "plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "MlAlpha"), Path.Combine(plugins, "MlAlpha"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), Path.Combine(plugins, "FailingInit"));
+        File.WriteAllText(Path.Combine(_dir.Path, "golden.yaml"), TestConfigs.GoldenBesideRuntime()
+            .Replace("plugins_dir: \"\"", $"plugins_dir: \"{plugins}\"")
+            .Replace("\nfamilies:\n", "\nfamilies:\n  failing_init:\n    failure: throw\n"));
+
+        var (exit, host) = await Run("ml", "disable", "--reason", "incident 42", "--no-wait");
+        using var _ = host;
+
+        // Reading the flag needs the model family's declaration only: the family that cannot initialize is never started.
+        Assert.Contains("failure: throw", File.ReadAllText(Path.Combine(_dir.Path, "golden.yaml")));
+        Assert.Equal(0, exit);
+        Assert.Contains("features.ml_enabled: false -> false (incident 42)", host.Stdout);
+        Assert.DoesNotContain("failing_init", host.Stderr);
+    }
+
+    [Fact]
     public async Task MlResetGovernance_ClearsAPersistedDisableWithTheReason()
     {
         var state = Path.Combine(_dir.Path, "runtime", "state", "ml_alpha", "governance.json");
