@@ -107,6 +107,22 @@ public sealed class MarketImageTests : IDisposable
     }
 
     [Fact]
+    public void Publish_FirstWriteOfADaemon_DeletesADeadDaemonsImagesAndStartsAtGenerationOne()
+    {
+        var folder = Directory.CreateDirectory(_dir.File("market")).FullName;
+        File.WriteAllText(Path.Combine(folder, "image-7.bin"), "left by a daemon that was killed");
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
+        var market = new MarketState(Universe, Spy);
+        using var image = new MarketImage(folder);
+        market.Append(Day(1));
+
+        image.Publish(market, market.Snapshot(1));
+
+        Assert.Equal(1, image.Generation);
+        Assert.Equal(["image-1.bin", "notes.txt"], Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Read_ImageOfAnotherGeneration_IsRefusedWithTheFileNamed()
     {
         var market = new MarketState(Universe, Spy);
