@@ -127,7 +127,7 @@ internal sealed unsafe class MarketImage(string folder, ILogger? logger = null) 
                 n++;
             }
 
-            // The host dropped bars the image never had (a history longer than its slot can hold): start a new generation.
+            // A full slot, or a history whose older bars the slot does not hold: a new generation either way.
             if (_counts[slot] + n > _capacity || (_counts[slot] - (bars.Length - n)) < 0)
             {
                 return false;
