@@ -12,6 +12,9 @@ internal sealed record RuntimePaths(string PluginsDir, string RuntimeDir)
 
     public string StateDir => Path.Combine(RuntimeDir, "state");
 
+    /// <summary>The market image the workers map (<see cref="Workers.MarketImage"/>).</summary>
+    public string MarketDir => Path.Combine(RuntimeDir, "market");
+
     public string LockFile => Path.Combine(RuntimeDir, ".lock");
 
     public string DaemonFile => Path.Combine(RuntimeDir, "daemon.json");

@@ -44,9 +44,10 @@ internal interface IFamilyEndpoint : IAsyncDisposable
 
 /// <summary>What a cycle hands each family endpoint.</summary>
 /// <param name="Snapshot">The cycle's snapshot.</param>
-/// <param name="Market">The host's market history (a worker that missed days is sent all of it).</param>
-/// <param name="PreviousDate">The market date of the cycle before (a worker current to it gets only the new day).</param>
-internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, DateOnly? PreviousDate)
+/// <param name="Market">The host's market history.</param>
+/// <param name="PreviousDate">The market date of the cycle before.</param>
+/// <param name="Image">The market image workers read the history from (written by the first worker endpoint of the cycle).</param>
+internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, DateOnly? PreviousDate, Workers.MarketImage? Image = null)
 {
     private readonly Lazy<HashSet<string>> _symbols = new(() => SignalFilter.Symbols(Snapshot));
     private byte[]? _dayPayload;
@@ -54,7 +55,7 @@ internal sealed record CycleInput(MarketSnapshot Snapshot, MarketState? Market, 
     /// <summary>The snapshot's symbols, built once per cycle for every in-process family that checks its signals against them.</summary>
     public IReadOnlySet<string> Symbols => _symbols.Value;
 
-    /// <summary>The day's new bars as sent to workers: encoded by the first worker endpoint of the cycle, shared by the others.</summary>
+    /// <summary>The cycle's compute request as sent to workers: encoded by the first worker endpoint of the cycle, shared by the others.</summary>
     public byte[] DayPayload(Func<CycleInput, byte[]> encode) => LazyInitializer.EnsureInitialized(ref _dayPayload, () => encode(this));
 }
 

@@ -87,80 +87,8 @@ internal sealed class MarketState
         return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
     }
 
-    /// <summary>
-    /// Appends one day given as universe positions (<see cref="Universe"/>) and their bars: a worker receiving the day the
-    /// host has already validated. A bar that does not pass validation here is skipped, as in <see cref="Append"/>.
-    /// </summary>
-    public void AppendAt(DateOnly date, ReadOnlySpan<int> positions, ReadOnlySpan<Bar> bars, Bar? benchmark)
-    {
-        if (benchmark is { } benchmarkBar)
-        {
-            _benchmark.TryAppend(benchmarkBar);
-        }
-
-        for (var i = 0; i < positions.Length; i++)
-        {
-            if ((uint)positions[i] < (uint)_ordered.Length)
-            {
-                _ordered[positions[i]].TryAppend(bars[i]);
-            }
-        }
-
-        CurrentDate = date;
-    }
-
-    /// <summary>The universe in the fixed order of positions used by <see cref="AppendAt"/> and <see cref="FreshBars"/>.</summary>
+    /// <summary>The universe in the fixed order of positions of <see cref="Export"/> (a worker's market image slots).</summary>
     public IReadOnlyList<SymbolInfo> Universe => _ordered.Select(s => s.Info).ToArray();
-
-    /// <summary>The current day's bars (symbols with a bar dated <see cref="CurrentDate"/>), with their universe positions.</summary>
-    public (int[] Positions, Bar[] Bars) FreshBars()
-    {
-        var date = CurrentDate;
-        var count = 0;
-        foreach (var series in _ordered)
-        {
-            count += series.LastDate == date ? 1 : 0;
-        }
-
-        var positions = new int[count];
-        var bars = new Bar[count];
-        var next = 0;
-        for (var i = 0; i < _ordered.Length && next < count; i++)
-        {
-            if (_ordered[i].LastDate == date)
-            {
-                positions[next] = i;
-                bars[next++] = _ordered[i].Last;
-            }
-        }
-
-        return (positions, bars);
-    }
-
-    /// <summary>
-    /// Replaces the whole kept history with <paramref name="symbols"/>' and <paramref name="benchmark"/>'s bars (a worker
-    /// receiving the host's history); the bars are validated as if they had arrived one by one.
-    /// </summary>
-    public void Restore(ReadOnlySpan<Bar> benchmark, IEnumerable<(string Symbol, Bar[] Bars)> symbols, DateOnly currentDate)
-    {
-        foreach (var bar in benchmark)
-        {
-            _benchmark.TryAppend(bar);
-        }
-
-        foreach (var (symbol, bars) in symbols)
-        {
-            if (_series.TryGetValue(symbol, out var series))
-            {
-                foreach (var bar in bars)
-                {
-                    series.TryAppend(bar);
-                }
-            }
-        }
-
-        CurrentDate = currentDate;
-    }
 
     /// <summary>Every symbol of the universe with its kept bars (empty for a symbol without any), in universe order, and the benchmark's.</summary>
     public (SymbolHistory Benchmark, IReadOnlyList<SymbolHistory> Symbols) Export() =>

@@ -1,12 +1,12 @@
-using System.Runtime.InteropServices;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Families;
 
 namespace AlphaHost.Host.Workers;
 
 /// <summary>
-/// A family served by its own worker process. The worker gets the whole market history once (and again after it
-/// missed days), then each cycle only the day's new bars; signals and health come back within the family's budget.
+/// A family served by its own worker process. The worker gets the universe once, then each cycle where the cycle's
+/// histories lie in the host's market image (<see cref="MarketImage"/>), which it maps read-only; signals and health
+/// come back within the family's budget. A worker that missed cycles needs nothing more: the image holds the whole kept history.
 /// Its resident memory and threads are checked before a cycle (at most every 200 ms) against the family's limits.
 /// </summary>
 internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
@@ -28,7 +28,7 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
     private readonly int? _memoryLimitMb;
     private readonly TimeSpan _syncBudget;
     private string[] _universe = [];
-    private DateOnly? _syncedThrough;
+    private bool _synced;
     private Task<Frame>? _pending;
     private string? _fault;
 
@@ -127,13 +127,12 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             return new ComputeResult(CallStatus.Exited, ComputeResult.NoSignals, Health, Error: _fault);
         }
 
-        var snapshot = input.Snapshot;
         var market = input.Market ?? throw new InvalidOperationException("a worker needs the host's market history");
-        var delta = _syncedThrough is { } synced && synced == input.PreviousDate;
-        if (!delta)
+        var image = input.Image ?? throw new InvalidOperationException("a worker needs the host's market image");
+        if (!_synced)
         {
             _universe = market.Universe.Select(u => u.Symbol).ToArray();
-            var sync = _worker.Send(FrameType.Sync, SyncPayload(market, snapshot.Date), _syncBudget, out _);
+            var sync = _worker.Send(FrameType.Sync, SyncPayload(market), _syncBudget, out _);
             try
             {
                 await WorkerProcess.WaitAsync(sync, _syncBudget).ConfigureAwait(false);
@@ -141,12 +140,22 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
             catch (Exception ex) when (ex is TimeoutException or WorkerFailedException)
             {
                 _pending = sync;
-                return Failure(ex, "receiving the market history");
+                return Failure(ex, "receiving the universe");
             }
+
+            _synced = true;
         }
 
-        _syncedThrough = snapshot.Date;
-        var request = delta ? input.DayPayload(DayPayload) : ComputePayload(snapshot);
+        byte[] request;
+        try
+        {
+            request = input.DayPayload(i => image.Publish(market, i.Snapshot));
+        }
+        catch (MarketImageException ex)
+        {
+            return new ComputeResult(CallStatus.Failed, ComputeResult.NoSignals, Health, Error: ex.Message);
+        }
+
         var reply = _worker.Send(FrameType.Compute, request, budget, out _);
         try
         {
@@ -285,49 +294,16 @@ internal sealed class ProcessFamilyEndpoint : IFamilyEndpoint
     private FamilyHealth Flooded(FamilyHealth health) =>
         health.State == FamilyState.Ok && _worker.Output.IsFlooding ? health with { State = FamilyState.Degraded, Detail = _worker.Output.FloodDetail } : health;
 
-    /// <summary>The whole kept history, symbols in universe order: a day's bars and signals then travel as positions in it.</summary>
-    private static byte[] SyncPayload(Market.MarketState market, DateOnly date) => WorkerProtocol.Payload(w =>
+    /// <summary>The universe in the order of positions that the image's slots and the answers use, and the benchmark.</summary>
+    private static byte[] SyncPayload(Market.MarketState market) => WorkerProtocol.Payload(w =>
     {
         var (benchmark, symbols) = market.Export();
-        w.Write(market.MaxHistory);
         WorkerProtocol.WriteSymbol(w, benchmark.Info);
-        WorkerProtocol.WriteBars(w, benchmark.Bars.Span);
         w.Write(symbols.Count);
         foreach (var symbol in symbols)
         {
             WorkerProtocol.WriteSymbol(w, symbol.Info);
-            WorkerProtocol.WriteBars(w, symbol.Bars.Span);
         }
-
-        w.Write(date.DayNumber);
-    });
-
-    /// <summary>A computation on the history just sent: no new bars.</summary>
-    private static byte[] ComputePayload(MarketSnapshot snapshot) => WorkerProtocol.Payload(w =>
-    {
-        w.Write(snapshot.Cycle);
-        w.Write(snapshot.Date.DayNumber);
-        w.Write(false);
-    });
-
-    /// <summary>The day's new bars: the benchmark's, then the universe positions of the symbols with a bar today and their bars, each as one block.</summary>
-    private static byte[] DayPayload(CycleInput input) => WorkerProtocol.Payload(w =>
-    {
-        var snapshot = input.Snapshot;
-        w.Write(snapshot.Cycle);
-        w.Write(snapshot.Date.DayNumber);
-        w.Write(true);
-        var benchmarkToday = snapshot.Benchmark.Count > 0 && snapshot.Benchmark.Last.Date == snapshot.Date;
-        w.Write(benchmarkToday);
-        if (benchmarkToday)
-        {
-            WorkerProtocol.WriteBar(w, snapshot.Benchmark.Last);
-        }
-
-        var (positions, bars) = input.Market!.FreshBars();
-        w.Write(positions.Length);
-        w.Write(MemoryMarshal.AsBytes(positions.AsSpan()));
-        w.Write(MemoryMarshal.AsBytes(bars.AsSpan()));
     });
 }
 

@@ -91,6 +91,14 @@ internal sealed class WorkerProcess : IAsyncDisposable
             start.Environment.Remove("DOTNET_GCHeapHardLimitPercent");
         }
 
+        // The gen0 budget defaults to the size of the CPU's cache, resident in every worker whatever its family allocates; a
+        // family's garbage of a cycle is small next to it, and the history is no longer on a worker's heap (market image).
+        // DOTNET_GCgen0size set for the daemon is passed on instead.
+        if (!start.Environment.ContainsKey("DOTNET_GCgen0size"))
+        {
+            start.Environment["DOTNET_GCgen0size"] = "0x200000";
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
         var worker = new WorkerProcess(process, instance, log, clock, outputOptions, dropped, pluginLog);
 

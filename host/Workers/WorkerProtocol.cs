@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using AlphaHost.Abstractions;
 
 namespace AlphaHost.Host.Workers;
@@ -13,10 +12,10 @@ internal enum FrameType : byte
     /// <summary>Host to worker: apply a changed settings section.</summary>
     Configure = 2,
 
-    /// <summary>Host to worker: the whole kept history (after start, or after the worker missed days).</summary>
+    /// <summary>Host to worker: the universe and the benchmark, once after start (the bars are in the market image).</summary>
     Sync = 3,
 
-    /// <summary>Host to worker: the cycle's new bars, then compute.</summary>
+    /// <summary>Host to worker: where the cycle's histories lie in the market image, then compute.</summary>
     Compute = 4,
 
     /// <summary>Host to worker: the running computation's budget ran out; cancel its token.</summary>
@@ -46,8 +45,8 @@ internal readonly record struct Frame(FrameType Type, uint Sequence, byte[] Payl
 
 /// <summary>
 /// The wire format: a little-endian <c>uint32</c> length of what follows, a type byte, a <c>uint32</c> sequence number
-/// and the payload. Payloads are written with <see cref="BinaryWriter"/>; bars go as their raw 48-byte structs, a day
-/// of 500 symbols in one copy. Hand-written on purpose: the messages are few and fixed, bars are blittable, and a
+/// and the payload. Payloads are written with <see cref="BinaryWriter"/>; the bars themselves never travel here: workers map the
+/// host's market image (<see cref="MarketImage"/>). Hand-written on purpose: the messages are few and fixed, bars are blittable, and a
 /// serializer package would be one more dependency loaded into every worker beside the plugin's own.
 /// </summary>
 internal static class WorkerProtocol
@@ -132,30 +131,6 @@ internal static class WorkerProtocol
     }
 
     public static BinaryReader Reader(byte[] payload) => new(new MemoryStream(payload, writable: false), System.Text.Encoding.UTF8);
-
-    public static void WriteBars(BinaryWriter writer, ReadOnlySpan<Bar> bars)
-    {
-        writer.Write(bars.Length);
-        writer.Write(MemoryMarshal.AsBytes(bars));
-    }
-
-    public static Bar[] ReadBars(BinaryReader reader)
-    {
-        var count = reader.ReadInt32();
-        var bars = new Bar[count];
-        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(bars.AsSpan()));
-        return bars;
-    }
-
-    /// <summary>One bar, as its raw struct (no allocation: the day's bars are read one by one).</summary>
-    public static Bar ReadBar(BinaryReader reader)
-    {
-        Bar bar = default;
-        reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(new Span<Bar>(ref bar)));
-        return bar;
-    }
-
-    public static void WriteBar(BinaryWriter writer, in Bar bar) => writer.Write(MemoryMarshal.AsBytes(new ReadOnlySpan<Bar>(in bar)));
 
     public static void WriteSettings(BinaryWriter writer, FamilySettings settings, IReadOnlyDictionary<string, string> values)
     {

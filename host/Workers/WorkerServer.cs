@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Market;
 using AlphaHost.Host.Plugins;
 using McMaster.NETCore.Plugins;
 
@@ -8,8 +7,9 @@ namespace AlphaHost.Host.Workers;
 
 /// <summary>
 /// The worker side: <c>alphahost worker --plugin DIR --family NAME --instance INSTANCE</c>, started by the host, serves
-/// exactly one configured instance of one family of one plugin folder over its standard input and output. It keeps its own copy of the market history (the host
-/// sends it once, then each cycle's new bars), so nothing the family does reaches another family's bars. It exits
+/// exactly one configured instance of one family of one plugin folder over its standard input and output. It reads the
+/// market from the host's image file, mapped read-only (<see cref="MappedMarket"/>): no copy of the history of its own, and
+/// nothing the family does reaches the host's or another family's bars. It exits
 /// when its input closes (the host stopped or died). Anything the plugin writes to the console goes to standard
 /// error, which the host keeps for crash reports.
 /// </summary>
@@ -23,8 +23,7 @@ internal sealed class WorkerServer
     private readonly TimeProvider _clock;
     private IAlphaFamily? _family;
     private PluginLoader? _loader;
-    private MarketState? _market;
-    private Dictionary<string, int> _positions = new(StringComparer.Ordinal);
+    private readonly WorkerMarket _market = new();
     private CancellationTokenSource? _running;
 
     private WorkerServer(Stream output, string folder, string familyName, string instance, TimeProvider clock)
@@ -110,7 +109,7 @@ internal sealed class WorkerServer
                     Reply(frame.Sequence, []);
                     return true;
                 case FrameType.Sync:
-                    Sync(frame.Payload);
+                    _market.Sync(frame.Payload);
                     Reply(frame.Sequence, []);
                     return true;
                 case FrameType.Compute:
@@ -179,55 +178,10 @@ internal sealed class WorkerServer
         });
     }
 
-    private void Sync(byte[] payload)
-    {
-        using var reader = WorkerProtocol.Reader(payload);
-        var maxHistory = reader.ReadInt32();
-        var benchmark = WorkerProtocol.ReadSymbol(reader);
-        var benchmarkBars = WorkerProtocol.ReadBars(reader);
-        var count = reader.ReadInt32();
-        var universe = new SymbolInfo[count];
-        var bars = new Bar[count][];
-        for (var i = 0; i < count; i++)
-        {
-            universe[i] = WorkerProtocol.ReadSymbol(reader);
-            bars[i] = WorkerProtocol.ReadBars(reader);
-        }
-
-        var date = DateOnly.FromDayNumber(reader.ReadInt32());
-        var market = new MarketState(universe, benchmark, maxHistory);
-        market.Restore(benchmarkBars, universe.Select((u, i) => (u.Symbol, bars[i])), date);
-        _market = market;
-        _positions = new Dictionary<string, int>(universe.Length, StringComparer.Ordinal);
-        for (var i = 0; i < universe.Length; i++)
-        {
-            _positions[universe[i].Symbol] = i;
-        }
-    }
-
     private byte[] Compute(byte[] payload)
     {
-        var market = _market ?? throw new InvalidOperationException("no market history was sent before the first computation");
         using var reader = WorkerProtocol.Reader(payload);
-        var cycle = reader.ReadInt64();
-        var date = DateOnly.FromDayNumber(reader.ReadInt32());
-        if (reader.ReadBoolean())
-        {
-            Bar? benchmark = reader.ReadBoolean() ? WorkerProtocol.ReadBar(reader) : null;
-            var count = reader.ReadInt32();
-            if (count < 0 || count > _positions.Count)
-            {
-                throw new InvalidDataException($"a day of {count} bars for a universe of {_positions.Count}");
-            }
-
-            var positions = new int[count];
-            var bars = new Bar[count];
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(positions.AsSpan()));
-            reader.BaseStream.ReadExactly(MemoryMarshal.AsBytes(bars.AsSpan()));
-            market.AppendAt(date, positions, bars, benchmark);
-        }
-
-        var snapshot = market.Snapshot(cycle);
+        var snapshot = _market.Read(reader);
         using var cts = new CancellationTokenSource();
         _running = cts;
         FamilySignals? signals;
@@ -250,7 +204,7 @@ internal sealed class WorkerServer
             w.Write(values.Count);
             foreach (var (symbol, value) in values)
             {
-                w.Write(_positions[symbol]);
+                w.Write(_market.PositionOf(symbol));
                 w.Write(value);
             }
         });

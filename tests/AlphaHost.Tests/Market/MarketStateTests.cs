@@ -82,41 +82,6 @@ public sealed class MarketStateTests
         Assert.Equal(["AAA"], market.Snapshot(1).Symbols.Select(s => s.Symbol));
     }
 
-    [Fact]
-    public void AppendAt_TheHostsFreshBarsByPosition_GivesAWorkerTheSameSnapshotAsTheHost()
-    {
-        // The host sends each day's new bars as universe positions; the worker's copy must end up with the host's history.
-        var host = new MarketState(Universe, Spy);
-        var worker = new MarketState(Universe, Spy);
-        foreach (var day in new[] { Day(1, ("AAA", 10), ("BBB", 20), ("CCC", 30)), Day(2, ("CCC", 31), ("AAA", 11)), Day(3, ("BBB", 21)) })
-        {
-            host.Append(day);
-            var (positions, bars) = host.FreshBars();
-            worker.AppendAt(day.Date, positions, bars, day.Benchmark);
-        }
-
-        var expected = host.Snapshot(3);
-        var actual = worker.Snapshot(3);
-        Assert.Equal(["BBB"], actual.Symbols.Select(s => s.Symbol));
-        Assert.Equal(expected.Date, actual.Date);
-        Assert.Equal(expected.Benchmark.Bars.ToArray(), actual.Benchmark.Bars.ToArray());
-        Assert.Equal(host.Export().Symbols.Select(s => s.Bars.ToArray()), worker.Export().Symbols.Select(s => s.Bars.ToArray()));
-        Assert.Equal(Universe.Select(u => u.Symbol), host.Universe.Select(u => u.Symbol));
-    }
-
-    [Fact]
-    public void AppendAt_PositionOutsideTheUniverseOrBadBar_IsSkipped()
-    {
-        var market = new MarketState(Universe, Spy);
-        var date = new DateOnly(2020, 1, 2);
-        var good = new Bar(date, 10, 10, 10, 10, 100);
-        var bad = good with { Close = double.NaN };
-
-        market.AppendAt(date, [0, 7, -1, 2], [good, good, good, bad], benchmark: null);
-
-        Assert.Equal(["AAA"], market.Snapshot(1).Symbols.Select(s => s.Symbol));
-    }
-
     private static MarketDay Day(int day, params (string Symbol, double Close)[] closes)
     {
         var date = new DateOnly(2020, 1, 1).AddDays(day);

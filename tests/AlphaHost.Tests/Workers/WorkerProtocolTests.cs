@@ -48,16 +48,6 @@ public sealed class WorkerProtocolTests
     }
 
     [Fact]
-    public void Bars_RoundTrip_AreEqualBitForBit()
-    {
-        Bar[] bars = [new(new DateOnly(2020, 1, 2), 1, 2, 0.5, 1.5, 1000), new(new DateOnly(2020, 1, 3), 1.5, 2.5, 1.25, 2, 0)];
-
-        var read = WorkerProtocol.ReadBars(WorkerProtocol.Reader(WorkerProtocol.Payload(w => WorkerProtocol.WriteBars(w, bars))));
-
-        Assert.Equal(bars, read);
-    }
-
-    [Fact]
     public void Read_FramesWrittenBackToBack_AreReadInOrderAndTheEndIsNull()
     {
         using var stream = new MemoryStream();

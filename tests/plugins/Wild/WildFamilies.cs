@@ -231,12 +231,21 @@ public sealed class BarWriterFamily : WildFamily
     {
         foreach (var symbol in snapshot.Symbols.Append(snapshot.Benchmark))
         {
+            // Through the array behind the memory when there is one, else by casting the read-only memory to writable.
             if (MemoryMarshal.TryGetArray(symbol.Bars, out var segment))
             {
                 var array = segment.Array!;
                 for (var i = segment.Offset; i < segment.Offset + segment.Count; i++)
                 {
                     array[i] = array[i] with { Date = new DateOnly(2999, 12, 31), Close = double.NaN };
+                }
+            }
+            else
+            {
+                var bars = MemoryMarshal.AsMemory(symbol.Bars).Span;
+                for (var i = 0; i < bars.Length; i++)
+                {
+                    bars[i] = bars[i] with { Date = new DateOnly(2999, 12, 31), Close = double.NaN };
                 }
             }
         }
