@@ -25,7 +25,10 @@ internal sealed class CycleMeasures
     /// <summary>Per feature, the share of the symbols seen last cycle, stale rows aside, whose value is bit-identical to last cycle's (a stuck column).</summary>
     public double[] Unchanged { get; }
 
-    /// <summary>Per feature, the median |value| across the rows (a unit change moves it; ranks do not see it).</summary>
+    /// <summary>
+    /// Per feature, the interquartile range across the rows: a unit change or scale error multiplies it (ranks do not
+    /// see it), a market-wide move of the whole cross-section (every stock overbought) does not.
+    /// </summary>
     public double[] Level { get; }
 
     /// <summary>The share of the symbols seen last cycle whose whole row is identical to last cycle's (stale bars).</summary>

@@ -8,10 +8,11 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// Turns each cycle's <see cref="CycleMeasures"/> into a verdict: a check fails when its figure leaves its trailing
 /// baseline (the median of the last <see cref="DriftOptions.BaselineCycles"/> cycles) by more than its threshold, and
 /// sets DEGRADED when it failed in <see cref="DriftOptions.Persist"/> of the last <see cref="DriftOptions.Of"/> cycles,
-/// so one odd day does not flip the state. The tie, unchanged and stale baselines leave out the cycles in which their
-/// check failed (a stuck feed stays a fault, it does not become the norm); the level baseline takes every cycle (a
-/// unit change is caught on its first cycles, a volatility regime becomes the norm). The same code serves the live
-/// cycle and <c>drift-calibrate</c>'s replays. Allocation-free except the reason text of a DEGRADED cycle.
+/// so one odd day does not flip the state. Every baseline takes every cycle: a fault is caught on its first cycles and,
+/// if it persists, becomes the norm once it fills half the baseline (about 10 cycles at the default 20), so the alarm
+/// marks a change rather than staying on forever (a baseline that left failing cycles out stuck on a natural swing of a
+/// discrete feature, e.g. the sector rank's ties). The same code serves the live cycle and <c>drift-calibrate</c>'s
+/// replays. Allocation-free except the reason text of a DEGRADED cycle.
 /// </summary>
 internal sealed class DriftJudge
 {
@@ -25,6 +26,9 @@ internal sealed class DriftJudge
     private readonly double[] _scratch;
     private readonly uint _mask;
     private int _named;
+
+    /// <summary>A feature whose baseline tie share is this high or higher is not tie-checked (it is discrete).</summary>
+    private const double MaxTieBaseline = 0.5;
 
     /// <summary>Failing checks a reason names in full (the rest are counted).</summary>
     private const int NamedChecks = 3;
@@ -59,7 +63,8 @@ internal sealed class DriftJudge
         for (var i = 0; i < f; i++)
         {
             var tieBase = Baseline(_ties[i]);
-            var tieFails = tieBase is { } tb && Excess(m.Ties[i], tb) > _options.TieExcess;
+            // A discrete feature (a sector rank) ties on most symbols by nature: its ties say nothing, its stuck values still do.
+            var tieFails = tieBase is < MaxTieBaseline and var tb && Excess(m.Ties[i], tb) > _options.TieExcess;
             if (Persisted(i, tieFails))
             {
                 Add(ref reason, FormattableString.Invariant($"{_names[i]} tied on {m.Ties[i] * 100:0}% of symbols (baseline {(tieBase ?? 0) * 100:0}%)"));
@@ -74,22 +79,16 @@ internal sealed class DriftJudge
 
             var levelBase = Baseline(_level[i]);
             var ratio = levelBase is > 0 and var lb ? m.Level[i] / lb : 1.0;
-            var levelFails = ratio > _options.LevelRatio || ratio < 1 / _options.LevelRatio;
+            // Upwards only (and a spread gone to zero, which the tie check also sees): a unit change or a scale error
+            // multiplies the spread; quiet days narrow it several-fold for some features.
+            var levelFails = ratio > _options.LevelRatio || (ratio == 0 && levelBase > 0);
             if (Persisted((2 * f) + i, levelFails))
             {
-                Add(ref reason, FormattableString.Invariant($"{_names[i]} level x{ratio:0.00} of its last {_level[i].Count} cycles' median |value| (limit x{_options.LevelRatio:0.##})"));
+                Add(ref reason, FormattableString.Invariant($"{_names[i]} spread x{ratio:0.00} of its last {_level[i].Count} cycles' median (interquartile range; limit x{_options.LevelRatio:0.##})"));
             }
 
-            if (!tieFails)
-            {
-                _ties[i].Add(m.Ties[i]);
-            }
-
-            if (!unchangedFails)
-            {
-                _unchanged[i].Add(m.Unchanged[i]);
-            }
-
+            _ties[i].Add(m.Ties[i]);
+            _unchanged[i].Add(m.Unchanged[i]);
             _level[i].Add(m.Level[i]);
         }
 
@@ -101,10 +100,7 @@ internal sealed class DriftJudge
             Add(ref reason, FormattableString.Invariant($"stale rows: {m.StaleCount} symbols' rows unchanged since the last cycle ({names}{(m.StaleCount > CycleMeasures.NamedStale ? ",..." : "")})"));
         }
 
-        if (!staleFails)
-        {
-            _stale.Add(m.StaleRows);
-        }
+        _stale.Add(m.StaleRows);
 
         var dispersionFails = m.Dispersion < _options.MinDispersion;
         if (Persisted((3 * f) + 1, dispersionFails))

@@ -7,7 +7,7 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// <param name="TieExcess">A feature's share of tied values across the day's symbols, risen above its trailing median b by more than this share of (1 - b), is a fault.</param>
 /// <param name="UnchangedExcess">A feature's share of symbols whose value is bit-identical to the last cycle's, risen above its trailing median the same way.</param>
 /// <param name="StaleRowsExcess">The share of symbols whose whole row is identical to the last cycle's, risen above its trailing median the same way.</param>
-/// <param name="LevelRatio">A feature's median |value| across symbols, this many times above (or below) its trailing median.</param>
+/// <param name="LevelRatio">A feature's interquartile range across symbols, this many times its trailing median (or gone to zero).</param>
 /// <param name="MinDispersion">The cross-sectional standard deviation of the model's outputs, as a share of its training spread, below which predictions have collapsed.</param>
 /// <param name="Persist">Cycles of the last <paramref name="Of"/> a check must fail before it sets DEGRADED.</param>
 /// <param name="Of">The persistence window, in cycles (at most 32).</param>

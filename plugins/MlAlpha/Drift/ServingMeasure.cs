@@ -1,10 +1,10 @@
 namespace AlphaHost.Plugins.MlAlpha.Drift;
 
 /// <summary>
-/// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and median |value| of the cross-section,
+/// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and interquartile range of the cross-section,
 /// the share of symbols whose value did not change since the last cycle, the share whose whole row did not, and the
 /// spread of the model's outputs. Keeps each symbol's last row (a slot per symbol, allocated when a symbol is first
-/// seen); a cycle otherwise allocates nothing. Costs two sorts of the cross-section per feature.
+/// seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per feature.
 /// </summary>
 internal sealed class ServingMeasure(int features)
 {
@@ -88,13 +88,7 @@ internal sealed class ServingMeasure(int features)
 
             column.Sort();
             into.Ties[f] = TiedShare(column);
-            for (var i = 0; i < n; i++)
-            {
-                column[i] = Math.Abs(rows[i][f]);
-            }
-
-            column.Sort();
-            into.Level[f] = n % 2 == 1 ? column[n / 2] : (column[(n / 2) - 1] + (double)column[n / 2]) / 2.0;
+            into.Level[f] = (double)column[(3 * (n - 1)) / 4] - column[(n - 1) / 4];
             into.Unchanged[f] = seen - stale == 0 ? 0 : _unchanged[f] / (double)(seen - stale);
         }
 

@@ -30,8 +30,8 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     /// <summary>Cycles after an injection within which it must be detected.</summary>
     private const int DetectWithin = 5;
 
-    private static readonly double[] TieGrid = [0.05, 0.1, 0.2, 0.3, 0.5];
-    private static readonly double[] UnchangedGrid = [0.05, 0.1, 0.2, 0.3, 0.5];
+    private static readonly double[] TieGrid = [0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
+    private static readonly double[] UnchangedGrid = [0.1, 0.2, 0.3, 0.5, 0.7, 0.9];
     private static readonly double[] StaleGrid = [0.01, 0.02, 0.03, 0.05, 0.1];
     private static readonly double[] LevelGrid = [2.0, 2.5, 3.0, 4.0, 6.0];
     private static readonly double[] DispersionGrid = [0.3, 0.2, 0.1, 0.05, 0.02];
