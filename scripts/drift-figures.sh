@@ -49,8 +49,8 @@ alphahost train --all --data "$data" --end 2017-12-29 --config "$work/config.yam
 alphahost run --config "$work/config.yaml" --from 2018-01-01 --cycles 251 > "$work/run.txt" 2>&1 || true
 cat "$work"/runtime/signals/shadow_ml_alpha_*.jsonl > "$work/shadow.jsonl"
 days=$(jq -r 'select(.market_date >= "2018-01-01") | .market_date' "$work/shadow.jsonl" | sort -u | wc -l)
-ok=$(jq -r 'select(.market_date >= "2018-01-01" and .state == "OK") | .market_date' "$work/shadow.jsonl" | sort -u | wc -l)
+ok=$(jq -r 'select(.market_date >= "2018-01-01" and (.state | ascii_upcase) == "OK") | .market_date' "$work/shadow.jsonl" | sort -u | wc -l)
 echo "2018 replay with ML on: ml_alpha state=OK on $ok of $days days (pooled model trained to 2017-12-29; states by day:" \
   "$(jq -r 'select(.market_date >= "2018-01-01") | .state' "$work/shadow.jsonl" | sort | uniq -c | tr -s ' ' | paste -sd ',')))"
-echo "heartbeat states during the replay: $(grep -ho 'state=[A-Z_]*' "$work/runtime/logs/live.jsonl" | sort | uniq -c | tr -s ' ' | paste -sd ',')"
+echo "heartbeat states during the replay (the last ones after 2018-12-31 wait for data that never comes): $(grep -ho '[ "]state=[A-Z_]*' "$work/runtime/logs/live.jsonl" | tr -d ' "' | sort | uniq -c | tr -s ' ' | paste -sd ',')"
 grep -h '^FIGURE' "$work/drift-calibrate.txt" 2>/dev/null || true

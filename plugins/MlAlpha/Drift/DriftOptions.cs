@@ -25,7 +25,7 @@ internal sealed record DriftOptions(
     bool PsiDegrades)
 {
     public static DriftOptions Default { get; } = new(
-        TieExcess: 0.3, UnchangedExcess: 0.3, StaleRowsExcess: 0.02, LevelRatio: 4.0, MinDispersion: 0.1, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true);
+        TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true);
 
     /// <summary>Baseline cycles needed before a baseline check can fail (a daemon's first cycles report nothing).</summary>
     public int MinBaseline => Math.Min(5, BaselineCycles);

@@ -80,7 +80,7 @@ public sealed class ServingDriftTests
         }
 
         Assert.InRange(cycles, 1, 5);
-        Assert.Contains("prediction dispersion 0.000 of the training spread, below 0.1", reason);
+        Assert.Contains($"prediction dispersion 0.000 of the training spread, below {DriftOptions.Default.MinDispersion.ToString(System.Globalization.CultureInfo.InvariantCulture)}", reason);
     }
 
     [Fact]
@@ -145,6 +145,9 @@ public sealed class ServingDriftTests
     {
         private readonly Random _random = new(11);
         private List<float[]> _last = [];
+        private List<float[]> _previous = [];
+        private float[]? _frozen;
+        private Dictionary<int, float[]>? _stale;
 
         public string[] Symbols { get; } = Enumerable.Range(0, symbols).Select(i => $"S{i:000}").ToArray();
 
@@ -159,13 +162,10 @@ public sealed class ServingDriftTests
                 (float)((17 * level) + Gaussian()),
             }).ToList();
             Outputs = Symbols.Select(_ => Gaussian()).ToArray();
-            var previous = _last;
+            _previous = _last;
             _last = rows.Select(r => (float[])r.Clone()).ToList();
-            _previous = previous;
             return rows;
         }
-
-        private List<float[]> _previous = [];
 
         /// <summary>Feature <paramref name="feature"/> keeps the value it had in the cycle before (a stuck column).</summary>
         public List<float[]> Freeze(List<float[]> rows, int feature)
@@ -178,9 +178,6 @@ public sealed class ServingDriftTests
 
             return rows;
         }
-
-        private float[]? _frozen;
-        private Dictionary<int, float[]>? _stale;
 
         /// <summary>Every <paramref name="every"/>-th symbol is served the row it had when the fault began.</summary>
         public void Stale(List<float[]> rows, int every)
