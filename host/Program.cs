@@ -16,6 +16,7 @@ var root = new RootCommand("AlphaHost: a plugin host for alpha families")
     BurnInReportCommand.Create(),
     DashboardCommand.Create(),
     EvaluateCommand.Create(),
+    DriftCalibrateCommand.Create(),
     WorkerCommand.Create(),
 };
 

@@ -22,7 +22,8 @@ namespace AlphaHost.Plugins.MlAlpha;
 /// </summary>
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder],
     Settings = [MlAlphaOptions.ModelsDirKey, "contract", "allow_legacy_models", "legacy_signal_scale", "model_refresh", "signal.half_life_days", "signal.hold_days",
-        "governance.max_failures", "governance.window", "drift.psi_threshold", "drift.window_cycles", "training.scope", "training.cross_sectional_transform",
+        "governance.max_failures", "governance.window", "drift.psi_threshold", "drift.window_cycles", "drift.psi_degrades", "drift.tie_excess",
+        "drift.unchanged_excess", "drift.stale_rows_excess", "drift.level_ratio", "drift.min_dispersion", "drift.persist_cycles", "drift.persist_window", "drift.baseline_cycles", "training.scope", "training.cross_sectional_transform",
         "training.horizon_days", "training.validation_fraction", "training.min_train_rows", "training.min_validation_rows", "training.trees", "training.leaves",
         "training.learning_rate", "training.min_rows_per_leaf", "training.seed", "training.threads_per_model", "training.parallelism"])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
@@ -38,6 +39,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private GovernanceLog _governanceLog = null!;
     private ModelCatalog _catalog = null!;
     private DriftMonitor _drift = null!;
+    private ServingDrift _servingDrift = null!;
+    private string? _servingDriftReason;
     private ServingSet _serving = null!;
     private Task? _scan;
     private DateTimeOffset _lastScan = DateTimeOffset.MinValue;
@@ -49,6 +52,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private readonly HashSet<ServingModel> _namesMatched = new(ReferenceEqualityComparer.Instance);
     private ModelSet? _namesCheckedFor;
     private double[] _predictions = [];
+    private double[] _outputs = [];
+    private readonly List<string> _measuredSymbols = [];
+    private readonly List<float[]> _measuredRows = [];
     private string?[] _errors = [];
     private readonly List<string> _invalid = [];
     private readonly List<string> _mismatched = [];
@@ -93,6 +99,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         _contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), _options.Contract);
         _live = new LiveFeatures(_contract);
         _drift = new DriftMonitor(_contract.Names.Count, _options.DriftWindowCycles);
+        _servingDrift = new ServingDrift(_contract.Names, _options.Drift);
         _governanceLog = new GovernanceLog(context.Logger, _contract.Name);
         _breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), _contract.Name, _contract.Hash, _options.Governance, context.Clock);
         _catalog = new ModelCatalog(Store(_options), _contract, context.Logger);
@@ -123,6 +130,11 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         if (options.Smoothing != _smoother.Options)
         {
             _smoother = new SignalSmoother(options.Smoothing);
+        }
+
+        if (_servingDrift is not null && options.Drift != _servingDrift.Options)
+        {
+            _servingDrift = new ServingDrift(_contract!.Names, options.Drift);
         }
 
         _options = options;
@@ -169,6 +181,12 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
     public Task<EvaluationReport> EvaluateAsync(EvaluationRequest request, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        if (request.Scopes is [var only] && DriftCalibration.CalibrationYears(only) is { } calibrationYears)
+        {
+            // drift:FIRST-LAST: the drift checks' calibration (alphahost drift-calibrate), replayed through the live checks.
+            return Task.Run(() => new DriftCalibration(_contract, _options.Training with { Scope = TrainingOptions.UniverseScope }, _options.Drift).Run(request, calibrationYears, progress, cancellationToken), cancellationToken);
+        }
+
         var unknown = request.Scopes.FirstOrDefault(s => s is not TrainingOptions.SymbolScope and not TrainingOptions.UniverseScope);
         return unknown is not null
             ? throw new ArgumentException($"unknown scope '{unknown}'; expected {TrainingOptions.SymbolScope} or {TrainingOptions.UniverseScope}", nameof(request))
@@ -336,6 +354,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         if (_predictions.Length < ready.Count)
         {
             _predictions = new double[ready.Count * 2];
+            _outputs = new double[ready.Count * 2];
             _errors = new string?[ready.Count * 2];
         }
 
@@ -350,6 +369,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
         // Predictions and each row's drift buckets are independent per row: both on every core; the drift counts stay serial.
         var predictions = _predictions;
+        var outputs = _outputs;
         var errors = _errors;
         var buckets = _buckets;
         Array.Clear(errors);
@@ -358,7 +378,9 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
             try
             {
                 var (model, row) = ready[i];
-                predictions[i] = model.Signal.Apply(model.Model.Predict(inputs is null ? row.Values : inputs[i]));
+                var output = model.Model.Predict(inputs is null ? row.Values : inputs[i]);
+                predictions[i] = model.Signal.Apply(output);
+                outputs[i] = output / model.Signal.Scale;
                 if (model.Drift is { } reference)
                 {
                     DriftMonitor.Bucket(reference, row.Values, buckets.AsSpan(i * width, width));
@@ -371,6 +393,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         });
 
         var signals = new Dictionary<string, double>(ready.Count, StringComparer.Ordinal);
+        _measuredSymbols.Clear();
+        _measuredRows.Clear();
         for (var i = 0; i < ready.Count; i++)
         {
             var (model, row) = ready[i];
@@ -386,10 +410,14 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
             }
 
             signals[model.Symbol] = _smoother.Apply(model.Symbol, snapshot.Date, predictions[i]);
+            outputs[_measuredRows.Count] = outputs[i];
+            _measuredSymbols.Add(model.Symbol);
+            _measuredRows.Add(row.Values);
             _drift.Add(model.Drift, _buckets.AsSpan(i * width, width));
         }
 
         _drift.EndCycle();
+        _servingDriftReason = _servingDrift.Observe(_measuredSymbols, _measuredRows, outputs.AsSpan(0, _measuredRows.Count));
         return (new FamilySignals(signals), Assess(models, ready.Count, signals.Count));
     }
 
@@ -441,12 +469,19 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
             problems.Add($"{_invalid.Count} of {covered} modelled symbols without valid features ({Symbols(_invalid)})");
         }
 
+        // Raw-feature PSI is exported always; it sets DEGRADED only for per-symbol models (drift.psi_degrades): a pooled
+        // model sees each feature ranked across the day's symbols, never its raw level, whose trends PSI measures.
         var psi = _drift.Psi();
         var featureDrift = psi?.Select((value, f) => new KeyValuePair<string, double>(_contract.Names[f], value)).ToArray();
-        if (psi is not null && psi.Max() > _options.DriftPsiThreshold)
+        if (psi is not null && psi.Max() > _options.DriftPsiThreshold && _pooled.Model is null && _options.Drift.PsiDegrades)
         {
             var worst = psi.Select((value, f) => (Name: _contract.Names[f], Value: value)).Where(p => p.Value > _options.DriftPsiThreshold).OrderByDescending(p => p.Value).Take(3);
             problems.Add($"drift: {string.Join(",", worst.Select(p => FormattableString.Invariant($"{p.Name} psi={p.Value:0.00}")))}");
+        }
+
+        if (_servingDriftReason is not null)
+        {
+            problems.Add(_servingDriftReason);
         }
 
         var summary = $"models={models.BySymbol.Count} predicted={predicted}";

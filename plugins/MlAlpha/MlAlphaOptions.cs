@@ -1,4 +1,5 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha.Drift;
 using AlphaHost.Plugins.MlAlpha.Governance;
 using AlphaHost.Plugins.MlAlpha.Signals;
 using AlphaHost.Plugins.MlAlpha.Training;
@@ -37,13 +38,19 @@ internal sealed record MlAlphaOptions
     /// <summary>The governance breaker.</summary>
     public GovernanceOptions Governance { get; init; } = GovernanceOptions.Default;
 
-    /// <summary>PSI of a feature (live against training) above which the family reports drift.</summary>
+    /// <summary>
+    /// PSI of a raw feature (live against training) above which the family reports drift: informational (exported,
+    /// named in the detail) for a pooled model, DEGRADED for per-symbol models while <c>drift.psi_degrades</c>.
+    /// </summary>
     /// <value>The default value is 0.25.</value>
     public double DriftPsiThreshold { get; init; } = 0.25;
 
     /// <summary>Cycles of live rows the drift check pools (about a year of trading days).</summary>
     /// <value>The default value is 250.</value>
     public int DriftWindowCycles { get; init; } = 250;
+
+    /// <summary>The serving-drift checks (<c>drift.*</c> other than the PSI keys).</summary>
+    public DriftOptions Drift { get; init; } = DriftOptions.Default;
 
     /// <summary>Turnover control: signal smoothing and the holding rule (<c>signal.half_life_days</c>, <c>signal.hold_days</c>).</summary>
     /// <value>The default value is no smoothing, held for <c>training.horizon_days</c>.</value>
@@ -72,6 +79,16 @@ internal sealed record MlAlphaOptions
                 settings.GetDuration("governance.window", d.Governance.Window, TimeSpan.FromSeconds(1), TimeSpan.FromDays(7))),
             DriftPsiThreshold = settings.GetDouble("drift.psi_threshold", d.DriftPsiThreshold, min: 0.0, max: 100.0),
             DriftWindowCycles = settings.GetInt("drift.window_cycles", d.DriftWindowCycles, min: 1, max: 10_000),
+            Drift = Checked(settings, new DriftOptions(
+                settings.GetDouble("drift.tie_excess", d.Drift.TieExcess, min: 0.0, max: 1.0),
+                settings.GetDouble("drift.unchanged_excess", d.Drift.UnchangedExcess, min: 0.0, max: 1.0),
+                settings.GetDouble("drift.stale_rows_excess", d.Drift.StaleRowsExcess, min: 0.0, max: 1.0),
+                settings.GetDouble("drift.level_ratio", d.Drift.LevelRatio, min: 1.0, max: 1e6),
+                settings.GetDouble("drift.min_dispersion", d.Drift.MinDispersion, min: 0.0, max: 10.0),
+                settings.GetInt("drift.persist_cycles", d.Drift.Persist, min: 1, max: 32),
+                settings.GetInt("drift.persist_window", d.Drift.Of, min: 1, max: 32),
+                settings.GetInt("drift.baseline_cycles", d.Drift.BaselineCycles, min: 2, max: 1000),
+                settings.GetBool("drift.psi_degrades", d.Drift.PsiDegrades))),
             Training = new TrainingOptions
             {
                 Scope = OneOf(settings, "training.scope", t.Scope, [TrainingOptions.SymbolScope, TrainingOptions.UniverseScope]),
@@ -90,6 +107,11 @@ internal sealed record MlAlphaOptions
             },
         };
     }
+
+    /// <summary>The drift options, refused when the persistence asks for more failing cycles than its window holds.</summary>
+    private static DriftOptions Checked(FamilySettings settings, DriftOptions drift) => drift.Persist <= drift.Of
+        ? drift
+        : throw new FamilySettingsException($"{settings.Path}.drift.persist_cycles", $"{drift.Persist} is more than drift.persist_window ({drift.Of}): the check could never fail");
 
     private static string OneOf(FamilySettings settings, string key, string fallback, IReadOnlyList<string> allowed)
     {

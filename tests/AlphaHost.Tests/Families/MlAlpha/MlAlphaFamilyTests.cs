@@ -66,6 +66,31 @@ public sealed class MlAlphaFamilyTests : AlphaFamilyContractTests, IDisposable
         Assert.All(drift, d => Assert.True(double.IsFinite(d.Value) && d.Value >= 0, $"{d.Key}: {d.Value}"));
     }
 
+    [Theory]
+    [InlineData(null, FamilyState.Degraded)]
+    [InlineData("false", FamilyState.Ok)]
+    public async Task Health_PerSymbolModelsRawPsiAboveTheThreshold_IsDegradedUnlessPsiDegradesIsOff(string? psiDegrades, FamilyState expected)
+    {
+        // Per-symbol models see the raw features, so their PSI still sets DEGRADED by default (drift.psi_degrades).
+        TrainedModels.CopyTo(Models);
+        var settings = new Dictionary<string, string> { ["drift.psi_threshold"] = "0", ["drift.window_cycles"] = "250" };
+        if (psiDegrades is not null)
+        {
+            settings["drift.psi_degrades"] = psiDegrades;
+        }
+
+        var family = await StartAsync(settings: settings);
+        var replay = new SampleReplay(400);
+        for (var day = 0; day < 600 && family.Health.FeatureDrift is null; day++)
+        {
+            await family.ComputeAsync(replay.Next(), CancellationToken.None);
+        }
+
+        Assert.NotNull(family.Health.FeatureDrift);
+        Assert.True(family.Health.State == expected, family.Health.Detail);
+        Assert.Equal(expected == FamilyState.Degraded, family.Health.Detail!.Contains("psi=", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Initialize_WithoutBeingCalled_LoadsNoModelAndTouchesNothing()
     {

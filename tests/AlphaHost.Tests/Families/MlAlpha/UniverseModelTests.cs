@@ -185,6 +185,33 @@ public sealed class UniverseModelTests : IDisposable
     }
 
     [Fact]
+    public async Task ComputeAsync_PooledModelWhoseRawFeaturePsiExceedsTheThreshold_StaysOkAndStillExportsThePsi()
+    {
+        // Raw levels trend (dollar volume, volatility) while the pooled model sees only each day's ranks: a PSI above the
+        // threshold (here every PSI, the threshold being 0) is reported, and is no reason for DEGRADED.
+        await Train();
+        var family = await StartAsync(("drift.psi_threshold", "0"), ("drift.window_cycles", "20"));
+        var replay = new SampleReplay(400);
+
+        var degraded = new List<string>();
+        for (var day = 0; day < 120; day++)
+        {
+            await family.ComputeAsync(replay.Next(), CancellationToken.None);
+            if (family.Health.State != FamilyState.Ok)
+            {
+                degraded.Add($"day {day}: {family.Health.State} {family.Health.Detail}");
+            }
+        }
+
+        Assert.True(degraded.Count == 0, string.Join("\n", degraded));
+
+        var psi = family.Health.FeatureDrift;
+        Assert.NotNull(psi);
+        Assert.Equal(TrainedModels.Contract.Names, psi.Select(p => p.Key));
+        Assert.Contains(psi, p => p.Value > 0);
+    }
+
+    [Fact]
     public async Task Train_UniverseScope_LetsTheRequestsBarsGoOnceThePanelIsBuilt_SoTheyAreCollectedDuringTheFit()
     {
         var (request, bars) = RequestWhoseBarsOnlyItHolds();
@@ -317,10 +344,16 @@ public sealed class UniverseModelTests : IDisposable
             .TrainAsync(new TrainingRequest(history, history.Symbols.Select(s => s.Symbol).ToArray()), null, CancellationToken.None);
     }
 
-    private async Task<MlAlphaFamily> StartAsync()
+    private async Task<MlAlphaFamily> StartAsync(params (string Key, string Value)[] more)
     {
         var family = new MlAlphaFamily();
-        var settings = new FamilySettings("families.ml_alpha", new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "universe" });
+        var values = new Dictionary<string, string> { ["models_dir"] = Models, ["training.scope"] = "universe" };
+        foreach (var (key, value) in more)
+        {
+            values[key] = value;
+        }
+
+        var settings = new FamilySettings("families.ml_alpha", values);
         await family.InitializeAsync(new FamilyContext("ml_alpha", settings, new CapturingLogger(), _clock, AppContext.BaseDirectory, _dir.File("state")), CancellationToken.None);
         family.LoadModels();
         return family;

@@ -1,0 +1,57 @@
+namespace AlphaHost.Plugins.MlAlpha.Drift;
+
+/// <summary>
+/// One cycle's statistics of what a model consumed (the raw rows of the symbols it predicted) and what it produced (its
+/// outputs): the figures <see cref="DriftJudge"/> compares with their trailing baselines. Allocated once, refilled each cycle.
+/// </summary>
+internal sealed class CycleMeasures
+{
+    /// <summary>How many stale symbols a measure names.</summary>
+    public const int NamedStale = 5;
+
+    public CycleMeasures(int features)
+    {
+        Ties = new double[features];
+        Unchanged = new double[features];
+        Level = new double[features];
+    }
+
+    /// <summary>Rows measured; 0 when the cycle had too few to measure (the checks then say nothing).</summary>
+    public int Rows { get; set; }
+
+    /// <summary>Per feature, the share of the rows whose value equals another row's (1 when the feature is one constant).</summary>
+    public double[] Ties { get; }
+
+    /// <summary>Per feature, the share of the symbols seen last cycle, stale rows aside, whose value is bit-identical to last cycle's (a stuck column).</summary>
+    public double[] Unchanged { get; }
+
+    /// <summary>
+    /// Per feature, the interquartile range across the rows: a unit change or scale error multiplies it (ranks do not
+    /// see it), a market-wide move of the whole cross-section (every stock overbought) does not.
+    /// </summary>
+    public double[] Level { get; }
+
+    /// <summary>The share of the symbols seen last cycle whose whole row is identical to last cycle's (stale bars).</summary>
+    public double StaleRows { get; set; }
+
+    /// <summary>How many symbols' rows were stale.</summary>
+    public int StaleCount { get; set; }
+
+    /// <summary>The first <see cref="NamedStale"/> stale symbols (the first <see cref="StaleCount"/> entries are set).</summary>
+    public string[] StaleSymbols { get; } = new string[NamedStale];
+
+    /// <summary>The cross-sectional standard deviation of the outputs in units of the model's training spread; NaN when unknown.</summary>
+    public double Dispersion { get; set; } = double.NaN;
+
+    public void CopyTo(CycleMeasures other)
+    {
+        other.Rows = Rows;
+        Ties.CopyTo(other.Ties, 0);
+        Unchanged.CopyTo(other.Unchanged, 0);
+        Level.CopyTo(other.Level, 0);
+        other.StaleRows = StaleRows;
+        other.StaleCount = StaleCount;
+        StaleSymbols.CopyTo(other.StaleSymbols, 0);
+        other.Dispersion = Dispersion;
+    }
+}

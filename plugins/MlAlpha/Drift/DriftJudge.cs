@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+
+namespace AlphaHost.Plugins.MlAlpha.Drift;
+
+/// <summary>
+/// Turns each cycle's <see cref="CycleMeasures"/> into a verdict: a check fails when its figure leaves its trailing
+/// baseline (the median of the last <see cref="DriftOptions.BaselineCycles"/> cycles) by more than its threshold, and
+/// sets DEGRADED when it failed in <see cref="DriftOptions.Persist"/> of the last <see cref="DriftOptions.Of"/> cycles,
+/// so one odd day does not flip the state. Every baseline takes every cycle: a fault is caught on its first cycles and,
+/// if it persists, becomes the norm once it fills half the baseline (about 10 cycles at the default 20), so the alarm
+/// marks a change rather than staying on forever (a baseline that left failing cycles out stuck on a natural swing of a
+/// discrete feature, e.g. the sector rank's ties). The same code serves the live cycle and <c>drift-calibrate</c>'s
+/// replays. Allocation-free except the reason text of a DEGRADED cycle.
+/// </summary>
+internal sealed class DriftJudge
+{
+    private readonly IReadOnlyList<string> _names;
+    private readonly DriftOptions _options;
+    private readonly Trail[] _ties;
+    private readonly Trail[] _unchanged;
+    private readonly Trail[] _level;
+    private readonly Trail _stale;
+    private readonly uint[] _history;
+    private readonly double[] _scratch;
+    private readonly uint _mask;
+    private int _named;
+
+    /// <summary>A feature whose baseline tie share is this high or higher is not tie-checked (it is discrete).</summary>
+    private const double MaxTieBaseline = 0.5;
+
+    /// <summary>Failing checks a reason names in full (the rest are counted).</summary>
+    private const int NamedChecks = 3;
+
+    public DriftJudge(IReadOnlyList<string> names, DriftOptions options)
+    {
+        _names = names;
+        _options = options;
+        var f = names.Count;
+        _ties = Trails(f, options.BaselineCycles);
+        _unchanged = Trails(f, options.BaselineCycles);
+        _level = Trails(f, options.BaselineCycles);
+        _stale = new Trail(options.BaselineCycles);
+        _history = new uint[(3 * f) + 2];
+        _scratch = new double[options.BaselineCycles];
+        _mask = options.Of >= 32 ? uint.MaxValue : (1u << options.Of) - 1;
+    }
+
+    public DriftOptions Options => _options;
+
+    /// <summary>Judges one cycle; returns the DEGRADED reason (<c>drift: ...</c>, naming each failing check and feature) or null.</summary>
+    public string? Judge(CycleMeasures m)
+    {
+        if (m.Rows == 0)
+        {
+            return null;
+        }
+
+        var f = _names.Count;
+        StringBuilder? reason = null;
+        _named = 0;
+        for (var i = 0; i < f; i++)
+        {
+            var tieBase = Baseline(_ties[i]);
+            // A discrete feature (a sector rank) ties on most symbols by nature: its ties say nothing, its stuck values still do.
+            var tieFails = tieBase is < MaxTieBaseline and var tb && Excess(m.Ties[i], tb) > _options.TieExcess;
+            if (Persisted(i, tieFails))
+            {
+                Add(ref reason, FormattableString.Invariant($"{_names[i]} tied on {m.Ties[i] * 100:0}% of symbols (baseline {(tieBase ?? 0) * 100:0}%)"));
+            }
+
+            var unchangedBase = Baseline(_unchanged[i]);
+            var unchangedFails = unchangedBase is { } ub && Excess(m.Unchanged[i], ub) > _options.UnchangedExcess;
+            if (Persisted(f + i, unchangedFails))
+            {
+                Add(ref reason, FormattableString.Invariant($"{_names[i]} frozen: unchanged since the last cycle on {m.Unchanged[i] * 100:0}% of symbols (baseline {(unchangedBase ?? 0) * 100:0}%)"));
+            }
+
+            var levelBase = Baseline(_level[i]);
+            var ratio = levelBase is > 0 and var lb ? m.Level[i] / lb : 1.0;
+            // Upwards only (and a spread gone to zero, which the tie check also sees): a unit change or a scale error
+            // multiplies the spread; quiet days narrow it several-fold for some features.
+            var levelFails = ratio > _options.LevelRatio || (ratio == 0 && levelBase > 0);
+            if (Persisted((2 * f) + i, levelFails))
+            {
+                Add(ref reason, FormattableString.Invariant($"{_names[i]} spread x{ratio:0.00} of its last {_level[i].Count} cycles' median (interquartile range; limit x{_options.LevelRatio:0.##})"));
+            }
+
+            _ties[i].Add(m.Ties[i]);
+            _unchanged[i].Add(m.Unchanged[i]);
+            _level[i].Add(m.Level[i]);
+        }
+
+        var staleBase = Baseline(_stale);
+        var staleFails = staleBase is { } sb && Excess(m.StaleRows, sb) > _options.StaleRowsExcess;
+        if (Persisted(3 * f, staleFails))
+        {
+            var names = string.Join(",", m.StaleSymbols.Take(Math.Min(m.StaleCount, CycleMeasures.NamedStale)));
+            Add(ref reason, FormattableString.Invariant($"stale rows: {m.StaleCount} symbols' rows unchanged since the last cycle ({names}{(m.StaleCount > CycleMeasures.NamedStale ? ",..." : "")})"));
+        }
+
+        _stale.Add(m.StaleRows);
+
+        var dispersionFails = m.Dispersion < _options.MinDispersion;
+        if (Persisted((3 * f) + 1, dispersionFails))
+        {
+            Add(ref reason, FormattableString.Invariant($"prediction dispersion {m.Dispersion:0.000} of the training spread, below {_options.MinDispersion.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (_named > NamedChecks)
+        {
+            reason!.Append(CultureInfo.InvariantCulture, $" (+{_named - NamedChecks} more)");
+        }
+
+        return reason?.Insert(0, "drift: ").ToString();
+    }
+
+    /// <summary>Records this cycle's outcome of check <paramref name="check"/>; true when it failed often enough to count.</summary>
+    private bool Persisted(int check, bool failed)
+    {
+        _history[check] = ((_history[check] << 1) | (failed ? 1u : 0u)) & _mask;
+        return BitOperations.PopCount(_history[check]) >= _options.Persist;
+    }
+
+    /// <summary>
+    /// How far a share rose above its baseline, as a share of what could still rise: (x - b) / (1 - b). A stuck feature
+    /// scores 1 whether it normally changes on every symbol or (a sector rank) on a third of them; 0 when the baseline is 1.
+    /// </summary>
+    private static double Excess(double share, double baseline) => baseline >= 1 ? 0 : (share - baseline) / (1 - baseline);
+
+    private double? Baseline(Trail trail) => trail.Count < _options.MinBaseline ? null : trail.Median(_scratch);
+
+    /// <summary>Adds a failing check to the reason; after <see cref="NamedChecks"/> of them, only counts the rest.</summary>
+    private void Add(ref StringBuilder? reason, string text)
+    {
+        reason ??= new StringBuilder();
+        if (_named++ < NamedChecks)
+        {
+            reason.Append(reason.Length > 0 ? "; " : "").Append(text);
+        }
+    }
+
+    private static Trail[] Trails(int count, int length)
+    {
+        var trails = new Trail[count];
+        for (var i = 0; i < count; i++)
+        {
+            trails[i] = new Trail(length);
+        }
+
+        return trails;
+    }
+
+    /// <summary>The last values of one figure, in a ring.</summary>
+    private sealed class Trail(int length)
+    {
+        private readonly double[] _values = new double[length];
+        private int _next;
+
+        public int Count { get; private set; }
+
+        public void Add(double value)
+        {
+            _values[_next] = value;
+            _next = (_next + 1) % _values.Length;
+            Count = Math.Min(Count + 1, _values.Length);
+        }
+
+        public double Median(double[] scratch)
+        {
+            var span = scratch.AsSpan(0, Count);
+            _values.AsSpan(0, Count).CopyTo(span);
+            span.Sort();
+            return Count % 2 == 1 ? span[Count / 2] : (span[(Count / 2) - 1] + span[Count / 2]) / 2.0;
+        }
+    }
+}

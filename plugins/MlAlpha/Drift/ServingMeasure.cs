@@ -1,0 +1,144 @@
+namespace AlphaHost.Plugins.MlAlpha.Drift;
+
+/// <summary>
+/// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and interquartile range of the cross-section,
+/// the share of symbols whose value did not change since the last cycle, the share whose whole row did not, and the
+/// spread of the model's outputs. Keeps each symbol's last row (a slot per symbol, allocated when a symbol is first
+/// seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per feature.
+/// </summary>
+internal sealed class ServingMeasure(int features)
+{
+    /// <summary>Fewer rows than this are not measured: shares of a handful of symbols say nothing.</summary>
+    public const int MinRows = 20;
+
+    private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
+    private readonly int[] _unchanged = new int[features];
+    private float[] _column = [];
+    private long _cycle;
+
+    /// <summary>Measures one cycle.</summary>
+    /// <param name="symbols">The symbols predicted, row for row.</param>
+    /// <param name="rows">Their raw feature rows (finite), each <c>features</c> wide.</param>
+    /// <param name="outputs">The model's raw outputs in units of its training spread (output / signal scale), row for row.</param>
+    /// <param name="into">Receives the figures.</param>
+    public void Measure(IReadOnlyList<string> symbols, IReadOnlyList<float[]> rows, ReadOnlySpan<double> outputs, CycleMeasures into)
+    {
+        _cycle++;
+        var n = rows.Count;
+        if (_column.Length < n)
+        {
+            _column = new float[n * 2];
+        }
+
+        Array.Clear(_unchanged);
+        var seen = 0;
+        var stale = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows[i];
+            if (!_slots.TryGetValue(symbols[i], out var slot))
+            {
+                _slots[symbols[i]] = slot = new Slot(features);
+            }
+
+            if (slot.Cycle == _cycle - 1)
+            {
+                seen++;
+                var same = 0;
+                for (var f = 0; f < features; f++)
+                {
+                    same += BitConverter.SingleToInt32Bits(row[f]) == BitConverter.SingleToInt32Bits(slot.Last[f]) ? 1 : 0;
+                }
+
+                // A wholly unchanged row is a stale symbol (its own check), not a stuck feature: only other rows count per feature.
+                for (var f = 0; f < features && same < features; f++)
+                {
+                    _unchanged[f] += BitConverter.SingleToInt32Bits(row[f]) == BitConverter.SingleToInt32Bits(slot.Last[f]) ? 1 : 0;
+                }
+
+                if (same == features)
+                {
+                    if (stale < CycleMeasures.NamedStale)
+                    {
+                        into.StaleSymbols[stale] = symbols[i];
+                    }
+
+                    stale++;
+                }
+            }
+
+            row.AsSpan(0, features).CopyTo(slot.Last);
+            slot.Cycle = _cycle;
+        }
+
+        if (n < MinRows)
+        {
+            into.Rows = 0;
+            return;
+        }
+
+        into.Rows = n;
+        var column = _column.AsSpan(0, n);
+        for (var f = 0; f < features; f++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                column[i] = rows[i][f];
+            }
+
+            column.Sort();
+            into.Ties[f] = TiedShare(column);
+            into.Level[f] = (double)column[(3 * (n - 1)) / 4] - column[(n - 1) / 4];
+            into.Unchanged[f] = seen - stale == 0 ? 0 : _unchanged[f] / (double)(seen - stale);
+        }
+
+        into.StaleCount = stale;
+        into.StaleRows = seen == 0 ? 0 : stale / (double)seen;
+        into.Dispersion = Spread(outputs);
+    }
+
+    /// <summary>The share of sorted values that equal a neighbour.</summary>
+    private static double TiedShare(ReadOnlySpan<float> sorted)
+    {
+        var tied = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if ((i > 0 && sorted[i] == sorted[i - 1]) || (i + 1 < sorted.Length && sorted[i] == sorted[i + 1]))
+            {
+                tied++;
+            }
+        }
+
+        return tied / (double)sorted.Length;
+    }
+
+    private static double Spread(ReadOnlySpan<double> values)
+    {
+        if (values.Length < 2)
+        {
+            return double.NaN;
+        }
+
+        var mean = 0.0;
+        foreach (var v in values)
+        {
+            mean += v;
+        }
+
+        mean /= values.Length;
+        var sum = 0.0;
+        foreach (var v in values)
+        {
+            sum += (v - mean) * (v - mean);
+        }
+
+        return Math.Sqrt(sum / (values.Length - 1));
+    }
+
+    private sealed class Slot(int features)
+    {
+        public float[] Last { get; } = new float[features];
+
+        public long Cycle { get; set; } = -1;
+    }
+}

@@ -1,0 +1,53 @@
+using AlphaHost.Abstractions;
+using AlphaHost.Plugins.MlAlpha.Drift;
+using AlphaHost.Plugins.MlAlpha.Training;
+using AlphaHost.Plugins.MlAlpha.Universe;
+
+namespace AlphaHost.Tests.Families.MlAlpha;
+
+/// <summary>The drift calibration on the sample market: figures from the live checks, and an injection it cannot see in time.</summary>
+public sealed class DriftCalibrationTests
+{
+    private static readonly TrainingOptions Options = TrainedModels.FastTraining with { Scope = TrainingOptions.UniverseScope };
+
+    [Fact]
+    public void Run_SampleMarket_ChoosesThresholdsOnTheCalibrationYearAndDetectsEveryInjectedShiftNamingIt()
+    {
+        var lines = new List<string>();
+
+        var report = Calibrate(DriftOptions.Default, lines);
+
+        Assert.Equal("2016-2016", report.Parameters["calibration_years"]);
+        Assert.Equal("2017-2017", report.Parameters["reported_years"]);
+        Assert.True(double.Parse(report.Parameters["false_alarm_rate"], System.Globalization.CultureInfo.InvariantCulture) <= 0.05, string.Join("\n", lines));
+        Assert.True(report.Parameters["injections"] == report.Parameters["injections_detected"], string.Join("\n", lines));
+        Assert.True(report.Parameters["injections"] == "10", string.Join("\n", lines));
+        Assert.Contains(lines, l => l.Contains(" frozen: DEGRADED after ", StringComparison.Ordinal) && l.Contains("frozen: unchanged since the last cycle on 100% of symbols", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(" x10: DEGRADED after ", StringComparison.Ordinal) && l.Contains(" spread x", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("bars stale: DEGRADED after ", StringComparison.Ordinal) && l.Contains("stale rows: 6 symbols' rows unchanged", StringComparison.Ordinal));
+        Assert.True(report.ConfigurationsTried > 1);
+    }
+
+    [Fact]
+    public void Run_PersistenceLongerThanFiveCycles_ReportsEveryInjectionAsNotDetectedInTime()
+    {
+        var lines = new List<string>();
+
+        var report = Calibrate(DriftOptions.Default with { Persist = 6, Of = 6 }, lines);
+
+        Assert.Equal("0", report.Parameters["injections_detected"]);
+        Assert.Contains(lines, l => l.Contains("NOT detected within 5 cycles", StringComparison.Ordinal));
+    }
+
+    private static EvaluationReport Calibrate(DriftOptions drift, List<string> lines)
+    {
+        var history = TrainedModels.History(800);
+        var request = new EvaluationRequest(history, [2016, 2017], ["drift:2016-2016"], 0);
+        return new DriftCalibration(TrainedModels.Contract, Options, drift).Run(request, [2016], new Lines(lines), CancellationToken.None);
+    }
+
+    private sealed class Lines(List<string> lines) : IProgress<string>
+    {
+        public void Report(string value) => lines.Add(value);
+    }
+}
