@@ -10,7 +10,8 @@ namespace AlphaHost.Host.Cli;
 /// family's drift checks replayed over history with a model trained before each year. Thresholds are chosen on the
 /// calibration years only; prints the false-alarm rate (days drift would set DEGRADED) over the reported years, the
 /// configurations tried, and each injected shift's cycles to detection with its reason. Exit 0 when at most 5 % of the
-/// reported days alarm and every injection is detected within 5 cycles, 1 otherwise, 2 on bad input.
+/// reported days alarm and every injection is detected within 5 cycles, 1 otherwise, 2 on bad input. With
+/// <c>--thresholds config</c> nothing is chosen: the reported years are judged with the config's thresholds.
 /// </summary>
 internal static class DriftCalibrateCommand
 {
@@ -19,6 +20,10 @@ internal static class DriftCalibrateCommand
 
     private const double MaxFalseAlarmRate = 0.05;
 
+    private const string Choose = "choose";
+
+    private const string FromConfig = "config";
+
     public static Command Create()
     {
         var config = CommonOptions.Config();
@@ -26,29 +31,41 @@ internal static class DriftCalibrateCommand
         var calibrate = new Option<string>("--calibrate") { Description = "Calibration years, FIRST-LAST (thresholds are chosen on these only)", DefaultValueFactory = _ => "2004-2009" };
         var firstYear = new Option<int>("--first-year") { Description = "First reported year", DefaultValueFactory = _ => 2010 };
         var lastYear = new Option<int>("--last-year") { Description = "Last reported year", DefaultValueFactory = _ => 2018 };
+        var thresholds = new Option<string>("--thresholds")
+        {
+            Description = "choose: thresholds chosen on the calibration years; config: the config's thresholds, none chosen (--calibrate is not used)",
+            DefaultValueFactory = _ => Choose,
+        };
+        thresholds.AcceptOnlyFromAmong(Choose, FromConfig);
         var family = CommonOptions.Family();
         var command = new Command("drift-calibrate", "Calibrate the ML drift checks on history: false-alarm rate over the reported years, injected-shift detection")
         {
-            config, data, calibrate, firstYear, lastYear, family,
+            config, data, calibrate, firstYear, lastYear, thresholds, family,
         };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => RunAsync(result.GetValue(config), result.GetValue(data), result.GetValue(calibrate)!, result.GetValue(firstYear),
-            result.GetValue(lastYear), result.GetValue(family), ct)));
+            result.GetValue(lastYear), result.GetValue(thresholds) == FromConfig, result.GetValue(family), ct)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? configPath, string? data, string calibrate, int firstYear, int lastYear, string? familyName, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? configPath, string? data, string calibrate, int firstYear, int lastYear, bool fromConfig, string? familyName, CancellationToken cancellationToken)
     {
-        var (calibrationFirst, calibrationLast) = Years(calibrate);
-        if (firstYear > lastYear || calibrationLast >= firstYear)
+        if (firstYear > lastYear)
+        {
+            throw new UsageException($"--first-year {firstYear} must not be after --last-year {lastYear}");
+        }
+
+        (int First, int Last)? calibration = fromConfig ? null : Years(calibrate);
+        if (calibration is { } years && years.Last >= firstYear)
         {
             throw new UsageException($"--calibrate {calibrate} must end before --first-year {firstYear}, which must not be after --last-year {lastYear}");
         }
 
         var config = CommonOptions.LoadConfigOrThrow(configPath);
-        var (request, source) = NewRequest(config, data, (calibrationFirst, calibrationLast), firstYear, lastYear);
+        var (request, source) = NewRequest(config, data, calibration, firstYear, lastYear);
         await using var session = await OfflineSession.OpenAsync(config, cancellationToken).ConfigureAwait(false);
         var (name, evaluator) = session.Capable<IEvaluableFamily>(familyName, "calibrate its drift checks");
-        Console.WriteLine($"drift-calibrate {name}: thresholds from {calibrationFirst}-{calibrationLast}, reported {firstYear}-{lastYear}, on {source}");
+        var from = calibration is { } c ? $"thresholds from {c.First}-{c.Last}" : "thresholds from the config, none chosen";
+        Console.WriteLine($"drift-calibrate {name}: {from}, reported {firstYear}-{lastYear}, on {source}");
         EvaluationReport report;
         try
         {
@@ -64,9 +81,9 @@ internal static class DriftCalibrateCommand
         var detected = int.Parse(p["injections_detected"], CultureInfo.InvariantCulture);
         var injections = int.Parse(p["injections"], CultureInfo.InvariantCulture);
         Console.WriteLine(FormattableString.Invariant(
-            $"FIGURE false-alarm rate {firstYear}-{lastYear}: {rate * 100:0.0}% of days DEGRADED by drift ({p["false_alarm_days"]} of {p["reported_days"]}; limit {MaxFalseAlarmRate * 100:0}%); thresholds from {p["calibration_years"]}, {report.ConfigurationsTried} configurations tried"));
+            $"FIGURE false-alarm rate {firstYear}-{lastYear}: {rate * 100:0.0}% of days DEGRADED by drift ({p["false_alarm_days"]} of {p["reported_days"]}; limit {MaxFalseAlarmRate * 100:0}%); {from}, {report.ConfigurationsTried} configuration{(report.ConfigurationsTried == 1 ? "" : "s")} tried"));
         Console.WriteLine($"FIGURE injected shifts detected within 5 cycles: {detected} of {injections}");
-        Console.WriteLine("thresholds: " + string.Join(" ", p.Where(kv => kv.Key.StartsWith("drift.", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value}")));
+        Console.WriteLine((calibration is null ? "thresholds (the config's, none chosen): " : "thresholds: ") + string.Join(" ", p.Where(kv => kv.Key.StartsWith("drift.", StringComparison.Ordinal)).Select(kv => $"{kv.Key}={kv.Value}")));
         return rate <= MaxFalseAlarmRate && detected == injections ? ExitCodes.Success : ExitCodes.CheckFailed;
     }
 
@@ -78,7 +95,7 @@ internal static class DriftCalibrateCommand
             : throw new UsageException($"--calibrate: '{text}' is not FIRST-LAST (e.g. 2004-2009)");
     }
 
-    private static (EvaluationRequest Request, string Source) NewRequest(AlphaHostConfig config, string? data, (int First, int Last) calibration, int firstYear, int lastYear)
+    private static (EvaluationRequest Request, string Source) NewRequest(AlphaHostConfig config, string? data, (int First, int Last)? calibration, int firstYear, int lastYear)
     {
         var history = OfflineSession.LoadHistory(config, data, null, new DateOnly(lastYear, 12, 31));
         if (history.Symbols.All(s => s.Last.Date.Year < firstYear))
@@ -86,8 +103,10 @@ internal static class DriftCalibrateCommand
             throw new UsageException($"{history.Source} has no bars in {firstYear}..{lastYear}");
         }
 
-        var years = Enumerable.Range(calibration.First, calibration.Last - calibration.First + 1).Concat(Enumerable.Range(firstYear, lastYear - firstYear + 1)).ToArray();
-        return (new EvaluationRequest(history, years, [$"{Scope}:{calibration.First}-{calibration.Last}"], 0), history.Source);
+        var reported = Enumerable.Range(firstYear, lastYear - firstYear + 1);
+        return calibration is { } c
+            ? (new EvaluationRequest(history, Enumerable.Range(c.First, c.Last - c.First + 1).Concat(reported).ToArray(), [$"{Scope}:{c.First}-{c.Last}"], 0), history.Source)
+            : (new EvaluationRequest(history, reported.ToArray(), [$"{Scope}:config"], 0), history.Source);
     }
 
     private sealed class Callback(Action<string> report) : IProgress<string>

@@ -15,6 +15,8 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 /// check alone) stay within <see cref="BudgetPerCheck"/> of the days. With those thresholds it reports the share of
 /// the reported years' days drift would set DEGRADED, then injects faults into the reported years (a feature frozen,
 /// a feature x10, a tenth of the symbols served their last row again) and reports the cycles to detection and the reason.
+/// With no calibration years (the scope <c>drift:config</c>) nothing is chosen: the reported years are judged with the
+/// thresholds in force (the config's), one configuration tried.
 /// </summary>
 internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions options, DriftOptions defaults)
 {
@@ -36,12 +38,23 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     private static readonly double[] LevelGrid = [2.0, 2.5, 3.0, 4.0, 6.0];
     private static readonly double[] DispersionGrid = [0.3, 0.2, 0.1, 0.05, 0.02];
 
-    /// <summary>The calibration years a scope names (<c>drift:2004-2009</c>); null when it is not a drift scope.</summary>
+    /// <summary>The scope that judges the reported years with the config's thresholds, choosing none.</summary>
+    public const string ConfigScope = Scope + ":config";
+
+    /// <summary>
+    /// The calibration years a scope names (<c>drift:2004-2009</c>); none for <see cref="ConfigScope"/> (the config's
+    /// thresholds, nothing chosen); null when it is not a drift scope.
+    /// </summary>
     public static IReadOnlyList<int>? CalibrationYears(string scope)
     {
         if (!scope.StartsWith(Scope + ":", StringComparison.Ordinal))
         {
             return null;
+        }
+
+        if (scope == ConfigScope)
+        {
+            return [];
         }
 
         var parts = scope[(Scope.Length + 1)..].Split('-');
@@ -78,17 +91,29 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
 
         var calibration = years.Where(y => calibrationYears.Contains(y.Key)).Select(y => y.Value).ToArray();
         var reported = years.Where(y => reportedYears.Contains(y.Key)).Select(y => y.Value).ToArray();
-        if (calibration.Length == 0 || reported.Length == 0)
+        var fromConfig = calibrationYears.Count == 0;
+        if ((calibration.Length == 0 && !fromConfig) || reported.Length == 0)
         {
             throw new ArgumentException("drift calibration needs at least one calibration year and one reported year with data and a model trained before it", nameof(request));
         }
 
-        var (chosen, tried) = Choose(calibration, progress);
+        var (chosen, tried) = fromConfig ? (defaults, 1) : Choose(calibration, progress);
         var (alarmDays, days, _) = Alarms(reported, chosen);
-        var (calibrationAlarms, calibrationDays, _) = Alarms(calibration, chosen);
         var rate = alarmDays / (double)days;
+        string source;
+        if (fromConfig)
+        {
+            source = "the config's thresholds, none chosen";
+            progress?.Report("thresholds: the config's, none chosen (" + Thresholds(chosen) + ")");
+        }
+        else
+        {
+            var (calibrationAlarms, calibrationDays, _) = Alarms(calibration, chosen);
+            source = FormattableString.Invariant($"calibration {calibrationYears[0]}-{calibrationYears[^1]}: {calibrationAlarms} of {calibrationDays}");
+        }
+
         progress?.Report(FormattableString.Invariant(
-            $"false alarms: drift set DEGRADED on {alarmDays} of {days} days ({rate * 100:0.0}%) of {reportedYears[0]}-{reportedYears[^1]} (calibration {calibrationYears[0]}-{calibrationYears[^1]}: {calibrationAlarms} of {calibrationDays}); configurations tried: {tried}"));
+            $"false alarms: drift set DEGRADED on {alarmDays} of {days} days ({rate * 100:0.0}%) of {reportedYears[0]}-{reportedYears[^1]} ({source}); configurations tried: {tried}"));
         foreach (var year in reported)
         {
             var (a, d, first) = Alarms([year], chosen);
@@ -107,7 +132,8 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
 
         return new EvaluationReport([], [], tried, new Dictionary<string, string>
         {
-            ["calibration_years"] = $"{calibrationYears[0]}-{calibrationYears[^1]}",
+            ["calibration_years"] = fromConfig ? "none" : $"{calibrationYears[0]}-{calibrationYears[^1]}",
+            ["thresholds_source"] = fromConfig ? "config" : "chosen",
             ["reported_years"] = $"{reportedYears[0]}-{reportedYears[^1]}",
             ["false_alarm_days"] = alarmDays.ToString(CultureInfo.InvariantCulture),
             ["reported_days"] = days.ToString(CultureInfo.InvariantCulture),
@@ -124,6 +150,9 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             ["drift.baseline_cycles"] = chosen.BaselineCycles.ToString(CultureInfo.InvariantCulture),
         });
     }
+
+    private static string Thresholds(DriftOptions o) => FormattableString.Invariant(
+        $"tie_excess {o.TieExcess}, unchanged_excess {o.UnchangedExcess}, stale_rows_excess {o.StaleRowsExcess}, level_ratio {o.LevelRatio}, min_dispersion {o.MinDispersion}");
 
     /// <summary>Trains the year's model and measures its days (and the warm-up before them); null without data.</summary>
     private Year? Replay(UniversePanel raw, UniversePanel ranked, int number, CancellationToken cancellationToken)

@@ -25,6 +25,23 @@ public sealed class DriftCalibrateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task DriftCalibrate_ThresholdsConfig_JudgesWithTheConfigsThresholdsAndChoosesNone()
+    {
+        var config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime()
+            .Replace("      scope: universe ", "      trees: 20\n      scope: universe ")
+            .Replace("level_ratio: 4 ", "level_ratio: 1.01 "));
+
+        var (exit, host) = await HostProcess.RunAsync(_dir.Path, "drift-calibrate", "--thresholds", "config", "--first-year", "2017", "--last-year", "2017", "--config", config);
+        using var _ = host;
+
+        Assert.True(exit == 1, host.Stdout + host.Stderr);
+        Assert.Contains("drift-calibrate ml_alpha: thresholds from the config, none chosen, reported 2017-2017", host.Stdout);
+        Assert.Matches(@"FIGURE false-alarm rate 2017-2017: (100|\d\d|[6-9])\.\d% of days DEGRADED by drift \(\d+ of 2\d\d; limit 5%\); thresholds from the config, none chosen, 1 configuration tried", host.Stdout);
+        Assert.Contains("thresholds (the config's, none chosen): drift.tie_excess=0.5 drift.unchanged_excess=0.7 drift.stale_rows_excess=0.01 drift.level_ratio=1.01 ", host.Stdout);
+        Assert.DoesNotContain("calibrated drift.", host.Stdout);
+    }
+
+    [Fact]
     public async Task DriftCalibrate_CalibrationYearsNotBeforeTheReportedOnes_ExitsTwoSayingSo()
     {
         var config = _dir.Write("golden.yaml", TestConfigs.GoldenBesideRuntime());

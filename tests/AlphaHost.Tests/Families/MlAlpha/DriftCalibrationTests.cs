@@ -39,6 +39,36 @@ public sealed class DriftCalibrationTests
         Assert.Contains(lines, l => l.Contains("NOT detected within 5 cycles", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Run_ConfigScope_JudgesTheReportedYearWithTheConfigsThresholdsChoosingNone()
+    {
+        var shipped = new List<string>();
+        var absurd = new List<string>();
+
+        var withShipped = JudgeWithConfig(DriftOptions.Default, shipped);
+        var withAbsurd = JudgeWithConfig(DriftOptions.Default with { LevelRatio = 1.01 }, absurd);
+
+        Assert.Equal(1, withShipped.ConfigurationsTried);
+        Assert.Equal("config", withShipped.Parameters["thresholds_source"]);
+        Assert.Equal("none", withShipped.Parameters["calibration_years"]);
+        Assert.Equal("4", withShipped.Parameters["drift.level_ratio"]);
+        Assert.Equal("1.01", withAbsurd.Parameters["drift.level_ratio"]);
+        Assert.DoesNotContain(shipped, l => l.StartsWith("calibrated ", StringComparison.Ordinal) || l.StartsWith("2016:", StringComparison.Ordinal));
+        Assert.Contains(shipped, l => l.StartsWith("thresholds: the config's, none chosen (tie_excess 0.5, unchanged_excess 0.7, stale_rows_excess 0.01, level_ratio 4, min_dispersion 0.3)", StringComparison.Ordinal));
+        var shippedAlarms = int.Parse(withShipped.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
+        var absurdAlarms = int.Parse(withAbsurd.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(absurdAlarms > shippedAlarms + 100, string.Join("\n", shipped.Concat(absurd)));
+        Assert.Contains(absurd, l => l.Contains("(interquartile range; limit x1.01)", StringComparison.Ordinal));
+    }
+
+    private static EvaluationReport JudgeWithConfig(DriftOptions drift, List<string> lines)
+    {
+        var history = TrainedModels.History(800);
+        var request = new EvaluationRequest(history, [2017], [DriftCalibration.ConfigScope], 0);
+        var calibrationYears = DriftCalibration.CalibrationYears(DriftCalibration.ConfigScope)!;
+        return new DriftCalibration(TrainedModels.Contract, Options, drift).Run(request, calibrationYears, new Lines(lines), CancellationToken.None);
+    }
+
     private static EvaluationReport Calibrate(DriftOptions drift, List<string> lines)
     {
         var history = TrainedModels.History(800);
