@@ -23,7 +23,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder],
     Settings = [MlAlphaOptions.ModelsDirKey, "contract", "allow_legacy_models", "legacy_signal_scale", "model_refresh", "signal.half_life_days", "signal.hold_days",
         "governance.max_failures", "governance.window", "drift.psi_threshold", "drift.window_cycles", "drift.psi_degrades", "drift.tie_excess",
-        "drift.unchanged_excess", "drift.stale_rows_excess", "drift.level_ratio", "drift.min_dispersion", "drift.persist_cycles", "drift.persist_window", "drift.baseline_cycles", "training.scope", "training.cross_sectional_transform",
+        "drift.unchanged_excess", "drift.stale_rows_excess", "drift.level_ratio", "drift.min_dispersion", "drift.missing_excess", "drift.persist_cycles", "drift.persist_window", "drift.baseline_cycles", "training.scope", "training.cross_sectional_transform",
         "training.horizon_days", "training.validation_fraction", "training.min_train_rows", "training.min_validation_rows", "training.trees", "training.leaves",
         "training.learning_rate", "training.min_rows_per_leaf", "training.seed", "training.threads_per_model", "training.parallelism"])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
@@ -57,6 +57,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     private readonly List<float[]> _measuredRows = [];
     private string?[] _errors = [];
     private readonly List<string> _invalid = [];
+    private readonly List<float[]> _invalidRows = [];
     private readonly List<string> _mismatched = [];
     private readonly PooledServing _pooled = new();
     private SignalSmoother _smoother = new(new MlAlphaOptions().Smoothing);
@@ -313,6 +314,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         }
 
         _invalid.Clear();
+        _invalidRows.Clear();
         _mismatched.Clear();
         var pooled = _pooled.Serves(models, _options.Training.Scope);
         foreach (var history in snapshot.Symbols)
@@ -327,6 +329,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
             if (!row.IsValid)
             {
                 _invalid.Add(history.Symbol);
+                _invalidRows.Add(row.Values);
                 continue;
             }
 
@@ -417,7 +420,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         }
 
         _drift.EndCycle();
-        _servingDriftReason = _servingDrift.Observe(_measuredSymbols, _measuredRows, outputs.AsSpan(0, _measuredRows.Count));
+        _servingDriftReason = _servingDrift.Observe(_measuredSymbols, _measuredRows, outputs.AsSpan(0, _measuredRows.Count), _invalidRows);
         return (new FamilySignals(signals), Assess(models, ready.Count, signals.Count));
     }
 

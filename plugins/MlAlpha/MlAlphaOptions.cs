@@ -88,7 +88,8 @@ internal sealed record MlAlphaOptions
                 settings.GetInt("drift.persist_cycles", d.Drift.Persist, min: 1, max: 32),
                 settings.GetInt("drift.persist_window", d.Drift.Of, min: 1, max: 32),
                 settings.GetInt("drift.baseline_cycles", d.Drift.BaselineCycles, min: 2, max: 1000),
-                settings.GetBool("drift.psi_degrades", d.Drift.PsiDegrades))),
+                settings.GetBool("drift.psi_degrades", d.Drift.PsiDegrades),
+                settings.GetDouble("drift.missing_excess", d.Drift.MissingExcess, min: 0.0, max: 1.0))),
             Training = new TrainingOptions
             {
                 Scope = OneOf(settings, "training.scope", t.Scope, [TrainingOptions.SymbolScope, TrainingOptions.UniverseScope]),

@@ -14,9 +14,23 @@ internal sealed class CycleMeasures
         Ties = new double[features];
         Unchanged = new double[features];
         Level = new double[features];
+        Missing = new double[features];
+        Infinite = new double[features];
     }
 
-    /// <summary>Rows measured; 0 when the cycle had too few to measure (the checks then say nothing).</summary>
+    /// <summary>
+    /// Symbols the model was asked about this cycle: the rows measured and the rows left out because a feature was not
+    /// finite; 0 when too few to measure (then no check says anything).
+    /// </summary>
+    public int Modelled { get; set; }
+
+    /// <summary>Per feature, the share of the modelled symbols whose value is missing (NaN).</summary>
+    public double[] Missing { get; }
+
+    /// <summary>Per feature, the share of the modelled symbols whose value is infinite.</summary>
+    public double[] Infinite { get; }
+
+    /// <summary>Rows measured (finite rows, predicted); 0 when the cycle had too few to measure (only the missing-share check then speaks).</summary>
     public int Rows { get; set; }
 
     /// <summary>Per feature, the share of the rows whose value equals another row's (1 when the feature is one constant).</summary>
@@ -46,6 +60,9 @@ internal sealed class CycleMeasures
     public void CopyTo(CycleMeasures other)
     {
         other.Rows = Rows;
+        other.Modelled = Modelled;
+        Missing.CopyTo(other.Missing, 0);
+        Infinite.CopyTo(other.Infinite, 0);
         Ties.CopyTo(other.Ties, 0);
         Unchanged.CopyTo(other.Unchanged, 0);
         Level.CopyTo(other.Level, 0);

@@ -21,6 +21,7 @@ internal sealed class DriftJudge
     private readonly Trail[] _ties;
     private readonly Trail[] _unchanged;
     private readonly Trail[] _level;
+    private readonly Trail[] _missing;
     private readonly Trail _stale;
     private readonly uint[] _history;
     private readonly double[] _scratch;
@@ -41,8 +42,9 @@ internal sealed class DriftJudge
         _ties = Trails(f, options.BaselineCycles);
         _unchanged = Trails(f, options.BaselineCycles);
         _level = Trails(f, options.BaselineCycles);
+        _missing = Trails(f, options.BaselineCycles);
         _stale = new Trail(options.BaselineCycles);
-        _history = new uint[(3 * f) + 2];
+        _history = new uint[(4 * f) + 2];
         _scratch = new double[options.BaselineCycles];
         _mask = options.Of >= 32 ? uint.MaxValue : (1u << options.Of) - 1;
     }
@@ -52,14 +54,57 @@ internal sealed class DriftJudge
     /// <summary>Judges one cycle; returns the DEGRADED reason (<c>drift: ...</c>, naming each failing check and feature) or null.</summary>
     public string? Judge(CycleMeasures m)
     {
-        if (m.Rows == 0)
+        if (m.Modelled == 0 && m.Rows == 0)
         {
             return null;
         }
 
-        var f = _names.Count;
         StringBuilder? reason = null;
         _named = 0;
+        if (m.Rows > 0)
+        {
+            JudgeRows(m, ref reason);
+        }
+
+        if (m.Modelled > 0)
+        {
+            JudgeMissing(m, ref reason);
+        }
+
+        if (_named > NamedChecks)
+        {
+            reason!.Append(CultureInfo.InvariantCulture, $" (+{_named - NamedChecks} more)");
+        }
+
+        return reason?.Insert(0, "drift: ").ToString();
+    }
+
+    /// <summary>
+    /// Per feature, the share of the modelled symbols whose value is missing or infinite (the pooled model leaves those
+    /// symbols out): a feature gone missing upstream, named, before the symbol count check's 10 % sees it unnamed.
+    /// </summary>
+    private void JudgeMissing(CycleMeasures m, ref StringBuilder? reason)
+    {
+        var f = _names.Count;
+        for (var i = 0; i < f; i++)
+        {
+            var share = m.Missing[i] + m.Infinite[i];
+            var missingBase = Baseline(_missing[i]);
+            var fails = missingBase is { } mb && Excess(share, mb) > _options.MissingExcess;
+            if (Persisted((3 * f) + 2 + i, fails))
+            {
+                Add(ref reason, FormattableString.Invariant(
+                    $"{_names[i]} missing or non-finite on {share * 100:0}% of symbols ({m.Missing[i] * 100:0}% missing, {m.Infinite[i] * 100:0}% infinite; baseline {(missingBase ?? 0) * 100:0}%)"));
+            }
+
+            _missing[i].Add(share);
+        }
+    }
+
+    /// <summary>The checks of the measured (predicted) rows and the outputs.</summary>
+    private void JudgeRows(CycleMeasures m, ref StringBuilder? reason)
+    {
+        var f = _names.Count;
         for (var i = 0; i < f; i++)
         {
             var tieBase = Baseline(_ties[i]);
@@ -107,13 +152,6 @@ internal sealed class DriftJudge
         {
             Add(ref reason, FormattableString.Invariant($"prediction dispersion {m.Dispersion:0.000} of the training spread, below {_options.MinDispersion.ToString(CultureInfo.InvariantCulture)}"));
         }
-
-        if (_named > NamedChecks)
-        {
-            reason!.Append(CultureInfo.InvariantCulture, $" (+{_named - NamedChecks} more)");
-        }
-
-        return reason?.Insert(0, "drift: ").ToString();
     }
 
     /// <summary>Records this cycle's outcome of check <paramref name="check"/>; true when it failed often enough to count.</summary>

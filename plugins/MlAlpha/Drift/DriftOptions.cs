@@ -13,6 +13,7 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// <param name="Of">The persistence window, in cycles (at most 32).</param>
 /// <param name="BaselineCycles">Trailing cycles whose medians are the baselines.</param>
 /// <param name="PsiDegrades">Whether raw-feature PSI above <c>drift.psi_threshold</c> sets DEGRADED for per-symbol models (a pooled model's PSI is informational always).</param>
+/// <param name="MissingExcess">A feature's share of the modelled symbols whose value is missing (NaN) or infinite, risen above its trailing median the same way as the ties.</param>
 internal sealed record DriftOptions(
     double TieExcess,
     double UnchangedExcess,
@@ -22,10 +23,11 @@ internal sealed record DriftOptions(
     int Persist,
     int Of,
     int BaselineCycles,
-    bool PsiDegrades)
+    bool PsiDegrades,
+    double MissingExcess)
 {
     public static DriftOptions Default { get; } = new(
-        TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true);
+        TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true, MissingExcess: 0.05);
 
     /// <summary>Baseline cycles needed before a baseline check can fail (a daemon's first cycles report nothing).</summary>
     public int MinBaseline => Math.Min(5, BaselineCycles);

@@ -23,9 +23,13 @@ internal sealed class ServingDrift
     public CycleMeasures Last { get; }
 
     /// <summary>Measures and judges one cycle; the DEGRADED reason, or null.</summary>
-    public string? Observe(IReadOnlyList<string> symbols, IReadOnlyList<float[]> rows, ReadOnlySpan<double> outputs)
+    /// <param name="symbols">The symbols predicted, row for row.</param>
+    /// <param name="rows">Their raw feature rows.</param>
+    /// <param name="outputs">The model's outputs in units of its training spread.</param>
+    /// <param name="dropped">The rows of the modelled symbols left out this cycle because a feature was not finite (none when null).</param>
+    public string? Observe(IReadOnlyList<string> symbols, IReadOnlyList<float[]> rows, ReadOnlySpan<double> outputs, IReadOnlyList<float[]>? dropped = null)
     {
-        _measure.Measure(symbols, rows, outputs, Last);
+        _measure.Measure(symbols, rows, outputs, Last, dropped);
         return _judge.Judge(Last);
     }
 }

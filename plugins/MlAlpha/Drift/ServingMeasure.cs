@@ -3,7 +3,8 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// <summary>
 /// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and interquartile range of the cross-section,
 /// the share of symbols whose value did not change since the last cycle, the share whose whole row did not, and the
-/// spread of the model's outputs. Keeps each symbol's last row (a slot per symbol, allocated when a symbol is first
+/// spread of the model's outputs; and per feature the share of the modelled symbols (the predicted rows and those left
+/// out for a non-finite feature) whose value is missing or infinite. Keeps each symbol's last row (a slot per symbol, allocated when a symbol is first
 /// seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per feature.
 /// </summary>
 internal sealed class ServingMeasure(int features)
@@ -13,6 +14,8 @@ internal sealed class ServingMeasure(int features)
 
     private readonly Dictionary<string, Slot> _slots = new(StringComparer.Ordinal);
     private readonly int[] _unchanged = new int[features];
+    private readonly int[] _missing = new int[features];
+    private readonly int[] _infinite = new int[features];
     private float[] _column = [];
     private long _cycle;
 
@@ -21,10 +24,13 @@ internal sealed class ServingMeasure(int features)
     /// <param name="rows">Their raw feature rows (finite), each <c>features</c> wide.</param>
     /// <param name="outputs">The model's raw outputs in units of its training spread (output / signal scale), row for row.</param>
     /// <param name="into">Receives the figures.</param>
-    public void Measure(IReadOnlyList<string> symbols, IReadOnlyList<float[]> rows, ReadOnlySpan<double> outputs, CycleMeasures into)
+    /// <param name="dropped">Rows of modelled symbols left out of the prediction because a feature was not finite (none when null).</param>
+    public void Measure(IReadOnlyList<string> symbols, IReadOnlyList<float[]> rows, ReadOnlySpan<double> outputs, CycleMeasures into, IReadOnlyList<float[]>? dropped = null)
     {
         _cycle++;
         var n = rows.Count;
+        var modelled = n + (dropped?.Count ?? 0);
+        MeasureMissing(rows, dropped, modelled, into);
         if (_column.Length < n)
         {
             _column = new float[n * 2];
@@ -95,6 +101,44 @@ internal sealed class ServingMeasure(int features)
         into.StaleCount = stale;
         into.StaleRows = seen == 0 ? 0 : stale / (double)seen;
         into.Dispersion = Spread(outputs);
+    }
+
+    /// <summary>Per feature, the shares of the modelled rows whose value is NaN or infinite; <see cref="CycleMeasures.Modelled"/> 0 when too few.</summary>
+    private void MeasureMissing(IReadOnlyList<float[]> rows, IReadOnlyList<float[]>? dropped, int modelled, CycleMeasures into)
+    {
+        if (modelled < MinRows)
+        {
+            into.Modelled = 0;
+            return;
+        }
+
+        Array.Clear(_missing);
+        Array.Clear(_infinite);
+        Count(rows);
+        if (dropped is not null)
+        {
+            Count(dropped);
+        }
+
+        into.Modelled = modelled;
+        for (var f = 0; f < features; f++)
+        {
+            into.Missing[f] = _missing[f] / (double)modelled;
+            into.Infinite[f] = _infinite[f] / (double)modelled;
+        }
+
+        void Count(IReadOnlyList<float[]> of)
+        {
+            for (var r = 0; r < of.Count; r++)
+            {
+                var row = of[r];
+                for (var f = 0; f < features; f++)
+                {
+                    _missing[f] += float.IsNaN(row[f]) ? 1 : 0;
+                    _infinite[f] += float.IsInfinity(row[f]) ? 1 : 0;
+                }
+            }
+        }
     }
 
     /// <summary>The share of sorted values that equal a neighbour.</summary>

@@ -145,6 +145,7 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             ["drift.stale_rows_excess"] = chosen.StaleRowsExcess.ToString(CultureInfo.InvariantCulture),
             ["drift.level_ratio"] = chosen.LevelRatio.ToString(CultureInfo.InvariantCulture),
             ["drift.min_dispersion"] = chosen.MinDispersion.ToString(CultureInfo.InvariantCulture),
+            ["drift.missing_excess"] = chosen.MissingExcess.ToString(CultureInfo.InvariantCulture),
             ["drift.persist_cycles"] = chosen.Persist.ToString(CultureInfo.InvariantCulture),
             ["drift.persist_window"] = chosen.Of.ToString(CultureInfo.InvariantCulture),
             ["drift.baseline_cycles"] = chosen.BaselineCycles.ToString(CultureInfo.InvariantCulture),
@@ -152,7 +153,7 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     }
 
     private static string Thresholds(DriftOptions o) => FormattableString.Invariant(
-        $"tie_excess {o.TieExcess}, unchanged_excess {o.UnchangedExcess}, stale_rows_excess {o.StaleRowsExcess}, level_ratio {o.LevelRatio}, min_dispersion {o.MinDispersion}");
+        $"tie_excess {o.TieExcess}, unchanged_excess {o.UnchangedExcess}, stale_rows_excess {o.StaleRowsExcess}, level_ratio {o.LevelRatio}, min_dispersion {o.MinDispersion}, missing_excess {o.MissingExcess}");
 
     /// <summary>Trains the year's model and measures its days (and the warm-up before them); null without data.</summary>
     private Year? Replay(UniversePanel raw, UniversePanel ranked, int number, CancellationToken cancellationToken)
@@ -186,7 +187,7 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     /// <summary>Per check, the most sensitive grid value within the budget on the calibration years, that check alone.</summary>
     private (DriftOptions Chosen, int Tried) Choose(Year[] calibration, IProgress<string>? progress)
     {
-        var off = defaults with { TieExcess = 2, UnchangedExcess = 2, StaleRowsExcess = 2, LevelRatio = double.PositiveInfinity, MinDispersion = 0 };
+        var off = defaults with { TieExcess = 2, UnchangedExcess = 2, StaleRowsExcess = 2, LevelRatio = double.PositiveInfinity, MinDispersion = 0, MissingExcess = 2 };
         var tried = 0;
         double Pick(string key, double[] grid, Func<double, DriftOptions> with)
         {

@@ -84,6 +84,39 @@ public sealed class ServingDriftTests
     }
 
     [Fact]
+    public void Observe_OneFeatureMissingOnAFifthOfTheSymbols_DegradedNamingItsMissingShareWithinFiveCycles()
+    {
+        var (drift, market) = WarmedUp();
+
+        var reason = FirstReasonWithDropped(drift, market, feature: 1, every: 5, value: float.NaN);
+
+        Assert.InRange(reason.Cycle, 1, 5);
+        Assert.Contains("vol_20d missing or non-finite on 20% of symbols (20% missing, 0% infinite; baseline 0%)", reason.Text);
+    }
+
+    [Fact]
+    public void Observe_OneFeatureInfiniteOnEverySymbolSoNoRowIsPredicted_DegradedNamingItWithinFiveCycles()
+    {
+        var (drift, market) = WarmedUp();
+
+        var reason = FirstReasonWithDropped(drift, market, feature: 0, every: 1, value: float.PositiveInfinity);
+
+        Assert.InRange(reason.Cycle, 1, 5);
+        Assert.Equal("drift: ret_1d missing or non-finite on 100% of symbols (0% missing, 100% infinite; baseline 0%)", reason.Text);
+    }
+
+    [Fact]
+    public void Observe_AFewSymbolsMissingAFeatureEveryCycle_StaysOk()
+    {
+        var (drift, market) = WarmedUp();
+
+        // 2 % of the symbols (new listings without 60 days of history, say) miss a feature on every cycle: the norm, not a change.
+        var reasons = Enumerable.Range(0, 40).Select(_ => Dropping(drift, market, feature: 2, every: 50, value: float.NaN)).ToList();
+
+        Assert.All(reasons.Skip(5), Assert.Null);
+    }
+
+    [Fact]
     public void Observe_OneOddCycle_DoesNotDegradeThenPersistentFaultDoes()
     {
         var (drift, market) = WarmedUp();
@@ -132,6 +165,42 @@ public sealed class ServingDriftTests
         }
 
         return (int.MaxValue, null);
+    }
+
+    /// <summary>The cycle (1-based) of the first DEGRADED reason while every <paramref name="every"/>-th symbol's feature is not finite, within 10.</summary>
+    private static (int Cycle, string? Text) FirstReasonWithDropped(ServingDrift drift, Market market, int feature, int every, float value)
+    {
+        for (var c = 1; c <= 10; c++)
+        {
+            if (Dropping(drift, market, feature, every, value) is { } reason)
+            {
+                return (c, reason);
+            }
+        }
+
+        return (int.MaxValue, null);
+    }
+
+    /// <summary>One cycle as the family serves it: rows with a non-finite feature are left out of the prediction and passed as dropped.</summary>
+    private static string? Dropping(ServingDrift drift, Market market, int feature, int every, float value)
+    {
+        var rows = market.Next();
+        var (kept, symbols, outputs, dropped) = (new List<float[]>(), new List<string>(), new List<double>(), new List<float[]>());
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (i % every == 0)
+            {
+                rows[i][feature] = value;
+                dropped.Add(rows[i]);
+                continue;
+            }
+
+            kept.Add(rows[i]);
+            symbols.Add(market.Symbols[i]);
+            outputs.Add(market.Outputs[i]);
+        }
+
+        return drift.Observe(symbols, kept, outputs.ToArray(), dropped);
     }
 
     private static List<float[]> Scale(List<float[]> rows, int feature, float by)
