@@ -1,8 +1,9 @@
 namespace AlphaHost.Plugins.MlAlpha.Drift;
 
 /// <summary>
-/// The serving-drift checks' thresholds (<c>families.ml_alpha.drift.*</c>). The defaults were chosen by
-/// <c>alphahost drift-calibrate</c> on 2004-2009 of ../shared/data (docs: ML family, drift); see <see cref="ServingDrift"/>.
+/// The serving-drift checks' thresholds (<c>families.ml_alpha.drift.*</c>). The defaults start from
+/// <c>alphahost drift-calibrate</c>'s choice on ../shared/data, made less sensitive where the sample market alarmed;
+/// <c>drift-calibrate --thresholds config</c> measures them as shipped (docs: ML family, drift figures); see <see cref="ServingDrift"/>.
 /// </summary>
 /// <param name="TieExcess">A feature's share of tied values across the day's symbols, risen above its trailing median b by more than this share of (1 - b), is a fault.</param>
 /// <param name="UnchangedExcess">A feature's share of symbols whose value is bit-identical to the last cycle's, risen above its trailing median the same way.</param>
