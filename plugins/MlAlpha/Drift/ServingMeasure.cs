@@ -4,8 +4,9 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and interquartile range of the cross-section,
 /// the share of symbols whose value did not change since the last cycle, the share whose whole row did not, and the
 /// spread of the model's outputs; and per feature the share of the modelled symbols (the predicted rows and those left
-/// out for a non-finite feature) whose value is missing or infinite. Keeps each symbol's last row (a slot per symbol, allocated when a symbol is first
-/// seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per feature.
+/// out for a non-finite feature) whose value is missing or infinite. Keeps each symbol's last row (a slot per symbol,
+/// allocated when a symbol is first seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per
+/// feature.
 /// </summary>
 internal sealed class ServingMeasure(int features)
 {
