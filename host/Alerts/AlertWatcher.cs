@@ -12,26 +12,9 @@ namespace AlphaHost.Host.Alerts;
 /// </summary>
 internal sealed class AlertWatcher(HostStatus status, ConfigStore config, TimeProvider clock, DaemonIdentity identity, AlertDispatcher dispatcher) : BackgroundService
 {
-    private static readonly TimeSpan Fastest = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan Slowest = TimeSpan.FromSeconds(1);
     private Dictionary<string, (string Alert, string? Family, string Summary, string? Detail)> _active = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                Evaluate();
-                var period = config.Current.Host.CycleInterval;
-                await Task.Delay(period < Fastest ? Fastest : period > Slowest ? Slowest : period, clock, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => StatusLooks.RunAsync(Evaluate, config, clock, stoppingToken);
 
     /// <summary>Compares the conditions now with the last look and hands over one event per change.</summary>
     internal void Evaluate()

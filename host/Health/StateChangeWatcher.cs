@@ -22,26 +22,9 @@ internal sealed class StateChangeWatcher(HostStatus status, ConfigStore config, 
     /// <summary>The previous state named by the first record of a run.</summary>
     public const string NoneYet = "none";
 
-    private static readonly TimeSpan Fastest = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan Slowest = TimeSpan.FromSeconds(1);
     private (string State, string MlState) _last = (NoneYet, NoneYet);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                Look();
-                var period = config.Current.Host.CycleInterval;
-                await Task.Delay(period < Fastest ? Fastest : period > Slowest ? Slowest : period, clock, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the final heartbeat records the state at the end.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => StatusLooks.RunAsync(Look, config, clock, stoppingToken);
 
     /// <summary>Logs one record when the state or ml_state differs from the last look's.</summary>
     internal void Look()
