@@ -229,10 +229,10 @@ internal sealed class CycleService(
 
         ReportIssues(rejected, "during warm-up");
         await families.WaitForStartsAsync(current.Host.InitTimeout, current).ConfigureAwait(false);
-        PublishLoadedFamilies(current);
         WarnUnclaimedKeys(current);
         logger.LogInformation("Plugins loaded: {Families} families ({Enabled} enabled); warming up on up to {Days} trading days of history",
             families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
+        status.StartedFamilies(families.Slots.Select(f => StatusOf(f, current)).ToArray());
         logger.LogInformation("Warm-up done: {Days} trading days of history up to {Date}; {Families} families loaded ({Enabled} enabled)",
             warmed, market.CurrentDate, families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)));
         if (run.From is { } start)

@@ -43,6 +43,7 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = config.Current.Host.HeartbeatInterval;
+        status.FamiliesStarted += OnFamiliesStarted;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -56,7 +57,13 @@ internal sealed class HeartbeatService(HostStatus status, ConfigStore config, Ti
         {
             // Stopping: the final heartbeat is written by StopAsync once the cycle loop has finished.
         }
+        finally
+        {
+            status.FamiliesStarted -= OnFamiliesStarted;
+        }
     }
+
+    private void OnFamiliesStarted() => Beat(final: false);
 
     internal void Beat(bool final)
     {

@@ -66,6 +66,20 @@ internal sealed class HostStatus(TimeProvider clock, LogFileHealth? logs = null)
     /// </summary>
     public IReadOnlyList<FamilyStatus> LoadedFamilies { get; set; } = [];
 
+    /// <summary>Raised once, on the cycle loop, when the families have started (or their start budget ran out), before the first cycle.</summary>
+    public event Action? FamiliesStarted;
+
+    /// <summary>
+    /// The families' states once their starts are over: published, and announced at once (the heartbeat beats on it), so
+    /// the first word on a family that cannot trade (a persisted governance trip) comes before the first cycle, not a
+    /// heartbeat interval later.
+    /// </summary>
+    public void StartedFamilies(IReadOnlyList<FamilyStatus> families)
+    {
+        LoadedFamilies = families;
+        FamiliesStarted?.Invoke();
+    }
+
     /// <summary>The last cycle that processed a trading day; idle polls leave it in place, so families keep their states.</summary>
     public CycleReport? Last
     {
