@@ -317,6 +317,7 @@ internal sealed class CycleService(
             MarketDate = day.Date,
             FreshSymbols = dayReport.Fresh,
             StaleSymbols = dayReport.Stale,
+            StaleNames = dayReport.StaleSymbols,
             UniverseSize = market.UniverseSize,
             BenchmarkFresh = dayReport.BenchmarkFresh,
             RejectedBars = dayReport.Rejected.Count,
