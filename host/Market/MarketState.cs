@@ -90,7 +90,7 @@ internal sealed class MarketState
         }
 
         stale.Sort(StringComparer.Ordinal);
-        return new DayReport(day.Date, fresh, stale.Count, rejected, unknown, _benchmark.LastDate == day.Date) { StaleSymbols = stale };
+        return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
     }
 
     /// <summary>The universe in the fixed order of positions of <see cref="Export"/> (a worker's market image slots).</summary>
@@ -171,8 +171,13 @@ internal sealed class MarketState
 }
 
 /// <summary>What appending one day found.</summary>
-internal sealed record DayReport(DateOnly Date, int Fresh, int Stale, IReadOnlyList<DataIssue> Rejected, int UnknownSymbols, bool BenchmarkFresh)
+/// <param name="Date">The day.</param>
+/// <param name="Fresh">Symbols with a new bar that is not a repeat.</param>
+/// <param name="StaleSymbols">The stale symbols (no new bar, or a repeated one: <see cref="RepeatedBarsRule"/>), in ordinal order.</param>
+/// <param name="Rejected">The bars rejected, with why.</param>
+/// <param name="UnknownSymbols">Bars of symbols outside the universe, left out.</param>
+/// <param name="BenchmarkFresh">Whether the benchmark has a bar that day.</param>
+internal sealed record DayReport(DateOnly Date, int Fresh, IReadOnlyList<string> StaleSymbols, IReadOnlyList<DataIssue> Rejected, int UnknownSymbols, bool BenchmarkFresh)
 {
-    /// <summary>The stale symbols (no new bar, or a repeated one), in ordinal order.</summary>
-    public IReadOnlyList<string> StaleSymbols { get; init; } = [];
+    public int Stale => StaleSymbols.Count;
 }
