@@ -274,12 +274,18 @@ internal static partial class ConfigLoader
             CatchUp = section.OneOf("catch_up", d.CatchUp == CatchUpMode.Fast ? "fast" : "paced", "paced", "fast") == "fast" ? CatchUpMode.Fast : CatchUpMode.Paced,
             MaxBarFileBytes = section.Long("max_bar_file_bytes", d.MaxBarFileBytes, 1024, 2L << 30),
             MaxUniverseFileBytes = section.Long("max_universe_file_bytes", d.MaxUniverseFileBytes, 1024, 2L << 30),
+            StaleRepeatedBars = section.Int("stale_repeated_bars", d.StaleRepeatedBars, 0, 10_000),
             SampleSeed = sample.Int("seed", d.SampleSeed, int.MinValue, int.MaxValue),
             SampleSymbols = sample.Int("symbols", d.SampleSymbols, 2, 5_000),
         };
         if (options.Source == "bars" && options.DataDir.Length == 0)
         {
             throw new ConfigException(section.File, section.Line, "market.data_dir", "is required when market.source is bars");
+        }
+
+        if (options.StaleRepeatedBars == 1)
+        {
+            throw new ConfigException(section.File, section.KeyLine("stale_repeated_bars"), "market.stale_repeated_bars", "must be 0 (off) or at least 2: with 1, every bar would count as repeated");
         }
 
         WarnUnknown(sample, warnings);

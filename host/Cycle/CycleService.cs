@@ -283,7 +283,7 @@ internal sealed class CycleService(
         LogDataChange(arrival, waited, day.Date, current.Market);
         var started = Stopwatch.GetTimestamp();
         var previousDate = market.CurrentDate;
-        var dayReport = market.Append(day);
+        var dayReport = market.Append(day, current.Market.StaleRepeatedBars);
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate, _image), families.Slots, current, families.Retire).ConfigureAwait(false);
@@ -317,6 +317,7 @@ internal sealed class CycleService(
             MarketDate = day.Date,
             FreshSymbols = dayReport.Fresh,
             StaleSymbols = dayReport.Stale,
+            StaleNames = dayReport.StaleSymbols,
             UniverseSize = market.UniverseSize,
             BenchmarkFresh = dayReport.BenchmarkFresh,
             RejectedBars = dayReport.Rejected.Count,

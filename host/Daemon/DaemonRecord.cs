@@ -59,6 +59,9 @@ internal sealed record DaemonRecord
 
     public IReadOnlyList<string> Reasons { get; init; } = [];
 
+    /// <summary>While <see cref="Reasons"/> holds <c>stale_symbols</c>: how many symbols were stale and the first of them; null otherwise.</summary>
+    public StaleSymbols? StaleSymbols { get; init; }
+
     /// <summary>The heartbeat's <c>ml_state</c>: the model family's own instance; each instance's is in <see cref="DaemonFamily.MlState"/>.</summary>
     public ModelState? MlState { get; init; }
 

@@ -32,6 +32,7 @@ internal static class DaemonStatusMapping
             Data = status.Data is { } data ? new DaemonData(data, status.Next?.Session, status.Next?.Due, status.Next?.OverdueAt) : null,
             State = status.State,
             Reasons = status.Reasons,
+            StaleSymbols = status.Stale,
             MlState = status.MlState,
             FamiliesCycle = report?.Cycle ?? previous?.FamiliesCycle ?? 0,
             Families = status.Families.Select(Family).ToArray(),

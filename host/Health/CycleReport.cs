@@ -14,6 +14,9 @@ internal sealed record CycleReport
 
     public int StaleSymbols { get; init; }
 
+    /// <summary>The stale symbols (no new bar, or a repeated one: <see cref="Market.RepeatedBarsRule"/>), in ordinal order.</summary>
+    public IReadOnlyList<string> StaleNames { get; init; } = [];
+
     public int UniverseSize { get; init; }
 
     public bool BenchmarkFresh { get; init; }

@@ -37,6 +37,9 @@ internal sealed record DaemonStatus
     /// <summary>Why <see cref="State"/> is not OK (empty when OK), in the order the rules found them.</summary>
     public required IReadOnlyList<string> Reasons { get; init; }
 
+    /// <summary>How many symbols and which, while <see cref="Reasons"/> holds <see cref="StateRules.StaleSymbolsReason"/>; null otherwise.</summary>
+    public StaleSymbols? Stale { get; init; }
+
     /// <summary>The heartbeat's <c>ml_state</c>: the model family's own instance (<see cref="StateRules.Model"/>).</summary>
     public required ModelState MlState { get; init; }
 
@@ -104,6 +107,7 @@ internal sealed record DaemonStatus
             MarketDate = report?.MarketDate ?? dataDate,
             State = state,
             Reasons = reasons,
+            Stale = report is not null && reasons.Contains(StateRules.StaleSymbolsReason) ? StaleSymbols.Of(report) : null,
             MlState = mlState,
             ModelErrors = modelErrors,
             Families = inputs.Families,

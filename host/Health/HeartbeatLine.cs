@@ -27,6 +27,11 @@ internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, Syst
             details.Add($"overdue_since={Utc(next.OverdueAt)}");
         }
 
+        if (status.Stale is { } stale)
+        {
+            details.Add($"{StateRules.StaleSymbolsReason}={StaleText(stale)}");
+        }
+
         if (status.Override is { } held)
         {
             // The kill switch held while the config file could not be edited: the line says so until `ml enable` clears it.
@@ -72,6 +77,10 @@ internal sealed record HeartbeatLine(long Uptime, int Symbols, long Cycles, Syst
     /// </summary>
     private static string MlStatesText(IReadOnlyList<ModelInstance> instances) =>
         instances.Count == 0 ? "none" : string.Join(",", instances.Select(i => $"{i.Name}:{StateText.Of(i.MlState)}{(i.Mode == FamilyMode.Shadow ? "(shadow)" : "")}"));
+
+    /// <summary><c>61 of 494: AAPL,MSFT,... (+51 more)</c>.</summary>
+    private static string StaleText(StaleSymbols stale) =>
+        $"{stale.Count} of {stale.Universe}: {string.Join(",", stale.Symbols)}{(stale.Count > stale.Symbols.Count ? $" (+{stale.Count - stale.Symbols.Count} more)" : "")}";
 
     private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 

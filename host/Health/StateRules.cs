@@ -22,6 +22,9 @@ internal sealed record StateInputs(CycleReport? LastDay, IReadOnlyList<FamilySta
 /// </summary>
 internal static class StateRules
 {
+    /// <summary>The reason for more than <c>host.max_stale_fraction</c> of the universe stale; alert rules match this token, <see cref="StaleSymbols"/> names them.</summary>
+    public const string StaleSymbolsReason = "stale_symbols";
+
     /// <summary>The system state and the reasons for it (empty when OK).</summary>
     public static (SystemState State, IReadOnlyList<string> Reasons) Evaluate(StateInputs inputs, double maxStaleFraction)
     {
@@ -81,7 +84,7 @@ internal static class StateRules
 
             if (report.UniverseSize > 0 && report.StaleSymbols > maxStaleFraction * report.UniverseSize)
             {
-                degraded.Add("stale_symbols");
+                degraded.Add(StaleSymbolsReason);
             }
 
             if (report.SignalWriteFailed)

@@ -46,7 +46,11 @@ internal sealed class MarketState
     public DateOnly? CurrentDate { get; private set; }
 
     /// <summary>Appends one day. Returns the rejected bars and stale symbols of that day.</summary>
-    public DayReport Append(MarketDay day)
+    /// <param name="day">The day's bars.</param>
+    /// <param name="staleRepeatedBars">A symbol whose last this many bars are identical (open, high, low, close and volume: a
+    /// feed that forward-fills a halted or delisted symbol's last bar under new dates) is stale like a symbol without a new bar
+    /// (<c>market.stale_repeated_bars</c>); 0 turns the rule off, as for offline replays that judge no staleness.</param>
+    public DayReport Append(MarketDay day, int staleRepeatedBars = 0)
     {
         var rejected = new List<DataIssue>();
         if (day.Benchmark is { } benchmarkBar && _benchmark.TryAppend(benchmarkBar) is { } benchmarkProblem)
@@ -71,19 +75,21 @@ internal sealed class MarketState
 
         CurrentDate = day.Date;
         var fresh = 0;
-        var stale = 0;
+        var stale = new List<string>();
         foreach (var series in _ordered)
         {
-            if (series.LastDate == day.Date)
+            series.Fresh = series.LastDate == day.Date && !RepeatedBarsRule.IsRepeated(series.Repeats, staleRepeatedBars);
+            if (series.Fresh)
             {
                 fresh++;
             }
             else if (series.Count > 0)
             {
-                stale++;
+                stale.Add(series.Info.Symbol);
             }
         }
 
+        stale.Sort(StringComparer.Ordinal);
         return new DayReport(day.Date, fresh, stale, rejected, unknown, _benchmark.LastDate == day.Date);
     }
 
@@ -96,14 +102,14 @@ internal sealed class MarketState
 
     public int MaxHistory => _maxHistory;
 
-    /// <summary>The families' view of the current day: symbols with a valid bar today, and the benchmark.</summary>
+    /// <summary>The families' view of the current day: symbols with a valid bar today that is not a repeat (stale), and the benchmark.</summary>
     public MarketSnapshot Snapshot(long cycle)
     {
         var date = CurrentDate ?? throw new InvalidOperationException("no market day has been appended yet");
         var symbols = new List<SymbolHistory>(_ordered.Length);
         foreach (var series in _ordered)
         {
-            if (series.LastDate == date)
+            if (series.Fresh)
             {
                 symbols.Add(series.History());
             }
@@ -130,6 +136,12 @@ internal sealed class MarketState
 
         public ref readonly Bar Last => ref _bars[Count - 1];
 
+        /// <summary>The last bars in a row with the same open, high, low, close and volume (1: the last differs from the one before).</summary>
+        public int Repeats { get; private set; }
+
+        /// <summary>Whether the last appended day brought this symbol a bar that is not stale.</summary>
+        public bool Fresh { get; set; }
+
         public string? TryAppend(in Bar bar)
         {
             var problem = BarValidator.Problem(bar, LastDate);
@@ -148,6 +160,7 @@ internal sealed class MarketState
                 Count = keep;
             }
 
+            Repeats = Count > 0 && RepeatedBarsRule.SameBar(_bars[Count - 1], bar) ? Repeats + 1 : 1;
             _bars[Count++] = bar;
             return null;
         }
@@ -158,4 +171,13 @@ internal sealed class MarketState
 }
 
 /// <summary>What appending one day found.</summary>
-internal sealed record DayReport(DateOnly Date, int Fresh, int Stale, IReadOnlyList<DataIssue> Rejected, int UnknownSymbols, bool BenchmarkFresh);
+/// <param name="Date">The day.</param>
+/// <param name="Fresh">Symbols with a new bar that is not a repeat.</param>
+/// <param name="StaleSymbols">The stale symbols (no new bar, or a repeated one: <see cref="RepeatedBarsRule"/>), in ordinal order.</param>
+/// <param name="Rejected">The bars rejected, with why.</param>
+/// <param name="UnknownSymbols">Bars of symbols outside the universe, left out.</param>
+/// <param name="BenchmarkFresh">Whether the benchmark has a bar that day.</param>
+internal sealed record DayReport(DateOnly Date, int Fresh, IReadOnlyList<string> StaleSymbols, IReadOnlyList<DataIssue> Rejected, int UnknownSymbols, bool BenchmarkFresh)
+{
+    public int Stale => StaleSymbols.Count;
+}

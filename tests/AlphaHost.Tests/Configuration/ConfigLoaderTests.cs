@@ -82,6 +82,8 @@ public sealed class ConfigLoaderTests
     [InlineData("families:\n  Momentum!:\n    weight: 1\n", 3, "families.Momentum!", "lower case")]
     [InlineData("families:\n  ml_alpha:\n    mode: paper\n", 3, "families.ml_alpha.mode", "expected one of live, shadow")]
     [InlineData("market:\n  source: tape\n", 2, "market.source", "expected one of sample, bars")]
+    [InlineData("market:\n  stale_repeated_bars: 1\n", 2, "market.stale_repeated_bars", "0 (off) or at least 2")]
+    [InlineData("market:\n  stale_repeated_bars: -1\n", 2, "market.stale_repeated_bars", "between 0 and")]
     [InlineData("host: [1, 2]\n", 1, "host", "expected a section")]
     [InlineData("host:\n  cycle_interval: 1s\n   bad_indent: 2\n", 3, "(syntax)", "")]
     [InlineData("features:\n  ml_enabled: true\n  ml_enabled: false\n", 3, "(syntax)", "Duplicate key")]

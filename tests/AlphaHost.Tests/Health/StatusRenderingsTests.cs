@@ -39,7 +39,64 @@ public sealed class StatusRenderingsTests : IDisposable
         Assert.StartsWith("2026-12-08T21:00:00Z ", expected.Due);
     }
 
+    [Fact]
+    public void Renderings_OfADayWithTooManyStaleSymbols_KeepTheReasonTokenAndSayHowManyAndWhich()
+    {
+        var status = StaleStatus(stale: 12);
+
+        var record = DaemonStatus.Of(status, _store.Current, _clock);
+        using var daemon = JsonDocument.Parse(DaemonFile.Serialize(DaemonStatusMapping.Map(_identity, record, _store, previous: null)));
+        using var api = JsonDocument.Parse(JsonSerializer.Serialize(StatusView.Of(_identity, record, _store), StatusJson.Options));
+        var heartbeat = HeartbeatMessage(status);
+
+        Assert.Contains("| reasons=stale_symbols |", heartbeat);
+        Assert.Contains(" | stale_symbols=12 of 20: S00,S01,S02,S03,S04,S05,S06,S07,S08,S09 (+2 more)", heartbeat);
+        Assert.Contains("stale_symbols=12 of 20: S00,", api.RootElement.GetProperty("heartbeat").GetProperty("details").GetString());
+        foreach (var (name, json) in new[] { ("daemon.json", daemon.RootElement), ("/api/status", api.RootElement.GetProperty("daemon")) })
+        {
+            Assert.Equal(["stale_symbols"], json.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+            var stale = json.GetProperty("stale_symbols");
+            Assert.True(stale.GetProperty("count").GetInt32() == 12, name);
+            Assert.Equal(20, stale.GetProperty("universe").GetInt32());
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"S{i:00}"), stale.GetProperty("symbols").EnumerateArray().Select(s => s.GetString()));
+        }
+    }
+
+    [Fact]
+    public void Renderings_OfADayWithFewStaleSymbols_NameNoStaleSymbols()
+    {
+        var status = StaleStatus(stale: 2);
+
+        var record = DaemonStatus.Of(status, _store.Current, _clock);
+        using var daemon = JsonDocument.Parse(DaemonFile.Serialize(DaemonStatusMapping.Map(_identity, record, _store, previous: null)));
+
+        Assert.Equal(SystemState.Ok, record.State);
+        Assert.DoesNotContain("stale_symbols", HeartbeatMessage(status));
+        Assert.False(daemon.RootElement.TryGetProperty("stale_symbols", out _));
+    }
+
     public void Dispose() => _listener.Dispose();
+
+    /// <summary>A day on which the first <paramref name="stale"/> of 20 symbols were stale, every family OK.</summary>
+    private HostStatus StaleStatus(int stale)
+    {
+        var status = new HostStatus(_clock, _logs);
+        status.Publish(new CycleReport
+        {
+            Cycle = 3, FreshSymbols = 20 - stale, StaleSymbols = stale, UniverseSize = 20, BenchmarkFresh = true, MarketDate = new DateOnly(2026, 12, 7),
+            StaleNames = [.. Enumerable.Range(0, stale).Select(i => $"S{i:00}")],
+            Families = [new("momentum", true, false, FamilyState.Ok, false, 0)],
+        }, TimeSpan.FromMilliseconds(2));
+        return status;
+    }
+
+    private string HeartbeatMessage(HostStatus status)
+    {
+        var events = new List<Serilog.Events.LogEvent>();
+        using var serilog = new Serilog.LoggerConfiguration().WriteTo.Sink(new CollectingSink(events)).CreateLogger();
+        new HeartbeatService(status, _store, _clock, new Microsoft.Extensions.Logging.Logger<HeartbeatService>(new SerilogLoggerFactory(serilog))).Beat(final: false);
+        return Assert.Single(events).RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Replace("\"", "");
+    }
 
     /// <summary>A daemon caught up after 2026-12-07 with a live and a shadow model instance, a log file it cannot write and an HTTP port it could not take.</summary>
     private HostStatus Status()
