@@ -27,8 +27,20 @@ namespace AlphaHost.Plugins.MlAlpha;
         "training.learning_rate", "training.min_rows_per_leaf", "training.seed", "training.threads_per_model", "training.parallelism"])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource
 {
+    private readonly TaskScheduler _background;
     private MlAlphaOptions _options = new();
     private MlRuntime? _runtime;
+
+    public MlAlphaFamily()
+        : this(TaskScheduler.Default)
+    {
+    }
+
+    /// <param name="background">Where the first cycle's one-time work runs (<see cref="FeatureWarmUp"/>); tests hold it.</param>
+    internal MlAlphaFamily(TaskScheduler background)
+    {
+        _background = background;
+    }
 
     /// <summary>
     /// The family's health as of its last cycle, except that a governance decision written by another process (an
@@ -51,7 +63,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
     public ValueTask InitializeAsync(FamilyContext context, CancellationToken cancellationToken)
     {
         var options = MlAlphaOptions.From(context.Settings);
-        var runtime = MlRuntime.Create(context, options);
+        var runtime = MlRuntime.Create(context, options, _background);
         runtime.Governance.Start();
         (_options, _runtime) = (options, runtime);
         return ValueTask.CompletedTask;
@@ -117,6 +129,7 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
         if (_runtime is { } runtime)
         {
             await runtime.Models.WaitForScanAsync().ConfigureAwait(false);
+            await runtime.Cycle.WaitForWarmUpAsync().ConfigureAwait(false);
         }
     }
 

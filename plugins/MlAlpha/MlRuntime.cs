@@ -38,14 +38,15 @@ internal sealed class MlRuntime
     public HealthBoard Health { get; }
 
     /// <summary>Reads the contract and the governance state; loads no model and writes nothing.</summary>
-    public static MlRuntime Create(FamilyContext context, MlAlphaOptions options)
+    /// <param name="background">Where the first cycle's one-time work runs (the thread pool, but for tests).</param>
+    public static MlRuntime Create(FamilyContext context, MlAlphaOptions options, TaskScheduler background)
     {
         var contract = FeatureContract.LoadNamed(Path.Combine(context.PluginDirectory, "contracts"), options.Contract);
         var breaker = new GovernanceBreaker(Path.Combine(context.StateDirectory, "governance.json"), contract.Name, contract.Hash, options.Governance, context.Clock);
         var models = new ModelOperations(context, contract, options);
         var health = new HealthBoard(breaker, models);
         var governance = new GovernanceWatch(breaker, new GovernanceLog(context.Logger, contract.Name), health);
-        var cycle = new LiveCycle(contract, options, governance, models, health);
+        var cycle = new LiveCycle(contract, options, governance, models, health, background);
         return new MlRuntime(contract, governance, models, cycle, new OfflineWork(context, contract, models), health);
     }
 

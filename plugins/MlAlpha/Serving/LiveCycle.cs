@@ -26,6 +26,7 @@ internal sealed class LiveCycle
     private readonly ModelOperations _models;
     private readonly HealthBoard _health;
     private readonly LiveFeatures _live;
+    private readonly FeatureWarmUp _warmUp;
     private readonly DriftMonitor _drift;
     private ServingDrift _servingDrift;
     private string? _servingDriftReason;
@@ -46,7 +47,8 @@ internal sealed class LiveCycle
     private readonly List<string> _mismatched = [];
     private readonly PooledServing _pooled = new();
 
-    public LiveCycle(FeatureContract contract, MlAlphaOptions options, GovernanceWatch governance, ModelOperations models, HealthBoard health)
+    /// <param name="background">Where the features' history build runs (<see cref="FeatureWarmUp"/>).</param>
+    public LiveCycle(FeatureContract contract, MlAlphaOptions options, GovernanceWatch governance, ModelOperations models, HealthBoard health, TaskScheduler background)
     {
         _contract = contract;
         _governance = governance;
@@ -54,9 +56,13 @@ internal sealed class LiveCycle
         _health = health;
         _smoother = new SignalSmoother(options.Smoothing);
         _live = new LiveFeatures(contract);
+        _warmUp = new FeatureWarmUp(_live, background);
         _drift = new DriftMonitor(contract.Names.Count, options.DriftWindowCycles);
         _servingDrift = new ServingDrift(contract.Names, options.Drift);
     }
+
+    /// <summary>Waits (a few seconds at most) for the features' history build in progress.</summary>
+    public Task WaitForWarmUpAsync() => _warmUp.WaitAsync();
 
     /// <summary>Takes changed settings: a new smoothing or drift configuration starts its state afresh.</summary>
     public void Reconfigure(MlAlphaOptions options)
@@ -74,7 +80,7 @@ internal sealed class LiveCycle
 
     public FamilySignals Compute(MarketSnapshot snapshot, MlAlphaOptions options, CancellationToken cancellationToken)
     {
-        var rows = _live.Update(snapshot);
+        var rows = _warmUp.IsDone(snapshot, modelsLoaded: _models.Current is not null) ? _live.Update(snapshot) : null;
         _governance.TakeInBeforeCycle();
         if (_governance.IsDisabled)
         {
@@ -83,7 +89,7 @@ internal sealed class LiveCycle
         }
 
         _models.ScanWhenDue(options);
-        if (_models.Current is not { } models)
+        if (rows is null || _models.Current is not { } models)
         {
             _health.Set(new FamilyHealth(FamilyState.Degraded, _health.ErrorCount, $"loading models from {_models.Store.Root}") { ServingModels = 0 });
             return FamilySignals.Empty;
