@@ -29,6 +29,7 @@ internal sealed record RunSettings(long? MaxCycles, DateOnly? From = null);
 /// </summary>
 internal sealed class CycleService(
     ConfigStore config,
+    ConfigReloader reloader,
     RuntimePaths paths,
     RunSettings run,
     IMarketFeed feed,
@@ -119,7 +120,7 @@ internal sealed class CycleService(
                 break;
             }
 
-            await WithDescriptorsAsync(ReloadOnRequestAsync).ConfigureAwait(false);
+            await WithDescriptorsAsync(reloader.OnRequestAsync).ConfigureAwait(false);
         }
         while (clock.GetUtcNow() < resumeAt);
 
@@ -164,25 +165,6 @@ internal sealed class CycleService(
         }
 
         return result;
-    }
-
-    private async Task ReloadOnRequestAsync()
-    {
-        var before = config.Current;
-        var rejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
-        if (!ReferenceEquals(before, config.Current))
-        {
-            return;
-        }
-
-        if (rejected)
-        {
-            logger.LogWarning("SIGHUP: the last good configuration stays in force: {ConfigError}", config.RejectedError);
-        }
-        else
-        {
-            logger.LogInformation("SIGHUP: {ConfigFile} re-read, no change to apply", before.SourcePath);
-        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -230,7 +212,7 @@ internal sealed class CycleService(
         ReportIssues(rejected, "during warm-up");
         await families.WaitForStartsAsync(current.Host.InitTimeout, current).ConfigureAwait(false);
         PublishLoadedFamilies(current);
-        WarnUnclaimedKeys(current);
+        reloader.WarnUnclaimedKeys(current);
         logger.LogInformation("Plugins loaded: {Families} families ({Enabled} enabled); warming up on up to {Days} trading days of history",
             families.Slots.Count, families.Slots.Count(f => f.IsEnabled(current)), current.Market.WarmupDays);
         logger.LogInformation("Warm-up done: {Days} trading days of history up to {Date}; {Families} families loaded ({Enabled} enabled)",
@@ -261,7 +243,7 @@ internal sealed class CycleService(
     /// <summary>One pass; true when it processed a trading day, false for an idle poll.</summary>
     private async Task<bool> RunCycleAsync()
     {
-        var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
+        var configRejected = (await reloader.CheckAsync().ConfigureAwait(false)).Rejected;
         var current = config.Current;
         families.Refresh(paths.PluginsDir, paths.StateDir, current);
 
@@ -331,29 +313,6 @@ internal sealed class CycleService(
         metrics.Cycle(elapsed, outcomes, combined);
         metrics.Families(report.Families, cycled: true);
         return true;
-    }
-
-    private async Task<bool> ApplyConfigChangeAsync()
-    {
-        var candidate = config.CheckForChange();
-        if (candidate is not null)
-        {
-            if (FamilyInstances.Check(candidate, families.Exports) is { } broken)
-            {
-                config.Reject(broken.Message, candidate.ContentHash);
-            }
-            else if (await families.ApplyConfigAsync(candidate).ConfigureAwait(false) is { } refusal)
-            {
-                config.Reject(refusal, candidate.ContentHash);
-            }
-            else
-            {
-                config.Accept(candidate);
-                WarnUnclaimedKeys(candidate);
-            }
-        }
-
-        return config.RejectedError is not null;
     }
 
     /// <summary>A family's turn as the heartbeat shows it; the host's failure reason is the detail when it overrides the family's state.</summary>
@@ -436,16 +395,6 @@ internal sealed class CycleService(
     }
 
     private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
-
-    private void WarnUnclaimedKeys(AlphaHostConfig current)
-    {
-        var names = families.Exports.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-        var flags = families.Exports.Select(f => f.FeatureFlag).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var warning in ConfigCoverage.Warnings(current, names, flags))
-        {
-            logger.LogWarning("Configuration: {Warning}", warning);
-        }
-    }
 
     private void ReportIssues(IReadOnlyList<DataIssue> issues, string when)
     {

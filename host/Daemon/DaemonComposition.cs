@@ -30,6 +30,8 @@ internal static class DaemonComposition
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
         builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<FamilyRunner>();
+        builder.Services.AddSingleton(s => new ConfigReloader(s.GetRequiredService<ConfigStore>(), s.GetRequiredService<Families.FamilySupervisor>(),
+            s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CycleService>>()));
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton(s => new Scoring.LiveScorer(paths.StateDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Scoring.LiveScorer>>()));
         builder.Services.AddSingleton(_ => new ShadowJournal(paths.SignalsDir, clock));
