@@ -29,9 +29,6 @@ internal static class DaemonComposition
         builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays));
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
         builder.Services.AddSingleton<Families.FamilySupervisor>();
-        builder.Services.AddSingleton<FamilyRunner>();
-        builder.Services.AddSingleton(s => new ConfigReloader(s.GetRequiredService<ConfigStore>(), s.GetRequiredService<Families.FamilySupervisor>(),
-            s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CycleService>>()));
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton(s => new Scoring.LiveScorer(paths.StateDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Scoring.LiveScorer>>()));
         builder.Services.AddSingleton(_ => new ShadowJournal(paths.SignalsDir, clock));
@@ -48,6 +45,7 @@ internal static class DaemonComposition
 
         builder.Services.AddSingleton(identity);
         builder.Services.AddSingleton(reloads);
+        AddCycle(builder.Services);
 
         // Hosted services stop in reverse order: the cycle loop stops first, then the state-change watcher (no record follows
         // the final heartbeat), then the heartbeat writes its final line, then the HTTP endpoint closes, then daemon.json says stopped.
@@ -60,5 +58,30 @@ internal static class DaemonComposition
         builder.Services.AddHostedService<StateChangeWatcher>();
         builder.Services.AddHostedService<CycleService>();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The cycle: the config reloader, the step (the families' supervised turns, then the combiner) and its observers, called
+    /// in the order registered here: live scores, signal journal and latest.json, the SSE feed, shadow journal, status, metrics.
+    /// </summary>
+    private static void AddCycle(IServiceCollection services)
+    {
+        services.AddSingleton(s => new ConfigReloader(s.GetRequiredService<ConfigStore>(), s.GetRequiredService<Families.FamilySupervisor>(),
+            s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<CycleService>>()));
+        services.AddSingleton<FamilyRunner>();
+        services.AddSingleton<SupervisedTurns>();
+        services.AddSingleton<ISignalCombiner>(SignalCombiner.Weighted);
+        services.AddSingleton(s => new CycleStep(s.GetRequiredService<SupervisedTurns>(), s.GetRequiredService<ISignalCombiner>()));
+        services.AddSingleton<SignalJournalObserver>();
+        services.AddSingleton<ICycleObserver, LiveScoreObserver>();
+        services.AddSingleton<ICycleObserver>(s => s.GetRequiredService<SignalJournalObserver>());
+        services.AddSingleton<ICycleObserver, SignalFeedObserver>();
+        services.AddSingleton<ICycleObserver, ShadowJournalObserver>();
+        services.AddSingleton<ICycleObserver, StatusObserver>();
+        services.AddSingleton<ICycleObserver, MetricsObserver>();
+        services.AddSingleton<CycleMarket>();
+        services.AddSingleton<CycleStart>();
+        services.AddSingleton<CyclePass>();
+        services.AddSingleton<CyclePacer>();
     }
 }
