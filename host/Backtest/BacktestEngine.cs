@@ -6,19 +6,23 @@ using AlphaHost.Host.Families;
 namespace AlphaHost.Host.Backtest;
 
 /// <summary>
-/// Replays a period day by day through the families exactly as the daemon's cycle runs them: the same
-/// <see cref="Market.MarketState"/> snapshots, the same <see cref="IAlphaFamily.ComputeAsync"/> (no second implementation
-/// of features or inference), the same rule for what a family's signals may contain (<see cref="SignalFilter"/>, then
-/// clipped to [-1, 1]) and the daemon's own combiner (<see cref="SignalCombiner.CombineLive"/>: the configured weights,
-/// shadow families left out). Each close, a <see cref="SignalBook"/> trades each family's signals, the combined signal,
-/// and the combined signal without each family in turn (recombined from the same per-family signals, not recomputed).
+/// Replays a period day by day through the daemon's own <see cref="CycleStep"/>: the same <see cref="Market.MarketState"/>
+/// snapshots, the same family call (<see cref="FamilyCall"/>: <see cref="IAlphaFamily.ComputeAsync"/>, no second
+/// implementation of features or inference, and <see cref="SignalFilter"/>), the same clip and the daemon's combiner (the
+/// configured weights, shadow families left out), with the families' turns of a replay (<see cref="ReplayTurns"/>). Each
+/// close, a <see cref="SignalBook"/> trades each family's signals, the combined signal, and the combined signal without
+/// each family in turn (recombined from the same per-family signals, not recomputed).
 /// </summary>
 /// <remarks>
 /// A family that throws contributes nothing that day, as in the cycle, and the exception is recorded. The daemon's time
 /// budgets and quarantine are not replayed: a backtest waits for every family, so its result does not depend on the
 /// machine's load.
 /// </remarks>
-internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options)
+/// <param name="families">The families, in the order of the report.</param>
+/// <param name="config">The configuration: weights and modes.</param>
+/// <param name="options">Costs and positions.</param>
+/// <param name="combiner">The combine stage; the daemon's weighted sum when not given.</param>
+internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options, ISignalCombiner? combiner = null)
 {
     public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
@@ -26,24 +30,23 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
         var without = families.Select(_ => new SignalBook(options)).ToArray();
         var combined = new SignalBook(options);
         var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
+        var step = new CycleStep(new ReplayTurns(families, books.Select(b => b.Run).ToArray(), cancellationToken), combiner ?? SignalCombiner.Weighted);
         var tradingDays = MarketReplay.TradingDays(history, window);
         var done = 0;
         foreach (var day in MarketReplay.Days(history, window))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var known = SignalFilter.Symbols(day.Snapshot);
-            var outcomes = new FamilyOutcome[families.Count];
+            var cycle = await step.RunAsync(new CycleInput(day.Snapshot, null, null), null, config).ConfigureAwait(false);
             for (var f = 0; f < families.Count; f++)
             {
-                outcomes[f] = await ComputeAsync(families[f], day.Snapshot, known, books[f].Run, cancellationToken).ConfigureAwait(false);
-                books[f].Close(day, outcomes[f].Signals);
+                books[f].Close(day, cycle.Outcomes[f].Signals);
             }
 
-            combined.Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, outcomes, config)));
+            combined.Close(day, Signals(cycle.Combined));
             for (var f = 0; f < families.Count; f++)
             {
-                var others = outcomes.Where((_, o) => o != f).ToArray();
-                without[f].Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, others, config)));
+                var others = cycle.Outcomes.Where((_, o) => o != f).ToArray();
+                without[f].Close(day, Signals(step.Combiner.Combine(day.Snapshot, others, config)));
             }
 
             progress?.Report((++done, tradingDays));
@@ -64,30 +67,6 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
         }
 
         return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray());
-    }
-
-    /// <summary>One family's turn, as the cycle takes it: its finite signals for the snapshot's symbols, clipped; nothing when it throws.</summary>
-    private async Task<FamilyOutcome> ComputeAsync(ReplayFamily family, MarketSnapshot snapshot, IReadOnlySet<string> known, BacktestRun run,
-        CancellationToken cancellationToken)
-    {
-        var weight = config.Family(family.Name).Weight;
-        try
-        {
-            var signals = await family.Family.ComputeAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            var (clean, _, _) = SignalFilter.Copy(signals?.BySymbol, known);
-            foreach (var (symbol, value) in clean)
-            {
-                clean[symbol] = Math.Clamp(value, -1.0, 1.0);
-            }
-
-            return new FamilyOutcome(family.Slot, OutcomeKind.Ok, clean, weight, InProcessEndpoint.ReadHealth(family.Family));
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var error = $"{snapshot.Date:yyyy-MM-dd}: {ex.GetType().Name}: {ex.Message}";
-            run.Exceptions.Add(error);
-            return new FamilyOutcome(family.Slot, OutcomeKind.Failed, ComputeResult.NoSignals, weight, InProcessEndpoint.ReadHealth(family.Family), error);
-        }
     }
 
     /// <summary>Every snapshot symbol's combined signal (0.0 where no family has one), as the daemon emits it.</summary>

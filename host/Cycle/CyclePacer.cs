@@ -7,8 +7,11 @@ namespace AlphaHost.Host.Cycle;
 /// is followed by no pause; any other day by <c>host.cycle_interval</c> less the pass's own time. A pass that found no
 /// new day waits at least the idle floor, which grows from <see cref="FirstIdleWait"/> doubling to <see cref="IdleWaitCap"/>
 /// while the feed stays quiet, so that <c>cycle_interval: 0s</c> polls a few times a second instead of spinning.
+/// A re-read asked for during the pause (SIGHUP) is done at once, and the pause goes on.
 /// </summary>
-internal sealed class CyclePacer
+/// <param name="reloads">The re-read requests.</param>
+/// <param name="clock">The daemon's clock.</param>
+internal sealed class CyclePacer(ConfigReloadRequests reloads, TimeProvider clock)
 {
     /// <summary>The first idle poll's floor after a day arrived.</summary>
     public static readonly TimeSpan FirstIdleWait = TimeSpan.FromMilliseconds(100);
@@ -33,5 +36,23 @@ internal sealed class CyclePacer
 
         _idleFloor = _idleFloor == TimeSpan.Zero ? FirstIdleWait : TimeSpan.FromTicks(Math.Min(_idleFloor.Ticks * 2, IdleWaitCap.Ticks));
         return TimeSpan.FromTicks(Math.Max((interval - elapsed).Ticks, _idleFloor.Ticks));
+    }
+
+    /// <summary>Pauses <paramref name="pause"/>; <paramref name="reload"/> runs for each re-read asked for meanwhile.</summary>
+    public async Task PauseAsync(TimeSpan pause, Func<Task> reload, CancellationToken stoppingToken)
+    {
+        var resumeAt = clock.GetUtcNow() + pause;
+        do
+        {
+            if (!await reloads.WaitAsync(resumeAt - clock.GetUtcNow(), clock, stoppingToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            await reload().ConfigureAwait(false);
+        }
+        while (clock.GetUtcNow() < resumeAt);
+
+        await Task.Yield();
     }
 }

@@ -71,11 +71,7 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
     /// <param name="logDropped">The family's log events dropped over <paramref name="logBudget"/> since its last cycle.</param>
     private FamilyOutcome Succeed(FamilySlot slot, ComputeResult result, long cycle, double weight, long logDropped, Logging.PluginLogBudget logBudget, int noSignalCycles)
     {
-        var clean = new Dictionary<string, double>(result.Signals.Count, StringComparer.Ordinal);
-        foreach (var (symbol, value) in result.Signals)
-        {
-            clean[symbol] = Math.Clamp(value, -1.0, 1.0);
-        }
+        var clean = SignalFilter.Clip(result.Signals);
 
         var failures = slot.Quarantine.ConsecutiveFailures;
         if (slot.Quarantine.Succeeded())

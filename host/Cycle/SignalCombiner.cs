@@ -7,11 +7,17 @@ namespace AlphaHost.Host.Cycle;
 /// Combines the families' signals per symbol: the sum of weight times signal over the families, clipped to
 /// [-1, 1]. A disabled, failed or quarantined family, or one without a signal for the symbol, contributes 0.0.
 /// </summary>
-internal static class SignalCombiner
+internal sealed class SignalCombiner : ISignalCombiner
 {
+    /// <summary>The weighted sum, as the daemon and <c>backtest</c> combine unless another combiner is configured.</summary>
+    public static SignalCombiner Weighted { get; } = new();
+
+    CombinedSignals ISignalCombiner.Combine(MarketSnapshot snapshot, IReadOnlyList<FamilyOutcome> outcomes, AlphaHostConfig config) =>
+        CombineLive(snapshot, outcomes, config);
+
     /// <summary>
     /// The signal the daemon emits: shadow families (<c>mode: shadow</c>) are computed like the others but take no part in
-    /// it, so it is the same as without them. The cycle and the backtest's replay both combine through here.
+    /// it, so it is the same as without them.
     /// </summary>
     public static CombinedSignals CombineLive(MarketSnapshot snapshot, IReadOnlyList<FamilyOutcome> outcomes, AlphaHostConfig config) =>
         Combine(snapshot, outcomes.Where(o => !config.Family(o.Name).Shadow).ToArray());

@@ -19,7 +19,7 @@ internal sealed class FamilySupervisor(
     TimeProvider clock,
     ILogger<FamilySupervisor> logger,
     IFamilyStarter? starter = null,
-    OfflineLifecycle? offline = null) : IAsyncDisposable
+    OfflineLifecycle? offline = null) : IAsyncDisposable, IConfigTarget
 {
     private readonly Dictionary<string, FamilySlot> _instances = new(StringComparer.Ordinal);
     private readonly PluginWatcher _watcher = new(clock, logger);

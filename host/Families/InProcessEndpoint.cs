@@ -96,13 +96,7 @@ internal sealed class InProcessEndpoint : IFamilyEndpoint
         }
 
         var known = input.Symbols;
-        var task = TimeBudget.Start(async ct =>
-        {
-            var signals = await _family.ComputeAsync(input.Snapshot, ct).ConfigureAwait(false);
-            var health = ReadHealth(_family);
-            var (copy, nonFinite, unknown) = SignalFilter.Copy(signals?.BySymbol, known);
-            return new ComputeResult(CallStatus.Ok, copy, health, nonFinite, unknown);
-        }, CancellationToken.None, out var cts);
+        var task = TimeBudget.Start(ct => FamilyCall.ComputeAsync(_family, input.Snapshot, known, ct), CancellationToken.None, out var cts);
         try
         {
             var result = await task.WaitAsync(budget > TimeSpan.Zero ? budget : TimeSpan.Zero).ConfigureAwait(false);

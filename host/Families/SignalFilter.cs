@@ -31,6 +31,18 @@ internal static class SignalFilter
         return (signals, nonFinite, unknown);
     }
 
+    /// <summary>The signals clipped to [-1, 1], in a new dictionary: what a family contributes after <see cref="Copy"/>.</summary>
+    public static Dictionary<string, double> Clip(IReadOnlyDictionary<string, double> signals)
+    {
+        var clipped = new Dictionary<string, double>(signals.Count, StringComparer.Ordinal);
+        foreach (var (symbol, value) in signals)
+        {
+            clipped[symbol] = Math.Clamp(value, -1.0, 1.0);
+        }
+
+        return clipped;
+    }
+
     public static HashSet<string> Symbols(AlphaHost.Abstractions.MarketSnapshot snapshot)
     {
         var known = new HashSet<string>(snapshot.Symbols.Count, StringComparer.Ordinal);

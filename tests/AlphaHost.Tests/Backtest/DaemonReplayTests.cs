@@ -73,7 +73,7 @@ public sealed class DaemonReplayTests : IDisposable
         var paths = RuntimePaths.From(config);
         paths.Create();
         using var serilog = new Serilog.LoggerConfiguration().CreateLogger();
-        using (var host = RunCommand.Build(config, paths, MarketFeedFactory.Create(config.Market, config.ConfigDirectory), new RunSettings(Cycles),
+        using (var host = DaemonComposition.Build(config, paths, MarketFeedFactory.Create(config.Market, config.ConfigDirectory), new RunSettings(Cycles),
             TimeProvider.System, serilog, new LogFileHealth(), DaemonIdentity.Of(config, paths, TimeProvider.System), new ConfigReloadRequests()))
         {
             await host.RunAsync().WaitAsync(TimeSpan.FromMinutes(2));

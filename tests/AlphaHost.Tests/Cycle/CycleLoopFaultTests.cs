@@ -1,5 +1,5 @@
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Cli;
+using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Health;
@@ -23,7 +23,7 @@ public sealed class CycleLoopFaultTests : IDisposable
         Directory.CreateDirectory(paths.PluginsDir);
         using var serilog = new Serilog.LoggerConfiguration().CreateLogger();
         var config = AlphaHostConfig.Default(_dir.File("golden.yaml"));
-        using var host = RunCommand.Build(config, paths, new FeedThatBreaks(), new RunSettings(null),
+        using var host = DaemonComposition.Build(config, paths, new FeedThatBreaks(), new RunSettings(null),
             TimeProvider.System, serilog, new LogFileHealth(), AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, TimeProvider.System), new ConfigReloadRequests());
         var exit = host.Services.GetRequiredService<DaemonExit>();
 

@@ -1,5 +1,5 @@
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Cli;
+using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Logging;
@@ -107,7 +107,7 @@ public sealed class CyclePacingTests : IDisposable
             Host = defaults.Host with { CycleInterval = cycleInterval, Http = defaults.Host.Http with { Enabled = false } },
             Market = defaults.Market with { WarmupDays = 0, CatchUp = catchUp },
         };
-        return RunCommand.Build(config, paths, feed, new RunSettings(null), _clock, _serilog, new LogFileHealth(),
+        return DaemonComposition.Build(config, paths, feed, new RunSettings(null), _clock, _serilog, new LogFileHealth(),
             AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, _clock), new ConfigReloadRequests());
     }
 

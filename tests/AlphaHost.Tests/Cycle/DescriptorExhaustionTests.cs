@@ -1,5 +1,5 @@
 using AlphaHost.Abstractions;
-using AlphaHost.Host.Cli;
+using AlphaHost.Host.Daemon;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Health;
@@ -28,7 +28,7 @@ public sealed class DescriptorExhaustionTests : IDisposable
         using var serilog = new Serilog.LoggerConfiguration().CreateLogger();
         var config = AlphaHostConfig.Default(_dir.File("golden.yaml")) is var c ? c with { Host = c.Host with { CycleInterval = TimeSpan.FromMilliseconds(5) } } : null!;
         var feed = new FeedOutOfDescriptors(failingPasses: 4);
-        using var host = RunCommand.Build(config, paths, feed, new RunSettings(MaxCycles: 10),
+        using var host = DaemonComposition.Build(config, paths, feed, new RunSettings(MaxCycles: 10),
             TimeProvider.System, serilog, new LogFileHealth(), AlphaHost.Host.Daemon.DaemonIdentity.Of(config, paths, TimeProvider.System), new ConfigReloadRequests());
         var status = host.Services.GetRequiredService<HostStatus>();
         feed.Watch(status, config);
