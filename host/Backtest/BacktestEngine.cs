@@ -1,4 +1,5 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Combining;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Families;
@@ -9,8 +10,9 @@ namespace AlphaHost.Host.Backtest;
 /// Replays a period day by day through the families exactly as the daemon's cycle runs them: the same
 /// <see cref="Market.MarketState"/> snapshots, the same <see cref="IAlphaFamily.ComputeAsync"/> (no second implementation
 /// of features or inference), the same rule for what a family's signals may contain (<see cref="SignalFilter"/>, then
-/// clipped to [-1, 1]) and the daemon's own combiner (<see cref="SignalCombiner.CombineLive"/>: the configured weights,
-/// shadow families left out). Each close, a <see cref="SignalBook"/> trades each family's signals, the combined signal,
+/// clipped to [-1, 1]) and the daemon's own combiner (the weights of <see cref="LearnedWeights"/>, static or learned as
+/// the config says, then <see cref="SignalCombiner.CombineLive"/>, shadow families left out). In learned mode the
+/// configured weights' combination is traded beside it, for comparison. Each close, a <see cref="SignalBook"/> trades each family's signals, the combined signal,
 /// and the combined signal without each family in turn (recombined from the same per-family signals, not recomputed).
 /// </summary>
 /// <remarks>
@@ -18,13 +20,18 @@ namespace AlphaHost.Host.Backtest;
 /// budgets and quarantine are not replayed: a backtest waits for every family, so its result does not depend on the
 /// machine's load.
 /// </remarks>
-internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options)
+/// <param name="weights">The combiner's weights, carrying its learned state in and out; null: a fresh one.</param>
+internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options, LearnedWeights? weights = null)
 {
+    public LearnedWeights Weights { get; } = weights ?? new LearnedWeights(CombinerState.Empty);
+
     public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         var books = families.Select(_ => new SignalBook(options)).ToArray();
         var without = families.Select(_ => new SignalBook(options)).ToArray();
         var combined = new SignalBook(options);
+        var configured = config.Combiner.Mode == CombinerMode.Learned ? new SignalBook(options) : null;
+        var learned = new List<WeightsOn>();
         var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
         var tradingDays = MarketReplay.TradingDays(history, window);
         var done = 0;
@@ -39,10 +46,20 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
                 books[f].Close(day, outcomes[f].Signals);
             }
 
-            combined.Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, outcomes, config)));
+            var weighed = Weights.Weigh(day.Snapshot, outcomes, config);
+            combined.Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, weighed, config)));
+            if (configured is not null)
+            {
+                configured.Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, outcomes, config)));
+                if (Weights.State.UpdatedOn == day.Date)
+                {
+                    learned.Add(new WeightsOn(day.Date, Weights.State.Weights));
+                }
+            }
+
             for (var f = 0; f < families.Count; f++)
             {
-                var others = outcomes.Where((_, o) => o != f).ToArray();
+                var others = weighed.Where((_, o) => o != f).ToArray();
                 without[f].Close(day, Signals(SignalCombiner.CombineLive(day.Snapshot, others, config)));
             }
 
@@ -63,7 +80,16 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
             Gather(without[f].Run, live.Where(l => l != f).Select(l => (families[l].Name, books[l].Run)));
         }
 
-        return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray());
+        if (configured is not null)
+        {
+            Gather(configured.Run, live.Select(f => (families[f].Name, books[f].Run)));
+        }
+
+        return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray())
+        {
+            Configured = configured?.Run,
+            Learned = learned,
+        };
     }
 
     /// <summary>One family's turn, as the cycle takes it: its finite signals for the snapshot's symbols, clipped; nothing when it throws.</summary>
@@ -117,7 +143,17 @@ internal sealed record ReplayFamily(FamilySlot Slot, IAlphaFamily Family)
 /// <summary>What a replay of several families produced: the combined signal's run and each family's.</summary>
 /// <param name="Combined">The combined signal, traded.</param>
 /// <param name="Families">Each family's own signals traded, and the combined signal without it, in the order given.</param>
-internal sealed record BacktestReplay(BacktestRun Combined, IReadOnlyList<FamilyReplay> Families);
+internal sealed record BacktestReplay(BacktestRun Combined, IReadOnlyList<FamilyReplay> Families)
+{
+    /// <summary>In learned mode, the configured weights' combination traded on the same days; null in static mode.</summary>
+    public BacktestRun? Configured { get; init; }
+
+    /// <summary>In learned mode, the weights of each close they were computed at.</summary>
+    public IReadOnlyList<WeightsOn> Learned { get; init; } = [];
+}
+
+/// <summary>The learned weights computed at a close.</summary>
+internal sealed record WeightsOn(DateOnly Date, IReadOnlyDictionary<string, double> Weights);
 
 /// <summary>One family's signals traded, and the combined signal recombined without it.</summary>
 internal sealed record FamilyReplay(string Name, BacktestRun Run, BacktestRun Without);

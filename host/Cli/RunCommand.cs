@@ -177,6 +177,7 @@ internal static class RunCommand
         builder.Services.AddSingleton<HostStatus>();
         builder.Services.AddSingleton(s => new Scoring.LiveScorer(paths.StateDir, clock, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Scoring.LiveScorer>>()));
         builder.Services.AddSingleton(_ => new ShadowJournal(paths.SignalsDir, clock));
+        builder.Services.AddSingleton<Combining.IFamilyWeights>(s => Combining.DaemonWeights.Open(paths.CombinerFile, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Combining.LearnedWeights>>()));
         builder.Services.AddSingleton<DaemonExit>();
         builder.Services.AddSingleton<Http.SignalFeed>();
         builder.Services.AddSingleton<Observability.AlphaHostMetrics>();

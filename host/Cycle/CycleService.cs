@@ -46,6 +46,7 @@ internal sealed class CycleService(
     ILogger<CycleService> logger,
     AlphaHostMetrics metrics,
     SignalFeed signalFeed,
+    Combining.IFamilyWeights weights,
     ISystemdNotifier? systemd = null) : BackgroundService
 {
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
@@ -287,6 +288,7 @@ internal sealed class CycleService(
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate, _image), families.Slots, current, families.Retire).ConfigureAwait(false);
+        outcomes = weights.Weigh(snapshot, outcomes, current);
         var combined = SignalCombiner.CombineLive(snapshot, outcomes, current);
         scorer.Observe(snapshot, outcomes, combined);
 
@@ -325,6 +327,7 @@ internal sealed class CycleService(
             SignalWriteFailed = writeFailed,
             LiveScores = scorer.Scores(),
             Contributions = combined.MeanAbsContributions(),
+            Combiner = Combining.CombinerView.Of(outcomes, current),
         };
         var elapsed = Stopwatch.GetElapsedTime(started);
         status.Publish(report, elapsed);
