@@ -1,4 +1,5 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Combining;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Cycle;
 using AlphaHost.Host.Families;
@@ -22,15 +23,22 @@ namespace AlphaHost.Host.Backtest;
 /// <param name="config">The configuration: weights and modes.</param>
 /// <param name="options">Costs and positions.</param>
 /// <param name="combiner">The combine stage; the daemon's weighted sum when not given.</param>
-internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options, ISignalCombiner? combiner = null)
+/// <param name="weights">The combiner's weights (static or learned as the config says), carrying its learned state in and out; null: a fresh one.
+/// In learned mode the configured weights' combination is traded beside it, for comparison.</param>
+internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, AlphaHostConfig config, BacktestOptions options, ISignalCombiner? combiner = null,
+    LearnedWeights? weights = null)
 {
+    public LearnedWeights Weights { get; } = weights ?? new LearnedWeights(CombinerState.Empty);
+
     public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
         var books = families.Select(_ => new SignalBook(options)).ToArray();
         var without = families.Select(_ => new SignalBook(options)).ToArray();
         var combined = new SignalBook(options);
+        var configured = config.Combiner.Mode == CombinerMode.Learned ? new SignalBook(options) : null;
+        var learned = new List<WeightsOn>();
         var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
-        var step = new CycleStep(new ReplayTurns(families, books.Select(b => b.Run).ToArray(), cancellationToken), combiner ?? SignalCombiner.Weighted);
+        var step = new CycleStep(new ReplayTurns(families, books.Select(b => b.Run).ToArray(), cancellationToken), combiner ?? SignalCombiner.Weighted, Weights);
         var tradingDays = MarketReplay.TradingDays(history, window);
         var done = 0;
         foreach (var day in MarketReplay.Days(history, window))
@@ -43,6 +51,16 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
             }
 
             combined.Close(day, Signals(cycle.Combined));
+            if (configured is not null)
+            {
+                var asConfigured = cycle.Outcomes.Select(o => o with { Weight = config.Family(o.Name).Weight }).ToArray();
+                configured.Close(day, Signals(step.Combiner.Combine(day.Snapshot, asConfigured, config)));
+                if (Weights.State.UpdatedOn == day.Date)
+                {
+                    learned.Add(new WeightsOn(day.Date, Weights.State.Weights));
+                }
+            }
+
             for (var f = 0; f < families.Count; f++)
             {
                 var others = cycle.Outcomes.Where((_, o) => o != f).ToArray();
@@ -66,7 +84,16 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
             Gather(without[f].Run, live.Where(l => l != f).Select(l => (families[l].Name, books[l].Run)));
         }
 
-        return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray());
+        if (configured is not null)
+        {
+            Gather(configured.Run, live.Select(f => (families[f].Name, books[f].Run)));
+        }
+
+        return new BacktestReplay(combined.Run, families.Select((family, f) => new FamilyReplay(family.Name, books[f].Run, without[f].Run)).ToArray())
+        {
+            Configured = configured?.Run,
+            Learned = learned,
+        };
     }
 
     /// <summary>Every snapshot symbol's combined signal (0.0 where no family has one), as the daemon emits it.</summary>
@@ -96,7 +123,17 @@ internal sealed record ReplayFamily(FamilySlot Slot, IAlphaFamily Family)
 /// <summary>What a replay of several families produced: the combined signal's run and each family's.</summary>
 /// <param name="Combined">The combined signal, traded.</param>
 /// <param name="Families">Each family's own signals traded, and the combined signal without it, in the order given.</param>
-internal sealed record BacktestReplay(BacktestRun Combined, IReadOnlyList<FamilyReplay> Families);
+internal sealed record BacktestReplay(BacktestRun Combined, IReadOnlyList<FamilyReplay> Families)
+{
+    /// <summary>In learned mode, the configured weights' combination traded on the same days; null in static mode.</summary>
+    public BacktestRun? Configured { get; init; }
+
+    /// <summary>In learned mode, the weights of each close they were computed at.</summary>
+    public IReadOnlyList<WeightsOn> Learned { get; init; } = [];
+}
+
+/// <summary>The learned weights computed at a close.</summary>
+internal sealed record WeightsOn(DateOnly Date, IReadOnlyDictionary<string, double> Weights);
 
 /// <summary>One family's signals traded, and the combined signal recombined without it.</summary>
 internal sealed record FamilyReplay(string Name, BacktestRun Run, BacktestRun Without);

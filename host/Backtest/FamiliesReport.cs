@@ -21,6 +21,15 @@ internal sealed record FamiliesReport
 
     public string Verdict => Combined.Verdict;
 
+    /// <summary>The combiner's mode (<c>combiner.mode</c>): static or learned.</summary>
+    public string Combiner { get; init; } = "static";
+
+    /// <summary>In learned mode, the combination with the configured weights on the same days, for comparison; null in static mode.</summary>
+    public BacktestReport? Configured { get; init; }
+
+    /// <summary>In learned mode, the weights at each close they were recomputed at.</summary>
+    public IReadOnlyList<WeightsOn> LearnedWeights { get; init; } = [];
+
     /// <param name="combined">The combined signal's report.</param>
     /// <param name="families">Each family's report, with the report of the combined signal without it.</param>
     /// <param name="config">The config file the families, weights and modes come from.</param>
@@ -37,6 +46,21 @@ internal sealed record FamiliesReport
     {
         var text = new StringBuilder(Combined.ToMarkdown());
         text.AppendLine();
+        if (Configured is { } configured)
+        {
+            text.AppendLine("## Learned weights");
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"combiner.mode learned: the combined signal above; with the configured weights on the same days: Sharpe (net) {N(configured.Strategy.Sharpe, "0.00")}, (gross) {N(configured.StrategyGross.Sharpe, "0.00")}, max drawdown {N(configured.Strategy.MaxDrawdown, "P2")}, turnover {N(configured.TurnoverMean, "0.000")}.");
+            if (LearnedWeights.Count > 0)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"Last weights ({LearnedWeights[^1].Date:yyyy-MM-dd}): {string.Join(", ", LearnedWeights[^1].Weights.Select(w => $"{w.Key} {N(w.Value, "0.###")}"))}.");
+            }
+
+            text.AppendLine();
+        }
+
         text.AppendLine("## Families");
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"From `{Config}`. A shadow family is computed but takes no part in the combined signal, as in the daemon; the acceptance gate applies to the combined signal.");

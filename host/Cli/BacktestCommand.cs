@@ -36,9 +36,13 @@ internal static class BacktestCommand
         var allowOverlap = new Option<bool>("--allow-overlap") { Description = "Run even if the window overlaps a model's training data (the gate then fails)" };
         var trials = CommonOptions.Whole<int>("--trials", "Configurations tried before this one, for the deflated Sharpe ratio (default 1: none other)");
         var family = CommonOptions.Family();
+        var combinerState = new Option<string?>("--combiner-state")
+        {
+            Description = "With --families and combiner.mode learned: start the learned weights from this state file (as the daemon resumes) and replace it with their state after the last day",
+        };
         var command = new Command("backtest", "Offline backtest of the model family with an acceptance verdict; exit 0 PASS, 1 FAIL")
         {
-            modelDir, start, end, output, data, cost, minSharpe, maxDrawdown, allowOverlap, trials, config, family, families,
+            modelDir, start, end, output, data, cost, minSharpe, maxDrawdown, allowOverlap, trials, config, family, families, combinerState,
         };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() =>
         {
@@ -50,7 +54,7 @@ internal static class BacktestCommand
                     MaxDrawdown = result.GetValue(maxDrawdown),
                     AllowOverlap = result.GetValue(allowOverlap),
                     Trials = result.GetValue(trials) ?? new BacktestOptions().Trials,
-                });
+                }) { CombinerState = result.GetValue(combinerState) };
             return result.GetValue(families) is { } selection
                 ? result.GetValue(family) is not null
                     ? throw new UsageException("--family picks the one model family to backtest; with --families, name the families there")

@@ -8,6 +8,12 @@ internal sealed record BacktestRequest(string? ConfigPath, string? ModelDir, str
 {
     public DatePeriod Window { get; } = Parse(StartText, EndText, Options);
 
+    /// <summary>
+    /// <c>--combiner-state FILE</c> (with <c>--families</c>): the learned combiner starts from this state file, as the
+    /// daemon resumes from <c>runtime/combiner.json</c>, and the file is replaced with its state after the last day; null: a fresh state.
+    /// </summary>
+    public string? CombinerState { get; init; }
+
     /// <summary>The report folder: <c>--out</c>, else <c>reports/backtest_&lt;start&gt;_&lt;end&gt;</c>.</summary>
     public string Folder => Path.GetFullPath(Output ?? Path.Combine("reports", $"backtest_{Window.Start:yyyyMMdd}_{Window.End:yyyyMMdd}"));
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Backtest;
+using AlphaHost.Host.Combining;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Plugins;
 
@@ -30,8 +31,14 @@ internal static class FamiliesBacktest
             var history = BacktestCommand.LoadHistory(config, request);
             var models = await PrepareModelsAsync(session, config, families, givenModelDir, request).ConfigureAwait(false);
             Console.WriteLine($"backtest {string.Join(", ", families.Select(f => Describe(f, config, models)))} {window} on {history.Source}");
-            var engine = new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, options);
+            var weights = CombinerWeights(config, request.CombinerState);
+            var engine = new BacktestEngine(families.Select(f => ReplayFamily.From(f, session.Clock)).ToArray(), config, options, weights: weights);
             var replay = await BacktestCommand.ReplayAsync(engine, history, window, cancellationToken).ConfigureAwait(false);
+            if (request.CombinerState is { } statePath && config.Combiner.Mode == CombinerMode.Learned)
+            {
+                CombinerStateFile.Save(statePath, weights.State);
+            }
+
             if (replay.Families.FirstOrDefault(f => f.Run.Processed.Count == 0) is { } silent)
             {
                 throw new UsageException($"family {silent.Name} gave no signal in {window} on {history.Source}"
@@ -49,7 +56,12 @@ internal static class FamiliesBacktest
                 var without = Report(replay.Families[f].Without, $"combined without {family.Name}", live.Where(l => l != family).ToArray(), models, history, request, generatedAt, checks: null);
                 return (entry, without);
             }).ToArray();
-            var report = FamiliesReport.From(combined, reports, config.SourcePath);
+            var report = FamiliesReport.From(combined, reports, config.SourcePath) with
+            {
+                Combiner = CombinerOptions.Text(config.Combiner.Mode),
+                Configured = replay.Configured is { } configured ? Report(configured, "combined, configured weights", live, models, history, request, generatedAt, checks: null) : null,
+                LearnedWeights = replay.Learned,
+            };
 
             var folder = request.Folder;
             BacktestCommand.WriteFolder(folder, combined, replay.Combined, JsonSerializer.SerializeToUtf8Bytes(report, CommonOptions.JsonOutput), report.ToMarkdown());
@@ -66,6 +78,19 @@ internal static class FamiliesBacktest
         {
             Directory.Delete(state, recursive: true);
         }
+    }
+
+    /// <summary>The combiner's weights: from <paramref name="statePath"/> when given (a missing or corrupt file says so and starts fresh).</summary>
+    private static LearnedWeights CombinerWeights(AlphaHostConfig config, string? statePath)
+    {
+        if (statePath is null || config.Combiner.Mode == CombinerMode.Static)
+        {
+            return new LearnedWeights(CombinerState.Empty);
+        }
+
+        var (state, problem) = CombinerStateFile.Load(statePath);
+        Console.WriteLine(problem ?? $"combiner state from {statePath}: {state.Families.Count} families, last close {state.LastDate:yyyy-MM-dd}");
+        return new LearnedWeights(state);
     }
 
     /// <summary>

@@ -16,6 +16,9 @@ internal sealed record AlphaHostConfig(
     /// <summary>The <c>alerts:</c> section: where alert events go.</summary>
     public AlertOptions Alerts { get; init; } = new();
 
+    /// <summary>The <c>combiner:</c> section: static or learned family weights.</summary>
+    public Combining.CombinerOptions Combiner { get; init; } = new();
+
     /// <summary>The operator override read beside the daemon's state (not from this file): instances held disabled; null when none.</summary>
     public OperatorOverride? Override { get; init; }
 

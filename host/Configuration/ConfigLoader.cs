@@ -52,6 +52,7 @@ internal static partial class ConfigLoader
         {
             Plugins = ReadPlugins(document.Section("plugins"), warnings),
             Alerts = ReadAlerts(document.Section("alerts"), warnings),
+            Combiner = ReadCombiner(document.Section("combiner"), warnings),
         };
 
         WarnUnknown(document, warnings);
@@ -253,6 +254,29 @@ internal static partial class ConfigLoader
             && !(Uri.TryCreate(options.Webhook, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)))
         {
             throw new ConfigException(section.File, section.Line, section.Join("webhook"), $"expected an http:// or https:// URL, got '{Internal.Redact.Url(options.Webhook)}'");
+        }
+
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static Combining.CombinerOptions ReadCombiner(YamlSection section, List<string> warnings)
+    {
+        var d = new Combining.CombinerOptions();
+        var learned = Combining.CombinerOptions.Text(Combining.CombinerMode.Learned);
+        var options = new Combining.CombinerOptions
+        {
+            Mode = section.OneOf("mode", Combining.CombinerOptions.Text(d.Mode), "static", learned) == learned ? Combining.CombinerMode.Learned : Combining.CombinerMode.Static,
+            LookbackDays = section.Int("lookback_days", d.LookbackDays, 2, 5000),
+            MinDays = section.Int("min_days", d.MinDays, 2, 5000),
+            Shrinkage = section.Double("shrinkage", d.Shrinkage, 0, 1),
+            MaxWeight = section.Double("max_weight", d.MaxWeight, 0, 1),
+            UpdateDays = section.Int("update_days", d.UpdateDays, 5, 5000),
+            CostBasisPoints = section.Double("cost_bp", d.CostBasisPoints, 0, 10_000),
+        };
+        if (options.MinDays > options.LookbackDays)
+        {
+            throw new ConfigException(section.File, section.KeyLine("min_days"), section.Join("min_days"), $"must not exceed lookback_days ({options.LookbackDays}), got {options.MinDays}");
         }
 
         WarnUnknown(section, warnings);

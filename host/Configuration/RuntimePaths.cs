@@ -15,6 +15,9 @@ internal sealed record RuntimePaths(string PluginsDir, string RuntimeDir)
     /// <summary>The market image the workers map (<see cref="Workers.MarketImage"/>).</summary>
     public string MarketDir => Path.Combine(RuntimeDir, "market");
 
+    /// <summary>The learned combiner's state (<see cref="Combining.CombinerStateFile"/>).</summary>
+    public string CombinerFile => Path.Combine(RuntimeDir, "combiner.json");
+
     public string LockFile => Path.Combine(RuntimeDir, ".lock");
 
     public string DaemonFile => Path.Combine(RuntimeDir, "daemon.json");

@@ -13,7 +13,8 @@ namespace AlphaHost.Host.Cycle;
 /// </summary>
 /// <param name="families">The families' turns: the daemon's supervised ones, or a replay's.</param>
 /// <param name="combiner">The combine stage.</param>
-internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner)
+/// <param name="weights">The families' weights for the close (static or learned: <see cref="Combining.LearnedWeights"/>); the configured ones when null.</param>
+internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner, Combining.IFamilyWeights? weights = null)
 {
     /// <summary>The combine stage, for a replay that recombines a close without one family.</summary>
     public ISignalCombiner Combiner => combiner;
@@ -28,7 +29,8 @@ internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner)
     {
         var started = startedAt ?? Stopwatch.GetTimestamp();
         var snapshot = input.Snapshot;
-        var outcomes = await families.RunAsync(input, config).ConfigureAwait(false);
+        var turns = await families.RunAsync(input, config).ConfigureAwait(false);
+        var outcomes = weights?.Weigh(snapshot, turns, config) ?? turns;
         var combined = combiner.Combine(snapshot, outcomes, config);
         var report = new CycleReport
         {
@@ -43,6 +45,7 @@ internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner)
             Families = outcomes.Select(o => FamilyStatuses.Of(o) with { Shadow = config.Family(o.Name).Shadow }).ToArray(),
             ConfigRejected = configRejected,
             Contributions = combined.MeanAbsContributions(),
+            Combiner = Combining.CombinerView.Of(outcomes, config),
         };
         return new CycleResult(snapshot, outcomes, combined, config, report, started);
     }

@@ -71,7 +71,8 @@ internal static class DaemonComposition
         services.AddSingleton<FamilyRunner>();
         services.AddSingleton<SupervisedTurns>();
         services.AddSingleton<ISignalCombiner>(SignalCombiner.Weighted);
-        services.AddSingleton(s => new CycleStep(s.GetRequiredService<SupervisedTurns>(), s.GetRequiredService<ISignalCombiner>()));
+        services.AddSingleton<Combining.IFamilyWeights>(s => Combining.DaemonWeights.Open(s.GetRequiredService<RuntimePaths>().CombinerFile, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Combining.LearnedWeights>>()));
+        services.AddSingleton(s => new CycleStep(s.GetRequiredService<SupervisedTurns>(), s.GetRequiredService<ISignalCombiner>(), s.GetRequiredService<Combining.IFamilyWeights>()));
         services.AddSingleton<SignalJournalObserver>();
         services.AddSingleton<ICycleObserver, LiveScoreObserver>();
         services.AddSingleton<ICycleObserver>(s => s.GetRequiredService<SignalJournalObserver>());

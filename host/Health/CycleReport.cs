@@ -34,6 +34,9 @@ internal sealed record CycleReport
 
     /// <summary>Each family's mean |weight x signal| over the cycle's symbols (<see cref="Cycle.CombinedSignals.MeanAbsContributions"/>).</summary>
     public IReadOnlyList<KeyValuePair<string, double>> Contributions { get; init; } = [];
+
+    /// <summary>The combiner's mode and the weights this cycle was combined by; null before the first cycle.</summary>
+    public Combining.CombinerView? Combiner { get; init; }
 }
 
 /// <summary>A family's state after a cycle.</summary>

@@ -75,6 +75,9 @@ internal sealed record DaemonStatus
 
     public TimeSpan Uptime => At - StartedAt;
 
+    /// <summary>The combiner's mode and the weights of the last cycle; null before the first.</summary>
+    public Combining.CombinerView? Combiner => LastDay?.Combiner;
+
     /// <summary>The status now.</summary>
     public static DaemonStatus Of(HostStatus status, AlphaHostConfig config, TimeProvider clock)
     {

@@ -14,8 +14,11 @@ namespace AlphaHost.Host.Http;
 /// <param name="Ready">The readiness verdict of <c>/health/ready</c>.</param>
 internal sealed record StatusView(DaemonRecord Daemon, HeartbeatLine Heartbeat, IReadOnlyList<FamilyStatus> Families, Readiness Ready)
 {
+    /// <summary>The combiner's mode and the weights of the last cycle.</summary>
+    public Combining.CombinerView? Combiner { get; init; }
+
     public static StatusView Of(DaemonIdentity identity, DaemonStatus status, ConfigStore config) =>
-        new(DaemonStatusMapping.Map(identity, status, config, null), HeartbeatLine.Of(status), status.Families, Readiness.Of(status));
+        new(DaemonStatusMapping.Map(identity, status, config, null), HeartbeatLine.Of(status), status.Families, Readiness.Of(status)) { Combiner = status.Combiner };
 }
 
 /// <summary>

@@ -96,6 +96,7 @@ internal sealed class AlphaHostMetrics : IDisposable
         Meter.CreateObservableGauge("alphahost_fresh_symbols", () => _status.Last?.FreshSymbols ?? 0, description: "Symbols with a bar on the last processed day");
         Meter.CreateObservableGauge("alphahost_signals", () => Figures(s => s.Count), description: "Symbols with a combined signal in the last cycle");
         Meter.CreateObservableGauge("alphahost_signal_abs_mean", () => Figures(s => s.AbsMean), description: "Mean |combined signal| over the last cycle's symbols");
+        Meter.CreateObservableGauge("alphahost_family_weight", WeightValues, description: "Weight each live family was combined by in the last cycle (configured, or learned with combiner.mode learned)");
         Meter.CreateObservableGauge("alphahost_family_contribution_abs_mean", ContributionValues, description: "Mean |weight x signal| a family added to the last cycle's combined signals");
         Meter.CreateObservableGauge("alphahost_log_faults", () => _logs.Faults.Count, description: "Log files that cannot be written");
         Meter.CreateObservableGauge("alphahost_http_sse_clients", () => _feed?.Clients ?? 0, description: "Clients connected to /api/signals/stream");
@@ -129,7 +130,7 @@ internal sealed class AlphaHostMetrics : IDisposable
             }
         }
 
-        var figures = SignalFigures.Of(combined);
+        var figures = SignalFigures.Of(combined) with { Weights = outcomes.Where(o => combined.Families.Contains(o.Name)).Select(o => KeyValuePair.Create(o.Name, o.Weight)).ToArray() };
         lock (_lock)
         {
             _signals = figures;
@@ -228,6 +229,17 @@ internal sealed class AlphaHostMetrics : IDisposable
         return figures is null ? [] : [new Measurement<double>(value(figures))];
     }
 
+    private IEnumerable<Measurement<double>> WeightValues()
+    {
+        SignalFigures? figures;
+        lock (_lock)
+        {
+            figures = _signals;
+        }
+
+        return figures is null ? [] : figures.Weights.Select(w => new Measurement<double>(w.Value, new KeyValuePair<string, object?>("family", w.Key)));
+    }
+
     private IEnumerable<Measurement<double>> ContributionValues()
     {
         SignalFigures? figures;
@@ -258,6 +270,9 @@ internal sealed class AlphaHostMetrics : IDisposable
     /// <summary>What a scrape shows of the last cycle's combined signals.</summary>
     private sealed record SignalFigures(int Count, double AbsMean, IReadOnlyList<KeyValuePair<string, double>> ContributionAbsMean)
     {
+        /// <summary>The weight each live family was combined by.</summary>
+        public IReadOnlyList<KeyValuePair<string, double>> Weights { get; init; } = [];
+
         public static SignalFigures Of(CombinedSignals combined)
         {
             var total = 0.0;

@@ -87,6 +87,21 @@ public sealed class AlphaHostMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Scrape_AfterACycle_EachLiveFamilysWeightIsTheOneItWasCombinedBy()
+    {
+        var combined = new CombinedSignals(1, new DateOnly(2026, 11, 30), ["ml_alpha", "momentum"], [new SymbolSignal("AAA", 0.5, [0.2, 0.3])]);
+        FamilyOutcome Outcome(string name, double weight) =>
+            new(Support.Handles.For(Moq.Mock.Of<IAlphaFamily>(), name), OutcomeKind.Ok, new Dictionary<string, double>(), weight, FamilyHealth.Ok);
+
+        _metrics.Cycle(TimeSpan.FromMilliseconds(4), [Outcome("ml_alpha", 0.55), Outcome("momentum", 0.45), Outcome("watch", 0.5)], combined);
+        var scrape = Scrape();
+
+        Assert.Equal(0.55, Value(scrape, "alphahost_family_weight", ("family", "ml_alpha")), 9);
+        Assert.Equal(0.45, Value(scrape, "alphahost_family_weight", ("family", "momentum")), 9);
+        Assert.DoesNotContain(scrape, m => m.Name == "alphahost_family_weight" && m.Tags.GetValueOrDefault("family") == "watch");
+    }
+
+    [Fact]
     public void Scrape_AfterACycle_SignalCountMeanAndContributionsAreTheCycles()
     {
         var combined = new CombinedSignals(1, new DateOnly(2026, 11, 30), ["ml_alpha", "momentum"],
