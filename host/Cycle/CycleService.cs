@@ -33,6 +33,7 @@ internal sealed class CycleService(
     RunSettings run,
     IMarketFeed feed,
     MarketState market,
+    Workers.MarketImage image,
     FamilySupervisor families,
     FamilyRunner runner,
     SignalWriter writer,
@@ -51,7 +52,6 @@ internal sealed class CycleService(
     private static readonly ServiceState Watchdog = new("WATCHDOG=1");
     private readonly DataWatch _data = new(clock);
     private readonly CyclePacer _pacer = new();
-    private readonly Workers.MarketImage _image = new(paths.MarketDir, logger);
     private long _cycle;
     private long _passes;
 
@@ -190,7 +190,7 @@ internal sealed class CycleService(
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         writer.Dispose();
         await families.DisposeAsync().ConfigureAwait(false);
-        _image.Dispose();
+        image.Dispose();
         logger.LogInformation("Cycle loop stopped after {Cycles} cycles", _cycle);
     }
 
@@ -286,7 +286,7 @@ internal sealed class CycleService(
         var dayReport = market.Append(day);
         ReportIssues(dayReport.Rejected, $"on {day.Date:yyyy-MM-dd}");
         var snapshot = market.Snapshot(_cycle);
-        var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate, _image), families.Slots, current, families.Retire).ConfigureAwait(false);
+        var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate, image), families.Slots, current, families.Retire).ConfigureAwait(false);
         var combined = SignalCombiner.CombineLive(snapshot, outcomes, current);
         scorer.Observe(snapshot, outcomes, combined);
 
