@@ -27,6 +27,7 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
     private MappedMarket? _mapping;
     private long _generation;
     private string? _failure;
+    private DateOnly? _movedOn;
 
     /// <summary>The current generation's file, or null before the first write.</summary>
     public string? Path => _mapping?.Path ?? (_generation == 0 ? null : FileOf(_generation));
@@ -53,9 +54,18 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
     {
         lock (_lock)
         {
-            if (_counts[slot] == _capacity)
+            if (_movedOn is { } moved && bar.Date > moved)
             {
-                Move();
+                // The previous generation is unmapped once no view of it is left. While the day that moved the bars was
+                // appended the last cycle's snapshot still viewed it; a day later nothing should: collect once, now,
+                // rather than keep both generations mapped until a full collection comes by itself.
+                _movedOn = null;
+                GC.Collect();
+            }
+
+            if (_counts[slot] == _capacity && Move())
+            {
+                _movedOn = bar.Date;
             }
 
             _bars.Span[(slot * _capacity) + _counts[slot]] = bar;
@@ -77,11 +87,11 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
             {
                 if (_capacity == 0)
                 {
-                    Move();
+                    _ = Move();
                 }
                 else
                 {
-                    Relocate(_capacity, trim: false);
+                    _ = Relocate(_capacity, trim: false);
                 }
 
                 if (_mapping is null)
@@ -137,8 +147,11 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
     /// <summary>The index (in bars, from the first slot) of the last <paramref name="count"/> bars of a slot.</summary>
     private int Start(int slot, int count) => (slot * _capacity) + _counts[slot] - count;
 
-    /// <summary>A slot is full: a new generation keeping at most max_history_days bars per slot, each with room to grow by half the longest (at least 64 bars, at most max_history_days: so a slot holds at most twice that).</summary>
-    private void Move()
+    /// <summary>
+    /// A slot is full: a new generation keeping at most max_history_days bars per slot, each with room to grow by half the
+    /// longest (at least 64 bars, at most max_history_days: so a slot holds at most twice that). True when it replaced a mapped generation.
+    /// </summary>
+    private bool Move()
     {
         var longest = 0;
         foreach (var count in _counts)
@@ -146,11 +159,14 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
             longest = Math.Max(longest, Math.Min(count, _maxHistory));
         }
 
-        Relocate(longest + Math.Min(_maxHistory, Math.Max(64, longest / 2)), trim: true);
+        return Relocate(longest + Math.Min(_maxHistory, Math.Max(64, longest / 2)), trim: true);
     }
 
-    /// <summary>Copies the kept bars into a new generation of <paramref name="capacity"/> bars per slot: a file, or the heap when the file cannot be written.</summary>
-    private void Relocate(int capacity, bool trim)
+    /// <summary>
+    /// Copies the kept bars into a new generation of <paramref name="capacity"/> bars per slot: a file, or the heap when
+    /// the file cannot be written. True when a file replaced a mapped generation.
+    /// </summary>
+    private bool Relocate(int capacity, bool trim)
     {
         var slots = _counts.Length;
         var kept = _counts.Select(c => trim ? Math.Min(c, _maxHistory) : c).ToArray();
@@ -187,7 +203,7 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
             _failure = $"the market image {path} could not be written: {ex.Message}";
             if (!trim)
             {
-                return;
+                return false;
             }
 
             bars = new Bar[slots * capacity];
@@ -205,7 +221,7 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
         _mapping = mapping;
         if (mapping is null)
         {
-            return;
+            return false;
         }
 
         _failure = null;
@@ -218,12 +234,7 @@ internal sealed class MarketImage(string folder, ILogger? logger = null) : IBarS
         logger?.LogInformation("Market image generation {Generation} written: {Path}, {Slots} slots of {Capacity} bars ({Megabytes} MB)",
             _generation, path, slots, capacity, ((long)slots * capacity * System.Runtime.CompilerServices.Unsafe.SizeOf<Bar>()) >> 20);
 
-        // The previous generation is unmapped once no view of it is left; the host's views of it are the last cycle's
-        // snapshot, gone by now or soon: collect once a generation rather than keep both mapped until a full collection comes.
-        if (remapped)
-        {
-            GC.Collect();
-        }
+        return remapped;
     }
 
     private string FileOf(long generation) => System.IO.Path.Combine(folder, $"{FilePrefix}{generation}.bin");

@@ -197,6 +197,34 @@ public sealed class MarketImageTests : IDisposable
     }
 
     [Fact]
+    public void Append_DayAfterANewGenerationWithTheLastSnapshotHeld_HostUnmapsThePreviousGeneration()
+    {
+        using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
+        var day = 1;
+        market.Append(Day(day));
+        var last = market.Snapshot(day);
+
+        // As the daemon's cycle does, the last snapshot (a view of the generation in use) is held while the next day is appended.
+        var generation = image.Generation;
+        while (image.Generation == generation)
+        {
+            day++;
+            market.Append(Day(day));
+            last = market.Snapshot(day);
+        }
+
+        day++;
+        market.Append(Day(day));
+        last = market.Snapshot(day);
+        GC.WaitForPendingFinalizers();
+
+        var mapped = File.ReadLines("/proc/self/maps").Where(l => l.Contains(_dir.Path, StringComparison.Ordinal)).Select(l => l.Split(' ')[^1]).Distinct().ToList();
+        Assert.Equal([image.Path!], mapped);
+        GC.KeepAlive(last);
+    }
+
+    [Fact]
     public void Append_ImageNeverWritable_MarketStaysWholeOnTheHeapAndPublishNamesTheFile()
     {
         var folder = _dir.File("market");
