@@ -14,10 +14,9 @@ namespace AlphaHost.Host.Cycle;
 /// snapshot (the first stage of a cycle), or the wait for one (<see cref="DataWatch"/>); the market image the workers map;
 /// the data problems and the feed's waits, logged.
 /// </summary>
-internal sealed class CycleMarket(IMarketFeed feed, MarketState market, RuntimePaths paths, TimeProvider clock, ILogger<CycleService> logger) : IDisposable
+internal sealed class CycleMarket(IMarketFeed feed, MarketState market, Workers.MarketImage image, TimeProvider clock, ILogger<CycleService> logger) : IDisposable
 {
     private readonly DataWatch _data = new(clock);
-    private readonly Workers.MarketImage _image = new(paths.MarketDir, logger);
 
     /// <summary>The feed's description, for the start-up line.</summary>
     public string Description => feed.Description;
@@ -63,7 +62,7 @@ internal sealed class CycleMarket(IMarketFeed feed, MarketState market, RuntimeP
         var previousDate = market.CurrentDate;
         var report = market.Append(day, current.Market.StaleRepeatedBars);
         ReportIssues(report.Rejected, $"on {day.Date:yyyy-MM-dd}");
-        return new CycleDay(new CycleInput(market.Snapshot(cycle), market, previousDate, _image), report, started);
+        return new CycleDay(new CycleInput(market.Snapshot(cycle), market, previousDate, image), report, started);
     }
 
     /// <summary>A pass without a new day: the feed's data state now, and its change logged after <paramref name="publish"/> told the status.</summary>
@@ -74,7 +73,7 @@ internal sealed class CycleMarket(IMarketFeed feed, MarketState market, RuntimeP
         LogDataChange(change, after, market.CurrentDate, current.Market);
     }
 
-    public void Dispose() => _image.Dispose();
+    public void Dispose() => image.Dispose();
 
     /// <summary>A normal wait and its end are INFO; only an overdue feed warns, once, and once more when it recovers.</summary>
     private void LogDataChange(DataChange change, TimeSpan after, DateOnly? date, MarketOptions options)

@@ -26,7 +26,9 @@ internal static class DaemonComposition
         builder.Services.AddSingleton(run);
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(s => new ConfigStore(config, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConfigStore>>(), paths));
-        builder.Services.AddSingleton(_ => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays));
+        // The history lives in the market image the workers map, and nowhere else (docs/performance.md, "Cost of process isolation").
+        builder.Services.AddSingleton(s => new Workers.MarketImage(paths.MarketDir, s.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Workers.MarketImage>>()));
+        builder.Services.AddSingleton(s => new MarketState(feed.Universe, feed.Benchmark, config.Market.MaxHistoryDays, s.GetRequiredService<Workers.MarketImage>()));
         builder.Services.AddSingleton<Serilog.ILogger>(logger);
         builder.Services.AddSingleton<Families.FamilySupervisor>();
         builder.Services.AddSingleton<HostStatus>();

@@ -16,28 +16,34 @@ internal sealed class MarketState
     /// <param name="universe">Every symbol the feed may deliver.</param>
     /// <param name="benchmark">The benchmark.</param>
     /// <param name="maxHistory">Bars kept per symbol (at least this many, at most twice): older ones are dropped so a long-running daemon's memory stays flat.</param>
-    public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark, int maxHistory = 1260)
+    /// <param name="store">Where the bars live (default: on the heap); the daemon keeps them in the market image its workers map.</param>
+    public MarketState(IReadOnlyList<SymbolInfo> universe, SymbolInfo benchmark, int maxHistory = 1260, IBarSlots? store = null)
     {
         _maxHistory = maxHistory;
-        var ordered = new List<Series>(universe.Count);
+        var slots = store ?? new ArrayBarSlots();
+        var ordered = new List<SymbolInfo>(universe.Count);
+        var positions = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var info in universe)
         {
-            var series = new Series(info, maxHistory);
-            if (_series.TryGetValue(info.Symbol, out var earlier))
+            if (positions.TryGetValue(info.Symbol, out var earlier))
             {
-                ordered[ordered.IndexOf(earlier)] = series;
+                ordered[earlier] = info;
             }
             else
             {
-                ordered.Add(series);
+                positions[info.Symbol] = ordered.Count;
+                ordered.Add(info);
             }
-
-            _series[info.Symbol] = series;
         }
 
-        _ordered = [.. ordered];
+        slots.Open(ordered.Count + 1, maxHistory);
+        _ordered = ordered.Select((info, position) => new Series(info, position + 1, slots)).ToArray();
+        foreach (var series in _ordered)
+        {
+            _series[series.Info.Symbol] = series;
+        }
 
-        _benchmark = new Series(benchmark, maxHistory);
+        _benchmark = new Series(benchmark, 0, slots);
         UniverseSize = universe.Count;
     }
 
@@ -102,6 +108,9 @@ internal sealed class MarketState
 
     public int MaxHistory => _maxHistory;
 
+    /// <summary>The slot of a symbol of the universe in the market's store (<see cref="IBarSlots"/>: 1 + its universe position).</summary>
+    public int SlotOf(string symbol) => _series[symbol].Slot;
+
     /// <summary>The families' view of the current day: symbols with a valid bar today that is not a repeat (stale), and the benchmark.</summary>
     public MarketSnapshot Snapshot(long cycle)
     {
@@ -124,17 +133,15 @@ internal sealed class MarketState
         _benchmark.Count > 0 ? _benchmark.History() : null,
         source);
 
-    private sealed class Series(SymbolInfo info, int maxHistory)
+    private sealed class Series(SymbolInfo info, int slot, IBarSlots slots)
     {
-        private Bar[] _bars = new Bar[Math.Min(512, 2 * maxHistory)];
-
         public SymbolInfo Info { get; } = info;
 
-        public int Count { get; private set; }
+        public int Slot { get; } = slot;
 
-        public DateOnly? LastDate => Count == 0 ? null : _bars[Count - 1].Date;
+        public int Count => slots.Count(Slot);
 
-        public ref readonly Bar Last => ref _bars[Count - 1];
+        public DateOnly? LastDate => Count == 0 ? null : slots.Last(Slot).Date;
 
         /// <summary>The last bars in a row with the same open, high, low, close and volume (1: the last differs from the one before).</summary>
         public int Repeats { get; private set; }
@@ -145,28 +152,16 @@ internal sealed class MarketState
         public string? TryAppend(in Bar bar)
         {
             var problem = BarValidator.Problem(bar, LastDate);
-            if (problem is not null)
+            if (problem is null)
             {
-                return problem;
+                Repeats = Count > 0 && RepeatedBarsRule.SameBar(slots.Last(Slot), bar) ? Repeats + 1 : 1;
+                slots.Append(Slot, bar);
             }
 
-            if (Count == _bars.Length)
-            {
-                // Views already handed out keep the old array, so moving to a new one never changes what they see.
-                var keep = Math.Min(Count, maxHistory);
-                var next = new Bar[Math.Min(Math.Max(_bars.Length * 2, 512), 2 * maxHistory)];
-                Array.Copy(_bars, Count - keep, next, 0, keep);
-                _bars = next;
-                Count = keep;
-            }
-
-            Repeats = Count > 0 && RepeatedBarsRule.SameBar(_bars[Count - 1], bar) ? Repeats + 1 : 1;
-            _bars[Count++] = bar;
-            return null;
+            return problem;
         }
 
-        // Bars are append-only, so a view of the first Count bars never changes after it is handed out.
-        public SymbolHistory History() => new(Info, new ReadOnlyMemory<Bar>(_bars, 0, Count));
+        public SymbolHistory History() => new(Info, slots.Bars(Slot));
     }
 }
 

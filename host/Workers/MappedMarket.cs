@@ -5,11 +5,12 @@ using AlphaHost.Abstractions;
 namespace AlphaHost.Host.Workers;
 
 /// <summary>
-/// A worker's read-only mapping of one generation of the market image: the bars of every slot as one
-/// <see cref="Memory{T}"/> that a family's <see cref="SymbolHistory.Bars"/> slices without copying. The pages are mapped
-/// without write permission: a family that casts the read-only memory to writable and stores into it faults and its
-/// worker dies; the host's bars and the other workers' views are untouched. A generation is unmapped by the garbage
-/// collector once nothing holds a view of it, so a family that kept an earlier cycle's history never reads unmapped memory.
+/// A mapping of one generation of the market image: the bars of every slot as one <see cref="Memory{T}"/> that a
+/// family's <see cref="SymbolHistory.Bars"/> slices without copying. A worker's (<see cref="Open"/>) is mapped without
+/// write permission: a family that casts the read-only memory to writable and stores into it faults and its worker dies;
+/// the host's bars and the other workers' views are untouched. The host's (<see cref="Create"/>) is the one writable
+/// mapping, through which <see cref="MarketImage"/> appends. A generation is unmapped by the garbage collector once
+/// nothing holds a view of it, so a family that kept an earlier cycle's history never reads unmapped memory.
 /// </summary>
 internal sealed unsafe class MappedMarket : MemoryManager<Bar>
 {
@@ -79,6 +80,34 @@ internal sealed unsafe class MappedMarket : MemoryManager<Bar>
             file?.Dispose();
             throw new InvalidDataException($"the market image {path} cannot be read: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="path"/> (every block allocated before a byte is written: a full disk fails here, as an
+    /// <see cref="IOException"/>, never later as a fault on writing through the mapping), maps it writable and writes its header.
+    /// </summary>
+    public static MappedMarket Create(string path, long generation, int slots, int capacity)
+    {
+        var size = MarketImageLayout.HeaderBytes + ((long)slots * capacity * sizeof(Bar));
+        MemoryMappedFile? file = null;
+        MemoryMappedViewAccessor? view = null;
+        try
+        {
+            var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.ReadWrite, Share = FileShare.Read, PreallocationSize = size });
+            stream.SetLength(size);
+            file = MemoryMappedFile.CreateFromFile(stream, null, size, MemoryMappedFileAccess.ReadWrite, HandleInheritability.None, leaveOpen: false);
+            view = file.CreateViewAccessor(0, size, MemoryMappedFileAccess.ReadWrite);
+        }
+        catch
+        {
+            view?.Dispose();
+            file?.Dispose();
+            throw;
+        }
+
+        var image = new MappedMarket(path, file, view, generation, slots, capacity);
+        MarketImageLayout.WriteHeader(new Span<byte>(image._bars - MarketImageLayout.HeaderBytes, MarketImageLayout.HeaderBytes), generation, slots, capacity);
+        return image;
     }
 
     /// <summary>The <paramref name="count"/> bars from bar <paramref name="start"/> (counted from the first slot), checked against the mapping's bounds.</summary>

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Logging;
-using Serilog.Events;
 
 namespace AlphaHost.Host.Workers;
 
@@ -62,43 +60,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
     public static WorkerProcess Start(string pluginFolder, string family, string instance, int? memoryLimitMb, WorkerOutputOptions outputOptions, OutputTally dropped,
         Serilog.ILogger log, TimeProvider clock, PluginLogGate pluginLog)
     {
-        var start = new ProcessStartInfo
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var (executable, prefix) = SelfCommand();
-        start.FileName = executable;
-        foreach (var arg in prefix)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.ArgumentList.Add("worker");
-        start.ArgumentList.Add("--plugin");
-        start.ArgumentList.Add(pluginFolder);
-        start.ArgumentList.Add("--family");
-        start.ArgumentList.Add(family);
-        start.ArgumentList.Add("--instance");
-        start.ArgumentList.Add(instance);
-        if (memoryLimitMb is { } limit)
-        {
-            start.ArgumentList.Add("--memory-mb");
-            start.ArgumentList.Add(limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            start.Environment["DOTNET_GCHeapHardLimit"] = ((long)limit << 20).ToString("X", System.Globalization.CultureInfo.InvariantCulture);
-            start.Environment.Remove("DOTNET_GCHeapHardLimitPercent");
-        }
-
-        // The gen0 budget defaults to the size of the CPU's cache, resident in every worker whatever its family allocates; a
-        // family's garbage of a cycle is small next to it, and the history is no longer on a worker's heap (market image).
-        // DOTNET_GCgen0size set for the daemon is passed on instead.
-        if (!start.Environment.ContainsKey("DOTNET_GCgen0size"))
-        {
-            start.Environment["DOTNET_GCgen0size"] = "0x200000";
-        }
-
+        var start = WorkerStartInfo.Create(pluginFolder, family, instance, memoryLimitMb);
         var process = Process.Start(start) ?? throw new InvalidOperationException("the worker process could not be started");
         var worker = new WorkerProcess(process, instance, log, clock, outputOptions, dropped, pluginLog);
 
@@ -272,7 +234,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
                         _hello.TrySetResult();
                         break;
                     case FrameType.Log when frame.Sequence == 0:
-                        Forward(frame.Payload);
+                        if (WorkerLogEvent.Forward(frame.Payload, _pluginLog) is { } unreadable)
+                        {
+                            KeepStderr($"(host: a log event of the worker could not be read: {unreadable})");
+                        }
+
                         break;
                     case FrameType.Reply or FrameType.Error when frame.Sequence != 0 && frame.Sequence <= Volatile.Read(ref _sequence):
                         if (_pending.TryRemove(frame.Sequence, out var reply))
@@ -343,81 +309,4 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>Hands a worker's log event to the family's gate, which stamps it as the family's own event.</summary>
-    private void Forward(byte[] payload)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(payload);
-            var root = document.RootElement;
-            var level = root.GetProperty("level").GetInt32() switch
-            {
-                <= 1 => LogEventLevel.Debug,
-                2 => LogEventLevel.Information,
-                3 => LogEventLevel.Warning,
-                4 => LogEventLevel.Error,
-                _ => LogEventLevel.Fatal,
-            };
-            var properties = new List<KeyValuePair<string, LogEventPropertyValue>>();
-            string? template = null;
-            foreach (var property in root.GetProperty("properties").EnumerateObject())
-            {
-                if (property.Name == "{OriginalFormat}")
-                {
-                    template = property.Value.GetString();
-                }
-                else if (LogEventProperty.IsValidName(property.Name))
-                {
-                    properties.Add(new(property.Name, Value(property.Value)));
-                }
-            }
-
-            var message = root.GetProperty("message").GetString() ?? "";
-            var exception = root.TryGetProperty("exception", out var ex) ? new WorkerLoggedException(ex.GetString() ?? "") : null;
-            _pluginLog.Write(level, template, message, properties, exception);
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
-        {
-            KeepStderr($"(host: a log event of the worker could not be read: {ex.Message})");
-        }
-    }
-
-    private static LogEventPropertyValue Value(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => new ScalarValue(element.GetString()),
-        JsonValueKind.Number => element.TryGetInt64(out var whole) ? new ScalarValue(whole) : new ScalarValue(element.GetDouble()),
-        JsonValueKind.True => new ScalarValue(true),
-        JsonValueKind.False => new ScalarValue(false),
-        JsonValueKind.Array => new SequenceValue(element.EnumerateArray().Select(Value)),
-        JsonValueKind.Object => new DictionaryValue(element.EnumerateObject().Select(p => new KeyValuePair<ScalarValue, LogEventPropertyValue>(new ScalarValue(p.Name), Value(p.Value)))),
-        _ => new ScalarValue(null),
-    };
-
-    /// <summary>How to start this same executable: the apphost directly, or <c>dotnet alphahost.dll</c>.</summary>
-    private static (string Executable, string[] Prefix) SelfCommand()
-    {
-        var processPath = Environment.ProcessPath ?? "dotnet";
-        var entry = typeof(WorkerProcess).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? (processPath, [entry]) : (processPath, []);
-    }
-}
-
-/// <summary>A worker answered a request with an error, or died before answering.</summary>
-internal sealed class WorkerFailedException(string message, bool exited = true) : Exception(message)
-{
-    /// <summary>Whether the worker is gone (false: it is alive and reported the error).</summary>
-    public bool Exited { get; } = exited;
-
-    /// <summary>The family refused its settings (FamilySettingsException).</summary>
-    public bool IsSettingsError { get; init; }
-
-    /// <summary>The family ran out of memory.</summary>
-    public bool OutOfMemory { get; init; }
-}
-
-/// <summary>An exception a family logged inside its worker, carried into the host's log as text.</summary>
-internal sealed class WorkerLoggedException(string text) : Exception(text.Split('\n')[0])
-{
-    public override string ToString() => text;
 }

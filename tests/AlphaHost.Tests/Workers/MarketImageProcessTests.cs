@@ -25,7 +25,7 @@ public sealed class MarketImageProcessTests : IDisposable
         Assert.Equal(inProcess, isolated);
         Assert.Contains(isolated, r => r.Contributions.Contains("momentum=") && !r.Contributions.Contains("momentum=0,"));
 
-        // 300 days of warm-up fill the first generation's slots of 450 bars after 150 cycles: the run went through a second one.
+        // The image's slots grow from 64 bars by half a generation (64, 128, 192, 288, 432): 300 days of warm-up and 200 cycles go through several generations, one during the cycles.
         var messages = HostProcess.ReadLog(Path.Combine(_dir.Path, "process", "runtime", "logs", "live.jsonl")).Select(l => l.GetProperty("message").GetString()!).ToList();
         Assert.Contains(messages, m => m.StartsWith("Market image generation 2 written", StringComparison.Ordinal));
     }

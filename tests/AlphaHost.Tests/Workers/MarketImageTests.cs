@@ -20,8 +20,8 @@ public sealed class MarketImageTests : IDisposable
     public void Publish_HundredsOfCyclesThroughSeveralGenerations_TheWorkerReadsExactlyTheHostsSnapshot()
     {
         // A short kept history (8 bars, at most 16) makes the host drop bars and the image start new generations.
-        var market = new MarketState(Universe, Spy, maxHistory: 8);
         using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
         var worker = Worker(market);
         for (var day = 1; day <= 300; day++)
         {
@@ -41,8 +41,8 @@ public sealed class MarketImageTests : IDisposable
     [Fact]
     public void Publish_HostMovesOnAndChangesGeneration_ViewsHandedOutEarlierKeepTheirBars()
     {
-        var market = new MarketState(Universe, Spy, maxHistory: 8);
         using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
         var worker = Worker(market);
         market.Append(Day(1));
         var early = Read(worker, image.Publish(market, market.Snapshot(1)));
@@ -61,8 +61,8 @@ public sealed class MarketImageTests : IDisposable
     [Fact]
     public void Read_WorkersMapping_HasNoWritePermission()
     {
-        var market = new MarketState(Universe, Spy);
         using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, store: image);
         market.Append(Day(1));
         var snapshot = Read(Worker(market), image.Publish(market, market.Snapshot(1)));
 
@@ -78,8 +78,8 @@ public sealed class MarketImageTests : IDisposable
     public void Publish_NewGenerationCannotBeWritten_OneLineNamingTheFileAndTheNextCycleWritesIt()
     {
         var folder = _dir.File("market");
-        var market = new MarketState(Universe, Spy, maxHistory: 8);
         using var image = new MarketImage(folder);
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
         var worker = Worker(market);
         market.Append(Day(1));
         Read(worker, image.Publish(market, market.Snapshot(1)));
@@ -112,8 +112,8 @@ public sealed class MarketImageTests : IDisposable
         var folder = Directory.CreateDirectory(_dir.File("market")).FullName;
         File.WriteAllText(Path.Combine(folder, "image-7.bin"), "left by a daemon that was killed");
         File.WriteAllText(Path.Combine(folder, "notes.txt"), "not an image");
-        var market = new MarketState(Universe, Spy);
         using var image = new MarketImage(folder);
+        var market = new MarketState(Universe, Spy, store: image);
         market.Append(Day(1));
 
         image.Publish(market, market.Snapshot(1));
@@ -125,8 +125,8 @@ public sealed class MarketImageTests : IDisposable
     [Fact]
     public void Read_ImageOfAnotherGeneration_IsRefusedWithTheFileNamed()
     {
-        var market = new MarketState(Universe, Spy);
         using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, store: image);
         market.Append(Day(1));
         var request = image.Publish(market, market.Snapshot(1));
         var path = image.Path!;
@@ -141,6 +141,105 @@ public sealed class MarketImageTests : IDisposable
 
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
         Assert.Contains("not a market image", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Append_MarketOverTheImage_HostViewsReadEveryAppendedBarKeepingMaxHistoryToTwice()
+    {
+        using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
+        var appended = Universe.Select(u => u.Symbol).Append(Spy.Symbol).ToDictionary(s => s, _ => new List<Bar>(), StringComparer.Ordinal);
+        for (var day = 1; day <= 300; day++)
+        {
+            var marketDay = Day(day);
+            market.Append(marketDay);
+            foreach (var (symbol, bar) in marketDay.Bars)
+            {
+                appended[symbol].Add(bar);
+            }
+
+            if (marketDay.Benchmark is { } benchmarkBar)
+            {
+                appended[Spy.Symbol].Add(benchmarkBar);
+            }
+
+            var (benchmark, symbols) = market.Export();
+            foreach (var history in symbols.Append(benchmark))
+            {
+                var all = appended[history.Symbol];
+                Assert.Equal(all.TakeLast(history.Count), history.Bars.ToArray());
+                Assert.InRange(history.Count, Math.Min(all.Count, 8), 16);
+            }
+        }
+
+        Assert.True(image.Generation >= 4, $"only {image.Generation} generations in 300 days");
+    }
+
+    [Fact]
+    public void Append_HostKeepsAnEarlySnapshotThroughGenerations_ItsViewsStillReadTheirBars()
+    {
+        using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
+        market.Append(Day(1));
+        var early = market.Snapshot(1);
+        var copies = early.Symbols.Select(s => s.Bars.ToArray()).ToList();
+
+        for (var day = 2; day <= 200; day++)
+        {
+            market.Append(Day(day));
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        Assert.True(image.Generation >= 2);
+        Assert.Equal(copies, early.Symbols.Select(s => s.Bars.ToArray()));
+    }
+
+    [Fact]
+    public void Append_DayAfterANewGenerationWithTheLastSnapshotHeld_HostUnmapsThePreviousGeneration()
+    {
+        using var image = new MarketImage(_dir.File("market"));
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
+        var day = 1;
+        market.Append(Day(day));
+        var last = market.Snapshot(day);
+
+        // As the daemon's cycle does, the last snapshot (a view of the generation in use) is held while the next day is appended.
+        var generation = image.Generation;
+        while (image.Generation == generation)
+        {
+            day++;
+            market.Append(Day(day));
+            last = market.Snapshot(day);
+        }
+
+        day++;
+        market.Append(Day(day));
+        last = market.Snapshot(day);
+        GC.WaitForPendingFinalizers();
+
+        var mapped = File.ReadLines("/proc/self/maps").Where(l => l.Contains(_dir.Path, StringComparison.Ordinal)).Select(l => l.Split(' ')[^1]).Distinct().ToList();
+        Assert.Equal([image.Path!], mapped);
+        GC.KeepAlive(last);
+    }
+
+    [Fact]
+    public void Append_ImageNeverWritable_MarketStaysWholeOnTheHeapAndPublishNamesTheFile()
+    {
+        var folder = _dir.File("market");
+        File.WriteAllText(folder, "a file where the image folder belongs");
+        using var image = new MarketImage(folder);
+        var market = new MarketState(Universe, Spy, maxHistory: 8, image);
+        for (var day = 1; day <= 100; day++)
+        {
+            market.Append(Day(day));
+        }
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(d => Day(d).Bars["AAA"]).TakeLast(market.Snapshot(100).Symbols[0].Count), market.Snapshot(100).Symbols[0].Bars.ToArray());
+        var failure = Assert.Throws<MarketImageException>(() => image.Publish(market, market.Snapshot(100)));
+        Assert.Contains(Path.Combine(folder, "image-1.bin"), failure.Message, StringComparison.Ordinal);
+        Assert.Equal(0, image.Generation);
     }
 
     public void Dispose() => _dir.Dispose();
