@@ -203,6 +203,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
     public ModelSwitch Promote(string target, string folder, SwitchOrigin origin) => Registry().Promote(target, folder, origin);
 
+    public string? ContentIfPromoted(string target, string folder) => Registry().ContentIfPromoted(target, folder);
+
     public ModelSwitch Rollback(string target, SwitchOrigin origin) => Registry().Rollback(target, origin);
 
     public IReadOnlyList<ModelSwitch> History(string? target) => Registry().History(target);
