@@ -175,7 +175,7 @@ internal sealed class CycleService(
             return;
         }
 
-        if (rejected)
+        if (rejected is not null)
         {
             logger.LogWarning("SIGHUP: the last good configuration stays in force: {ConfigError}", config.RejectedError);
         }
@@ -254,14 +254,14 @@ internal sealed class CycleService(
     {
         var health = slot.LastHealth;
         return slot.IsEnabled(current)
-            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels) { FeatureDrift = health.FeatureDrift }
+            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels) { FeatureDrift = health.FeatureDrift, Running = slot.Endpoint is not null }
             : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
     }
 
     /// <summary>One pass; true when it processed a trading day, false for an idle poll.</summary>
     private async Task<bool> RunCycleAsync()
     {
-        var configRejected = await ApplyConfigChangeAsync().ConfigureAwait(false);
+        var configError = await ApplyConfigChangeAsync().ConfigureAwait(false);
         var current = config.Current;
         families.Refresh(paths.PluginsDir, paths.StateDir, current);
 
@@ -272,7 +272,7 @@ internal sealed class CycleService(
             await families.RefreshHealthAsync(current).ConfigureAwait(false);
             var (change, after) = _data.NoNewDay(ExchangeCalendars.Named(current.Market.Calendar), market.CurrentDate, current.Market.MaxDataDelay);
             var waiting = WaitingFamilies(current);
-            status.Idle(_data.State!.Value, market.CurrentDate, configRejected, waiting);
+            status.Idle(_data.State!.Value, market.CurrentDate, configError, waiting);
             metrics.Families(waiting, cycled: false);
             LogDataChange(change, after, market.CurrentDate, current.Market);
             return false;
@@ -321,7 +321,7 @@ internal sealed class CycleService(
             BenchmarkFresh = dayReport.BenchmarkFresh,
             RejectedBars = dayReport.Rejected.Count,
             Families = outcomes.Select(o => StatusOf(o) with { Shadow = current.Family(o.Name).Shadow }).ToArray(),
-            ConfigRejected = configRejected,
+            ConfigError = configError,
             SignalWriteFailed = writeFailed,
             LiveScores = scorer.Scores(),
             Contributions = combined.MeanAbsContributions(),
@@ -333,7 +333,7 @@ internal sealed class CycleService(
         return true;
     }
 
-    private async Task<bool> ApplyConfigChangeAsync()
+    private async Task<string?> ApplyConfigChangeAsync()
     {
         var candidate = config.CheckForChange();
         if (candidate is not null)
@@ -353,7 +353,7 @@ internal sealed class CycleService(
             }
         }
 
-        return config.RejectedError is not null;
+        return config.RejectedError;
     }
 
     /// <summary>A family's turn as the heartbeat shows it; the host's failure reason is the detail when it overrides the family's state.</summary>
@@ -368,6 +368,7 @@ internal sealed class CycleService(
         outcome.IsEnabled ? outcome.Health.ServingModels : null)
     {
         FeatureDrift = outcome.IsEnabled ? outcome.Health.FeatureDrift : null,
+        Running = outcome.Kind == OutcomeKind.Ok,
     };
 
     /// <summary>
@@ -382,7 +383,7 @@ internal sealed class CycleService(
             var previous = last.FirstOrDefault(p => p.Name == f.Name);
             if (!f.IsEnabled(current))
             {
-                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0, FamilyOutcome.DisabledDetail);
+                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0, FamilyOutcome.DisabledDetailIn(current, f.Name));
             }
 
             // Without an endpoint there is nothing to read; after a failed or quarantined cycle the host's verdict stands

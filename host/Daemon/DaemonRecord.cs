@@ -94,4 +94,7 @@ internal sealed record DaemonFamily(string Name, bool Enabled, FamilyState State
 
     /// <summary>The models a model family instance serves, as it last reported them; null when it reports none.</summary>
     public int? ServingModels { get; init; }
+
+    /// <summary>Its endpoint (worker) is up and <see cref="State"/> is what it answered; false while it starts or is stopped.</summary>
+    public bool Running { get; init; }
 }

@@ -22,7 +22,10 @@ internal sealed record CycleReport
 
     public IReadOnlyList<FamilyStatus> Families { get; init; } = [];
 
-    public bool ConfigRejected { get; init; }
+    public bool ConfigRejected => ConfigError is not null;
+
+    /// <summary>The error of the config file the daemon refused at this pass (<c>file:line:col: ...</c>); null when none is refused.</summary>
+    public string? ConfigError { get; init; }
 
     public bool SignalWriteFailed { get; init; }
 
@@ -50,4 +53,10 @@ internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, Fami
 
     /// <summary>A model family's drift PSI per feature (<see cref="FamilyHealth.FeatureDrift"/>); null when it has none.</summary>
     public IReadOnlyList<KeyValuePair<string, double>>? FeatureDrift { get; init; }
+
+    /// <summary>
+    /// Its endpoint is up and <see cref="State"/> is what it answered (false while it starts, is stopped, failed or waits
+    /// out a quarantine): what an operator command waits for before it confirms that an enabled family runs.
+    /// </summary>
+    public bool Running { get; init; }
 }
