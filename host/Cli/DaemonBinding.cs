@@ -129,6 +129,6 @@ internal sealed record StateWanted(string Description, Func<DaemonFamily?, bool>
 
     public static StateWanted Is(FamilyState state) => new(StateText.Of(state), f => f?.State == state);
 
-    /// <summary>Out of <paramref name="state"/> and running: its worker is up and the state is its own answer, not one kept from before.</summary>
+    /// <summary>Out of <paramref name="state"/> and running: the state comes from its started worker, not one kept from before.</summary>
     public static StateWanted Leaves(FamilyState state) => new($"leaving {StateText.Of(state)}", f => f is { Running: true } && f.State != state);
 }

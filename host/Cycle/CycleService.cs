@@ -368,7 +368,7 @@ internal sealed class CycleService(
         outcome.IsEnabled ? outcome.Health.ServingModels : null)
     {
         FeatureDrift = outcome.IsEnabled ? outcome.Health.FeatureDrift : null,
-        Running = outcome.Kind == OutcomeKind.Ok,
+        Running = outcome.Kind is not (OutcomeKind.Starting or OutcomeKind.DisabledConfig),
     };
 
     /// <summary>

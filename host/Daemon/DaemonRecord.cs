@@ -95,6 +95,6 @@ internal sealed record DaemonFamily(string Name, bool Enabled, FamilyState State
     /// <summary>The models a model family instance serves, as it last reported them; null when it reports none.</summary>
     public int? ServingModels { get; init; }
 
-    /// <summary>Its endpoint (worker) is up and <see cref="State"/> is what it answered; false while it starts or is stopped.</summary>
+    /// <summary><see cref="State"/> comes from its started worker (its answer, or the verdict on a cycle that ran it); false while it starts or is stopped.</summary>
     public bool Running { get; init; }
 }

@@ -55,8 +55,9 @@ internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, Fami
     public IReadOnlyList<KeyValuePair<string, double>>? FeatureDrift { get; init; }
 
     /// <summary>
-    /// Its endpoint is up and <see cref="State"/> is what it answered (false while it starts, is stopped, failed or waits
-    /// out a quarantine): what an operator command waits for before it confirms that an enabled family runs.
+    /// <see cref="State"/> comes from its started endpoint: its answer, or the host's verdict on a cycle that ran it (failed,
+    /// overran, quarantined); false while it starts or is stopped, when a state can only be a leftover. What an operator
+    /// command waits for before it confirms that an enabled family runs.
     /// </summary>
     public bool Running { get; init; }
 }
