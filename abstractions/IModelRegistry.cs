@@ -20,6 +20,17 @@ public interface IModelRegistry
     /// <exception cref="ModelSwitchRefusedException">The target or folder is not valid; nothing was changed.</exception>
     ModelSwitch Promote(string target, string folder, SwitchOrigin origin);
 
+    /// <summary>
+    /// The content hash (<see cref="FamilyHealth.ModelContent"/>) of the models the family would serve once
+    /// <paramref name="target"/>'s <c>_latest</c> points at <paramref name="folder"/>: what a backtest of those models
+    /// recorded, so that <c>models promote</c> can look that backtest up before it switches. Changes nothing.
+    /// </summary>
+    /// <param name="target">The symbol whose model would change.</param>
+    /// <param name="folder">The model folder, as for <see cref="Promote"/>.</param>
+    /// <returns>The content hash, or null when the family cannot tell (its promotions then have no backtest to show).</returns>
+    /// <exception cref="ModelSwitchRefusedException">The target or folder is not valid, as <see cref="Promote"/> would refuse it.</exception>
+    string? ContentIfPromoted(string target, string folder) => null;
+
     /// <summary>Points <paramref name="target"/>'s <c>_latest</c> back at the folder it served before its current one.</summary>
     /// <param name="target">The symbol whose model changes.</param>
     /// <param name="origin">Who asks, why, and the command line.</param>

@@ -138,8 +138,10 @@ internal static class BacktestCommand
     }
 
     /// <summary>Runs the replay under a progress bar.</summary>
-    internal static Task<BacktestReplay> ReplayAsync(BacktestEngine engine, MarketHistory history, DatePeriod window, CancellationToken cancellationToken) =>
-        AnsiConsole.Progress().AutoClear(false)
+    internal static async Task<BacktestReplay> ReplayAsync(BacktestEngine engine, MarketHistory history, DatePeriod window, CancellationToken cancellationToken)
+    {
+        var days = 0;
+        var replay = await AnsiConsole.Progress().AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .StartAsync(async context =>
             {
@@ -148,9 +150,15 @@ internal static class BacktestCommand
                 {
                     task.MaxValue = p.Total;
                     task.Value = p.Done;
+                    days = p.Total;
                 });
                 return await engine.RunAsync(history, window, progress, cancellationToken).ConfigureAwait(false);
-            });
+            }).ConfigureAwait(false);
+
+        // The bar's fallback for an output that is not a terminal prints milestones, never a finished task: say it ended.
+        Console.WriteLine($"replay: {days}/{days} trading day(s) done, 100 %");
+        return replay;
+    }
 
     /// <summary>Writes a report folder: <c>report.json</c> (when given), <c>report.md</c> and the charts of <paramref name="run"/>.</summary>
     internal static void WriteFolder(string folder, BacktestReport report, BacktestRun run, byte[]? json, string markdown)

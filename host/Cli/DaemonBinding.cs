@@ -91,14 +91,16 @@ internal static class DaemonBinding
     /// <summary>Whether every family instance the change is about (the first model family when it names none) is in the wanted state.</summary>
     private static bool Met(DaemonRecord record, StateWanted wanted) =>
         wanted.Families.Count == 0
-            ? wanted.IsMet(record.Families.FirstOrDefault(f => f.IsModelFamily)?.State)
-            : wanted.Families.All(name => wanted.IsMet(record.Families.FirstOrDefault(f => f.Name == name)?.State));
+            ? wanted.IsMet(record.Families.FirstOrDefault(f => f.IsModelFamily))
+            : wanted.Families.All(name => wanted.IsMet(record.Families.FirstOrDefault(f => f.Name == name)));
+
+    private static List<DaemonFamily> Shown(DaemonRecord record, StateWanted wanted) => wanted.Families.Count == 0
+        ? record.Families.Where(f => f.IsModelFamily).Take(1).ToList()
+        : record.Families.Where(f => wanted.Families.Contains(f.Name)).ToList();
 
     private static string ModelFamilyText(DaemonRecord record, StateWanted wanted)
     {
-        var shown = wanted.Families.Count == 0
-            ? record.Families.Where(f => f.IsModelFamily).Take(1).ToList()
-            : record.Families.Where(f => wanted.Families.Contains(f.Name)).ToList();
+        var shown = Shown(record, wanted);
         return shown.Count == 0 ? "no model family loaded" : string.Join(", ", shown.Select(f => $"{f.Name} {StateText.Of(f.State)}"));
     }
 
@@ -108,14 +110,16 @@ internal static class DaemonBinding
         { ConfigError: { } error } => $"it refused the config: {error}",
         _ when record.Cycle <= baseline => $"it completed no cycle since the change (still at cycle {record.Cycle}, status {StateText.Of(record.Status)})",
         _ when record.FamiliesCycle <= baseline => $"it ran no family since the change (cycle {record.Cycle}, state {(record.State is { } state ? StateText.Of(state) : "none")} {string.Join(",", record.Reasons)})",
+        _ when Shown(record, wanted).FirstOrDefault(f => f is { Enabled: true, Running: false }) is { } starting =>
+            $"at cycle {record.Cycle} {starting.Name} is enabled but not running yet ({starting.Detail ?? StateText.Of(starting.State)})",
         _ => $"at cycle {record.Cycle} it shows {ModelFamilyText(record, wanted)}",
     };
 }
 
 /// <summary>The model family state a change waits for.</summary>
 /// <param name="Description">How the wait is described, e.g. <c>DISABLED_CONFIG</c>.</param>
-/// <param name="IsMet">Whether a family state (null: the family is not in the daemon's record) satisfies it.</param>
-internal sealed record StateWanted(string Description, Func<FamilyState?, bool> IsMet)
+/// <param name="IsMet">Whether the family as the daemon's record shows it (null: not in the record) satisfies it.</param>
+internal sealed record StateWanted(string Description, Func<DaemonFamily?, bool> IsMet)
 {
     /// <summary>The family instances that must all be in the state; empty: the first model family.</summary>
     public IReadOnlyList<string> Families { get; init; } = [];
@@ -123,7 +127,8 @@ internal sealed record StateWanted(string Description, Func<FamilyState?, bool> 
     /// <summary>Where the change is kept, for a wait that ends unconfirmed: the config file, or the operator override.</summary>
     public string Kept { get; init; } = "the change is in the file";
 
-    public static StateWanted Is(FamilyState state) => new(StateText.Of(state), s => s == state);
+    public static StateWanted Is(FamilyState state) => new(StateText.Of(state), f => f?.State == state);
 
-    public static StateWanted Leaves(FamilyState state) => new($"leaving {StateText.Of(state)}", s => s is not null && s != state);
+    /// <summary>Out of <paramref name="state"/> and running: the state comes from its started worker, not one kept from before.</summary>
+    public static StateWanted Leaves(FamilyState state) => new($"leaving {StateText.Of(state)}", f => f is { Running: true } && f.State != state);
 }

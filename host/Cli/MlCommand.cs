@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using AlphaHost.Abstractions;
 using AlphaHost.Host.Configuration;
 using AlphaHost.Host.Daemon;
@@ -13,15 +12,12 @@ namespace AlphaHost.Host.Cli;
 /// <c>alphahost ml status | disable | enable | reset-governance --reason R [--family INSTANCE]</c>: the runbook's operator
 /// controls. Disable and enable change the model family's flag in the golden config (only that value; comments stay), or,
 /// for another configured instance of it (<c>--family ml_candidate</c>), that instance's <c>families.&lt;instance&gt;.enabled</c>; reset-governance clears
-/// the persisted governance decision. A running daemon applies either at its next cycle, no restart; the commands find it
+/// the persisted governance decision; status is <see cref="MlStatus"/>. A running daemon applies either at its next cycle, no restart; the commands find it
 /// through the config's runtime folder (<see cref="DaemonBinding"/>) and wait for it to confirm. Every change is recorded
 /// with who and why in <c>logs/operator.jsonl</c> of that runtime folder.
 /// </summary>
 internal static class MlCommand
 {
-    /// <summary><c>ml status --json</c>: states spelled as in daemon.json.</summary>
-    private static readonly JsonSerializerOptions StatusOutput = new(CommonOptions.JsonOutput) { Converters = { StateJson.Instance } };
-
     public static Command Create()
     {
         var status = new Command("status", "The model family's config flag and governance decision; while a daemon runs, its state from the daemon's daemon.json");
@@ -31,7 +27,7 @@ internal static class MlCommand
         status.Add(config);
         status.Add(json);
         status.Add(family);
-        status.SetAction((result, ct) => CommonOptions.RunAsync(() => StatusAsync(result.GetValue(config), result.GetValue(family), result.GetValue(json), ct)));
+        status.SetAction((result, ct) => CommonOptions.RunAsync(() => MlStatus.RunAsync(result.GetValue(config), result.GetValue(family), result.GetValue(json), ct)));
 
         return new Command("ml", "Operator controls of the model family (ml_state in the heartbeat)")
         {
@@ -49,7 +45,7 @@ internal static class MlCommand
     /// <param name="description">Its help text.</param>
     /// <param name="action">Makes the change (on the family, or on the one instance <c>--family</c> named; given the config
     /// file's parse error when it does not parse) and says which model family state in the daemon confirms it.</param>
-    private static Command Change(string name, string description, Func<OfflineSession, FamilySlot, bool, string?, string, CancellationToken, Task<StateWanted>> action)
+    private static Command Change(string name, string description, Func<OfflineSession, FamilySlot, bool, string?, string, CancellationToken, Task<StateWanted?>> action)
     {
         var config = CommonOptions.DaemonConfig();
         var reason = new Option<string>("--reason") { Description = "Why (recorded with your user name)", Required = true };
@@ -79,7 +75,7 @@ internal static class MlCommand
                 Console.WriteLine($"note: {broken}; acting on the configuration the daemon (pid {daemon?.PidText ?? "unknown"}) has in force");
             }
 
-            StateWanted wanted;
+            StateWanted? wanted;
             TimeProvider clock;
             // The change needs the family's declaration only (its name, flag and instances): nothing is started for it.
             await using (var session = await OfflineSession.OpenAsync(loaded, ct, start: false).ConfigureAwait(false))
@@ -89,7 +85,7 @@ internal static class MlCommand
                 wanted = await action(session, ModelFamily(session, named), named is not null, broken, why, ct).ConfigureAwait(false);
             }
 
-            return await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, clock, ct).ConfigureAwait(false);
+            return wanted is null ? ExitCodes.Success : await ConfirmAsync(loaded, daemon, wanted, !result.GetValue(noWait), waitAtMost, clock, ct).ConfigureAwait(false);
         }));
         return command;
     }
@@ -117,168 +113,6 @@ internal static class MlCommand
     private static Option<string?> InstanceOption() =>
         new("--family") { Description = "The model family instance (families.<instance>; default: the model family's own)" };
 
-    /// <summary>
-    /// The config flag, the override and the persisted governance; then, only while a daemon runs, every live fact (the
-    /// instance's state, ml_state, mode, reasons, serving models) from its <c>daemon.json</c>, never from heartbeat text,
-    /// which can be a heartbeat interval old.
-    /// </summary>
-    private static async Task<int> StatusAsync(string? configPath, string? instance, bool json, CancellationToken cancellationToken)
-    {
-        var (loaded, broken) = OperatorConfig.Load(configPath);
-        await using var session = await OfflineSession.OpenAsync(loaded, cancellationToken, start: false).ConfigureAwait(false);
-        var handle = ModelFamily(session, instance);
-        var flag = handle.Export.FeatureFlag;
-        var enabled = handle.IsEnabled(session.Config);
-        var governance = (await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls)?.ReadGovernance();
-        var daemon = DaemonLocator.Find(session.Paths);
-        var live = daemon?.Record?.Families.FirstOrDefault(f => f.Name == handle.Name);
-        var stateDir = Path.Combine(session.Paths.StateDir, handle.Name);
-        var serving = daemon is null ? null : ServingSetStatus.Read(stateDir);
-        if (serving is not null && live?.ServingModels is { } count)
-        {
-            // The count the daemon last reported; the file adds the models' ages and their _latest links.
-            serving = serving with { Count = count, CountFromDaemon = true };
-        }
-
-        var (held, overrideError) = new OverrideSwitch(session.Paths, session.Clock).Read();
-        if (json)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                family = handle.Name,
-                config = session.Config.SourcePath,
-                config_error = broken,
-                operator_override = held,
-                operator_override_error = overrideError,
-                flag = flag is null ? null : $"features.{flag}",
-                enabled_by_config = enabled,
-                governance,
-                daemon = DaemonFacts(session.Config, session.Paths, daemon),
-                state = live?.State,
-                mode = live?.Mode,
-                ml_state = live?.MlState,
-                ml_detail = Detail(live),
-                serving = ServingJson(serving),
-            }, StatusOutput));
-            return ExitCodes.Success;
-        }
-
-        if (daemon is null)
-        {
-            Console.WriteLine(NoDaemonLine(session.Paths));
-        }
-
-        Console.WriteLine($"family:     {handle.Name} ({handle.Plugin.AssemblyName} {handle.Plugin.Version})");
-        if (broken is not null)
-        {
-            Console.WriteLine($"config:     does not parse: {broken}; the daemon keeps its configuration in force, shown here");
-        }
-
-        Console.WriteLine($"config:     {session.Config.SourcePath}: {(flag is null ? "" : $"features.{flag}, ")}families.{handle.Name}.enabled -> {(enabled ? "ENABLED" : StateText.Of(FamilyState.DisabledConfig))}");
-        Console.WriteLine(held is not null ? $"override:   {held.Describe()}; clear with: alphahost ml enable --reason \"...\""
-            : overrideError is not null ? $"override:   {overrideError}"
-            : "override:   none");
-        Console.WriteLine(governance is null ? "governance: none (the family has no breaker)"
-            : governance.Disabled ? $"governance: DISABLED_GOVERNANCE since {OperatorText.Time(governance.DisabledAt)}: {governance.Reason}; model_errors={governance.ModelErrors}; reset with: alphahost ml reset-governance --reason \"...\""
-            : $"governance: enabled; model_errors={governance.ModelErrors}{(governance.ResetAt is { } at ? $"; last reset {OperatorText.Time(at)}: {governance.ResetReason}" : "")}");
-        if (daemon is null)
-        {
-            return ExitCodes.Success;
-        }
-
-        PrintDaemon(session.Config, session.Paths, daemon, handle.Name);
-        PrintFamilyDetail(live);
-        PrintServingSet(serving, stateDir);
-        return ExitCodes.Success;
-    }
-
-    /// <summary>The first line of <c>ml status</c> when no daemon holds the runtime folder's lock (whatever an old <c>daemon.json</c> says).</summary>
-    private static string NoDaemonLine(RuntimePaths paths) => DaemonFile.TryRead(paths.DaemonFile) is { } last
-        ? $"no daemon is running on {paths.RuntimeDir}; last seen {OperatorText.Time(last.StoppedAt ?? last.UpdatedAt)} (pid {last.Pid}, {(last.Status == DaemonRunState.Stopped ? "stopped cleanly" : "ended without stopping")}); live state, ml_state and serving models are shown only while one runs"
-        : $"no daemon is running on {paths.RuntimeDir}; none has run there ({paths.DaemonFile} missing)";
-
-    /// <summary>The instance's state with its reason whenever it is not OK, as the heartbeat's detail field gives it.</summary>
-    private static string? Detail(DaemonFamily? live) =>
-        live is null || live.State == FamilyState.Ok ? null : $"{StateText.Of(live.State)}: {live.Detail ?? "(the family gave no detail)"}";
-
-    /// <summary>The model family instance's ml_state in the daemon's record, with its mode and its reason whenever it is not OK.</summary>
-    private static void PrintFamilyDetail(DaemonFamily? live)
-    {
-        if (live?.MlState is { } mlState)
-        {
-            Console.WriteLine($"ml_state:   {StateText.Of(mlState)}{(live.Mode == FamilyMode.Shadow ? " (shadow)" : "")}{(Detail(live) is { } detail ? $" ({live.Name}={detail})" : "")}");
-        }
-    }
-
-    private static void PrintServingSet(ServingSetStatus? serving, string stateDir)
-    {
-        if (serving is null)
-        {
-            Console.WriteLine($"serving:    no serving set in {stateDir} (the daemon writes {ServingSetStatus.FileName} once it has loaded models)");
-            return;
-        }
-
-        foreach (var line in serving.Describe())
-        {
-            Console.WriteLine(line);
-        }
-    }
-
-    private static object? ServingJson(ServingSetStatus? serving) => serving is null ? null : new
-    {
-        file = serving.File,
-        updated_at = serving.UpdatedAt,
-        count = serving.Count,
-        oldest_trained_at = serving.OldestTrainedAt,
-        newest_trained_at = serving.NewestTrainedAt,
-        differs_from_latest = serving.DiffersFromLatest.Select(d => new { symbol = d.Symbol, serving = d.Serving, latest = d.Latest }),
-        refused = serving.Refused,
-    };
-
-
-    /// <summary>The daemon on the config's runtime folder, for <c>ml status --json</c>.</summary>
-    private static object DaemonFacts(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon) =>
-        daemon?.Record is not { } record
-            ? new { running = daemon is not null, runtime_dir = paths.RuntimeDir, pid = (int?)null, serves_this_config = (bool?)null, record = (DaemonRecord?)null }
-            : new { running = true, runtime_dir = paths.RuntimeDir, pid = (int?)record.Pid, serves_this_config = (bool?)daemon.Serves(config.SourcePath), record = (DaemonRecord?)record };
-
-    /// <summary>The daemon on the config's runtime folder, as text lines of <c>ml status</c>.</summary>
-    private static void PrintDaemon(AlphaHostConfig config, RuntimePaths paths, RunningDaemon? daemon, string instance)
-    {
-        if (daemon is null)
-        {
-            Console.WriteLine($"daemon:     none running on {paths.RuntimeDir}");
-            return;
-        }
-
-        if (daemon.Record is not { } record)
-        {
-            Console.WriteLine($"daemon:     running on {paths.RuntimeDir} (pid unknown: {paths.DaemonFile} not written yet)");
-            return;
-        }
-
-        var model = record.Families.FirstOrDefault(f => f.Name == instance);
-        Console.WriteLine($"daemon:     running, pid {record.Pid} since {OperatorText.Time(record.StartedAt)}, version {record.Version}");
-        Console.WriteLine($"            cycle {record.Cycle} (market date {record.MarketDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "none"}) at {OperatorText.Time(record.UpdatedAt)}; " +
-            $"state={(record.State is { } state ? StateText.Of(state) : "none")}{(record.Reasons.Count > 0 ? $" ({string.Join(",", record.Reasons)})" : "")}; " +
-            $"{(model is null ? "no model family" : $"{model.Name}={StateText.Of(model.State)}")}");
-        Console.WriteLine(daemon.Serves(config.SourcePath)
-            ? $"            serves {record.Config}"
-            : $"            serves {record.Config}, NOT {config.SourcePath}: ml disable/enable with this config are refused");
-        if (record.ConfigError is { } error)
-        {
-            Console.WriteLine($"            refused the latest config edit: {error}");
-        }
-
-        foreach (var score in record.LiveScores)
-        {
-            Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"live:       {score.Family,-12} {score.Days,3} day(s) scored; rank IC 20d {Figure(score.RankIc20)} 60d {Figure(score.RankIc60)}; hit rate 20d {Figure(score.HitRate20)} 60d {Figure(score.HitRate60)}; {score.HorizonDays}-day rank IC 20d {Figure(score.HorizonRankIc20)} 60d {Figure(score.HorizonRankIc60)}"));
-        }
-    }
-
-    private static string Figure(double? value) => value is { } v ? v.ToString("0.0000", System.Globalization.CultureInfo.InvariantCulture) : "-";
-
     /// <param name="session">The offline session.</param>
     /// <param name="handle">The model family instance.</param>
     /// <param name="named">The instance was named with <c>--family</c>: its own <c>enabled</c> key changes, and no other
@@ -287,7 +121,7 @@ internal static class MlCommand
     /// <param name="broken">The config file's parse error: then the operator override changes, and the file is left alone.</param>
     /// <param name="reason">Why.</param>
     /// <param name="cancellationToken">Cancels the edit.</param>
-    private static async Task<StateWanted> SetFlagAsync(OfflineSession session, FamilySlot handle, bool named, bool value, string? broken, string reason, CancellationToken cancellationToken)
+    private static async Task<StateWanted?> SetFlagAsync(OfflineSession session, FamilySlot handle, bool named, bool value, string? broken, string reason, CancellationToken cancellationToken)
     {
         if (broken is not null)
         {
@@ -313,27 +147,35 @@ internal static class MlCommand
             throw new CheckFailedException(ex.Message);
         }
 
-        var change = $"{key}: {(previous?.ToString().ToLowerInvariant() ?? "unset")} -> {value.ToString().ToLowerInvariant()}";
+        // Asked for what already holds, the file is left alone; the request is still recorded, with who and why.
+        var unchanged = previous == value;
+        var change = unchanged ? $"{key} is already {Flag(value)}: nothing changed" : $"{key}: {(previous is { } old ? Flag(old) : "unset")} -> {Flag(value)}";
         OperatorLog.Append(session.Paths, session.Clock, value ? "ml enable" : "ml disable", reason, new { config = path, change });
-        Console.WriteLine($"{path}: {change} ({reason})");
+        Console.WriteLine(unchanged
+            ? $"{path}: {key} is already {Flag(value)}: {handle.Name} already {(value ? "enabled" : "disabled")}; nothing changed"
+            : $"{path}: {change} ({reason})");
+
         if (value && (await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls)?.ReadGovernance() is { Disabled: true } governance)
         {
             Console.WriteLine($"note: governance still holds the model disabled ({governance.Reason}); ml_state stays DISABLED_GOVERNANCE until 'alphahost ml reset-governance --reason ...'");
         }
 
-        if (value && new OverrideSwitch(session.Paths, session.Clock).Release(Instances(session.Config, handle, named), reason) is { } released)
+        var released = value ? new OverrideSwitch(session.Paths, session.Clock).Release(Instances(session.Config, handle, named), reason) : null;
+        if (released is not null)
         {
             Console.WriteLine(released);
         }
 
-        return Wanted(session.Config, handle, named, value);
+        return unchanged && released is null ? null : Wanted(session.Config, handle, named, value);
     }
+
+    private static string Flag(bool value) => value ? "true" : "false";
 
     /// <summary>
     /// The kill switch while the config does not parse: holds the instances disabled through the operator override in the
     /// runtime folder (or releases them), which the daemon reads before its config on every pass.
     /// </summary>
-    private static StateWanted Hold(OfflineSession session, FamilySlot handle, bool named, bool value, string reason)
+    private static StateWanted? Hold(OfflineSession session, FamilySlot handle, bool named, bool value, string reason)
     {
         var instances = Instances(session.Config, handle, named);
         var overrides = new OverrideSwitch(session.Paths, session.Clock);
@@ -359,7 +201,7 @@ internal static class MlCommand
         return (value ? StateWanted.Leaves(FamilyState.DisabledConfig) : StateWanted.Is(FamilyState.DisabledConfig)) with { Families = instances };
     }
 
-    private static async Task<StateWanted> ResetAsync(OfflineSession session, FamilySlot handle, string reason, CancellationToken cancellationToken)
+    private static async Task<StateWanted?> ResetAsync(OfflineSession session, FamilySlot handle, string reason, CancellationToken cancellationToken)
     {
         var controls = await session.StartAsync(handle, cancellationToken).ConfigureAwait(false) as IOperatorControls ?? throw new UsageException($"family {handle.Name} has no governance to reset");
         var before = controls.ReadGovernance();
@@ -377,7 +219,7 @@ internal static class MlCommand
     }
 
     /// <summary>The named instance of a model family, or without a name the one model family's own instance.</summary>
-    private static FamilySlot ModelFamily(OfflineSession session, string? instance)
+    internal static FamilySlot ModelFamily(OfflineSession session, string? instance)
     {
         var models = session.Declared.Where(f => f.Export.IsModelFamily).ToList();
         if (instance is not null)

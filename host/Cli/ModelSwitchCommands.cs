@@ -10,6 +10,8 @@ namespace AlphaHost.Host.Cli;
 /// <c>alphahost models promote TARGET --to FOLDER --reason R | rollback TARGET --reason R | history [TARGET] [--json] |
 /// prune --keep N [--dry-run]</c>: the model family's registry of switches (<see cref="IModelRegistry"/>). A refused
 /// switch prints one line and exits 2 with nothing changed; a running daemon serves a switched model from its next model scan.
+/// A promotion is refused (exit 1, nothing changed) unless the newest backtest of the models it would serve PASSED
+/// (<see cref="PromotionGate"/>); <c>--force</c> overrides that, recorded in the switch's reason and warned.
 /// Promote, rollback and prune change what a daemon serves: without <c>--config</c> and without a config in the working
 /// directory they act on the one running daemon's config, and refuse (exit 2, listing them) when several or none run,
 /// as the <c>ml</c> commands do (<see cref="DaemonConfig"/>).
@@ -33,20 +35,44 @@ internal static class ModelSwitchCommands
         var target = new Argument<string>("TARGET") { Description = "The symbol whose model changes" };
         var to = new Option<string>("--to") { Description = "The model folder to serve (a name in the models folder, or a path; one of another models folder is copied in with its backtests)", Required = true };
         var reason = Reason();
+        var force = new Option<bool>("--force") { Description = "Promote although the newest backtest of the models it would serve FAILED or is missing; recorded with --reason in switches.jsonl" };
         var (config, family) = (CommonOptions.DaemonConfig(), CommonOptions.Family());
-        var command = new Command("promote", "Point TARGET's _latest at a validated model folder; recorded in the models folder's switches.jsonl") { target, to, reason, config, family };
+        var command = new Command("promote", "Point TARGET's _latest at a validated model folder whose models' newest backtest PASSED; recorded in the models folder's switches.jsonl") { target, to, reason, force, config, family };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => SwitchAsync(result.GetValue(config), result.GetValue(family), "models promote", result.GetValue(reason)!,
-            (registry, dir, origin) => PromoteWithBacktests(registry, result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin), ct)));
+            (registry, dir, origin) => PromoteWithBacktests(registry, result.GetValue(target)!, ModelFolder.Resolve(result.GetValue(to)!, dir), origin, result.GetValue(force)), ct)));
         return command;
+    }
+
+    /// <summary>
+    /// Refuses a promotion whose models have no PASS backtest (the burn-in's expectation check, before the switch instead
+    /// of after it); with <paramref name="force"/> warns and returns the origin with the override in its reason.
+    /// </summary>
+    private static SwitchOrigin Gate(IModelRegistry registry, string target, string folder, SwitchOrigin origin, bool force)
+    {
+        var source = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder))!;
+        var gate = PromotionGate.For(registry.ContentIfPromoted(target, folder), [registry.ModelsDirectory, source]);
+        if (gate.Passed)
+        {
+            return origin;
+        }
+
+        var line = gate.Describe(target, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)));
+        if (!force)
+        {
+            throw new CheckFailedException($"{line}; refused, nothing changed: backtest these models (alphahost backtest --model-dir ...), or override with --force --reason \"...\"");
+        }
+
+        Console.Error.WriteLine($"warning: {line}; promoted anyway (--force), recorded in switches.jsonl");
+        return origin with { Reason = $"{origin.Reason} [--force: {line}]" };
     }
 
     /// <summary>
     /// A promotion; from another models folder (a candidate instance's), the registry copies the model in and its
     /// backtests come along, so the live instance's burn-in finds the backtest of the bytes it now serves.
     /// </summary>
-    private static ModelSwitch PromoteWithBacktests(IModelRegistry registry, string target, string folder, SwitchOrigin origin)
+    private static ModelSwitch PromoteWithBacktests(IModelRegistry registry, string target, string folder, SwitchOrigin origin, bool force)
     {
-        var entry = registry.Promote(target, folder, origin);
+        var entry = registry.Promote(target, folder, Gate(registry, target, folder, origin, force));
         var source = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(folder))!;
         if (source != Path.TrimEndingDirectorySeparator(Path.GetFullPath(registry.ModelsDirectory)))
         {

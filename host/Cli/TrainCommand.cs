@@ -80,6 +80,8 @@ internal static class TrainCommand
                     return await TrainPartsAsync(trainers, Split(request, parts), progress, cancellationToken).ConfigureAwait(false);
                 }).ConfigureAwait(false);
 
+            // The bar's fallback for an output that is not a terminal prints milestones, never a finished task: say it ended.
+            Console.WriteLine($"train: {symbols.Count}/{symbols.Count} symbol(s) done, 100 %");
             Print(summary);
             return summary.Trained.Count > 0 ? ExitCodes.Success : ExitCodes.CheckFailed;
         }

@@ -82,14 +82,14 @@ internal sealed class CyclePass(
             var waiting = FamilyStatuses.Waiting(families.Slots, status.Families, current);
             market.NoNewDay(current, (data, date) =>
             {
-                status.Idle(data, date, check.Rejected, waiting);
+                status.Idle(data, date, check.RejectedError, waiting);
                 metrics.Families(waiting, cycled: false);
             });
             return false;
         }
 
         Cycles++;
-        var result = await step.RunAsync(day.Input, day.Report, current, check.Rejected, day.StartedAt).ConfigureAwait(false);
+        var result = await step.RunAsync(day.Input, day.Report, current, check.RejectedError, day.StartedAt).ConfigureAwait(false);
         foreach (var observer in _observers)
         {
             observer.OnCycle(result);

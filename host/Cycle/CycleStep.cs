@@ -22,9 +22,9 @@ internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner,
     /// <param name="input">The close: its snapshot and, for the daemon, the market and image the workers read.</param>
     /// <param name="day">What the market made of the day's bars (the report's fresh, stale and rejected counts).</param>
     /// <param name="config">The configuration in force.</param>
-    /// <param name="configRejected">Whether the file on disk is refused (the report says so).</param>
+    /// <param name="configError">Why the file on disk is refused (the report says so), or null.</param>
     /// <param name="startedAt">When the day was taken (<see cref="Stopwatch.GetTimestamp"/>); now when not given.</param>
-    public async Task<CycleResult> RunAsync(CycleInput input, DayReport? day, AlphaHostConfig config, bool configRejected = false,
+    public async Task<CycleResult> RunAsync(CycleInput input, DayReport? day, AlphaHostConfig config, string? configError = null,
         long? startedAt = null)
     {
         var started = startedAt ?? Stopwatch.GetTimestamp();
@@ -43,7 +43,7 @@ internal sealed class CycleStep(IFamilyTurns families, ISignalCombiner combiner,
             BenchmarkFresh = day?.BenchmarkFresh ?? true,
             RejectedBars = day?.Rejected.Count ?? 0,
             Families = outcomes.Select(o => FamilyStatuses.Of(o) with { Shadow = config.Family(o.Name).Shadow }).ToArray(),
-            ConfigRejected = configRejected,
+            ConfigError = configError,
             Contributions = combined.MeanAbsContributions(),
             Combiner = Combining.CombinerView.Of(outcomes, config),
         };

@@ -36,10 +36,19 @@ internal sealed record FamilyOutcome(
     /// Why it is in its state: the host's failure reason, "disabled by configuration" for a family the config turns off
     /// (its own last health may be from before, or the "starting" of a family that never started), else the family's own detail.
     /// </summary>
-    public string? Detail => Error ?? (IsEnabled ? Health.Detail : DisabledDetail);
+    public string? Detail => Error ?? (IsEnabled ? Health.Detail : DisabledBy ?? DisabledDetail);
 
     /// <summary>The detail of a family the config turns off.</summary>
     public const string DisabledDetail = "disabled by configuration";
+
+    /// <summary>Why a family that is off is off, when not by the config file: the operator override (<see cref="DisabledDetailIn"/>).</summary>
+    public string? DisabledBy { get; init; }
+
+    /// <summary>The detail of a family that is off: by the operator override (naming it) or by the configuration.</summary>
+    public static string DisabledDetailIn(Configuration.AlphaHostConfig config, string name) =>
+        config.Override is { } held && held.Disabled.Contains(name, StringComparer.Ordinal)
+            ? $"disabled by the operator override ({Configuration.OperatorOverride.FileName}, {held.By}: {held.Reason}); clear with alphahost ml enable"
+            : DisabledDetail;
 
     /// <summary>The family's state after this turn: the host's verdict when it overrides the family's own.</summary>
     public FamilyState State => Kind switch

@@ -33,7 +33,7 @@ internal sealed class FamilyRunner(ILogger<FamilyRunner> logger)
             var weight = config.Family(slot.Name).Weight;
             if (!slot.IsEnabled(config))
             {
-                outcomes[i] = new FamilyOutcome(slot, OutcomeKind.DisabledConfig, Empty, weight, slot.LastHealth);
+                outcomes[i] = new FamilyOutcome(slot, OutcomeKind.DisabledConfig, Empty, weight, slot.LastHealth) { DisabledBy = FamilyOutcome.DisabledDetailIn(config, slot.Name) };
             }
             else if (slot.Quarantine.IsActive)
             {

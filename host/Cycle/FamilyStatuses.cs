@@ -20,6 +20,7 @@ internal static class FamilyStatuses
         outcome.IsEnabled ? outcome.Health.ServingModels : null)
     {
         FeatureDrift = outcome.IsEnabled ? outcome.Health.FeatureDrift : null,
+        Running = outcome.Kind is not (OutcomeKind.Starting or OutcomeKind.DisabledConfig),
     };
 
     /// <summary>A family's state between cycles: its last health, or DISABLED_CONFIG when the config turns it off.</summary>
@@ -27,7 +28,7 @@ internal static class FamilyStatuses
     {
         var health = slot.LastHealth;
         return slot.IsEnabled(current)
-            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels) { FeatureDrift = health.FeatureDrift }
+            ? new FamilyStatus(slot.Name, true, false, health.State, slot.Export.IsModelFamily, health.ErrorCount, health.Detail, health.ServingModels) { FeatureDrift = health.FeatureDrift, Running = slot.Endpoint is not null }
             : new FamilyStatus(slot.Name, false, false, FamilyState.DisabledConfig, slot.Export.IsModelFamily, health.ErrorCount);
     }
 
@@ -44,7 +45,7 @@ internal static class FamilyStatuses
             var previous = last.FirstOrDefault(p => p.Name == f.Name);
             if (!f.IsEnabled(current))
             {
-                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0, FamilyOutcome.DisabledDetail);
+                return new FamilyStatus(f.Name, false, false, FamilyState.DisabledConfig, f.Export.IsModelFamily, previous?.ErrorCount ?? 0, FamilyOutcome.DisabledDetailIn(current, f.Name));
             }
 
             // Without an endpoint there is nothing to read; after a failed or quarantined cycle the host's verdict stands

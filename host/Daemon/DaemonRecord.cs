@@ -97,4 +97,7 @@ internal sealed record DaemonFamily(string Name, bool Enabled, FamilyState State
 
     /// <summary>The models a model family instance serves, as it last reported them; null when it reports none.</summary>
     public int? ServingModels { get; init; }
+
+    /// <summary><see cref="State"/> comes from its started worker (its answer, or the verdict on a cycle that ran it); false while it starts or is stopped.</summary>
+    public bool Running { get; init; }
 }

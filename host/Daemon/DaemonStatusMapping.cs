@@ -46,5 +46,6 @@ internal static class DaemonStatusMapping
         Mode = family.Shadow ? FamilyMode.Shadow : FamilyMode.Live,
         MlState = family.IsModelFamily ? StateRules.ModelStateOf(family.State) : null,
         ServingModels = family.ServingModels,
+        Running = family.Running,
     };
 }

@@ -17,7 +17,8 @@ namespace AlphaHost.Host.Families;
 /// <param name="starter">Where a family is started (a worker, or in process).</param>
 /// <param name="clock">The clock of the quarantine back-off.</param>
 /// <param name="logger">The daemon's family log.</param>
-/// <param name="startDisabled">Start every instance, enabled or not (an offline command works on a family the daemon has switched off).</param>
+/// <param name="startDisabled">An offline command's lifecycle: start every instance, enabled or not (an offline command works on a family the
+/// daemon has switched off), and once: a failed start is reported, not retried.</param>
 internal sealed class SlotLifecycle(IFamilyStarter starter, TimeProvider clock, ILogger logger, bool startDisabled = false)
 {
     private static readonly TimeSpan RemoveBudget = TimeSpan.FromSeconds(5);
@@ -42,6 +43,8 @@ internal sealed class SlotLifecycle(IFamilyStarter starter, TimeProvider clock, 
             if (slot.Endpoint is { } running)
             {
                 slot.Endpoint = null;
+                // Its last health was its stopped endpoint's: enabled again, it is starting until the new one answers.
+                slot.LastHealth = new FamilyHealth(FamilyState.Degraded, slot.LastHealth.ErrorCount, "starting");
                 Stop(slot.Name, running, slot.BudgetIn(config));
                 logger.LogInformation("Family {Family} disabled by configuration; its {Where} was stopped", slot.Name, running.Description);
             }
@@ -202,8 +205,16 @@ internal sealed class SlotLifecycle(IFamilyStarter starter, TimeProvider clock, 
             slot.StartFailure = reason;
             var backoff = slot.Quarantine.Failed(config.Host.QuarantineAfter, config.Host.QuarantineBackoff, config.Host.CrashLoopWindow, now: true);
             slot.LastHealth = new FamilyHealth(FamilyState.Degraded, slot.LastHealth.ErrorCount, $"cannot start: {reason}");
-            logger.LogError("Family {Family} of plugin {Plugin} could not start: {Reason}; next try in {Backoff}s", slot.Name, Path.GetFileName(plugin.Folder), reason,
-                (long)(backoff ?? TimeSpan.Zero).TotalSeconds);
+            if (startDisabled)
+            {
+                // An offline command starts each family once: nothing would try again.
+                logger.LogError("Family {Family} of plugin {Plugin} could not start: {Reason}; not retried by an offline command", slot.Name, Path.GetFileName(plugin.Folder), reason);
+            }
+            else
+            {
+                logger.LogError("Family {Family} of plugin {Plugin} could not start: {Reason}; next try in {Backoff}s", slot.Name, Path.GetFileName(plugin.Folder), reason,
+                    (long)(backoff ?? TimeSpan.Zero).TotalSeconds);
+            }
         }
     }
 

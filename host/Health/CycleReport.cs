@@ -25,7 +25,10 @@ internal sealed record CycleReport
 
     public IReadOnlyList<FamilyStatus> Families { get; init; } = [];
 
-    public bool ConfigRejected { get; init; }
+    public bool ConfigRejected => ConfigError is not null;
+
+    /// <summary>The error of the config file the daemon refused at this pass (<c>file:line:col: ...</c>); null when none is refused.</summary>
+    public string? ConfigError { get; init; }
 
     public bool SignalWriteFailed { get; init; }
 
@@ -56,4 +59,11 @@ internal sealed record FamilyStatus(string Name, bool Enabled, bool Failed, Fami
 
     /// <summary>A model family's drift PSI per feature (<see cref="FamilyHealth.FeatureDrift"/>); null when it has none.</summary>
     public IReadOnlyList<KeyValuePair<string, double>>? FeatureDrift { get; init; }
+
+    /// <summary>
+    /// <see cref="State"/> comes from its started endpoint: its answer, or the host's verdict on a cycle that ran it (failed,
+    /// overran, quarantined); false while it starts or is stopped, when a state can only be a leftover. What an operator
+    /// command waits for before it confirms that an enabled family runs.
+    /// </summary>
+    public bool Running { get; init; }
 }

@@ -70,6 +70,9 @@ internal sealed record DaemonStatus
     /// <summary>The operator override held in the runtime folder (the kill switch used while the config did not parse).</summary>
     public OperatorOverride? Override { get; init; }
 
+    /// <summary>The error of the config file the daemon refused (reason <c>config_rejected</c>); null once a good one is accepted.</summary>
+    public string? ConfigError { get; init; }
+
     /// <summary>p50 and p99 of the last 1,024 cycle times, in milliseconds.</summary>
     public required (double P50, double P99) Latency { get; init; }
 
@@ -122,6 +125,7 @@ internal sealed record DaemonStatus
             Http = status.HttpEndpoint,
             LogFaults = logFaults,
             Override = config.Override,
+            ConfigError = inputs.ConfigRejected ? status.ConfigError : null,
             Latency = status.Latency(),
         };
     }

@@ -20,7 +20,7 @@ internal sealed class HostStatus(TimeProvider clock, LogFileHealth? logs = null)
     private DataState? _data;
     private DateTimeOffset? _lastPass;
     private DateOnly? _dataDate;
-    private bool _configRejected;
+    private string? _configError;
     private IReadOnlyList<FamilyStatus>? _families;
     private HttpListenState _http = HttpListenState.Disabled;
     private bool _fdExhausted;
@@ -97,7 +97,7 @@ internal sealed class HostStatus(TimeProvider clock, LogFileHealth? logs = null)
     {
         lock (_lock)
         {
-            return (new StateInputs(_last, _families ?? LoadedFamilies, _data, ConfigRejected: _configRejected), _lastPass, _dataDate);
+            return (new StateInputs(_last, _families ?? LoadedFamilies, _data, ConfigRejected: _configError is not null), _lastPass, _dataDate);
         }
     }
 
@@ -109,17 +109,29 @@ internal sealed class HostStatus(TimeProvider clock, LogFileHealth? logs = null)
             _last = report;
             Cycles = report.Cycle;
             _latencies[_latencyCount++ % LatencyWindow] = elapsed.TotalMilliseconds;
-            (_data, _dataDate, _configRejected, _lastPass, _families) = (DataState.Replaying, report.MarketDate, report.ConfigRejected, clock.GetUtcNow(), report.Families);
+            (_data, _dataDate, _configError, _lastPass, _families) = (DataState.Replaying, report.MarketDate, report.ConfigError, clock.GetUtcNow(), report.Families);
         }
     }
 
     /// <summary>A pass that found no new trading day after <paramref name="date"/>; <paramref name="families"/> are the last states with config changes applied.</summary>
-    public void Idle(DataState data, DateOnly? date, bool configRejected, IReadOnlyList<FamilyStatus>? families = null)
+    public void Idle(DataState data, DateOnly? date, string? configError, IReadOnlyList<FamilyStatus>? families = null)
     {
         lock (_lock)
         {
-            (_data, _dataDate, _configRejected, _lastPass) = (data, date, configRejected, clock.GetUtcNow());
+            (_data, _dataDate, _configError, _lastPass) = (data, date, configError, clock.GetUtcNow());
             _families = families ?? _families;
+        }
+    }
+
+    /// <summary>The error of the config file the daemon refused at its last pass; null when none is refused.</summary>
+    public string? ConfigError
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _configError;
+            }
         }
     }
 

@@ -60,7 +60,8 @@ internal static class StateRules
 
         if (halted.Count > 0)
         {
-            return (SystemState.Halted, halted);
+            // A refused config is no reason to halt, but the operator must see it whatever the state.
+            return (SystemState.Halted, inputs.ConfigRejected ? [.. halted, "config_rejected"] : halted);
         }
 
         var degraded = new List<string>();

@@ -93,6 +93,8 @@ internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluable
 
     public ModelSwitch Promote(string target, string folder, SwitchOrigin origin) => Runtime.Models.Promote(target, folder, origin);
 
+    public string? ContentIfPromoted(string target, string folder) => Runtime.Models.ContentIfPromoted(target, folder);
+
     public ModelSwitch Rollback(string target, SwitchOrigin origin) => Runtime.Models.Rollback(target, origin);
 
     public IReadOnlyList<ModelSwitch> History(string? target) => Runtime.Models.History(target);

@@ -103,6 +103,9 @@ internal sealed class ModelOperations
 
     public ModelSwitch Promote(string target, string folder, SwitchOrigin origin) => Registry().Promote(target, folder, origin);
 
+    /// <summary>The content hash the live instance would serve after promoting <paramref name="folder"/> for <paramref name="target"/> (the backtest gate looks its record up by it).</summary>
+    public string? ContentIfPromoted(string target, string folder) => Registry().ContentIfPromoted(target, folder);
+
     public ModelSwitch Rollback(string target, SwitchOrigin origin) => Registry().Rollback(target, origin);
 
     public IReadOnlyList<ModelSwitch> History(string? target) => Registry().History(target);

@@ -40,6 +40,58 @@ internal sealed class ModelRegistry(ModelStore store, FeatureContract contract, 
         }
     }
 
+    /// <summary>
+    /// The content (<see cref="ModelSet.Content"/>) of the models this folder would serve with <paramref name="target"/>'s
+    /// latest pointing at <paramref name="folder"/>: every other latest entry as it is (those that cannot serve left out),
+    /// and the folder, validated as <see cref="Promote"/> validates it. Changes nothing.
+    /// </summary>
+    public string ContentIfPromoted(string target, string folder)
+    {
+        RequireSymbol(target);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var name = Path.GetFileName(full);
+        if (!name.StartsWith($"{target}_{store.Tag}_", StringComparison.Ordinal) || name == store.LatestName(target) || !Directory.Exists(full) || new DirectoryInfo(full).LinkTarget is not null)
+        {
+            throw new ModelSwitchRefusedException($"{full}: not a model folder of {target} (expected {target}_{store.Tag}_<yyyyMMdd_HHmmss>, not a link); refused");
+        }
+
+        var check = ModelValidator.Validate(full, contract);
+        if (!check.IsOk)
+        {
+            throw new ModelSwitchRefusedException($"{full}: {check.Status}: {check.Detail}; refused, {store.LatestName(target)} still points at {store.CurrentFolder(target) ?? "nothing"}");
+        }
+
+        var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (symbol, latest) in store.LatestEntries())
+        {
+            try
+            {
+                folders[symbol] = store.ResolveLatest(symbol, latest);
+            }
+            catch (Exception ex) when (ex is ModelLoadException or IOException or UnauthorizedAccessException)
+            {
+                // A latest entry that cannot serve is not part of the served set.
+            }
+        }
+
+        folders[target] = full;
+        var models = new List<(string, string, string?)>();
+        foreach (var (symbol, path) in folders)
+        {
+            try
+            {
+                var meta = File.Exists(Path.Combine(path, ModelStore.MetaFile)) ? ModelLoader.ReadMeta(path).MetaSha256 : null;
+                models.Add((symbol, ModelLoader.Sha256(Path.Combine(path, ModelStore.ModelFile)), meta));
+            }
+            catch (Exception ex) when (ex is ModelLoadException or IOException or UnauthorizedAccessException)
+            {
+                // Refused by the loader: not served.
+            }
+        }
+
+        return ModelSet.ContentOf(models);
+    }
+
     public ModelSwitch Rollback(string target, SwitchOrigin origin)
     {
         RequireSymbol(target);

@@ -25,9 +25,13 @@ internal sealed record ModelSet(IReadOnlyDictionary<string, ServingModel> BySymb
     /// </summary>
     public string Content { get; } = ContentOf(BySymbol);
 
-    private static string ContentOf(IReadOnlyDictionary<string, ServingModel> models)
+    private static string ContentOf(IReadOnlyDictionary<string, ServingModel> models) =>
+        ContentOf(models.Values.Select(m => (m.Symbol, m.ModelSha256, m.Meta?.MetaSha256)));
+
+    /// <summary>The content of models given by symbol, model SHA-256 and metadata SHA-256 (null for a legacy model).</summary>
+    public static string ContentOf(IEnumerable<(string Symbol, string ModelSha256, string? MetaSha256)> models)
     {
-        var text = string.Concat(models.Values.OrderBy(m => m.Symbol, StringComparer.Ordinal).Select(m => $"{m.Symbol}:{m.ModelSha256}:{m.Meta?.MetaSha256}\n"));
+        var text = string.Concat(models.OrderBy(m => m.Symbol, StringComparer.Ordinal).Select(m => $"{m.Symbol}:{m.ModelSha256}:{m.MetaSha256}\n"));
         return "sha256-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 

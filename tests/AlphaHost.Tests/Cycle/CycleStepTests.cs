@@ -46,7 +46,7 @@ public sealed class CycleStepTests
         var config = Handles.Config("families:\n  steady: {weight: 1}\n  wild: {weight: 1, mode: shadow}\n  broken: {weight: 1}\n");
         var step = ReplayStep(out _);
 
-        var result = await step.RunAsync(new CycleInput(SampleSnapshots.At(30, symbols: 12), null, null), null, config, configRejected: true);
+        var result = await step.RunAsync(new CycleInput(SampleSnapshots.At(30, symbols: 12), null, null), null, config, configError: "golden.yaml:3: broken");
 
         Assert.Equal(3, result.Outcomes.Count);
         Assert.Equal(["wild"], result.Shadows.Select(o => o.Name));

@@ -50,6 +50,12 @@ public sealed class EmergencyDisableTests : IDisposable
         Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(config)}:\d+:\d+: \(syntax\)", status.Stdout);
         Assert.Contains("does not parse", status.Stdout);
         Assert.Contains("incident 9", status.Stdout);
+        // One config line, and the ML family is said to be off by the override that holds it, not by the configuration.
+        var configLine = Assert.Single(status.Stdout.Split('\n'), l => l.StartsWith("config:", StringComparison.Ordinal));
+        Assert.EndsWith("-> ENABLED; held DISABLED_CONFIG by the operator override", configLine.TrimEnd());
+        var mlState = Assert.Single(status.Stdout.Split('\n'), l => l.StartsWith("ml_state:", StringComparison.Ordinal));
+        Assert.Contains("ml_alpha=DISABLED_CONFIG: disabled by the operator override (operator-override.json", mlState);
+        Assert.DoesNotContain("disabled by configuration", status.Stdout);
 
         var (enableExit, enable) = await HostProcess.RunAsync(Elsewhere, Environment, "ml", "enable", "--reason", "all clear", "--config", config);
         using var ___ = enable;

@@ -33,6 +33,7 @@ public sealed class ModelLifecycleTests : IDisposable
     [Fact]
     public async Task PromoteRollbackHistory_DaemonRunning_ServesEachSwitchedModelAtItsNextCycleAndLogsIt()
     {
+        RecordBacktest(Models, ContentWith("AAA", Path.Combine(Models, Candidate)), "PASS");
         using var host = HostProcess.Start(_dir.Path, "run", "--config", _config);
         await host.WaitForLogAsync(lines => lines.Any(l => HostProcess.IsHeartbeat(l) && Message(l).Contains("| ml_state=ENABLED|OK |")));
 
@@ -71,15 +72,67 @@ public sealed class ModelLifecycleTests : IDisposable
     {
         var candidate = _dir.File("models/ml_candidate");
         TempDir.CopyDirectory(Path.Combine(Models, Candidate), Path.Combine(candidate, "AAA_v1_20990202_000000"));
-        var line = """{"at":"2026-12-01T00:00:00+00:00","family":"ml_candidate","model_version":"set-0123456789ab","model_content":"sha256-0123","model_dir":"c","training_end":"2017-12-29","window":{"start":"2018-01-02","end":"2018-12-31"},"days":250,"rank_ic_mean":0.02,"rank_ic_std":0.1,"net_sharpe":1.2,"verdict":"PASS","report":"r"}""";
-        File.WriteAllText(Path.Combine(candidate, "backtests.jsonl"), line + "\n");
+        var content = ContentWith("AAA", Path.Combine(candidate, "AAA_v1_20990202_000000"));
+        RecordBacktest(candidate, content, "PASS");
 
         var output = await RunOkAsync("models", "promote", "AAA", "--to", "models/ml_candidate/AAA_v1_20990202_000000", "--reason", "candidate passed burn-in");
 
         Assert.Equal("AAA_v1_20990202_000000", Store.CurrentFolder("AAA"));
         Assert.Contains($"copied AAA_v1_20990202_000000 from {candidate}; 1 backtest line(s) carried from its backtests.jsonl", output);
         var carried = Assert.Single(AlphaHost.Host.Backtest.BacktestExpectation.Journal(Models).Read());
-        Assert.Equal(("sha256-0123", "PASS", new DateOnly(2017, 12, 29)), (carried.ModelContent, carried.Verdict, carried.TrainingEnd));
+        Assert.Equal((content, "PASS", new DateOnly(2017, 12, 29)), (carried.ModelContent, carried.Verdict, carried.TrainingEnd));
+    }
+
+    [Theory]
+    [InlineData("FAIL")]
+    [InlineData("none")]
+    public async Task Promote_ModelsWithoutAPassingBacktest_ExitsOneNamingModelRecordAndVerdict_NothingChanged(string verdict)
+    {
+        var content = ContentWith("AAA", Path.Combine(Models, Candidate));
+        // An older PASS of the same models does not count: the newest backtest of them is what the burn-in reads too.
+        RecordBacktest(Models, content, "PASS", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+        if (verdict == "FAIL")
+        {
+            RecordBacktest(Models, content, "FAIL");
+        }
+        else
+        {
+            File.Delete(AlphaHost.Host.Backtest.BacktestExpectation.Journal(Models).Path);
+            RecordBacktest(Models, "sha256-other-models", "PASS");
+        }
+
+        var journal = File.ReadAllBytes(Store.Journal.Path);
+
+        var (exit, promote) = await HostProcess.RunAsync(_dir.Path, "models", "promote", "AAA", "--to", Candidate, "--reason", "by hand", "--config", _config);
+        using var _ = promote;
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(promote.Stderr.Trim().Split('\n'));
+        Assert.Contains($"AAA -> {Candidate}", line);
+        Assert.Contains(content[..19], line);
+        Assert.Contains(verdict == "FAIL" ? "is FAIL: 2026-12-01T00:00:00Z over 2018-01-02..2018-12-31" : "no backtest of the models it would serve", line);
+        Assert.Contains("--force", line);
+        Assert.Equal(_trained, Store.CurrentFolder("AAA"));
+        Assert.Equal(journal, File.ReadAllBytes(Store.Journal.Path));
+        Assert.False(File.Exists(_dir.File("runtime/logs/operator.jsonl")));
+    }
+
+    [Fact]
+    public async Task Promote_FailedBacktestWithForce_PromotesWarnsAndRecordsTheOverrideInTheSwitchJournal()
+    {
+        RecordBacktest(Models, ContentWith("AAA", Path.Combine(Models, Candidate)), "FAIL");
+
+        var (exit, promote) = await HostProcess.RunAsync(_dir.Path, "models", "promote", "AAA", "--to", Candidate, "--force", "--reason", "hotfix, backtest rerun pending", "--config", _config);
+        using var _ = promote;
+
+        Assert.True(exit == 0, promote.Stdout + promote.Stderr);
+        Assert.StartsWith($"warning: AAA -> {Candidate}: the latest backtest of the models it would serve (sha256-", promote.Stderr.Trim());
+        Assert.Contains("is FAIL", promote.Stderr);
+        Assert.Equal(Candidate, Store.CurrentFolder("AAA"));
+        var entry = Store.Journal.Read()[^1];
+        Assert.Equal(("promote", Candidate), (entry.Action, entry.To));
+        Assert.StartsWith("hotfix, backtest rerun pending [--force: AAA -> ", entry.Reason);
+        Assert.Contains("is FAIL", entry.Reason);
     }
 
     [Theory]
@@ -114,6 +167,7 @@ public sealed class ModelLifecycleTests : IDisposable
     public async Task Promote_KilledAtEachStep_LinkAndJournalAgreeOrTheSameCommandCompletesIt(string step)
     {
         // The promotion the command makes, in a process of its own that kills itself (SIGKILL) at the step; then the command.
+        RecordBacktest(Models, ContentWith("AAA", Path.Combine(Models, Candidate)), "PASS");
         string[] promote = ["models", "promote", "AAA", "--to", Candidate, "--reason", "drill", "--config", _config];
         using (var killed = HostProcess.StartChild(_dir.Path, TestChild.PromoteKilledAt, Models, "AAA", Candidate, step))
         {
@@ -146,6 +200,42 @@ public sealed class ModelLifecycleTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// The content hash a backtest records for the models served once <paramref name="target"/>'s latest points at
+    /// <paramref name="folder"/>, worked out from the files: each symbol, its model.zip's SHA-256 and its metadata's
+    /// meta_sha256, in symbol order.
+    /// </summary>
+    private string ContentWith(string target, string folder)
+    {
+        var folders = Store.LatestEntries().ToDictionary(e => e.Symbol, e => Path.Combine(Models, Store.CurrentFolder(e.Symbol)!));
+        folders[target] = folder;
+        var text = string.Concat(folders.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f =>
+        {
+            using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(f.Value, ModelStore.MetaFile)));
+            var model = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(f.Value, ModelStore.ModelFile))));
+            return $"{f.Key}:{model}:{meta.RootElement.GetProperty("meta_sha256").GetString()}\n";
+        }));
+        return "sha256-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static void RecordBacktest(string modelsDir, string content, string verdict, DateTimeOffset? at = null) =>
+        AlphaHost.Host.Backtest.BacktestExpectation.Journal(modelsDir).Append(new AlphaHost.Host.Backtest.BacktestExpectation
+        {
+            At = at ?? new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero),
+            Family = "ml_alpha",
+            ModelVersion = "set-0123456789ab",
+            ModelContent = content,
+            ModelDir = modelsDir,
+            TrainingEnd = new DateOnly(2017, 12, 29),
+            Window = new AlphaHost.Abstractions.DatePeriod(new DateOnly(2018, 1, 2), new DateOnly(2018, 12, 31)),
+            Days = 250,
+            RankIcMean = 0.02,
+            RankIcStd = 0.1,
+            NetSharpe = verdict == "PASS" ? 1.2 : 0.3,
+            Verdict = verdict,
+            Report = "reports/backtest_2018",
+        });
 
     private async Task<string> RunOkAsync(params string[] args)
     {

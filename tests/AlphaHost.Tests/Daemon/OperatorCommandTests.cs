@@ -277,8 +277,29 @@ public sealed class OperatorCommandTests : IDisposable
         // Reading the flag needs the model family's declaration only: the family that cannot initialize is never started.
         Assert.Contains("failure: throw", File.ReadAllText(Path.Combine(_dir.Path, "golden.yaml")));
         Assert.Equal(0, exit);
-        Assert.Contains("features.ml_enabled: false -> false (incident 42)", host.Stdout);
+        Assert.Contains("features.ml_enabled is already false: ml_alpha already disabled; nothing changed", host.Stdout);
         Assert.DoesNotContain("failing_init", host.Stderr);
+    }
+
+    [Fact]
+    public async Task OfflineCommand_FamilyThatCannotStart_SaysItFailedAndWhyWithoutPromisingARetry()
+    {
+        var plugins = Path.Combine(_dir.Path, "plugins");
+        TempDir.CopyDirectory(Path.Combine(TestPaths.ShippedPlugins, "MlAlpha"), Path.Combine(plugins, "MlAlpha"));
+        TempDir.CopyDirectory(Path.Combine(TestPaths.FixturePlugins, "FailingInit"), Path.Combine(plugins, "FailingInit"));
+        File.WriteAllText(Path.Combine(_dir.Path, "golden.yaml"), TestConfigs.GoldenBesideRuntime()
+            .Replace("plugins_dir: \"\"", $"plugins_dir: \"{plugins}\"")
+            .Replace("\nfamilies:\n", "\nfamilies:\n  failing_init:\n    failure: throw\n"));
+
+        // models history starts every family of the session; the one that cannot initialize fails once, for good.
+        var (exit, host) = await Run("models", "history");
+        using var _ = host;
+
+        Assert.Equal(0, exit);
+        var line = Assert.Single(host.Stderr.Split('\n'), l => l.Contains("failing_init"));
+        Assert.Contains("Family failing_init of plugin FailingInit could not start: failed to initialize", line);
+        Assert.Contains("not retried by an offline command", line);
+        Assert.DoesNotContain("next try", host.Stderr);
     }
 
     [Fact]

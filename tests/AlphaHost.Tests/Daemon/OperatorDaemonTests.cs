@@ -95,6 +95,52 @@ public sealed class OperatorDaemonTests : IDisposable
     }
 
     [Fact]
+    public async Task MlEnable_DaemonHaltedOnOverdueData_ConfirmsOnlyOnceTheFamilysWorkerRunsAndAnswered()
+    {
+        // The sample market's dates are in 2015-2016: once the 120 days are replayed the next one is long overdue (HALTED),
+        // and the daemon runs no cycle any more; a family enabled then starts and answers between cycles.
+        var data = new BarFolderWriter(_dir.File("bars"), symbols: 20);
+        data.Append(120);
+        var config = WriteShippedConfig(mlEnabled: true);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("source: sample", "source: bars").Replace("data_dir: \"\"", $"data_dir: {data.Folder}"));
+        using var daemon = HostProcess.Start(Deployment, "run", "--config", config);
+        await Poll.UntilAsync(() => Record() is { } r && Text(r, "state") == "HALTED" && ModelFamily(r) is { } f && Text(f, "running") == "True");
+        var (disableExit, disable) = await HostProcess.RunAsync(Elsewhere, "ml", "disable", "--reason", "incident", "--config", config);
+        using var _ = disable;
+        Assert.True(disableExit == 0, disable.Stdout + disable.Stderr);
+
+        var (exit, enable) = await HostProcess.RunAsync(Elsewhere, "ml", "enable", "--reason", "incident over", "--config", config);
+        using var __ = enable;
+
+        Assert.True(exit == 0, enable.Stdout + enable.Stderr);
+        Assert.Contains($"confirmed by the daemon (pid {daemon.Id})", enable.Stdout);
+        // What the daemon says right after the confirmation: the family's worker is up, and its state is its own answer.
+        var family = ModelFamily(Record()!.Value)!.Value;
+        Assert.True(Text(family, "running") == "True", family.ToString());
+        Assert.Contains($"ml_alpha {family.GetProperty("state").GetString()}", enable.Stdout);
+
+        daemon.SendSignal(Sigterm);
+        Assert.Equal(0, await daemon.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task MlEnable_AlreadyEnabled_SaysSoChangesNothingAndExitsZero()
+    {
+        var config = WriteShippedConfig(mlEnabled: true);
+        var before = File.ReadAllBytes(config);
+
+        var (exit, enable) = await HostProcess.RunAsync(Elsewhere, "ml", "enable", "--reason", "make sure", "--config", config);
+        using var _ = enable;
+
+        Assert.True(exit == 0, enable.Stdout + enable.Stderr);
+        Assert.Contains($"{config}: features.ml_enabled is already true: ml_alpha already enabled; nothing changed", enable.Stdout);
+        Assert.DoesNotContain("true -> true", enable.Stdout);
+        Assert.Equal(before, File.ReadAllBytes(config));
+        var log = Assert.Single(HostProcess.ReadLog(Path.Combine(Runtime, "logs", "operator.jsonl")));
+        Assert.Equal("features.ml_enabled is already true: nothing changed", log.GetProperty("details").GetProperty("change").GetString());
+    }
+
+    [Fact]
     public async Task MlDisable_NoDaemonOnTheRuntimeFolder_SaysSoAndExitsZero()
     {
         var config = WriteShippedConfig(mlEnabled: true);
@@ -109,6 +155,26 @@ public sealed class OperatorDaemonTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    private JsonElement? Record()
+    {
+        try
+        {
+            return JsonDocument.Parse(File.ReadAllText(Path.Combine(Runtime, "daemon.json"))).RootElement;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A property of a daemon.json element as text (a boolean as True or False), or null when it is absent.</summary>
+    private static string? Text(JsonElement element, string name) =>
+        !element.TryGetProperty(name, out var value) ? null
+        : value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean().ToString() : value.ToString();
+
+    private static JsonElement? ModelFamily(JsonElement record) =>
+        record.GetProperty("families").EnumerateArray().Where(f => f.GetProperty("is_model_family").GetBoolean()).Cast<JsonElement?>().FirstOrDefault();
 
     /// <summary>The model family's state in daemon.json, once the daemon has run a cycle.</summary>
     private string? ModelState()

@@ -28,6 +28,9 @@ public sealed class PooledModelCommandTests : IDisposable
         using var _ = host;
 
         Assert.Equal(0, validated);
+        // The progress shown reaches the end, also when the output is not a terminal.
+        Assert.Contains("train: 20/20 symbol(s) done, 100 %", train.Stdout);
+        Assert.Matches(@"replay: (\d+)/\1 trading day\(s\) done, 100 %", host.Stdout);
         Assert.Matches(@"OK: UNIVERSE_v1_\d{8}_\d{6}: 28 features", validate.Stdout);
         Assert.Equal(2, refusedExit);
         Assert.Contains("overlaps the training data of 1 model(s), e.g. UNIVERSE_v1_", refused.Stderr);

@@ -194,7 +194,7 @@ public sealed class HeartbeatServiceTests
         var status = new HostStatus(clock);
         status.Publish(Day(new DateOnly(2026, 11, 27), new FamilyStatus("ml_alpha", true, false, FamilyState.Ok, true, 0, "models=5 predicted=5", 5)), TimeSpan.FromMilliseconds(1));
         clock.Advance(TimeSpan.FromSeconds(1));
-        status.Idle(DataState.Waiting, new DateOnly(2026, 11, 27), configRejected: false);
+        status.Idle(DataState.Waiting, new DateOnly(2026, 11, 27), configError: null);
 
         var line = HeartbeatLine.Of(DaemonStatus.Of(status, Store().Current, clock));
 
@@ -210,7 +210,7 @@ public sealed class HeartbeatServiceTests
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-02T07:00:00Z"));
         var status = new HostStatus(clock);
         status.Publish(Day(new DateOnly(2026, 11, 27)), TimeSpan.FromMilliseconds(1));
-        status.Idle(DataState.Overdue, new DateOnly(2026, 11, 27), configRejected: false);
+        status.Idle(DataState.Overdue, new DateOnly(2026, 11, 27), configError: null);
 
         var line = HeartbeatLine.Of(DaemonStatus.Of(status, Store().Current, clock));
 

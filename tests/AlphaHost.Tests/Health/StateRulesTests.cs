@@ -116,7 +116,7 @@ public sealed class StateRulesTests
             "bad_bars" => Healthy with { RejectedBars = 1 },
             "benchmark_missing" => Healthy with { BenchmarkFresh = false },
             "stale_symbols" => Healthy with { StaleSymbols = 51, FreshSymbols = 449 },
-            "config_rejected" => Healthy with { ConfigRejected = true },
+            "config_rejected" => Healthy with { ConfigError = "golden.yaml:3:1: (syntax) bad" },
             _ => Healthy with { SignalWriteFailed = true },
         };
 
@@ -124,6 +124,33 @@ public sealed class StateRulesTests
 
         Assert.Equal(SystemState.Degraded, state);
         Assert.Equal([reason], reasons);
+    }
+
+    [Fact]
+    public void Evaluate_HaltedWhileAConfigIsRejected_NamesTheRejectedConfigBesideTheHaltingReason()
+    {
+        var (state, reasons) = StateRules.Evaluate(new StateInputs(Healthy, Healthy.Families, DataState.Overdue, ConfigRejected: true), 0.1);
+
+        Assert.Equal((SystemState.Halted, "data_overdue,config_rejected"), (state, string.Join(",", reasons)));
+    }
+
+    [Fact]
+    public void DaemonStatus_ConfigRefusedThenAGoodOneAccepted_CarriesTheFilesErrorThenClearsIt()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-12-07T23:00:00Z"));
+        var status = new HostStatus(clock);
+        status.Publish(Healthy with { MarketDate = new DateOnly(2015, 6, 1) }, TimeSpan.FromMilliseconds(1));
+        const string error = "/etc/alphahost/golden.yaml:12:3: (syntax) did not find expected key";
+
+        status.Idle(DataState.Overdue, new DateOnly(2015, 6, 1), configError: error);
+        var refused = DaemonStatus.Of(status, Host.Configuration.AlphaHostConfig.Default("golden.yaml"), clock);
+        status.Idle(DataState.Overdue, new DateOnly(2015, 6, 1), configError: null);
+        var accepted = DaemonStatus.Of(status, Host.Configuration.AlphaHostConfig.Default("golden.yaml"), clock);
+
+        Assert.Equal((SystemState.Halted, error), (refused.State, refused.ConfigError));
+        Assert.Contains("config_rejected", refused.Reasons);
+        Assert.Null(accepted.ConfigError);
+        Assert.DoesNotContain("config_rejected", accepted.Reasons);
     }
 
     [Theory]

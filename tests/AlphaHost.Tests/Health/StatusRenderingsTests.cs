@@ -112,7 +112,7 @@ public sealed class StatusRenderingsTests : IDisposable
                 new("momentum", true, false, FamilyState.Ok, false, 0),
             ],
         }, TimeSpan.FromMilliseconds(2));
-        status.Idle(DataState.Waiting, new DateOnly(2026, 12, 7), configRejected: false);
+        status.Idle(DataState.Waiting, new DateOnly(2026, 12, 7), configError: null);
         status.HttpEndpoint = new HttpListenState(HttpState.Failed, "127.0.0.1:8080", "address in use");
         _logs.Report("live.jsonl", "disk full");
         return status;

@@ -61,7 +61,7 @@ public sealed class AlphaHostMetricsTests : IDisposable
     {
         Cycle(1, Ml(FamilyState.Ok, 0), Momentum());
         var waiting = new FamilyStatus[] { new("ml_alpha", false, false, FamilyState.DisabledConfig, true, 0), Momentum() };
-        _status.Idle(DataState.Waiting, new DateOnly(2026, 11, 30), false, waiting);
+        _status.Idle(DataState.Waiting, new DateOnly(2026, 11, 30), null, waiting);
         _metrics.Families(waiting, cycled: false);
 
         var scrape = Scrape();
