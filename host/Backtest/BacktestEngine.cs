@@ -22,9 +22,9 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
 {
     public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
-        var books = families.Select(_ => new SignalBook(options)).ToArray();
-        var without = families.Select(_ => new SignalBook(options)).ToArray();
-        var combined = new SignalBook(options);
+        var books = families.Select(_ => new SignalBook(options, config.Portfolio)).ToArray();
+        var without = families.Select(_ => new SignalBook(options, config.Portfolio)).ToArray();
+        var combined = new SignalBook(options, config.Portfolio);
         var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
         var tradingDays = MarketReplay.TradingDays(history, window);
         var done = 0;
@@ -137,6 +137,9 @@ internal sealed class BacktestRun
     public List<double> Turnover { get; } = [];
 
     public List<double> Ic { get; } = [];
+
+    /// <summary>The portfolio rule and settings the book traded with.</summary>
+    public Portfolio.PortfolioOptions Portfolio { get; init; } = new();
 
     /// <summary>The signals of each replayed close, in date order: what the tear sheet scores against later returns.</summary>
     public List<SignalDay> SignalDays { get; } = [];

@@ -52,6 +52,7 @@ internal sealed class CycleService(
     private readonly DataWatch _data = new(clock);
     private readonly CyclePacer _pacer = new();
     private readonly Workers.MarketImage _image = new(paths.MarketDir, logger);
+    private readonly Portfolio.PortfolioTargetFile _portfolio = new(paths.RuntimeDir, metrics.Meter, logger);
     private long _cycle;
     private long _passes;
 
@@ -289,6 +290,7 @@ internal sealed class CycleService(
         var outcomes = await runner.RunAsync(new CycleInput(snapshot, market, previousDate, _image), families.Slots, current, families.Retire).ConfigureAwait(false);
         var combined = SignalCombiner.CombineLive(snapshot, outcomes, current);
         scorer.Observe(snapshot, outcomes, combined);
+        _portfolio.Write(snapshot, combined.Signals.Select(s => KeyValuePair.Create(s.Symbol, s.Signal)), current.Portfolio);
 
         var writeFailed = false;
         try
