@@ -32,10 +32,10 @@ internal sealed class BacktestEngine(IReadOnlyList<ReplayFamily> families, Alpha
 
     public async Task<BacktestReplay> RunAsync(MarketHistory history, DatePeriod window, IProgress<(int Done, int Total)>? progress, CancellationToken cancellationToken)
     {
-        var books = families.Select(_ => new SignalBook(options)).ToArray();
-        var without = families.Select(_ => new SignalBook(options)).ToArray();
-        var combined = new SignalBook(options);
-        var configured = config.Combiner.Mode == CombinerMode.Learned ? new SignalBook(options) : null;
+        var books = families.Select(_ => new SignalBook(options, config.Portfolio)).ToArray();
+        var without = families.Select(_ => new SignalBook(options, config.Portfolio)).ToArray();
+        var combined = new SignalBook(options, config.Portfolio);
+        var configured = config.Combiner.Mode == CombinerMode.Learned ? new SignalBook(options, config.Portfolio) : null;
         var learned = new List<WeightsOn>();
         var errorsAtStart = families.Select(f => InProcessEndpoint.ReadHealth(f.Family).ErrorCount).ToArray();
         var step = new CycleStep(new ReplayTurns(families, books.Select(b => b.Run).ToArray(), cancellationToken), combiner ?? SignalCombiner.Weighted, Weights);
@@ -153,6 +153,9 @@ internal sealed class BacktestRun
     public List<double> Turnover { get; } = [];
 
     public List<double> Ic { get; } = [];
+
+    /// <summary>The portfolio rule and settings the book traded with.</summary>
+    public Portfolio.PortfolioOptions Portfolio { get; init; } = new();
 
     /// <summary>The signals of each replayed close, in date order: what the tear sheet scores against later returns.</summary>
     public List<SignalDay> SignalDays { get; } = [];

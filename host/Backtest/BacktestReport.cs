@@ -19,6 +19,9 @@ internal sealed record BacktestReport
 
     public required string PositionRule { get; init; }
 
+    /// <summary>The portfolio rule and settings the positions were built with (the config's <c>portfolio:</c> section).</summary>
+    public required Portfolio.PortfolioOptions Portfolio { get; init; }
+
     public required double CostBasisPoints { get; init; }
 
     public required int Days { get; init; }
@@ -69,7 +72,10 @@ internal sealed record BacktestReport
             ModelDir = modelDir,
             Data = history.Source,
             Window = window,
-            PositionRule = "each close: symbols with a signal ranked; weight = (rank - mean rank) / sum |rank - mean rank| (dollar-neutral, gross 1); held to the next close",
+            PositionRule = run.Portfolio == new Portfolio.PortfolioOptions()
+                ? "each close: symbols with a signal ranked; weight = (rank - mean rank) / sum |rank - mean rank| (dollar-neutral, gross 1); held to the next close"
+                : $"each close: the portfolio stage's book ({run.Portfolio.Describe()}), gross 1 before any band, partial rebalance or tranches; held to the next close",
+            Portfolio = run.Portfolio,
             CostBasisPoints = options.CostBasisPoints,
             Days = run.Net.Count,
             Strategy = strategy,
@@ -104,6 +110,7 @@ internal sealed record BacktestReport
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Window} on {Data}, models from `{ModelDir}`, {Days} trading days, {SymbolsProcessed} symbols traded ({SymbolsSkipped.Count} skipped).");
         text.AppendLine(CultureInfo.InvariantCulture, $"Positions: {PositionRule}. Costs: {CostBasisPoints} bp per unit of turnover.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Portfolio construction (`portfolio:`): {Portfolio.Describe()}; mean daily turnover {TurnoverMean:0.000}, Sharpe net {Strategy.Sharpe:0.00}, gross {StrategyGross.Sharpe:0.00}.");
         text.AppendLine();
         text.AppendLine("| | strategy (net of costs, gated) | strategy (gross, before costs) | " + BenchmarkSymbol + " buy-and-hold |");
         text.AppendLine("| --- | ---: | ---: | ---: |");

@@ -1,22 +1,24 @@
 using AlphaHost.Abstractions;
+using AlphaHost.Host.Portfolio;
 
 namespace AlphaHost.Host.Backtest;
 
 /// <summary>
-/// Trades one series of signals, close by close, into a <see cref="BacktestRun"/>: at each close the symbols with a
-/// signal are ranked, and the weights are the centred ranks scaled to a gross exposure of 1 (dollar-neutral long/short);
-/// they earn the next day's close-to-close returns, each rebalance pays <see cref="BacktestOptions.CostBasisPoints"/> per
+/// Trades one series of signals, close by close, into a <see cref="BacktestRun"/>: at each close the portfolio stage
+/// (<see cref="PortfolioBook"/>, the daemon's own, configured by <c>portfolio:</c>) turns the signals into weights (by
+/// default the centred ranks scaled to a gross exposure of 1, dollar-neutral long/short, rebalanced in full); they earn the next day's close-to-close returns, each rebalance pays <see cref="BacktestOptions.CostBasisPoints"/> per
 /// unit of turnover, and each close's signals are scored against the next day's returns (IC, rank IC). One family's
 /// signals, the combined signal and the combined signal without a family are all traded by this one book.
 /// </summary>
-internal sealed class SignalBook(BacktestOptions options)
+internal sealed class SignalBook(BacktestOptions options, PortfolioOptions portfolio)
 {
-    private Dictionary<string, double>? _weights;
+    private readonly PortfolioBook _book = new(portfolio);
+    private IReadOnlyDictionary<string, double>? _weights;
     private IReadOnlyDictionary<string, double>? _signals;
     private Dictionary<string, double> _closes = new(StringComparer.Ordinal);
     private double? _benchmarkClose;
 
-    public BacktestRun Run { get; } = new();
+    public BacktestRun Run { get; } = new() { Portfolio = portfolio };
 
     /// <summary>Settles yesterday's positions on <paramref name="day"/>'s closes, then rebalances to <paramref name="signals"/>.</summary>
     public void Close(ReplayDay day, IReadOnlyDictionary<string, double> signals)
@@ -26,10 +28,10 @@ internal sealed class SignalBook(BacktestOptions options)
             Settle(day);
         }
 
-        var next = Weights(signals);
-        Run.Turnover.Add(Turnover(_weights, next));
+        var step = _book.Rebalance(signals, day.Snapshot);
+        Run.Turnover.Add(step.Turnover);
         Run.SignalDays.Add(new SignalDay(day.Date, signals));
-        _weights = next;
+        _weights = step.Weights;
         _signals = signals;
         _closes = day.Bars.ToDictionary(b => b.Key, b => b.Value.Close, StringComparer.Ordinal);
         _benchmarkClose = day.Benchmark?.Close ?? _benchmarkClose;
@@ -39,31 +41,8 @@ internal sealed class SignalBook(BacktestOptions options)
         }
     }
 
-    /// <summary>Centred signal ranks scaled to gross 1: the best signal is the largest long, the worst the largest short.</summary>
-    internal static Dictionary<string, double> Weights(IReadOnlyDictionary<string, double> signals)
-    {
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (signals.Count < 2)
-        {
-            return result;
-        }
-
-        var symbols = signals.Keys.ToArray();
-        var ranks = CrossSection.AverageRanks(symbols.Select(s => signals[s]).ToArray());
-        var centre = (symbols.Length - 1) / 2.0;
-        var gross = ranks.Sum(r => Math.Abs(r - centre));
-        if (gross == 0)
-        {
-            return result;
-        }
-
-        for (var i = 0; i < symbols.Length; i++)
-        {
-            result[symbols[i]] = (ranks[i] - centre) / gross;
-        }
-
-        return result;
-    }
+    /// <summary>Centred signal ranks scaled to gross 1 (the default rule): the best signal is the largest long, the worst the largest short.</summary>
+    internal static Dictionary<string, double> Weights(IReadOnlyDictionary<string, double> signals) => TargetWeights.Of(signals, null, new PortfolioOptions());
 
     /// <summary>Yesterday's positions earn today's returns, net of yesterday's rebalancing cost; yesterday's signals are scored against today's returns.</summary>
     private void Settle(ReplayDay day)
@@ -95,12 +74,6 @@ internal sealed class SignalBook(BacktestOptions options)
                 Run.RankIc.Add(rankIc);
             }
         }
-    }
-
-    private static double Turnover(Dictionary<string, double>? before, Dictionary<string, double> after)
-    {
-        before ??= [];
-        return after.Keys.Union(before.Keys).Sum(s => Math.Abs(after.GetValueOrDefault(s) - before.GetValueOrDefault(s)));
     }
 
     /// <summary>Close-to-close return; 0 for a symbol without a bar today (its position earns nothing that day).</summary>

@@ -19,6 +19,9 @@ internal sealed record AlphaHostConfig(
     /// <summary>The <c>combiner:</c> section: static or learned family weights.</summary>
     public Combining.CombinerOptions Combiner { get; init; } = new();
 
+    /// <summary>The <c>portfolio:</c> section: how the combined signal becomes target weights (backtest and daemon).</summary>
+    public Portfolio.PortfolioOptions Portfolio { get; init; } = new();
+
     /// <summary>The operator override read beside the daemon's state (not from this file): instances held disabled; null when none.</summary>
     public OperatorOverride? Override { get; init; }
 

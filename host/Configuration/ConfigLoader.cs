@@ -46,6 +46,7 @@ internal static partial class ConfigLoader
             Plugins = ReadPlugins(document.Section("plugins"), warnings),
             Alerts = ReadAlerts(document.Section("alerts"), warnings),
             Combiner = ReadCombiner(document.Section("combiner"), warnings),
+            Portfolio = ReadPortfolio(document.Section("portfolio"), warnings),
         };
 
         WarnUnknown(document, warnings);
@@ -118,6 +119,22 @@ internal static partial class ConfigLoader
                 $"expected address:port (127.0.0.1:9464, [::1]:9464, localhost:9464, 0.0.0.0:9464; port 0 picks a free one), got '{options.Listen}'");
         }
 
+        WarnUnknown(section, warnings);
+        return options;
+    }
+
+    private static Portfolio.PortfolioOptions ReadPortfolio(YamlSection section, List<string> warnings)
+    {
+        var d = new Portfolio.PortfolioOptions();
+        var options = new Portfolio.PortfolioOptions
+        {
+            Rule = Portfolio.PortfolioRules.Parse(section.OneOf("rule", Portfolio.PortfolioRules.Name(d.Rule), Portfolio.PortfolioRules.Names)),
+            VolScaling = section.Bool("vol_scaling", d.VolScaling),
+            RiskWindowDays = section.Int("risk_window_days", d.RiskWindowDays, 5, 1_000),
+            NoTradeBand = section.Double("no_trade_band", d.NoTradeBand, 0, 1),
+            RebalanceFraction = section.Double("rebalance_fraction", d.RebalanceFraction, 0.01, 1),
+            HorizonDays = section.Int("horizon_days", d.HorizonDays, 1, 250),
+        };
         WarnUnknown(section, warnings);
         return options;
     }

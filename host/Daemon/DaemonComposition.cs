@@ -64,7 +64,7 @@ internal static class DaemonComposition
 
     /// <summary>
     /// The cycle: the config reloader, the step (the families' supervised turns, then the combiner) and its observers, called
-    /// in the order registered here: live scores, signal journal and latest.json, the SSE feed, shadow journal, status, metrics.
+    /// in the order registered here: live scores, the target book, signal journal and latest.json, the SSE feed, shadow journal, status, metrics.
     /// </summary>
     private static void AddCycle(IServiceCollection services)
     {
@@ -77,6 +77,7 @@ internal static class DaemonComposition
         services.AddSingleton(s => new CycleStep(s.GetRequiredService<SupervisedTurns>(), s.GetRequiredService<ISignalCombiner>(), s.GetRequiredService<Combining.IFamilyWeights>()));
         services.AddSingleton<SignalJournalObserver>();
         services.AddSingleton<ICycleObserver, LiveScoreObserver>();
+        services.AddSingleton<ICycleObserver, PortfolioObserver>();
         services.AddSingleton<ICycleObserver>(s => s.GetRequiredService<SignalJournalObserver>());
         services.AddSingleton<ICycleObserver, SignalFeedObserver>();
         services.AddSingleton<ICycleObserver, ShadowJournalObserver>();
