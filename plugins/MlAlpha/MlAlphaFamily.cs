@@ -22,7 +22,7 @@ namespace AlphaHost.Plugins.MlAlpha;
 [AlphaFamily("ml_alpha", FeatureFlag = "ml_enabled", FeatureFlagDefault = false, IsModelFamily = true, InstanceFolders = [MlAlphaOptions.ModelsDirFolder],
     Settings = [MlAlphaOptions.ModelsDirKey, "contract", "allow_legacy_models", "legacy_signal_scale", "model_refresh", "signal.half_life_days", "signal.hold_days",
         "governance.max_failures", "governance.window", "drift.psi_threshold", "drift.window_cycles", "drift.psi_degrades", "drift.tie_excess",
-        "drift.unchanged_excess", "drift.stale_rows_excess", "drift.level_ratio", "drift.min_dispersion", "drift.missing_excess", "drift.persist_cycles", "drift.persist_window", "drift.baseline_cycles", "training.scope", "training.cross_sectional_transform",
+        "drift.unchanged_excess", "drift.stale_rows_excess", "drift.level_ratio", "drift.min_dispersion", "drift.missing_excess", "drift.autocorr_drop", "drift.ic_z", "drift.ic_window", "drift.persist_cycles", "drift.persist_window", "drift.baseline_cycles", "training.scope", "training.cross_sectional_transform",
         "training.horizon_days", "training.validation_fraction", "training.min_train_rows", "training.min_validation_rows", "training.trees", "training.leaves",
         "training.learning_rate", "training.min_rows_per_leaf", "training.seed", "training.threads_per_model", "training.parallelism"])]
 internal sealed class MlAlphaFamily : IAlphaFamily, ITrainableFamily, IEvaluableFamily, IModelCatalog, IModelRegistry, IOperatorControls, IFeatureSource

@@ -89,7 +89,10 @@ internal sealed record MlAlphaOptions
                 settings.GetInt("drift.persist_window", d.Drift.Of, min: 1, max: 32),
                 settings.GetInt("drift.baseline_cycles", d.Drift.BaselineCycles, min: 2, max: 1000),
                 settings.GetBool("drift.psi_degrades", d.Drift.PsiDegrades),
-                settings.GetDouble("drift.missing_excess", d.Drift.MissingExcess, min: 0.0, max: 1.0))),
+                settings.GetDouble("drift.missing_excess", d.Drift.MissingExcess, min: 0.0, max: 1.0),
+                settings.GetDouble("drift.autocorr_drop", d.Drift.AutocorrDrop, min: 0.0, max: 2.0),
+                settings.GetDouble("drift.ic_z", d.Drift.IcZ, min: 0.0, max: 100.0),
+                settings.GetInt("drift.ic_window", d.Drift.IcWindow, min: 2, max: 10_000))),
             Training = new TrainingOptions
             {
                 Scope = OneOf(settings, "training.scope", t.Scope, [TrainingOptions.SymbolScope, TrainingOptions.UniverseScope]),

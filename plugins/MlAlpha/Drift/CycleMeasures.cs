@@ -57,6 +57,27 @@ internal sealed class CycleMeasures
     /// <summary>The cross-sectional standard deviation of the outputs in units of the model's training spread; NaN when unknown.</summary>
     public double Dispersion { get; set; } = double.NaN;
 
+    /// <summary>
+    /// The rank (Spearman) correlation of this cycle's outputs with the last cycle's, over the symbols predicted in both;
+    /// NaN when fewer than <see cref="ServingMeasure.MinRows"/>.
+    /// </summary>
+    public double Autocorrelation { get; set; } = double.NaN;
+
+    /// <summary>
+    /// The rank IC of the predictions made <see cref="Horizon"/> trading days ago against the returns realised since
+    /// (the model's label); NaN when none matured this cycle.
+    /// </summary>
+    public double LiveIc { get; set; } = double.NaN;
+
+    /// <summary>The serving model's own backtest rank IC at its label horizon; NaN when unknown (then the live IC is not judged).</summary>
+    public double BacktestIc { get; set; } = double.NaN;
+
+    /// <summary>The serving model's label horizon in trading days (the lags of the live IC's standard error).</summary>
+    public int Horizon { get; set; }
+
+    /// <summary>The serving model (its content hash); when it changes, the live IC's window starts again.</summary>
+    public string? Model { get; set; }
+
     public void CopyTo(CycleMeasures other)
     {
         other.Rows = Rows;
@@ -70,5 +91,10 @@ internal sealed class CycleMeasures
         other.StaleCount = StaleCount;
         StaleSymbols.CopyTo(other.StaleSymbols, 0);
         other.Dispersion = Dispersion;
+        other.Autocorrelation = Autocorrelation;
+        other.LiveIc = LiveIc;
+        other.BacktestIc = BacktestIc;
+        other.Horizon = Horizon;
+        other.Model = Model;
     }
 }

@@ -12,7 +12,7 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// if it persists, becomes the norm once it fills half the baseline (about 10 cycles at the default 20), so the alarm
 /// marks a change rather than staying on forever (a baseline that left failing cycles out stuck on a natural swing of a
 /// discrete feature, e.g. the sector rank's ties). The same code serves the live cycle and <c>drift-calibrate</c>'s
-/// replays. Allocation-free except the reason text of a DEGRADED cycle.
+/// replays. Allocation-free except the reason text of a DEGRADED cycle and the live IC's figures of a scored day.
 /// </summary>
 internal sealed class DriftJudge
 {
@@ -23,6 +23,9 @@ internal sealed class DriftJudge
     private readonly Trail[] _level;
     private readonly Trail[] _missing;
     private readonly Trail _stale;
+    private readonly Trail _autocorrelation;
+    private readonly IcWindow _ic;
+    private string? _icModel;
     private readonly uint[] _history;
     private readonly double[] _scratch;
     private readonly uint _mask;
@@ -30,6 +33,9 @@ internal sealed class DriftJudge
 
     /// <summary>A feature whose baseline tie share is this high or higher is not tie-checked (it is discrete).</summary>
     private const double MaxTieBaseline = 0.5;
+
+    /// <summary>A rank autocorrelation this high is a ranking that did not move (exactly 1 but for rounding).</summary>
+    private const double FrozenAutocorrelation = 0.99999;
 
     /// <summary>Failing checks a reason names in full (the rest are counted).</summary>
     private const int NamedChecks = 3;
@@ -44,12 +50,20 @@ internal sealed class DriftJudge
         _level = Trails(f, options.BaselineCycles);
         _missing = Trails(f, options.BaselineCycles);
         _stale = new Trail(options.BaselineCycles);
-        _history = new uint[(4 * f) + 2];
+        _autocorrelation = new Trail(options.BaselineCycles);
+        _ic = new IcWindow(options.IcWindow);
+        _history = new uint[(4 * f) + 5];
         _scratch = new double[options.BaselineCycles];
         _mask = options.Of >= 32 ? uint.MaxValue : (1u << options.Of) - 1;
     }
 
     public DriftOptions Options => _options;
+
+    /// <summary>
+    /// The live rank IC as last judged: its mean over <see cref="LiveIc.Days"/> scored days, its standard error and the
+    /// backtest's; null before the first scored day of the serving model.
+    /// </summary>
+    public LiveIc? Ic { get; private set; }
 
     /// <summary>Judges one cycle; returns the DEGRADED reason (<c>drift: ...</c>, naming each failing check and feature) or null.</summary>
     public string? Judge(CycleMeasures m)
@@ -64,7 +78,10 @@ internal sealed class DriftJudge
         if (m.Rows > 0)
         {
             JudgeRows(m, ref reason);
+            JudgeAutocorrelation(m, ref reason);
         }
+
+        JudgeIc(m, ref reason);
 
         if (m.Modelled > 0)
         {
@@ -154,6 +171,67 @@ internal sealed class DriftJudge
         }
     }
 
+    /// <summary>
+    /// The ranking of the predictions from one cycle to the next: churned (its rank autocorrelation fallen more than
+    /// <see cref="DriftOptions.AutocorrDrop"/> below its trailing median) or frozen (unchanged to the last digit, which a
+    /// model fed moving features never is).
+    /// </summary>
+    private void JudgeAutocorrelation(CycleMeasures m, ref StringBuilder? reason)
+    {
+        var f = _names.Count;
+        var x = m.Autocorrelation;
+        var known = !double.IsNaN(x);
+        var baseline = Baseline(_autocorrelation);
+        var churned = known && baseline is { } b && b - x > _options.AutocorrDrop;
+        var frozen = known && x >= FrozenAutocorrelation && baseline is < FrozenAutocorrelation;
+        if (Persisted((4 * f) + 2, churned))
+        {
+            Add(ref reason, FormattableString.Invariant(
+                $"prediction_churn: rank autocorrelation of the predictions since the last cycle {x:0.00} (baseline {baseline ?? 0:0.00}; limit a drop of {_options.AutocorrDrop:0.##})"));
+        }
+
+        if (Persisted((4 * f) + 3, frozen))
+        {
+            Add(ref reason, FormattableString.Invariant($"prediction_frozen: the ranking of the predictions unchanged since the last cycle (rank autocorrelation {x:0.0000}, baseline {baseline ?? 0:0.00})"));
+        }
+
+        if (known)
+        {
+            _autocorrelation.Add(x);
+        }
+    }
+
+    /// <summary>
+    /// The live rank IC of the last <see cref="DriftOptions.IcWindow"/> scored days against the model's backtest rank IC:
+    /// fails when it is more than <see cref="DriftOptions.IcZ"/> Newey-West standard errors below it, once
+    /// <see cref="DriftOptions.MinIcDays"/> days are scored. The window starts again with each serving model.
+    /// </summary>
+    private void JudgeIc(CycleMeasures m, ref StringBuilder? reason)
+    {
+        var check = (4 * _names.Count) + 4;
+        if (m.Model != _icModel)
+        {
+            // A new model is judged on its own predictions only: the old one's scored days and failures leave with it.
+            _ic.Clear();
+            _icModel = m.Model;
+            Ic = null;
+            _history[check] = 0;
+        }
+
+        if (!double.IsNaN(m.LiveIc) && !double.IsNaN(m.BacktestIc) && _ic.Add(m.LiveIc) >= 2)
+        {
+            var (mean, se) = _ic.Summary(m.Horizon);
+            Ic = new LiveIc(mean, se, _ic.Count, m.BacktestIc, (mean - m.BacktestIc) / se);
+        }
+
+        var fails = Ic is { } ic && ic.Days >= _options.MinIcDays && ic.Z < -_options.IcZ;
+        if (Persisted(check, fails))
+        {
+            Add(ref reason, FormattableString.Invariant(
+                $"live_ic_below_backtest: live rank IC {Ic!.Mean:0.000} over {Ic.Days} days (Newey-West se {Ic.StandardError:0.000}) vs the model's backtest {Ic.Backtest:0.000}: z {Ic.Z:0.0}, limit -{_options.IcZ:0.##}"));
+        }
+    }
+
     /// <summary>Records this cycle's outcome of check <paramref name="check"/>; true when it failed often enough to count.</summary>
     private bool Persisted(int check, bool failed)
     {
@@ -214,3 +292,6 @@ internal sealed class DriftJudge
         }
     }
 }
+
+/// <summary>The live rank IC as judged: mean over <paramref name="Days"/> scored days, its Newey-West standard error, the backtest's, and the z of the difference.</summary>
+internal sealed record LiveIc(double Mean, double StandardError, int Days, double Backtest, double Z);

@@ -15,6 +15,9 @@ namespace AlphaHost.Plugins.MlAlpha.Drift;
 /// <param name="BaselineCycles">Trailing cycles whose medians are the baselines.</param>
 /// <param name="PsiDegrades">Whether raw-feature PSI above <c>drift.psi_threshold</c> sets DEGRADED for per-symbol models (a pooled model's PSI is informational always).</param>
 /// <param name="MissingExcess">A feature's share of the modelled symbols whose value is missing (NaN) or infinite, risen above its trailing median the same way as the ties.</param>
+/// <param name="AutocorrDrop">The rank autocorrelation of the predictions from one cycle to the next, fallen this far below its trailing median (ranking churns); a ranking unchanged to the last digit fails always.</param>
+/// <param name="IcZ">The live rank IC over the last <paramref name="IcWindow"/> scored days, this many standard errors (Newey-West) below the model's backtest rank IC.</param>
+/// <param name="IcWindow">Scored days (predictions whose label horizon has passed) the live rank IC is averaged over.</param>
 internal sealed record DriftOptions(
     double TieExcess,
     double UnchangedExcess,
@@ -25,11 +28,18 @@ internal sealed record DriftOptions(
     int Of,
     int BaselineCycles,
     bool PsiDegrades,
-    double MissingExcess)
+    double MissingExcess,
+    double AutocorrDrop,
+    double IcZ,
+    int IcWindow)
 {
     public static DriftOptions Default { get; } = new(
-        TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true, MissingExcess: 0.05);
+        TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true, MissingExcess: 0.05,
+        AutocorrDrop: 0.5, IcZ: 3.0, IcWindow: 250);
 
     /// <summary>Baseline cycles needed before a baseline check can fail (a daemon's first cycles report nothing).</summary>
     public int MinBaseline => Math.Min(5, BaselineCycles);
+
+    /// <summary>Scored days needed before the live rank IC is judged: its standard error from fewer says little.</summary>
+    public int MinIcDays => Math.Min(60, IcWindow);
 }

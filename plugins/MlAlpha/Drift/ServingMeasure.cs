@@ -1,9 +1,11 @@
+using AlphaHost.Abstractions;
+
 namespace AlphaHost.Plugins.MlAlpha.Drift;
 
 /// <summary>
 /// Measures a cycle into <see cref="CycleMeasures"/>: per feature the tie share and interquartile range of the cross-section,
 /// the share of symbols whose value did not change since the last cycle, the share whose whole row did not, and the
-/// spread of the model's outputs; and per feature the share of the modelled symbols (the predicted rows and those left
+/// spread of the model's outputs and their rank autocorrelation since the last cycle; and per feature the share of the modelled symbols (the predicted rows and those left
 /// out for a non-finite feature) whose value is missing or infinite. Keeps each symbol's last row (a slot per symbol,
 /// allocated when a symbol is first seen); a cycle otherwise allocates nothing. Costs one sort of the cross-section per
 /// feature.
@@ -17,6 +19,8 @@ internal sealed class ServingMeasure(int features)
     private readonly int[] _unchanged = new int[features];
     private readonly int[] _missing = new int[features];
     private readonly int[] _infinite = new int[features];
+    private readonly List<double> _lastOutputs = [];
+    private readonly List<double> _outputs = [];
     private float[] _column = [];
     private long _cycle;
 
@@ -38,6 +42,8 @@ internal sealed class ServingMeasure(int features)
         }
 
         Array.Clear(_unchanged);
+        _lastOutputs.Clear();
+        _outputs.Clear();
         var seen = 0;
         var stale = 0;
         for (var i = 0; i < n; i++)
@@ -51,6 +57,8 @@ internal sealed class ServingMeasure(int features)
             if (slot.Cycle == _cycle - 1)
             {
                 seen++;
+                _lastOutputs.Add(slot.Output);
+                _outputs.Add(outputs[i]);
                 var same = 0;
                 for (var f = 0; f < features; f++)
                 {
@@ -75,9 +83,11 @@ internal sealed class ServingMeasure(int features)
             }
 
             row.AsSpan(0, features).CopyTo(slot.Last);
+            slot.Output = outputs[i];
             slot.Cycle = _cycle;
         }
 
+        into.Autocorrelation = _outputs.Count < MinRows ? double.NaN : CrossSection.Spearman(_lastOutputs, _outputs);
         if (n < MinRows)
         {
             into.Rows = 0;
@@ -185,5 +195,8 @@ internal sealed class ServingMeasure(int features)
         public float[] Last { get; } = new float[features];
 
         public long Cycle { get; set; } = -1;
+
+        /// <summary>The symbol's output of its last cycle.</summary>
+        public double Output { get; set; }
     }
 }

@@ -219,7 +219,7 @@ internal sealed class LiveCycle
         }
 
         _drift.EndCycle();
-        _servingDriftReason = _servingDrift.Observe(_measuredSymbols, _measuredRows, outputs.AsSpan(0, _measuredRows.Count), _invalidRows);
+        _servingDriftReason = _servingDrift.Observe(_measuredSymbols, _measuredRows, outputs.AsSpan(0, _measuredRows.Count), _invalidRows, snapshot, pooled ? _pooled.Model!.Meta : null);
         return (new FamilySignals(signals), Assess(models, ready.Count, signals.Count, options));
     }
 
@@ -274,7 +274,7 @@ internal sealed class LiveCycle
             problems.Add(_servingDriftReason);
         }
 
-        var summary = $"models={models.BySymbol.Count} predicted={predicted}";
+        var summary = $"models={models.BySymbol.Count} predicted={predicted}{_servingDrift.Figures()}";
         return problems.Count == 0
             ? new FamilyHealth(FamilyState.Ok, _health.ErrorCount, summary) { ServingModels = models.BySymbol.Count, ModelVersion = Version(models), ModelContent = Content(models), FeatureDrift = featureDrift }
             : new FamilyHealth(FamilyState.Degraded, _health.ErrorCount, $"{summary}; {string.Join("; ", problems)}")

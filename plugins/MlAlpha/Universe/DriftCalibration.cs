@@ -10,11 +10,15 @@ namespace AlphaHost.Plugins.MlAlpha.Universe;
 /// <summary>
 /// <c>alphahost drift-calibrate</c>: for each year, a pooled model trained on every earlier date (the label embargo
 /// before the year, as <see cref="WalkForward"/>) serves the year day by day, and each day's rows and outputs are
-/// measured by the live cycle's <see cref="ServingMeasure"/>. Thresholds are chosen on the calibration years only: per
+/// measured by the live cycle's <see cref="ServingMeasure"/>. Each model is trained as <c>train</c> trains it: the last
+/// <see cref="TrainingOptions.ValidationFraction"/> of the dates before the year held out, its rank IC there being the
+/// backtest rank IC the live IC is judged against. Thresholds are chosen on the calibration years only: per
 /// check, the most sensitive value of a small grid whose alarms (judged by the live <see cref="DriftJudge"/>, that
 /// check alone) stay within <see cref="BudgetPerCheck"/> of the days. With those thresholds it reports the share of
 /// the reported years' days drift would set DEGRADED, then injects faults into the reported years (a feature frozen,
-/// a feature x10, a tenth of the symbols served their last row again) and reports the cycles to detection and the reason.
+/// a feature x10, a tenth of the symbols served their last row again, a feature missing on a fifth of the symbols, the
+/// predictions shuffled or held) and reports the cycles to detection and the reason; and, per year, a model inverted from
+/// the year's first day, with the cycles the live IC check takes to see it (it cannot in 5: see the docs).
 /// With no calibration years (the scope <c>drift:config</c>) nothing is chosen: the reported years are judged with the
 /// thresholds in force (the config's), one configuration tried.
 /// </summary>
@@ -23,8 +27,8 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     /// <summary>The evaluation scope that asks for a drift calibration: <c>drift:FIRST-LAST</c> names the calibration years.</summary>
     public const string Scope = "drift";
 
-    /// <summary>The share of calibration days one check may alarm on; five checks stay within 5 %.</summary>
-    public const double BudgetPerCheck = 0.01;
+    /// <summary>The share of calibration days one check may alarm on; the eight calibrated checks stay within 5 %.</summary>
+    public const double BudgetPerCheck = 0.006;
 
     /// <summary>Cycles replayed before a year (or an injection) so the baselines are full.</summary>
     private const int Warmup = 40;
@@ -37,6 +41,9 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     private static readonly double[] StaleGrid = [0.01, 0.02, 0.03, 0.05, 0.1];
     private static readonly double[] LevelGrid = [2.0, 2.5, 3.0, 4.0, 6.0];
     private static readonly double[] DispersionGrid = [0.3, 0.2, 0.1, 0.05, 0.02];
+    private static readonly double[] MissingGrid = [0.01, 0.02, 0.05, 0.1, 0.2];
+    private static readonly double[] AutocorrGrid = [0.1, 0.2, 0.3, 0.5, 0.7];
+    private static readonly double[] IcZGrid = [2.0, 2.5, 3.0, 3.5, 4.0, 5.0];
 
     /// <summary>The scope that judges the reported years with the config's thresholds, choosing none.</summary>
     public const string ConfigScope = Scope + ":config";
@@ -81,7 +88,8 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             if (Replay(raw, ranked, y, cancellationToken) is { } year)
             {
                 years[y] = year;
-                progress?.Report(FormattableString.Invariant($"{y}: pooled model trained to {raw.Dates[year.TrainTo - 1]:yyyy-MM-dd}, {year.Days} days replayed"));
+                progress?.Report(FormattableString.Invariant(
+                    $"{y}: pooled model trained to {raw.Dates[year.TrainTo - 1]:yyyy-MM-dd}, backtest rank IC {year.BacktestIc:0.0000} (validation {raw.Dates[year.ValidFrom]:yyyy-MM-dd}..{raw.Dates[year.From - options.HorizonDays - 1]:yyyy-MM-dd}), {year.Days} days replayed"));
             }
             else
             {
@@ -122,12 +130,23 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
 
         var injections = reported.SelectMany(y => Inject(raw, y, chosen)).ToArray();
         var detected = injections.Count(i => i.Cycles <= DetectWithin);
+        var inverted = reported.Select(y => Detect(raw, y, y.From, chosen, new Fault(FaultKind.Inverted, -1, "model inverted from the year's first day"), "live_ic_below_backtest", y.To - y.From)).ToArray();
         progress?.Report(FormattableString.Invariant($"injected shifts: {detected} of {injections.Length} detected within {DetectWithin} cycles"));
         foreach (var injection in injections)
         {
             progress?.Report(injection.Cycles <= DetectWithin
                 ? FormattableString.Invariant($"  {injection.Date:yyyy-MM-dd} {injection.Fault}: DEGRADED after {injection.Cycles} cycle(s): {injection.Reason}")
                 : FormattableString.Invariant($"  {injection.Date:yyyy-MM-dd} {injection.Fault}: NOT detected within {DetectWithin} cycles{(injection.Reason is null ? "" : $" ({injection.Reason})")}"));
+        }
+
+        var seen = inverted.Where(i => i.Cycles != int.MaxValue).Select(i => i.Cycles).Order().ToArray();
+        progress?.Report(FormattableString.Invariant(
+            $"inverted models: {seen.Length} of {inverted.Length} detected by the live IC check within their year{(seen.Length == 0 ? "" : $", after {seen[0]} to {seen[^1]} cycles (median {seen[seen.Length / 2]})")}"));
+        foreach (var injection in inverted)
+        {
+            progress?.Report(injection.Cycles != int.MaxValue
+                ? FormattableString.Invariant($"  {injection.Date:yyyy-MM-dd} {injection.Fault}: DEGRADED after {injection.Cycles} cycle(s): {injection.Reason}")
+                : FormattableString.Invariant($"  {injection.Date:yyyy-MM-dd} {injection.Fault}: NOT detected within the year{(injection.Reason is null ? "" : $" ({injection.Reason})")}"));
         }
 
         return new EvaluationReport([], [], tried, new Dictionary<string, string>
@@ -140,12 +159,18 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             ["false_alarm_rate"] = rate.ToString("0.0000", CultureInfo.InvariantCulture),
             ["injections"] = injections.Length.ToString(CultureInfo.InvariantCulture),
             ["injections_detected"] = detected.ToString(CultureInfo.InvariantCulture),
+            ["inverted_models"] = inverted.Length.ToString(CultureInfo.InvariantCulture),
+            ["inverted_detected"] = seen.Length.ToString(CultureInfo.InvariantCulture),
+            ["inverted_cycles_median"] = seen.Length == 0 ? "none" : seen[seen.Length / 2].ToString(CultureInfo.InvariantCulture),
             ["drift.tie_excess"] = chosen.TieExcess.ToString(CultureInfo.InvariantCulture),
             ["drift.unchanged_excess"] = chosen.UnchangedExcess.ToString(CultureInfo.InvariantCulture),
             ["drift.stale_rows_excess"] = chosen.StaleRowsExcess.ToString(CultureInfo.InvariantCulture),
             ["drift.level_ratio"] = chosen.LevelRatio.ToString(CultureInfo.InvariantCulture),
             ["drift.min_dispersion"] = chosen.MinDispersion.ToString(CultureInfo.InvariantCulture),
             ["drift.missing_excess"] = chosen.MissingExcess.ToString(CultureInfo.InvariantCulture),
+            ["drift.autocorr_drop"] = chosen.AutocorrDrop.ToString(CultureInfo.InvariantCulture),
+            ["drift.ic_z"] = chosen.IcZ.ToString(CultureInfo.InvariantCulture),
+            ["drift.ic_window"] = chosen.IcWindow.ToString(CultureInfo.InvariantCulture),
             ["drift.persist_cycles"] = chosen.Persist.ToString(CultureInfo.InvariantCulture),
             ["drift.persist_window"] = chosen.Of.ToString(CultureInfo.InvariantCulture),
             ["drift.baseline_cycles"] = chosen.BaselineCycles.ToString(CultureInfo.InvariantCulture),
@@ -153,7 +178,7 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     }
 
     private static string Thresholds(DriftOptions o) => FormattableString.Invariant(
-        $"tie_excess {o.TieExcess}, unchanged_excess {o.UnchangedExcess}, stale_rows_excess {o.StaleRowsExcess}, level_ratio {o.LevelRatio}, min_dispersion {o.MinDispersion}, missing_excess {o.MissingExcess}");
+        $"tie_excess {o.TieExcess}, unchanged_excess {o.UnchangedExcess}, stale_rows_excess {o.StaleRowsExcess}, level_ratio {o.LevelRatio}, min_dispersion {o.MinDispersion}, missing_excess {o.MissingExcess}, autocorr_drop {o.AutocorrDrop}, ic_z {o.IcZ}, ic_window {o.IcWindow}");
 
     /// <summary>Trains the year's model and measures its days (and the warm-up before them); null without data.</summary>
     private Year? Replay(UniversePanel raw, UniversePanel ranked, int number, CancellationToken cancellationToken)
@@ -161,7 +186,10 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
         var from = Array.FindIndex(raw.Dates, d => d.Year >= number);
         var to = Array.FindIndex(raw.Dates, d => d.Year > number);
         to = to < 0 ? raw.Dates.Length : to;
-        var trainTo = from - options.HorizonDays;
+        // As train splits: validation dates [validFrom, validTo) whose labels end before the year, the fit an embargo before.
+        var validTo = from - options.HorizonDays;
+        var validFrom = validTo - Math.Max(1, (int)(validTo * options.ValidationFraction));
+        var trainTo = validFrom - options.HorizonDays;
         if (from < 0 || trainTo <= 0 || to <= from)
         {
             return null;
@@ -174,8 +202,12 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             return null;
         }
 
-        var year = new Year(number, fit, trainTo, from, to, Math.Max(0, from - Warmup));
-        var server = new Server(raw, year, contract.Names.Count, options.CrossSectionalTransform);
+        var (validStart, validEnd) = ranked.RowsOf(validFrom, validTo);
+        var backtestIc = PanelScores.Mean(PanelScores.Daily(ranked, validFrom, validTo, PanelScores.Predict(fit.Model, ranked, validStart, validEnd), ranked.Forward).RankIc);
+        var (first, last) = ranked.RowsOf(0, validTo);
+        var universe = ranked.Symbol[first..last].Distinct().ToArray();
+        var year = new Year(number, fit, trainTo, from, to, Math.Max(0, from - Warmup)) { ValidFrom = validFrom, BacktestIc = backtestIc, Universe = universe };
+        var server = new Server(raw, year, contract.Names.Count, options.CrossSectionalTransform, options.HorizonDays, from);
         for (var d = year.Start; d < to; d++)
         {
             year.Measures.Add(server.Measure(d, null));
@@ -187,7 +219,10 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
     /// <summary>Per check, the most sensitive grid value within the budget on the calibration years, that check alone.</summary>
     private (DriftOptions Chosen, int Tried) Choose(Year[] calibration, IProgress<string>? progress)
     {
-        var off = defaults with { TieExcess = 2, UnchangedExcess = 2, StaleRowsExcess = 2, LevelRatio = double.PositiveInfinity, MinDispersion = 0, MissingExcess = 2 };
+        var off = defaults with
+        {
+            TieExcess = 2, UnchangedExcess = 2, StaleRowsExcess = 2, LevelRatio = double.PositiveInfinity, MinDispersion = 0, MissingExcess = 2, AutocorrDrop = 3, IcZ = double.PositiveInfinity,
+        };
         var tried = 0;
         double Pick(string key, double[] grid, Func<double, DriftOptions> with)
         {
@@ -215,6 +250,9 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             StaleRowsExcess = Pick("stale_rows_excess", StaleGrid, v => off with { StaleRowsExcess = v }),
             LevelRatio = Pick("level_ratio", LevelGrid, v => off with { LevelRatio = v }),
             MinDispersion = Pick("min_dispersion", DispersionGrid, v => off with { MinDispersion = v }),
+            MissingExcess = Pick("missing_excess", MissingGrid, v => off with { MissingExcess = v }),
+            AutocorrDrop = Pick("autocorr_drop", AutocorrGrid, v => off with { AutocorrDrop = v }),
+            IcZ = Pick("ic_z", IcZGrid, v => off with { IcZ = v }),
         };
         return (chosen, tried + 1);
     }
@@ -261,15 +299,20 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
             }
 
             yield return Detect(raw, year, at, chosen, new Fault(FaultKind.Stale, -1, "a tenth of the symbols' bars stale"), "stale rows");
+            yield return Detect(raw, year, at, chosen, new Fault(FaultKind.Missing, features[0], $"{names[features[0]]} missing on a fifth of the symbols"), $"{names[features[0]]} missing");
+            yield return Detect(raw, year, at, chosen, new Fault(FaultKind.Shuffled, -1, "predictions shuffled across symbols"), "prediction_churn");
+            yield return Detect(raw, year, at, chosen, new Fault(FaultKind.Held, -1, "predictions held at their last values"), "prediction_frozen");
         }
     }
 
-    private Injection Detect(UniversePanel raw, Year year, int at, DriftOptions chosen, Fault fault, string named)
+    /// <summary>Replays the fault from <paramref name="at"/> for <paramref name="cycles"/> cycles at most; the cycles until a reason names <paramref name="named"/>.</summary>
+    private Injection Detect(UniversePanel raw, Year year, int at, DriftOptions chosen, Fault fault, string named, int cycles = DetectWithin + 5)
     {
-        var server = new Server(raw, year, contract.Names.Count, options.CrossSectionalTransform);
+        // An inverted model is a new model: its live IC starts with its own predictions, as the live family's does.
+        var server = new Server(raw, year, contract.Names.Count, options.CrossSectionalTransform, options.HorizonDays, fault.Kind == FaultKind.Inverted ? at : year.From);
         var judge = new DriftJudge(contract.Names, chosen);
         string? last = null;
-        for (var d = Math.Max(0, at - Warmup); d < Math.Min(year.To, at + DetectWithin + 5); d++)
+        for (var d = Math.Max(0, at - Warmup); d < Math.Min(year.To, at + cycles); d++)
         {
             var reason = judge.Judge(server.Measure(d, d >= at ? fault : null));
             if (d >= at && reason is not null)
@@ -290,6 +333,10 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
         Frozen,
         Scaled,
         Stale,
+        Missing,
+        Shuffled,
+        Held,
+        Inverted,
     }
 
     private sealed record Fault(FaultKind Kind, int Feature, string Text);
@@ -314,29 +361,46 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
 
         public int Days => to - from;
 
+        /// <summary>The first validation date (the model's backtest).</summary>
+        public int ValidFrom { get; init; }
+
+        /// <summary>The model's rank IC on its validation dates: what its live IC is judged against.</summary>
+        public double BacktestIc { get; init; }
+
+        /// <summary>The symbols the model was trained on (indexes into the panel's symbols): the ones it serves.</summary>
+        public required int[] Universe { get; init; }
+
         /// <summary>Each measured date's figures, from <see cref="Start"/>.</summary>
         public List<CycleMeasures> Measures { get; } = [];
     }
 
     /// <summary>
-    /// Serves one date as the live cycle does: the date's raw rows (with a fault applied from its first date on), the
-    /// cross-sectional transform, the pooled model, <see cref="ServingMeasure"/>.
+    /// Serves one date as the live cycle does: the date's raw rows (with a fault applied from its first date on), the rows
+    /// with a feature not finite left out and passed on as dropped (with the panel's own such rows of the model's
+    /// universe), the cross-sectional transform, the pooled model, <see cref="ServingMeasure"/>; and the live rank IC of
+    /// the predictions of <c>horizon</c> dates before (from <c>icFrom</c> on) against their forward returns.
     /// </summary>
-    private sealed class Server(UniversePanel raw, Year year, int width, string transform)
+    private sealed class Server(UniversePanel raw, Year year, int width, string transform, int horizon, int icFrom)
     {
         private readonly ServingMeasure _measure = new(width);
         private readonly CrossSectionalTransform _transform = CrossSectionalTransform.Create(transform);
         private readonly Dictionary<int, float[]> _lastClean = [];
+        private readonly Dictionary<string, double> _lastOutputs = new(StringComparer.Ordinal);
+        private readonly Dictionary<int, double> _ics = [];
         private Dictionary<int, float[]>? _held;
+        private Dictionary<string, double>? _heldOutputs;
 
         public CycleMeasures Measure(int d, Fault? fault)
         {
             var (start, end) = raw.RowsOf(d, d + 1);
             var rows = new List<float[]>(end - start);
             var symbols = new List<string>(end - start);
+            var forward = new List<double>(end - start);
+            var dropped = new List<float[]>();
             if (fault is not null)
             {
                 _held ??= new Dictionary<int, float[]>(_lastClean);
+                _heldOutputs ??= new Dictionary<string, double>(_lastOutputs, StringComparer.Ordinal);
             }
 
             for (var r = start; r < end; r++)
@@ -344,34 +408,106 @@ internal sealed class DriftCalibration(FeatureContract contract, TrainingOptions
                 var symbol = raw.Symbol[r];
                 var row = raw.Row(r).ToArray();
                 _lastClean[symbol] = (float[])row.Clone();
-                if (fault is not null && _held!.TryGetValue(symbol, out var held))
+                if (fault is not null)
                 {
-                    switch (fault.Kind)
-                    {
-                        case FaultKind.Frozen:
-                            row[fault.Feature] = held[fault.Feature];
-                            break;
-                        case FaultKind.Stale when symbol % 10 == 0:
-                            held.CopyTo(row, 0);
-                            break;
-                    }
+                    Apply(fault, symbol, row);
                 }
 
-                if (fault is { Kind: FaultKind.Scaled })
+                if (!row.All(float.IsFinite))
                 {
-                    row[fault.Feature] *= 10;
+                    dropped.Add(row);
+                    continue;
                 }
 
                 rows.Add(row);
                 symbols.Add(raw.Symbols[symbol]);
+                forward.Add(raw.Forward[r]);
             }
 
+            raw.InvalidRowsOn(raw.Dates[d], year.Universe, dropped);
             var normalised = rows.Select(r => new float[r.Length]).ToList();
             _transform.Apply(rows, normalised);
             var outputs = normalised.Select(r => year.Fit.Model.Predict(r) / year.Fit.Scale).ToArray();
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                _lastOutputs[symbols[i]] = outputs[i];
+            }
+
+            switch (fault?.Kind)
+            {
+                case FaultKind.Shuffled:
+                    new Random(d).Shuffle(outputs);
+                    break;
+                case FaultKind.Held:
+                    for (var i = 0; i < outputs.Length; i++)
+                    {
+                        outputs[i] = _heldOutputs!.GetValueOrDefault(symbols[i], outputs[i]);
+                    }
+
+                    break;
+                case FaultKind.Inverted:
+                    for (var i = 0; i < outputs.Length; i++)
+                    {
+                        outputs[i] = -outputs[i];
+                    }
+
+                    break;
+            }
+
             var measures = new CycleMeasures(width);
-            _measure.Measure(symbols, rows, outputs, measures);
+            _measure.Measure(symbols, rows, outputs, measures, dropped);
+            if (d >= icFrom)
+            {
+                _ics[d] = Ic(outputs, forward);
+            }
+
+            measures.LiveIc = _ics.Remove(d - horizon, out var ic) ? ic : double.NaN;
+            measures.BacktestIc = year.BacktestIc;
+            measures.Horizon = horizon;
+            measures.Model = fault?.Kind == FaultKind.Inverted ? $"{year.Number} inverted" : $"{year.Number}";
             return measures;
+        }
+
+        private void Apply(Fault fault, int symbol, float[] row)
+        {
+            if (_held!.TryGetValue(symbol, out var held))
+            {
+                switch (fault.Kind)
+                {
+                    case FaultKind.Frozen:
+                        row[fault.Feature] = held[fault.Feature];
+                        break;
+                    case FaultKind.Stale when symbol % 10 == 0:
+                        held.CopyTo(row, 0);
+                        break;
+                }
+            }
+
+            switch (fault.Kind)
+            {
+                case FaultKind.Scaled:
+                    row[fault.Feature] *= 10;
+                    break;
+                case FaultKind.Missing when symbol % 5 == 0:
+                    row[fault.Feature] = float.NaN;
+                    break;
+            }
+        }
+
+        /// <summary>The rank IC of a date's outputs against the forward returns of its rows that have one, as the live check scores it.</summary>
+        private static double Ic(double[] outputs, List<double> forward)
+        {
+            var (x, y) = (new List<double>(outputs.Length), new List<double>(outputs.Length));
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                if (double.IsFinite(forward[i]))
+                {
+                    x.Add(outputs[i]);
+                    y.Add(forward[i]);
+                }
+            }
+
+            return x.Count < ServingMeasure.MinRows ? double.NaN : CrossSection.Spearman(x, y);
         }
     }
 }

@@ -75,6 +75,36 @@ internal sealed class UniversePanel
     /// <summary>The given rows as arrays, each copied when it is read (what a trainer's data view takes), never all at once.</summary>
     public IReadOnlyList<float[]> Copies(IReadOnlyList<int> rows) => new RowCopies(this, rows);
 
+    /// <summary>
+    /// Adds to <paramref name="into"/> the feature rows of <paramref name="date"/> the panel left out because a feature
+    /// was not finite, of the given symbols (indexes into <see cref="Symbols"/>) with a bar that day: what a live cycle
+    /// passes on as the modelled symbols without valid features.
+    /// </summary>
+    public void InvalidRowsOn(DateOnly date, IEnumerable<int> symbols, List<float[]> into)
+    {
+        foreach (var s in symbols)
+        {
+            var matrix = _matrices[s];
+            var (low, high) = (0, matrix.Rows - 1);
+            while (low <= high)
+            {
+                var mid = (low + high) / 2;
+                var c = matrix.Dates[mid].CompareTo(date);
+                if (c == 0)
+                {
+                    if (!matrix.IsValid(mid))
+                    {
+                        into.Add(matrix.Row(mid).ToArray());
+                    }
+
+                    break;
+                }
+
+                (low, high) = c < 0 ? (mid + 1, high) : (low, mid - 1);
+            }
+        }
+    }
+
     /// <summary>The row range of the dates in [<paramref name="from"/>, <paramref name="to"/>) (date indexes).</summary>
     public (int Start, int End) RowsOf(int from, int to) => (First[from], First[to]);
 

@@ -19,7 +19,8 @@ public sealed class DriftCalibrateCommandTests : IDisposable
 
         Assert.True(exit == 0, host.Stdout + host.Stderr);
         Assert.Matches(@"FIGURE false-alarm rate 2017-2017: \d+\.\d% of days DEGRADED by drift \(\d+ of 2\d\d; limit 5%\); thresholds from 2016-2016, \d+ configurations tried", host.Stdout);
-        Assert.Contains("FIGURE injected shifts detected within 5 cycles: 10 of 10", host.Stdout);
+        Assert.Contains("FIGURE injected shifts detected within 5 cycles: 16 of 16", host.Stdout);
+        Assert.Matches(@"FIGURE inverted models \(one a year, from its first day\) seen by the live IC check within their year: [01] of 1, median (\d+|none) cycles", host.Stdout);
         Assert.Matches(@"frozen: DEGRADED after \d cycle\(s\): drift: (\w+) frozen", host.Stdout);
         Assert.Matches(@"stale: DEGRADED after \d cycle\(s\): drift: stale rows: 50 symbols' rows unchanged", host.Stdout);
     }

@@ -21,7 +21,11 @@ public sealed class DriftCalibrationTests
         Assert.Equal("2017-2017", report.Parameters["reported_years"]);
         Assert.True(double.Parse(report.Parameters["false_alarm_rate"], System.Globalization.CultureInfo.InvariantCulture) <= 0.05, string.Join("\n", lines));
         Assert.True(report.Parameters["injections"] == report.Parameters["injections_detected"], string.Join("\n", lines));
-        Assert.True(report.Parameters["injections"] == "10", string.Join("\n", lines));
+        Assert.True(report.Parameters["injections"] == "16", string.Join("\n", lines));
+        Assert.Contains(lines, l => l.Contains("predictions shuffled across symbols: DEGRADED after ", StringComparison.Ordinal) && l.Contains("prediction_churn: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("predictions held at their last values: DEGRADED after ", StringComparison.Ordinal) && l.Contains("prediction_frozen: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("missing on a fifth of the symbols: DEGRADED after ", StringComparison.Ordinal) && l.Contains("missing or non-finite on 2", StringComparison.Ordinal));
+        Assert.Equal("1", report.Parameters["inverted_models"]);
         Assert.Contains(lines, l => l.Contains(" frozen: DEGRADED after ", StringComparison.Ordinal) && l.Contains("frozen: unchanged since the last cycle on 100% of symbols", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains(" x10: DEGRADED after ", StringComparison.Ordinal) && l.Contains(" spread x", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("bars stale: DEGRADED after ", StringComparison.Ordinal) && l.Contains("stale rows: 6 symbols' rows unchanged", StringComparison.Ordinal));
@@ -54,7 +58,7 @@ public sealed class DriftCalibrationTests
         Assert.Equal("4", withShipped.Parameters["drift.level_ratio"]);
         Assert.Equal("1.01", withAbsurd.Parameters["drift.level_ratio"]);
         Assert.DoesNotContain(shipped, l => l.StartsWith("calibrated ", StringComparison.Ordinal) || l.StartsWith("2016:", StringComparison.Ordinal));
-        Assert.Contains(shipped, l => l.StartsWith("thresholds: the config's, none chosen (tie_excess 0.5, unchanged_excess 0.7, stale_rows_excess 0.01, level_ratio 4, min_dispersion 0.3, missing_excess 0.05)", StringComparison.Ordinal));
+        Assert.Contains(shipped, l => l.StartsWith("thresholds: the config's, none chosen (tie_excess 0.5, unchanged_excess 0.7, stale_rows_excess 0.01, level_ratio 4, min_dispersion 0.3, missing_excess 0.05, autocorr_drop 0.5, ic_z 3, ic_window 250)", StringComparison.Ordinal));
         var shippedAlarms = int.Parse(withShipped.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
         var absurdAlarms = int.Parse(withAbsurd.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(absurdAlarms > shippedAlarms + 100, string.Join("\n", shipped.Concat(absurd)));

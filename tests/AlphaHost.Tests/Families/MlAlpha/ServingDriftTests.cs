@@ -117,6 +117,39 @@ public sealed class ServingDriftTests
     }
 
     [Fact]
+    public void Observe_PredictionsShuffledAcrossSymbolsEveryCycle_DegradedNamingPredictionChurnWithinFiveCycles()
+    {
+        var (drift, market) = WarmedUp();
+        var random = new Random(5);
+
+        var reason = FirstReasonWithOutputs(drift, market, outputs => random.Shuffle(outputs));
+
+        Assert.InRange(reason.Cycle, 1, 5);
+        Assert.Matches(@"^drift: prediction_churn: rank autocorrelation of the predictions since the last cycle -?0\.\d\d \(baseline 0\.9\d; limit a drop of 0\.5\)$", reason.Text);
+        Assert.DoesNotContain("prediction_autocorr=0.9", drift.Figures());
+    }
+
+    [Fact]
+    public void Observe_PredictionsHeldAtTheirLastValues_DegradedNamingPredictionFrozenWithinFiveCycles()
+    {
+        var (drift, market) = WarmedUp();
+        var held = market.Outputs.ToArray();
+
+        var reason = FirstReasonWithOutputs(drift, market, outputs => held.CopyTo(outputs, 0));
+
+        Assert.InRange(reason.Cycle, 1, 5);
+        Assert.Contains("prediction_frozen: the ranking of the predictions unchanged since the last cycle (rank autocorrelation 1.0000, baseline 0.9", reason.Text);
+    }
+
+    [Fact]
+    public void Observe_PredictionsMovingAsUsual_ReportTheirAutocorrelationInTheFiguresAndStayOk()
+    {
+        var (drift, _) = WarmedUp();
+
+        Assert.Matches(@"^ prediction_autocorr=0\.9\d$", drift.Figures());
+    }
+
+    [Fact]
     public void Observe_OneOddCycle_DoesNotDegradeThenPersistentFaultDoes()
     {
         var (drift, market) = WarmedUp();
@@ -159,6 +192,23 @@ public sealed class ServingDriftTests
             var rows = market.Next();
             inject(rows);
             if (drift.Observe(market.Symbols, rows, market.Outputs) is { } reason)
+            {
+                return (c, reason);
+            }
+        }
+
+        return (int.MaxValue, null);
+    }
+
+    /// <summary>The cycle (1-based) of the first DEGRADED reason once the model's outputs are altered every cycle, within 10.</summary>
+    private static (int Cycle, string? Text) FirstReasonWithOutputs(ServingDrift drift, Market market, Action<double[]> alter)
+    {
+        for (var c = 1; c <= 10; c++)
+        {
+            var rows = market.Next();
+            var outputs = market.Outputs.ToArray();
+            alter(outputs);
+            if (drift.Observe(market.Symbols, rows, outputs) is { } reason)
             {
                 return (c, reason);
             }
@@ -230,7 +280,8 @@ public sealed class ServingDriftTests
                 (float)(level * 0.3 * Math.Exp(0.3 * Gaussian())),
                 (float)((17 * level) + Gaussian()),
             }).ToList();
-            Outputs = Symbols.Select(_ => Gaussian()).ToArray();
+            // Each symbol's output moves a little from one cycle to the next (rank autocorrelation about 0.95), as a model fed moving features does.
+            Outputs = Outputs.Length == Symbols.Length ? Outputs.Select(o => (0.95 * o) + (0.31 * Gaussian())).ToArray() : Symbols.Select(_ => Gaussian()).ToArray();
             _previous = _last;
             _last = rows.Select(r => (float[])r.Clone()).ToList();
             return rows;
