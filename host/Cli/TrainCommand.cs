@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace AlphaHost.Host.Cli;
 
 /// <summary>
-/// <c>alphahost train (--symbols A,B | --all) [--data DIR] [--start DATE] [--end DATE] [--out DIR]</c>: trains per-symbol
-/// models with the installed trainable family, with a progress bar, and lists what was trained and what was skipped and why.
+/// <c>alphahost train (--symbols A,B | --all) [--data DIR] [--start DATE] [--end DATE] [--out DIR] [--contract NAME]</c>: trains
+/// models with the installed trainable family (on the named feature contract, else on the one its config names), with a progress bar, and lists what was trained and what was skipped and why.
 /// Exit 0 when at least one model was written, 1 when none could be, 2 on bad input.
 /// </summary>
 internal static class TrainCommand
@@ -23,22 +23,26 @@ internal static class TrainCommand
         var end = CommonOptions.Date("--end", "Last date of the training data (default: the data's last)");
         var output = new Option<string?>("--out") { Description = "Models folder (default: the family's models_dir, models/ml_alpha)" };
         var family = CommonOptions.Family();
+        var contract = new Option<string?>("--contract")
+        {
+            Description = "Feature contract to train on, e.g. ml_v2 (default: the family's contract setting, ml_v1); the models declare it and are served only by a family serving it",
+        };
         var jobs = new Option<int?>("--jobs")
         {
             Description = "Instances of the family training disjoint sets of symbols at once, each in its own load context, for a family that trains each symbol alone (per-symbol models); default: the machine's cores",
         };
         var command = new Command("train", "Train ML models: one pooled model over the symbols (training.scope: universe, the default) or one model per symbol (training.scope: symbol); each model and its model_meta.json are written atomically")
         {
-            config, symbols, all, data, start, end, output, family, jobs,
+            config, symbols, all, data, start, end, output, family, contract, jobs,
         };
         command.SetAction((result, ct) => CommonOptions.RunAsync(() => TrainAsync(
             result.GetValue(config), result.GetValue(symbols), result.GetValue(all), result.GetValue(data),
-            result.GetValue(start), result.GetValue(end), result.GetValue(output), result.GetValue(family), result.GetValue(jobs), ct)));
+            result.GetValue(start), result.GetValue(end), result.GetValue(output), result.GetValue(family), result.GetValue(contract), result.GetValue(jobs), ct)));
         return command;
     }
 
     private static async Task<int> TrainAsync(string? configPath, string? symbolsText, bool all, string? data, string? start, string? end,
-        string? output, string? familyName, int? jobs, CancellationToken cancellationToken)
+        string? output, string? familyName, string? contract, int? jobs, CancellationToken cancellationToken)
     {
         if (jobs is < 1)
         {
@@ -46,9 +50,8 @@ internal static class TrainCommand
         }
 
         var (from, to) = CommonOptions.Period(start, end);
-        var config = CommonOptions.LoadConfigOrThrow(configPath);
-        await using var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
-        var (name, trainer) = session.Capable<ITrainableFamily>(familyName, "train");
+        var (config, opened, name, trainer) = await OpenAsync(CommonOptions.LoadConfigOrThrow(configPath), familyName, contract, cancellationToken).ConfigureAwait(false);
+        await using var session = opened;
         var (request, described) = NewRequest(config, data, from, to, symbolsText, all, output, trainer);
         var symbols = request.Symbols;
         var parts = trainer.TrainsEachSymbolAlone ? Math.Min(jobs ?? Environment.ProcessorCount, symbols.Count) : 1;
@@ -91,6 +94,45 @@ internal static class TrainCommand
             {
                 await more.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// A session and its trainable family. With <paramref name="contract"/>, the family's <c>contract</c> setting is that
+    /// contract for this run: a family serves one contract from its start, so the session is opened again with it.
+    /// </summary>
+    private static async Task<(AlphaHostConfig Config, OfflineSession Session, string Name, ITrainableFamily Trainer)> OpenAsync(AlphaHostConfig config,
+        string? familyName, string? contract, CancellationToken cancellationToken)
+    {
+        var first = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
+        var (name, trainer) = await CapableAsync(first, familyName, "train").ConfigureAwait(false);
+        if (contract is null)
+        {
+            return (config, first, name, trainer);
+        }
+
+        await first.DisposeAsync().ConfigureAwait(false);
+        if (!config.Families.TryGetValue(name, out var section))
+        {
+            throw new UsageException($"--contract {contract}: the config has no families.{name} section to set it in");
+        }
+
+        var values = new Dictionary<string, string>(section.Values, StringComparer.Ordinal) { ["contract"] = contract };
+        config = config with { Families = new Dictionary<string, FamilyConfig>(config.Families, StringComparer.Ordinal) { [name] = section with { Values = values } } };
+        var session = await OfflineSession.OpenAsync(config, cancellationToken, capability: typeof(ITrainableFamily)).ConfigureAwait(false);
+        return (config, session, name, (await CapableAsync(session, name, $"train on contract {contract}").ConfigureAwait(false)).Family);
+    }
+
+    private static async Task<(string Name, ITrainableFamily Family)> CapableAsync(OfflineSession session, string? familyName, string what)
+    {
+        try
+        {
+            return session.Capable<ITrainableFamily>(familyName, what);
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

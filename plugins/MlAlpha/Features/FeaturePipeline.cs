@@ -17,6 +17,7 @@ internal sealed class FeaturePipeline
     private readonly bool _inStateOrder;
     private readonly int _ret20 = IndexOf("ret_20d");
     private readonly int _sectorRank = IndexOf(SectorRank.FeatureName);
+    private readonly int _sectorRelative = IndexOf(PriceVolumeState.SectorRelativeName);
 
     public FeaturePipeline(FeatureContract contract)
     {
@@ -25,12 +26,19 @@ internal sealed class FeaturePipeline
             ? IndexOf(name)
             : throw new FeatureContractException(contract.Name, $"feature '{name}' has no implementation in this version of the ML family")).ToArray();
         _inStateOrder = _columns.Select((column, c) => column == c).All(same => same);
+        PriceVolume = _columns.Any(column => column >= FeatureState.Core.Count);
     }
+
+    /// <summary>Whether the contract asks for any of <see cref="PriceVolumeState.Names"/> (the states must compute them).</summary>
+    public bool PriceVolume { get; }
 
     public IReadOnlyList<string> Names => _contract.Names;
 
     /// <summary>Where <c>cross_rank_sector</c> sits in a <see cref="FeatureState"/> row.</summary>
     public int SectorRankColumn => _sectorRank;
+
+    /// <summary>Where <c>ret_20d_sector_rel</c> sits in a <see cref="FeatureState"/> row.</summary>
+    public int SectorRelativeColumn => _sectorRelative;
 
     /// <summary>Where <c>ret_20d</c> sits in a <see cref="FeatureState"/> row.</summary>
     public int Ret20Column => _ret20;
@@ -109,7 +117,7 @@ internal sealed class FeaturePipeline
                 return raw;
             }
 
-            var state = new FeatureState();
+            var state = new FeatureState(PriceVolume);
             var m = 0;
             for (var i = 0; i < bars.Length; i++)
             {
@@ -130,9 +138,10 @@ internal sealed class FeaturePipeline
         }, _ => { });
 
         var rankColumn = Array.IndexOf(_columns, _sectorRank);
-        if (rankColumn >= 0)
+        var relativeColumn = Array.IndexOf(_columns, _sectorRelative);
+        if (rankColumn >= 0 || relativeColumn >= 0)
         {
-            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn, wanted is null ? null : firstValue, full);
+            SectorRanks.Fill(symbols, first, dates, ret20, values, width, rankColumn, relativeColumn, wanted is null ? null : firstValue, full);
         }
 
         var result = new Dictionary<string, FeatureMatrix>(symbols.Count, StringComparer.Ordinal);

@@ -16,14 +16,17 @@ namespace AlphaHost.Plugins.MlAlpha.Features;
 /// </remarks>
 internal sealed class FeatureState
 {
-    /// <summary>Every feature this implementation can compute, by name.</summary>
-    public static readonly IReadOnlyList<string> Supported =
+    /// <summary>The ml_v1 features, the ones every state computes, in the order <see cref="Update"/> writes them.</summary>
+    public static readonly IReadOnlyList<string> Core =
     [
         "ret_1d", "ret_5d", "ret_10d", "ret_20d", "ret_60d", "vol_5d", "vol_20d", "vol_60d", "atr_14_pct", "hl_range_1d", "skew_60",
         "kurt_60", "rsi_14", "macd_norm", "macd_signal_norm", "macd_hist_norm", "bb_pctb_20", "bb_width_20", "stoch_k_14",
         "sma_ratio_10_50", "zscore_20", "dist_high_60", "dist_low_60", "volume_z_20", "dollar_volume_log_20", "obv_slope_20",
         "beta_60", SectorRank.FeatureName,
     ];
+
+    /// <summary>Every feature this implementation can compute, by name: <see cref="Core"/>, then <see cref="PriceVolumeState.Names"/>.</summary>
+    public static readonly IReadOnlyList<string> Supported = [.. Core, .. PriceVolumeState.Names];
 
     private const int ObvWindow = 20;
 
@@ -52,15 +55,23 @@ internal sealed class FeatureState
     private double _obvLevel;
     private double _obvSumXy;
     private double _obvSum;
+    private readonly PriceVolumeState? _priceVolume;
     private double _previousClose = double.NaN;
+
+    /// <summary>A state computing <see cref="Core"/> only, or also <see cref="PriceVolumeState.Names"/> when <paramref name="priceVolume"/>.</summary>
+    /// <param name="priceVolume">Whether to compute the ml_v2 additions too; without them their places in a row are left as they were.</param>
+    public FeatureState(bool priceVolume = false)
+    {
+        _priceVolume = priceVolume ? new PriceVolumeState() : null;
+    }
 
     /// <summary>Bars seen so far.</summary>
     public int Bars { get; private set; }
 
     /// <summary>
     /// Takes the next bar and the benchmark's simple return on the same date (NaN when the benchmark has no bar that
-    /// day) and writes every feature of <see cref="Supported"/>, in that order, into <paramref name="output"/>;
-    /// a feature without enough history is NaN, and so is <c>cross_rank_sector</c>.
+    /// day) and writes every feature of <see cref="Supported"/> it computes, in that order, into <paramref name="output"/>;
+    /// a feature without enough history is NaN, and so are <c>cross_rank_sector</c> and <c>ret_20d_sector_rel</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Update(in Bar bar, double benchmarkReturn, Span<double> output)
@@ -138,6 +149,7 @@ internal sealed class FeatureState
         output[25] = ObvSlope();
         output[26] = _beta.Beta;
         output[27] = double.NaN;
+        _priceVolume?.Update(bar, benchmarkReturn, output[Core.Count..]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

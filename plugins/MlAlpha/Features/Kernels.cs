@@ -230,6 +230,13 @@ internal sealed class RollingExtreme(int window, bool highest)
         get => _index >= window ? _values[_head] : double.NaN;
     }
 
+    /// <summary>Bars since <see cref="Value"/> was pushed (0: the newest value; on ties the newest of them); NaN until the window is full.</summary>
+    public double BarsSince
+    {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        get => _index >= window ? _index - 1 - _indices[_head] : double.NaN;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Push(double value)
     {

@@ -43,7 +43,7 @@ internal sealed class LiveFeatures
             var history = snapshot.Symbols[s];
             if (!_states.TryGetValue(history.Symbol, out var entry))
             {
-                _states[history.Symbol] = entry = new Entry(_contract.Names.Count);
+                _states[history.Symbol] = entry = new Entry(_contract.Names.Count, _layout.PriceVolume);
             }
 
             entries[s] = entry;
@@ -71,7 +71,7 @@ internal sealed class LiveFeatures
         return _rows;
     }
 
-    /// <summary><c>cross_rank_sector</c> for every symbol of the day, with the one rule of <see cref="SectorRank"/>.</summary>
+    /// <summary><c>cross_rank_sector</c> and <c>ret_20d_sector_rel</c> for every symbol of the day, with the rules of <see cref="SectorRank"/>.</summary>
     private void RankWithinSectors(IReadOnlyList<SymbolHistory> symbols, Entry[] entries)
     {
         foreach (var members in _bySector.Values)
@@ -84,6 +84,7 @@ internal sealed class LiveFeatures
             if (!FeaturePipeline.HasSector(symbols[s]))
             {
                 entries[s].Raw[_layout.SectorRankColumn] = double.NaN;
+                entries[s].Raw[_layout.SectorRelativeColumn] = double.NaN;
                 continue;
             }
 
@@ -113,6 +114,15 @@ internal sealed class LiveFeatures
             {
                 entries[members[k]].Raw[_layout.SectorRankColumn] = _groupRanks[k];
             }
+
+            if (_layout.PriceVolume)
+            {
+                SectorRank.RelativeGroup(_groupValues.AsSpan(0, members.Count), _groupRanks.AsSpan(0, members.Count));
+                for (var k = 0; k < members.Count; k++)
+                {
+                    entries[members[k]].Raw[_layout.SectorRelativeColumn] = _groupRanks[k];
+                }
+            }
         }
     }
 
@@ -123,11 +133,11 @@ internal sealed class LiveFeatures
     }
 
     /// <summary>One symbol's running state, the last bar it has taken, and its row (reused every cycle).</summary>
-    private sealed class Entry(int features)
+    private sealed class Entry(int features, bool priceVolume)
     {
         private DateOnly _lastDate = DateOnly.MinValue;
 
-        public FeatureState State { get; } = new();
+        public FeatureState State { get; } = new(priceVolume);
 
         public double[] Raw { get; } = new double[FeatureState.Supported.Count];
 

@@ -28,6 +28,31 @@ internal static class SectorRank
         return result;
     }
 
+    /// <summary>
+    /// <c>ret_20d_sector_rel</c> for one sector's members: each member's <c>ret_20d</c> minus the mean <c>ret_20d</c> of the
+    /// members with a finite one (itself included; 0 for a member alone), NaN where its own is not finite.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static void RelativeGroup(ReadOnlySpan<double> ret20, Span<double> result)
+    {
+        var sum = 0.0;
+        var n = 0;
+        foreach (var value in ret20)
+        {
+            if (double.IsFinite(value))
+            {
+                sum += value;
+                n++;
+            }
+        }
+
+        var mean = sum / n;
+        for (var i = 0; i < ret20.Length; i++)
+        {
+            result[i] = double.IsFinite(ret20[i]) ? ret20[i] - mean : double.NaN;
+        }
+    }
+
     /// <summary>The rule for one sector's members: <paramref name="result"/>[i] is member i's percentile rank, or NaN.</summary>
     /// <param name="ret20">The members' <c>ret_20d</c>.</param>
     /// <param name="result">Receives the ranks, in the same order.</param>

@@ -5,8 +5,9 @@ using AlphaHost.Abstractions;
 namespace AlphaHost.Plugins.MlAlpha.Features;
 
 /// <summary>
-/// <c>cross_rank_sector</c> over whole histories: every (date, sector) group of rows is ranked with
-/// <see cref="SectorRank.RankGroup"/>, the rule the live cycle uses. Rows are indexed once by day number and sector into
+/// <c>cross_rank_sector</c> (and <c>ret_20d_sector_rel</c>) over whole histories: every (date, sector) group of rows is
+/// ranked with <see cref="SectorRank.RankGroup"/> (and compared with its mean by <see cref="SectorRank.RelativeGroup"/>),
+/// the rules the live cycle uses. Rows are indexed once by day number and sector into
 /// flat arrays (no list or dictionary per date), then date ranges are ranked in parallel, each worker with its own
 /// scratch buffers.
 /// </summary>
@@ -18,13 +19,14 @@ internal static class SectorRanks
     /// <param name="ret20">The batch's <c>ret_20d</c> per row.</param>
     /// <param name="values">The batch's float32 rows, <paramref name="width"/> values a row: the rank is written there.</param>
     /// <param name="width">Values a row.</param>
-    /// <param name="column">Where the rank goes in a row.</param>
+    /// <param name="column">Where the rank goes in a row; -1 for none.</param>
+    /// <param name="relativeColumn">Where <c>ret_20d_sector_rel</c> goes in a row; -1 for none.</param>
     /// <param name="firstValue">Where each symbol's rows start in <paramref name="values"/> when that differs from
     /// <paramref name="first"/> (some symbols are peers only); null when every symbol has its rows there.</param>
     /// <param name="hasValues">Which symbols have rows in <paramref name="values"/> (with <paramref name="firstValue"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(IReadOnlyList<SymbolHistory> symbols, int[] first, DateOnly[] dates, double[] ret20, float[] values, int width, int column,
-        int[]? firstValue = null, bool[]? hasValues = null)
+        int relativeColumn, int[]? firstValue = null, bool[]? hasValues = null)
     {
         var sectorNames = new Dictionary<string, int>(StringComparer.Ordinal);
         var sectorOf = new int[symbols.Count];
@@ -72,7 +74,7 @@ internal static class SectorRanks
             }
         }
 
-        // Where a batch row's rank is written in values (-1: a peer's row, ranked with its sector but not written).
+        // Where a batch row starts in values (-1: a peer's row, ranked with its sector but not written).
         int[]? target = null;
         if (firstValue is not null)
         {
@@ -81,7 +83,7 @@ internal static class SectorRanks
             {
                 for (var row = first[s]; row < first[s + 1]; row++)
                 {
-                    target[row] = hasValues![s] ? ((firstValue[s] + (row - first[s])) * width) + column : -1;
+                    target[row] = hasValues![s] ? (firstValue[s] + (row - first[s])) * width : -1;
                 }
             }
         }
@@ -92,9 +94,9 @@ internal static class SectorRanks
             largest = Math.Max(largest, start[g + 1] - start[g]);
         }
 
-        Parallel.ForEach(Partitioner.Create(0, groups), () => (new double[largest], new double[largest]), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (range, _, scratch) =>
+        Parallel.ForEach(Partitioner.Create(0, groups), () => (new double[largest], new double[largest], new double[largest]), [MethodImpl(MethodImplOptions.AggressiveOptimization)] (range, _, scratch) =>
         {
-            var (group, ranks) = scratch;
+            var (group, ranks, relative) = scratch;
             for (var g = range.Item1; g < range.Item2; g++)
             {
                 var n = start[g + 1] - start[g];
@@ -108,14 +110,28 @@ internal static class SectorRanks
                     group[k] = ret20[members[start[g] + k]];
                 }
 
-                SectorRank.RankGroup(group.AsSpan(0, n), ranks.AsSpan(0, n));
+                if (column >= 0)
+                {
+                    SectorRank.RankGroup(group.AsSpan(0, n), ranks.AsSpan(0, n));
+                }
+
+                if (relativeColumn >= 0)
+                {
+                    SectorRank.RelativeGroup(group.AsSpan(0, n), relative.AsSpan(0, n));
+                }
+
                 for (var k = 0; k < n; k++)
                 {
                     var row = members[start[g] + k];
-                    var at = target is null ? (row * width) + column : target[row];
-                    if (at >= 0)
+                    var at = target is null ? row * width : target[row];
+                    if (at >= 0 && column >= 0)
                     {
-                        values[at] = (float)ranks[k];
+                        values[at + column] = (float)ranks[k];
+                    }
+
+                    if (at >= 0 && relativeColumn >= 0)
+                    {
+                        values[at + relativeColumn] = (float)relative[k];
                     }
                 }
             }

@@ -9,9 +9,9 @@ namespace AlphaHost.Plugins.MlAlpha.Models;
 /// Opens a model folder for serving. Refused (<see cref="ModelLoadException"/>): missing or unreadable metadata, or
 /// metadata without its own hash (unless legacy models are allowed), metadata edited after training (its fields no longer
 /// match <c>meta_sha256</c>), a <c>model.zip</c> whose SHA-256 differs from the metadata's (tampering or corruption),
-/// a contract hash other than the served contract's, an archive past <see cref="ModelArchive"/>'s limits, an unreadable
-/// model, either file a symbolic link. A model whose declared feature list differs
-/// from the contract is loaded as declared: each of its predictions then fails the feature check, which governance counts.
+/// a model declaring another contract than the served one (by name), a contract hash other than the served contract's,
+/// an archive past <see cref="ModelArchive"/>'s limits, an unreadable model, either file a symbolic link. A model of the
+/// served contract whose declared feature list differs from it is loaded as declared: each of its predictions then fails the feature check, which governance counts.
 /// </summary>
 internal static class ModelLoader
 {
@@ -109,6 +109,13 @@ internal static class ModelLoader
         if (!string.Equals(actual, meta.ModelSha256, StringComparison.OrdinalIgnoreCase))
         {
             throw new ModelLoadException(folder, ModelLoadException.HashMismatch, $"{ModelStore.ModelFile} has SHA-256 {actual[..12]}…, its metadata says {meta.ModelSha256[..Math.Min(12, meta.ModelSha256.Length)]}…");
+        }
+
+        // A model declares the contract it was trained on; the family computes the features of one contract only.
+        if (meta.Contract.Name != contract.Name)
+        {
+            throw new ModelLoadException(folder, ModelLoadException.ContractHashMismatch,
+                $"trained on contract {meta.Contract.Name} {meta.Contract.Version}, serving {contract.Name} {contract.Version}: serve it with contract: {meta.Contract.Name}, or retrain it with --contract {contract.Name}");
         }
 
         if (meta.Features.SequenceEqual(contract.Names) && meta.Contract.Hash != contract.Hash)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AlphaHost.Plugins.MlAlpha.Contracts;
+using AlphaHost.Plugins.MlAlpha.Features;
 using AlphaHost.Tests.Support;
 
 namespace AlphaHost.Tests.Families.MlAlpha;
@@ -36,6 +37,27 @@ public sealed class FeatureContractTests
         // Changing a name, the order, the dtype or a definition changes what a model means: that needs a new
         // contract version and retrained models, and this pinned value makes such a change impossible to miss.
         Assert.Equal("d51fcb86104f93b49834cf33330d21ac354726f56d1b83ad2bdfe15bddcc4abe", FeatureContract.LoadNamed(ContractsDir, "ml_v1").Hash);
+    }
+
+    [Fact]
+    public void LoadNamed_MlV2_IsMlV1UnchangedThenItsAdditionsInTheStatesOrder()
+    {
+        var v1 = FeatureContract.LoadNamed(ContractsDir, "ml_v1");
+        var v2 = FeatureContract.LoadNamed(ContractsDir, "ml_v2");
+
+        Assert.Equal("float32", v2.Dtype);
+        Assert.Equal("2.0.0", v2.Version);
+        Assert.Equal(58, v2.Names.Count);
+        Assert.Equal(v1.Features, v2.Features.Take(v1.Features.Count));
+        Assert.Equal(FeatureState.Supported, v2.Names);
+        Assert.Equal(61, v2.MinHistoryBars);
+        Assert.NotEqual(v1.Hash, v2.Hash);
+    }
+
+    [Fact]
+    public void Hash_MlV2_IsPinned()
+    {
+        Assert.Equal("4223b7dfd3d38b37fa09e914d7ba1b2b24162bbcb0f8224e7691bbe860ecdfea", FeatureContract.LoadNamed(ContractsDir, "ml_v2").Hash);
     }
 
     [Fact]

@@ -3,8 +3,9 @@ using AlphaHost.Abstractions;
 namespace AlphaHost.Tests.Families.MlAlpha;
 
 /// <summary>
-/// Straightforward implementations of the ml_v1 definitions, recomputing every window from scratch at row t: slow,
-/// obviously right, and independent of the pipeline's O(1) kernels they check.
+/// Straightforward implementations of the ml_v1 definitions (and, through <see cref="PriceVolumeReference"/>, of the
+/// ones ml_v2 adds), recomputing every window from scratch at row t: slow, obviously right, and independent of the
+/// pipeline's O(1) kernels they check.
 /// </summary>
 internal static class FeatureReference
 {
@@ -43,7 +44,7 @@ internal static class FeatureReference
             "dollar_volume_log_20" => Math.Log(Enumerable.Range(t - 19, 20).Average(i => bars[i].Close * bars[i].Volume)),
             "obv_slope_20" => ObvSlope(bars, t),
             "beta_60" => Beta(bars, t, marketReturns),
-            _ => throw new ArgumentOutOfRangeException(nameof(feature), feature, "no reference"),
+            _ => PriceVolumeReference.Compute(feature, bars, t, marketReturns),
         };
     }
 

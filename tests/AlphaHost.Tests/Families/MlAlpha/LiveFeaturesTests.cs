@@ -10,20 +10,20 @@ public sealed class LiveFeaturesTests
 {
     private static readonly FeatureContract Contract = FeatureContract.LoadNamed(Path.Combine(TestPaths.RepoRoot, "contracts"), "ml_v1");
 
-    [Fact]
-    public void Update_DayByDayOnTheSampleMarket_EqualsTheBatchRowsBitForBit()
+    [Theory]
+    [InlineData("ml_v1")]
+    [InlineData("ml_v2")]
+    public void Update_DayByDayOnTheSampleMarket_EqualsTheBatchRowsBitForBit(string contract)
     {
         var feed = new SampleMarket(11, 40);
-        AssertLiveEqualsBatch(feed, new MarketState(feed.Universe, feed.Benchmark, maxHistory: 100_000), days: 400);
+        AssertLiveEqualsBatch(Named(contract), feed, new MarketState(feed.Universe, feed.Benchmark, maxHistory: 100_000), days: 400);
     }
 
     [SharedDataFact]
-    public void Update_DayByDayOnRealBars_EqualsTheBatchRowsBitForBit()
-    {
-        var feed = BarFolderFeed.Open(TestPaths.SharedData!);
-        var universe = feed.Universe.Where((_, i) => i % 20 == 0).ToList();
-        AssertLiveEqualsBatch(feed, new MarketState(universe, feed.Benchmark, maxHistory: 100_000), days: int.MaxValue);
-    }
+    public void Update_DayByDayOnRealBars_EqualsTheBatchRowsBitForBit() => AssertLiveEqualsBatchOnRealBars(Contract);
+
+    [SharedDataFact]
+    public void Update_MlV2DayByDayOnRealBars_EqualsTheBatchRowsBitForBit() => AssertLiveEqualsBatchOnRealBars(Named("ml_v2"));
 
     [Fact]
     public void Update_FirstSightOfASymbol_WarmsUpOnItsHistory()
@@ -36,9 +36,18 @@ public sealed class LiveFeaturesTests
         Assert.All(rows.Values, row => Assert.True(row.IsValid, string.Join(",", row.Missing)));
     }
 
-    private static void AssertLiveEqualsBatch(IMarketFeed feed, MarketState market, int days)
+    private static void AssertLiveEqualsBatchOnRealBars(FeatureContract contract)
     {
-        var live = new LiveFeatures(Contract);
+        var feed = BarFolderFeed.Open(TestPaths.SharedData!);
+        var universe = feed.Universe.Where((_, i) => i % 20 == 0).ToList();
+        AssertLiveEqualsBatch(contract, feed, new MarketState(universe, feed.Benchmark, maxHistory: 100_000), days: int.MaxValue);
+    }
+
+    private static FeatureContract Named(string name) => FeatureContract.LoadNamed(Path.Combine(TestPaths.RepoRoot, "contracts"), name);
+
+    private static void AssertLiveEqualsBatch(FeatureContract contract, IMarketFeed feed, MarketState market, int days)
+    {
+        var live = new LiveFeatures(contract);
         var liveRows = new Dictionary<(string, DateOnly), float[]>();
         MarketSnapshot? snapshot = null;
         for (var d = 0; d < days && feed.TryNextDay(out var day); d++)
@@ -51,7 +60,7 @@ public sealed class LiveFeaturesTests
             }
         }
 
-        var batch = new FeaturePipeline(Contract).ComputeBatch(snapshot!.Symbols, snapshot.Benchmark);
+        var batch = new FeaturePipeline(contract).ComputeBatch(snapshot!.Symbols, snapshot.Benchmark);
         var compared = 0;
         foreach (var (symbol, matrix) in batch)
         {

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using AlphaHost.Plugins.MlAlpha.Contracts;
 using AlphaHost.Plugins.MlAlpha.Models;
 using AlphaHost.Tests.Support;
 
@@ -97,6 +98,29 @@ public sealed class ModelLoaderTests : IDisposable
         ModelFiles.Rewrite(MetaPath, meta => meta with { Contract = meta.Contract with { Hash = new string('0', 64) } });
 
         Assert.Equal(ModelLoadException.ContractHashMismatch, Assert.Throws<ModelLoadException>(Load).Code);
+    }
+
+    [Fact]
+    public void Load_ModelDeclaringAnotherContract_RefusedNamingBothContracts()
+    {
+        // An ml_v1 model offered to a family serving ml_v2: its 28 features are not the 58 served, so without the check
+        // it was loaded as declared and every prediction failed the feature check.
+        var v2 = FeatureContract.LoadNamed(Path.Combine(TestPaths.RepoRoot, "contracts"), "ml_v2");
+
+        var error = Assert.Throws<ModelLoadException>(() => ModelLoader.Load("AAA", _folder, v2, allowLegacy: false, legacyScale: 0.01));
+
+        Assert.Equal(ModelLoadException.ContractHashMismatch, error.Code);
+        Assert.Contains("ml_v1", error.Message);
+        Assert.Contains("ml_v2", error.Message);
+    }
+
+    [Fact]
+    public void Load_ModelTrainedOnTheServedContract_LoadsWithItsContract()
+    {
+        var model = ModelLoader.Load("AAA", _folder, TrainedModels.Contract, allowLegacy: false, legacyScale: 0.01);
+
+        Assert.Equal("ml_v1", model.Meta!.Contract.Name);
+        Assert.Equal(TrainedModels.Contract.Hash, model.Meta.Contract.Hash);
     }
 
     [Theory]
