@@ -34,7 +34,7 @@ public sealed class CycleObserverTests : IDisposable
 
         var observers = host.Services.GetServices<ICycleObserver>().Select(o => o.GetType()).ToArray();
 
-        Assert.Equal([typeof(LiveScoreObserver), typeof(SignalJournalObserver), typeof(SignalFeedObserver), typeof(ShadowJournalObserver),
+        Assert.Equal([typeof(LiveScoreObserver), typeof(PortfolioObserver), typeof(SignalJournalObserver), typeof(SignalFeedObserver), typeof(ShadowJournalObserver),
             typeof(StatusObserver), typeof(MetricsObserver)], observers);
     }
 
