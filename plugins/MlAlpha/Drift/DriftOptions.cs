@@ -35,7 +35,7 @@ internal sealed record DriftOptions(
 {
     public static DriftOptions Default { get; } = new(
         TieExcess: 0.5, UnchangedExcess: 0.7, StaleRowsExcess: 0.01, LevelRatio: 4.0, MinDispersion: 0.3, Persist: 2, Of: 5, BaselineCycles: 20, PsiDegrades: true, MissingExcess: 0.05,
-        AutocorrDrop: 0.5, IcZ: 3.0, IcWindow: 250);
+        AutocorrDrop: 0.5, IcZ: 3.5, IcWindow: 250);
 
     /// <summary>Baseline cycles needed before a baseline check can fail (a daemon's first cycles report nothing).</summary>
     public int MinBaseline => Math.Min(5, BaselineCycles);

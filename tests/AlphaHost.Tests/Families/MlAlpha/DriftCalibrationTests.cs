@@ -58,7 +58,7 @@ public sealed class DriftCalibrationTests
         Assert.Equal("4", withShipped.Parameters["drift.level_ratio"]);
         Assert.Equal("1.01", withAbsurd.Parameters["drift.level_ratio"]);
         Assert.DoesNotContain(shipped, l => l.StartsWith("calibrated ", StringComparison.Ordinal) || l.StartsWith("2016:", StringComparison.Ordinal));
-        Assert.Contains(shipped, l => l.StartsWith("thresholds: the config's, none chosen (tie_excess 0.5, unchanged_excess 0.7, stale_rows_excess 0.01, level_ratio 4, min_dispersion 0.3, missing_excess 0.05, autocorr_drop 0.5, ic_z 3, ic_window 250)", StringComparison.Ordinal));
+        Assert.Contains(shipped, l => l.StartsWith("thresholds: the config's, none chosen (tie_excess 0.5, unchanged_excess 0.7, stale_rows_excess 0.01, level_ratio 4, min_dispersion 0.3, missing_excess 0.05, autocorr_drop 0.5, ic_z 3.5, ic_window 250)", StringComparison.Ordinal));
         var shippedAlarms = int.Parse(withShipped.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
         var absurdAlarms = int.Parse(withAbsurd.Parameters["false_alarm_days"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(absurdAlarms > shippedAlarms + 100, string.Join("\n", shipped.Concat(absurd)));

@@ -38,7 +38,7 @@ public sealed class LiveIcTests
         var first = reasons.FindIndex(r => r is not null);
 
         Assert.InRange(first, DriftOptions.Default.MinIcDays, 249);
-        Assert.Matches(@"^drift: live_ic_below_backtest: live rank IC -0\.0\d\d over \d+ days \(Newey-West se 0\.0\d\d\) vs the model's backtest 0\.050: z -\d+\.\d, limit -3$", reasons[first]);
+        Assert.Matches(@"^drift: live_ic_below_backtest: live rank IC -0\.0\d\d over \d+ days \(Newey-West se 0\.0\d\d\) vs the model's backtest 0\.050: z -\d+\.\d, limit -3\.5$", reasons[first]);
     }
 
     [Fact]
